@@ -1,0 +1,123 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Agreement is a signed document, or a package of documents signed together.
+type Agreement struct {
+	ID                         int64
+	Slug                       string
+	Title                      string
+	Kind                       AgreementKind
+	SignedOn                   *PartialDate
+	DocumentCount              *int
+	DocumentCountApproximation *Approximation
+	MeetingID                  *int64
+	Summary                    *string
+}
+
+const agreementColumns = `x.id, x.slug, x.title, x.kind, x.signed_on, x.document_count, x.document_count_approximation, x.meeting_id, x.summary`
+
+func scanAgreement(r rowScanner, extra ...any) (*Agreement, error) {
+	var (
+		a                      Agreement
+		signed, approx, summar sql.NullString
+		count, meeting         sql.NullInt64
+		err                    error
+	)
+	if err = r.Scan(append(extra, &a.ID, &a.Slug, &a.Title, &a.Kind, &signed, &count, &approx, &meeting, &summar)...); err != nil {
+		return nil, err
+	}
+	a.MeetingID, a.Summary = nullInt(meeting), nullString(summar)
+	if count.Valid {
+		n := int(count.Int64)
+		a.DocumentCount = &n
+	}
+	if approx.Valid {
+		v := Approximation(approx.String)
+		a.DocumentCountApproximation = &v
+	}
+	if a.SignedOn, err = nullDate(signed); err != nil {
+		return nil, fmt.Errorf("agreement %s: %w", a.Slug, err)
+	}
+	return &a, nil
+}
+
+func scanAgreementKeyed(r rowScanner, key *int64) (*Agreement, error) { return scanAgreement(r, key) }
+
+// agreementOrder sorts by signing date, undated agreements last.
+const agreementOrder = `coalesce(x.signed_start, '9999')`
+
+// FindAgreementsByIDs returns the agreements with the given ids, keyed by id.
+func (s *Store) FindAgreementsByIDs(ctx context.Context, ids []int64) (map[int64]*Agreement, error) {
+	list, err := queryAll(ctx, s, func(r rowScanner) (*Agreement, error) { return scanAgreement(r) },
+		`SELECT `+agreementColumns+` FROM agreements x WHERE x.id IN (SELECT value FROM json_each(?))`, idList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("find agreements by ids: %w", err)
+	}
+	return byID(list, func(a *Agreement) int64 { return a.ID }), nil
+}
+
+// FindAgreementBySlug returns the agreement with the slug, or an ENOTFOUND error.
+func (s *Store) FindAgreementBySlug(ctx context.Context, slug string) (*Agreement, error) {
+	a, err := scanAgreement(s.queryRow(ctx, `SELECT `+agreementColumns+` FROM agreements x WHERE x.slug = ?`, slug))
+	return a, notFound(err, "agreement %q", slug)
+}
+
+// FindAgreements returns a page of agreements by signing date.
+func (s *Store) FindAgreements(ctx context.Context, p PageArgs) (*Page[*Agreement], error) {
+	return findPage(ctx, s, p, pageQuery{
+		table: `agreements x`, columns: agreementColumns,
+		key: agreementOrder, slug: `x.slug`,
+	}, func(r rowScanner) (*Agreement, error) { return scanAgreement(r) },
+		func(a *Agreement) string {
+			if a.SignedOn == nil {
+				return "9999"
+			}
+			return a.SignedOn.Start()
+		}, func(a *Agreement) string { return a.Slug })
+}
+
+// FindAgreementsByCompanyIDs returns the agreements the given companies are
+// party to, keyed by company id.
+func (s *Store) FindAgreementsByCompanyIDs(ctx context.Context, companyIDs []int64) (map[int64][]*Agreement, error) {
+	out, err := queryGrouped(ctx, s, scanAgreementKeyed, `
+		SELECT l.company_id, `+agreementColumns+`
+		FROM agreement_parties l JOIN agreements x ON x.id = l.agreement_id
+		WHERE l.company_id IN (SELECT value FROM json_each(?))
+		ORDER BY `+agreementOrder+`, x.slug`, idList(companyIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find agreements by company: %w", err)
+	}
+	return out, nil
+}
+
+// FindAgreementsByProjectIDs returns the agreements covering the given
+// projects, keyed by project id.
+func (s *Store) FindAgreementsByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*Agreement, error) {
+	out, err := queryGrouped(ctx, s, scanAgreementKeyed, `
+		SELECT l.project_id, `+agreementColumns+`
+		FROM agreement_projects l JOIN agreements x ON x.id = l.agreement_id
+		WHERE l.project_id IN (SELECT value FROM json_each(?))
+		ORDER BY `+agreementOrder+`, x.slug`, idList(projectIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find agreements by project: %w", err)
+	}
+	return out, nil
+}
+
+// FindAgreementsByMeetingIDs returns the agreements signed at the given
+// meetings, keyed by meeting id.
+func (s *Store) FindAgreementsByMeetingIDs(ctx context.Context, meetingIDs []int64) (map[int64][]*Agreement, error) {
+	out, err := queryGrouped(ctx, s, scanAgreementKeyed, `
+		SELECT x.meeting_id, `+agreementColumns+` FROM agreements x
+		WHERE x.meeting_id IN (SELECT value FROM json_each(?))
+		ORDER BY `+agreementOrder+`, x.slug`, idList(meetingIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find agreements by meeting: %w", err)
+	}
+	return out, nil
+}

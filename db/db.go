@@ -1,0 +1,256 @@
+// Package db is the SQLite store behind investgraph: the domain types of the
+// investment graph and the queries that read and replace them.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the SQLite-backed store. Writes go through a single connection so
+// they never contend for SQLite's lock; reads use a pool of read-only
+// connections beside it, which WAL mode lets run during a write.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+
+	statements atomic.Int64
+}
+
+// Open opens (creating if needed) the database at path and applies any
+// pending migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || path == ":memory:" {
+		return nil, Errorf(EINVALID, "database path %q: a file path is required", path)
+	}
+	write, err := sql.Open("sqlite", dsn(path, "_txlock=immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	s := &Store{write: write}
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	// The read pool is opened after migrating so that it never sees a file
+	// that is still being created.
+	read, err := sql.Open("sqlite", dsn(path, "_pragma=query_only(1)"))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	s.read = read
+	return s, nil
+}
+
+// dsn builds a modernc.org/sqlite DSN. Pragmas go in the DSN because they are
+// per connection: every connection the pool opens gets them.
+func dsn(path string, extra ...string) string {
+	params := []string{
+		"_pragma=foreign_keys(1)",
+		"_pragma=busy_timeout(5000)",
+		"_pragma=journal_mode(wal)",
+		"_pragma=synchronous(normal)",
+	}
+	params = append(params, extra...)
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + strings.Join(params, "&")
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	var errs []error
+	if s.read != nil {
+		errs = append(errs, s.read.Close())
+	}
+	errs = append(errs, s.write.Close())
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.queryRow(ctx, `SELECT 1`).Scan(&one)
+}
+
+// Statements returns how many SQL statements the store has run since it
+// was opened.
+func (s *Store) Statements() int64 { return s.statements.Load() }
+
+// migrate applies the embedded migrations that the database has not recorded,
+// each in its own transaction. Migrations are numbered and forward-only.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		name    TEXT NOT NULL
+	) STRICT`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		if err := s.applyMigration(ctx, version, name); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, version int, name string) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	body, err := migrationFS.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// counter counts the statements run on behalf of one request.
+type counter struct{ n atomic.Int64 }
+
+type counterKey struct{}
+
+// WithStatementCounter returns a context that counts the SQL statements the
+// store runs on its behalf; StatementCount reads the count.
+func WithStatementCounter(ctx context.Context) context.Context {
+	return context.WithValue(ctx, counterKey{}, &counter{})
+}
+
+// StatementCount returns the number of statements run under ctx since
+// WithStatementCounter, or 0 if ctx carries no counter.
+func StatementCount(ctx context.Context) int64 {
+	if c, ok := ctx.Value(counterKey{}).(*counter); ok {
+		return c.n.Load()
+	}
+	return 0
+}
+
+func (s *Store) count(ctx context.Context) {
+	s.statements.Add(1)
+	if c, ok := ctx.Value(counterKey{}).(*counter); ok {
+		c.n.Add(1)
+	}
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s.count(ctx)
+	return s.read.QueryContext(ctx, query, args...)
+}
+
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	s.count(ctx)
+	return s.read.QueryRowContext(ctx, query, args...)
+}
+
+// rowScanner is what *sql.Rows and *sql.Row have in common.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// queryGrouped runs a query whose first column is a key and groups the
+// values scan makes of the remaining columns by it, keeping row order.
+func queryGrouped[T any](ctx context.Context, s *Store, scan func(r rowScanner, key *int64) (T, error), query string, args ...any) (map[int64][]T, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64][]T)
+	for rows.Next() {
+		var key int64
+		v, err := scan(rows, &key)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = append(out[key], v)
+	}
+	return out, rows.Err()
+}
+
+// idList encodes ids as a JSON array for `IN (SELECT value FROM json_each(?))`,
+// which keeps one statement text for any number of keys.
+func idList(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// byID indexes values by the id get returns, for batch lookups.
+func byID[T any](vs []T, get func(T) int64) map[int64]T {
+	out := make(map[int64]T, len(vs))
+	for _, v := range vs {
+		out[get(v)] = v
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Person is a named individual who appears in a source.
+type Person struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description *string
+}
+
+const personColumns = `x.id, x.slug, x.name, x.description`
+
+func scanPerson(r rowScanner, extra ...any) (*Person, error) {
+	var (
+		p       Person
+		descrip sql.NullString
+	)
+	if err := r.Scan(append(extra, &p.ID, &p.Slug, &p.Name, &descrip)...); err != nil {
+		return nil, err
+	}
+	p.Description = nullString(descrip)
+	return &p, nil
+}
+
+func scanPersonKeyed(r rowScanner, key *int64) (*Person, error) { return scanPerson(r, key) }
+
+// FindPeopleByIDs returns the people with the given ids, keyed by id.
+func (s *Store) FindPeopleByIDs(ctx context.Context, ids []int64) (map[int64]*Person, error) {
+	list, err := queryAll(ctx, s, func(r rowScanner) (*Person, error) { return scanPerson(r) },
+		`SELECT `+personColumns+` FROM people x WHERE x.id IN (SELECT value FROM json_each(?))`, idList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("find people by ids: %w", err)
+	}
+	return byID(list, func(p *Person) int64 { return p.ID }), nil
+}
+
+// FindPersonBySlug returns the person with the slug, or an ENOTFOUND error.
+func (s *Store) FindPersonBySlug(ctx context.Context, slug string) (*Person, error) {
+	p, err := scanPerson(s.queryRow(ctx, `SELECT `+personColumns+` FROM people x WHERE x.slug = ?`, slug))
+	return p, notFound(err, "person %q", slug)
+}
+
+// FindPersonByName returns the person whose name or alias is name.
+func (s *Store) FindPersonByName(ctx context.Context, name string) (*Person, error) {
+	return findByName(ctx, s, SubjectPerson, `people x`, personColumns, scanPerson, name,
+		func(p *Person) string { return p.Name })
+}
+
+// FindPeople returns a page of people ordered by name.
+func (s *Store) FindPeople(ctx context.Context, p PageArgs) (*Page[*Person], error) {
+	return findPage(ctx, s, p, pageQuery{
+		table: `people x`, columns: personColumns,
+		key: `x.name COLLATE NOCASE`, slug: `x.slug`,
+	}, func(r rowScanner) (*Person, error) { return scanPerson(r) },
+		func(p *Person) string { return p.Name }, func(p *Person) string { return p.Slug })
+}
+
+// FindMeetingParticipants returns the people at the given meetings, keyed by
+// meeting id.
+func (s *Store) FindMeetingParticipants(ctx context.Context, meetingIDs []int64) (map[int64][]*Person, error) {
+	out, err := queryGrouped(ctx, s, scanPersonKeyed, `
+		SELECT l.meeting_id, `+personColumns+`
+		FROM meeting_participants l JOIN people x ON x.id = l.person_id
+		WHERE l.meeting_id IN (SELECT value FROM json_each(?))
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(meetingIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find meeting participants: %w", err)
+	}
+	return out, nil
+}
+
+// FindAgreementSignatories returns the people who signed the given
+// agreements, keyed by agreement id.
+func (s *Store) FindAgreementSignatories(ctx context.Context, agreementIDs []int64) (map[int64][]*Person, error) {
+	out, err := queryGrouped(ctx, s, scanPersonKeyed, `
+		SELECT l.agreement_id, `+personColumns+`
+		FROM agreement_signatories l JOIN people x ON x.id = l.person_id
+		WHERE l.agreement_id IN (SELECT value FROM json_each(?))
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(agreementIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find agreement signatories: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,57 @@
+package db
+
+import (
+	"context"
+	"fmt"
+)
+
+// Position is a title a person held at an organization, as reported on a
+// date. A later report adds a position; it never overwrites an earlier one.
+type Position struct {
+	ID             int64
+	PersonID       int64
+	OrganizationID int64
+	Title          string
+	ReportedOn     PartialDate
+}
+
+const positionColumns = `x.id, x.person_id, x.organization_id, x.title, x.reported_on`
+
+func scanPosition(r rowScanner, key *int64) (*Position, error) {
+	var (
+		p        Position
+		reported string
+		err      error
+	)
+	if err = r.Scan(key, &p.ID, &p.PersonID, &p.OrganizationID, &p.Title, &reported); err != nil {
+		return nil, err
+	}
+	p.ReportedOn, err = ParsePartialDate(reported)
+	return &p, err
+}
+
+// FindPositionsByPersonIDs returns the positions of the given people in the
+// order they were reported, keyed by person id.
+func (s *Store) FindPositionsByPersonIDs(ctx context.Context, personIDs []int64) (map[int64][]*Position, error) {
+	out, err := queryGrouped(ctx, s, scanPosition, `
+		SELECT x.person_id, `+positionColumns+` FROM positions x
+		WHERE x.person_id IN (SELECT value FROM json_each(?))
+		ORDER BY x.reported_start, x.id`, idList(personIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find positions by person: %w", err)
+	}
+	return out, nil
+}
+
+// FindPositionsByOrganizationIDs returns the positions held at the given
+// organizations in the order they were reported, keyed by organization id.
+func (s *Store) FindPositionsByOrganizationIDs(ctx context.Context, orgIDs []int64) (map[int64][]*Position, error) {
+	out, err := queryGrouped(ctx, s, scanPosition, `
+		SELECT x.organization_id, `+positionColumns+` FROM positions x
+		WHERE x.organization_id IN (SELECT value FROM json_each(?))
+		ORDER BY x.reported_start, x.id`, idList(orgIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find positions by organization: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,134 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Project is an investment project: a plant, a field, a road, a pipeline.
+type Project struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Sector      ProjectSector
+	Status      ProjectStatus
+	Region      *string
+	Description *string
+}
+
+// ProjectParticipant is a company's part in a project.
+type ProjectParticipant struct {
+	ID        int64
+	ProjectID int64
+	CompanyID int64
+	Role      ParticipantRole
+}
+
+const projectColumns = `x.id, x.slug, x.name, x.sector, x.status, x.region, x.description`
+
+func scanProject(r rowScanner, extra ...any) (*Project, error) {
+	var (
+		p               Project
+		region, descrip sql.NullString
+	)
+	if err := r.Scan(append(extra, &p.ID, &p.Slug, &p.Name, &p.Sector, &p.Status, &region, &descrip)...); err != nil {
+		return nil, err
+	}
+	p.Region, p.Description = nullString(region), nullString(descrip)
+	return &p, nil
+}
+
+func scanProjectKeyed(r rowScanner, key *int64) (*Project, error) { return scanProject(r, key) }
+
+// FindProjectsByIDs returns the projects with the given ids, keyed by id.
+func (s *Store) FindProjectsByIDs(ctx context.Context, ids []int64) (map[int64]*Project, error) {
+	list, err := queryAll(ctx, s, func(r rowScanner) (*Project, error) { return scanProject(r) },
+		`SELECT `+projectColumns+` FROM projects x WHERE x.id IN (SELECT value FROM json_each(?))`, idList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("find projects by ids: %w", err)
+	}
+	return byID(list, func(p *Project) int64 { return p.ID }), nil
+}
+
+// FindProjectBySlug returns the project with the slug, or an ENOTFOUND error.
+func (s *Store) FindProjectBySlug(ctx context.Context, slug string) (*Project, error) {
+	p, err := scanProject(s.queryRow(ctx, `SELECT `+projectColumns+` FROM projects x WHERE x.slug = ?`, slug))
+	return p, notFound(err, "project %q", slug)
+}
+
+// FindProjectByName returns the project whose name or alias is name.
+func (s *Store) FindProjectByName(ctx context.Context, name string) (*Project, error) {
+	return findByName(ctx, s, SubjectProject, `projects x`, projectColumns, scanProject, name,
+		func(p *Project) string { return p.Name })
+}
+
+// FindProjects returns a page of projects ordered by name.
+func (s *Store) FindProjects(ctx context.Context, p PageArgs) (*Page[*Project], error) {
+	return findPage(ctx, s, p, pageQuery{
+		table: `projects x`, columns: projectColumns,
+		key: `x.name COLLATE NOCASE`, slug: `x.slug`,
+	}, func(r rowScanner) (*Project, error) { return scanProject(r) },
+		func(p *Project) string { return p.Name }, func(p *Project) string { return p.Slug })
+}
+
+// FindMeetingProjects returns the projects discussed at the given meetings,
+// keyed by meeting id.
+func (s *Store) FindMeetingProjects(ctx context.Context, meetingIDs []int64) (map[int64][]*Project, error) {
+	out, err := queryGrouped(ctx, s, scanProjectKeyed, `
+		SELECT l.meeting_id, `+projectColumns+`
+		FROM meeting_projects l JOIN projects x ON x.id = l.project_id
+		WHERE l.meeting_id IN (SELECT value FROM json_each(?))
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(meetingIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find meeting projects: %w", err)
+	}
+	return out, nil
+}
+
+// FindAgreementProjects returns the projects the given agreements cover,
+// keyed by agreement id.
+func (s *Store) FindAgreementProjects(ctx context.Context, agreementIDs []int64) (map[int64][]*Project, error) {
+	out, err := queryGrouped(ctx, s, scanProjectKeyed, `
+		SELECT l.agreement_id, `+projectColumns+`
+		FROM agreement_projects l JOIN projects x ON x.id = l.project_id
+		WHERE l.agreement_id IN (SELECT value FROM json_each(?))
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(agreementIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find agreement projects: %w", err)
+	}
+	return out, nil
+}
+
+const participantColumns = `x.id, x.project_id, x.company_id, x.role`
+
+func scanParticipant(r rowScanner, key *int64) (*ProjectParticipant, error) {
+	var p ProjectParticipant
+	return &p, r.Scan(key, &p.ID, &p.ProjectID, &p.CompanyID, &p.Role)
+}
+
+// FindParticipantsByProjectIDs returns the participants of the given
+// projects, keyed by project id.
+func (s *Store) FindParticipantsByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*ProjectParticipant, error) {
+	out, err := queryGrouped(ctx, s, scanParticipant, `
+		SELECT x.project_id, `+participantColumns+` FROM project_participants x
+		WHERE x.project_id IN (SELECT value FROM json_each(?))
+		ORDER BY x.id`, idList(projectIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find participants by project: %w", err)
+	}
+	return out, nil
+}
+
+// FindParticipantsByCompanyIDs returns the project participations of the
+// given companies, keyed by company id.
+func (s *Store) FindParticipantsByCompanyIDs(ctx context.Context, companyIDs []int64) (map[int64][]*ProjectParticipant, error) {
+	out, err := queryGrouped(ctx, s, scanParticipant, `
+		SELECT x.company_id, `+participantColumns+` FROM project_participants x
+		WHERE x.company_id IN (SELECT value FROM json_each(?))
+		ORDER BY x.id`, idList(companyIDs))
+	if err != nil {
+		return nil, fmt.Errorf("find participants by company: %w", err)
+	}
+	return out, nil
+}

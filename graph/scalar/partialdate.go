@@ -1,0 +1,33 @@
+// Package scalar marshals the schema's custom scalars to and from the
+// store's types.
+package scalar
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/investgraph/investgraph/db"
+)
+
+// MarshalPartialDate writes a PartialDate in the form its source gave it.
+func MarshalPartialDate(d db.PartialDate) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		io.WriteString(w, strconv.Quote(d.String()))
+	})
+}
+
+// UnmarshalPartialDate parses a PartialDate from a string input.
+func UnmarshalPartialDate(v any) (db.PartialDate, error) {
+	s, ok := v.(string)
+	if !ok {
+		return db.PartialDate{}, db.Errorf(db.EINVALID, "a PartialDate must be a string such as \"2024-Q4\", got %T", v)
+	}
+	d, err := db.ParsePartialDate(s)
+	if err != nil {
+		return db.PartialDate{}, fmt.Errorf("PartialDate: %w", err)
+	}
+	return d, nil
+}

@@ -1,0 +1,199 @@
+// Package graphtest starts the whole investgraph gateway over a fresh,
+// seeded SQLite database in a temporary directory, for integration tests:
+//
+//	srv := graphtest.New(t)
+//	var got struct{ Company struct{ Name string } }
+//	srv.MustQuery(t, `{ company(name: "CITIC") { name } }`, nil, &got)
+package graphtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graph"
+	"github.com/investgraph/investgraph/seed"
+)
+
+// Server is a running gateway listening on 127.0.0.1.
+type Server struct {
+	// URL is the GraphQL endpoint, e.g. http://127.0.0.1:41234/graphql.
+	URL string
+	// Store is the database behind the server.
+	Store *db.Store
+	// Client posts to the same handler in-process with gqlgen's test client.
+	Client *client.Client
+
+	http *httptest.Server
+}
+
+// Option configures New.
+type Option func(*settings)
+
+type settings struct {
+	seed    fs.FS
+	options graph.Options
+}
+
+// WithSeed loads the seed files of fsys instead of the built-in seed.
+func WithSeed(fsys fs.FS) Option { return func(s *settings) { s.seed = fsys } }
+
+// WithOptions sets the handler's options.
+func WithOptions(o graph.Options) Option { return func(s *settings) { s.options = o } }
+
+// New starts a gateway over a new database seeded from the built-in seed
+// (or WithSeed's). Everything is torn down when the test ends.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	cfg := settings{seed: seed.Files()}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	ctx := context.Background()
+	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "investgraph.db"))
+	if err != nil {
+		t.Fatalf("graphtest: open database: %v", err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := seed.LoadFS(ctx, store, cfg.seed); err != nil {
+		t.Fatalf("graphtest: load seed: %v", err)
+	}
+	h := graph.NewHandler(store, cfg.options)
+	hs := httptest.NewServer(h) // listens on 127.0.0.1 only
+	t.Cleanup(hs.Close)
+	return &Server{URL: hs.URL + "/graphql", Store: store, Client: client.New(h, client.Path("/graphql")), http: hs}
+}
+
+// BaseURL is the server's root, where GraphiQL is served.
+func (s *Server) BaseURL() string { return s.http.URL }
+
+// Response is a GraphQL response with its HTTP status.
+type Response struct {
+	Status     int
+	Data       json.RawMessage
+	Errors     []Error
+	Extensions map[string]any
+}
+
+// Error is one GraphQL error.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code returns the error's extensions.code.
+func (e Error) Code() string {
+	c, _ := e.Extensions["code"].(string)
+	return c
+}
+
+// Statements returns how many SQL statements the request ran.
+func (r *Response) Statements() int {
+	n, _ := r.Extensions["sqlStatements"].(float64)
+	return int(n)
+}
+
+// Decode unmarshals the response's data into v.
+func (r *Response) Decode(v any) error {
+	if len(r.Data) == 0 || string(r.Data) == "null" {
+		return fmt.Errorf("graphtest: response has no data (errors: %v)", r.Errors)
+	}
+	return json.Unmarshal(r.Data, v)
+}
+
+// Do posts a query with variables over HTTP and returns the response,
+// whatever its status. It fails the test only if no GraphQL response came.
+func (s *Server) Do(t testing.TB, query string, vars map[string]any) *Response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatalf("graphtest: encode request: %v", err)
+	}
+	return s.Post(t, "application/json", body)
+}
+
+// Post sends a raw body with a content type, for tests of the transport.
+func (s *Server) Post(t testing.TB, contentType string, body []byte) *Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.URL, bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("graphtest: %v", err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Accept", "application/graphql-response+json, application/json")
+	return s.send(t, req)
+}
+
+func (s *Server) send(t testing.TB, req *http.Request) *Response {
+	t.Helper()
+	resp, err := s.http.Client().Do(req)
+	if err != nil {
+		t.Fatalf("graphtest: %s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("graphtest: read response: %v", err)
+	}
+	out := &Response{Status: resp.StatusCode}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("graphtest: response is not JSON (status %d): %s", resp.StatusCode, truncate(raw))
+	}
+	return out
+}
+
+// MustQuery runs a query that must succeed and decodes its data into out
+// (when out is not nil). Any GraphQL error fails the test.
+func (s *Server) MustQuery(t testing.TB, query string, vars map[string]any, out any) *Response {
+	t.Helper()
+	resp := s.Do(t, query, vars)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("graphtest: query failed: %s", formatErrors(resp.Errors))
+	}
+	if out != nil {
+		if err := resp.Decode(out); err != nil {
+			t.Fatalf("graphtest: %v", err)
+		}
+	}
+	return resp
+}
+
+// MustFail runs a query that must fail and returns its first error.
+func (s *Server) MustFail(t testing.TB, query string, vars map[string]any) Error {
+	t.Helper()
+	resp := s.Do(t, query, vars)
+	if len(resp.Errors) == 0 {
+		t.Fatalf("graphtest: query succeeded, want an error: %s", truncate(resp.Data))
+	}
+	return resp.Errors[0]
+}
+
+func formatErrors(errs []Error) string {
+	var b strings.Builder
+	for i, e := range errs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s (code %s, path %v)", e.Message, e.Code(), e.Path)
+	}
+	return b.String()
+}
+
+func truncate(b []byte) string {
+	if len(b) > 500 {
+		return string(b[:500]) + "..."
+	}
+	return string(b)
+}
