@@ -365,7 +365,7 @@ func TestBadInput(t *testing.T) {
 	srv := graphtest.New(t)
 	for _, tc := range []struct {
 		name, query, code string
-		vars                map[string]any
+		vars              map[string]any
 	}{
 		{"ErrParse", `{ company(name: "CITIC") { name `, "GRAPHQL_PARSE_FAILED", nil},
 		{"ErrUnknownField", `{ company(name: "CITIC") { revenue } }`, "GRAPHQL_VALIDATION_FAILED", nil},
