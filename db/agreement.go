@@ -63,22 +63,64 @@ func (s *Store) FindAgreementsByIDs(ctx context.Context, ids []int64) (map[int64
 
 // FindAgreementBySlug returns the agreement with the slug, or an ENOTFOUND error.
 func (s *Store) FindAgreementBySlug(ctx context.Context, slug string) (*Agreement, error) {
-	a, err := scanAgreement(s.queryRow(ctx, `SELECT `+agreementColumns+` FROM agreements x WHERE x.slug = ?`, slug))
+	a, err := scanAgreement(s.queryRow(ctx, `SELECT `+agreementColumns+` FROM agreements x WHERE x.slug = ? AND x.first_reported <= ?`, slug, cutoff(ctx)))
 	return a, notFound(err, "agreement %q", slug)
 }
 
-// FindAgreements returns a page of agreements by signing date.
-func (s *Store) FindAgreements(ctx context.Context, p PageArgs) (*Page[*Agreement], error) {
-	return findPage(ctx, s, p, pageQuery{
-		table: `agreements x`, columns: agreementColumns,
-		key: agreementOrder, slug: `x.slug`,
-	}, func(r rowScanner) (*Agreement, error) { return scanAgreement(r) },
-		func(a *Agreement) string {
-			if a.SignedOn == nil {
-				return "9999"
-			}
-			return a.SignedOn.Start()
-		}, func(a *Agreement) string { return a.Slug })
+// AgreementFilter selects agreements; empty fields select everything.
+type AgreementFilter struct {
+	Kinds   []AgreementKind
+	PartyID *int64
+	// From and To keep agreements whose signing date overlaps the range.
+	From, To *PartialDate
+	// MinAmount and MaxAmount keep agreements with a reported amount in
+	// Currency within the bounds.
+	MinAmount, MaxAmount *float64
+	Currency             string
+}
+
+var agreementOrderings = orderings{
+	{"SIGNED_ON", agreementOrder},
+	{"TITLE", `x.title COLLATE NOCASE`},
+	// Fixed-width text so that the cursor key sorts like the number.
+	{"AMOUNT", `printf('%020.2f', coalesce((SELECT max(a.amount) FROM amounts a WHERE a.agreement_id = x.id), 0))`},
+}
+
+// FindAgreements returns a page of the agreements f selects, sorted by o.
+func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, p PageArgs) (*Page[*Agreement], error) {
+	o, key, err := agreementOrderings.pick(o)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRange(f.From, f.To); err != nil {
+		return nil, err
+	}
+	if f.MinAmount != nil && f.MaxAmount != nil && *f.MinAmount > *f.MaxAmount {
+		return nil, Errorf(EINVALID, "minAmount (%v) is more than maxAmount (%v): swap them", *f.MinAmount, *f.MaxAmount)
+	}
+	q := pageQuery{table: `agreements x`, columns: agreementColumns, order: o, key: key, slug: `x.slug`, visible: `x.first_reported`}
+	in(&q, `x.kind`, f.Kinds)
+	q.overlaps(`x.signed_start`, `x.signed_start`, f.From, f.To)
+	if f.PartyID != nil {
+		q.where, q.args = append(q.where, `x.id IN (SELECT agreement_id FROM agreement_parties WHERE company_id = ?)`), append(q.args, *f.PartyID)
+	}
+	if f.MinAmount != nil || f.MaxAmount != nil {
+		lo, hi := -1.0, 1e300
+		if f.MinAmount != nil {
+			lo = *f.MinAmount
+		}
+		if f.MaxAmount != nil {
+			hi = *f.MaxAmount
+		}
+		currency := f.Currency
+		if currency == "" {
+			currency = "USD"
+		}
+		q.where = append(q.where, `x.id IN (SELECT agreement_id FROM amounts
+			WHERE agreement_id IS NOT NULL AND currency = ? AND amount BETWEEN ? AND ? AND reported <= ?)`)
+		q.args = append(q.args, currency, lo, hi, cutoff(ctx))
+	}
+	return findPage(ctx, s, p, q, scanAgreement, func(a *Agreement) string { return a.Slug })
 }
 
 // FindAgreementsByCompanyIDs returns the agreements the given companies are
@@ -87,8 +129,8 @@ func (s *Store) FindAgreementsByCompanyIDs(ctx context.Context, companyIDs []int
 	out, err := queryGrouped(ctx, s, scanAgreementKeyed, `
 		SELECT l.company_id, `+agreementColumns+`
 		FROM agreement_parties l JOIN agreements x ON x.id = l.agreement_id
-		WHERE l.company_id IN (SELECT value FROM json_each(?))
-		ORDER BY `+agreementOrder+`, x.slug`, idList(companyIDs))
+		WHERE l.company_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY `+agreementOrder+`, x.slug`, idList(companyIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find agreements by company: %w", err)
 	}
@@ -101,8 +143,8 @@ func (s *Store) FindAgreementsByProjectIDs(ctx context.Context, projectIDs []int
 	out, err := queryGrouped(ctx, s, scanAgreementKeyed, `
 		SELECT l.project_id, `+agreementColumns+`
 		FROM agreement_projects l JOIN agreements x ON x.id = l.agreement_id
-		WHERE l.project_id IN (SELECT value FROM json_each(?))
-		ORDER BY `+agreementOrder+`, x.slug`, idList(projectIDs))
+		WHERE l.project_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY `+agreementOrder+`, x.slug`, idList(projectIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find agreements by project: %w", err)
 	}
@@ -114,8 +156,8 @@ func (s *Store) FindAgreementsByProjectIDs(ctx context.Context, projectIDs []int
 func (s *Store) FindAgreementsByMeetingIDs(ctx context.Context, meetingIDs []int64) (map[int64][]*Agreement, error) {
 	out, err := queryGrouped(ctx, s, scanAgreementKeyed, `
 		SELECT x.meeting_id, `+agreementColumns+` FROM agreements x
-		WHERE x.meeting_id IN (SELECT value FROM json_each(?))
-		ORDER BY `+agreementOrder+`, x.slug`, idList(meetingIDs))
+		WHERE x.meeting_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY `+agreementOrder+`, x.slug`, idList(meetingIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find agreements by meeting: %w", err)
 	}

@@ -53,7 +53,7 @@ func (s *Store) FindCompaniesByIDs(ctx context.Context, ids []int64) (map[int64]
 
 // FindCompanyBySlug returns the company with the slug, or an ENOTFOUND error.
 func (s *Store) FindCompanyBySlug(ctx context.Context, slug string) (*Company, error) {
-	c, err := scanCompany(s.queryRow(ctx, `SELECT `+companyColumns+` FROM companies x WHERE x.slug = ?`, slug))
+	c, err := scanCompany(s.queryRow(ctx, `SELECT `+companyColumns+` FROM companies x WHERE x.slug = ? AND x.first_reported <= ?`, slug, cutoff(ctx)))
 	return c, notFound(err, "company %q", slug)
 }
 
@@ -63,13 +63,30 @@ func (s *Store) FindCompanyByName(ctx context.Context, name string) (*Company, e
 		func(c *Company) string { return c.Name })
 }
 
-// FindCompanies returns a page of companies ordered by name.
-func (s *Store) FindCompanies(ctx context.Context, p PageArgs) (*Page[*Company], error) {
-	return findPage(ctx, s, p, pageQuery{
-		table: `companies x`, columns: companyColumns,
-		key: `x.name COLLATE NOCASE`, slug: `x.slug`,
-	}, func(r rowScanner) (*Company, error) { return scanCompany(r) },
-		func(c *Company) string { return c.Name }, func(c *Company) string { return c.Slug })
+// CompanyFilter selects companies; empty fields select everything.
+type CompanyFilter struct {
+	Countries []string
+	Kinds     []CompanyKind
+	Text      string // part of the name or an alias
+}
+
+var companyOrderings = orderings{
+	{"NAME", `x.name COLLATE NOCASE`},
+	{"COUNTRY", `coalesce(x.country, '')`},
+	{"KIND", `x.kind`},
+}
+
+// FindCompanies returns a page of the companies f selects, sorted by o.
+func (s *Store) FindCompanies(ctx context.Context, f CompanyFilter, o Order, p PageArgs) (*Page[*Company], error) {
+	o, key, err := companyOrderings.pick(o)
+	if err != nil {
+		return nil, err
+	}
+	q := pageQuery{table: `companies x`, columns: companyColumns, order: o, key: key, slug: `x.slug`, visible: `x.first_reported`}
+	in(&q, `x.country`, f.Countries)
+	in(&q, `x.kind`, f.Kinds)
+	q.nameLike(SubjectCompany, f.Text)
+	return findPage(ctx, s, p, q, scanCompany, func(c *Company) string { return c.Slug })
 }
 
 // FindSubsidiaries returns the direct subsidiaries of the given companies,
@@ -77,8 +94,8 @@ func (s *Store) FindCompanies(ctx context.Context, p PageArgs) (*Page[*Company],
 func (s *Store) FindSubsidiaries(ctx context.Context, parentIDs []int64) (map[int64][]*Company, error) {
 	out, err := queryGrouped(ctx, s, scanCompanyKeyed, `
 		SELECT x.parent_id, `+companyColumns+` FROM companies x
-		WHERE x.parent_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(parentIDs))
+		WHERE x.parent_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(parentIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find subsidiaries: %w", err)
 	}
@@ -91,8 +108,8 @@ func (s *Store) FindAgreementParties(ctx context.Context, agreementIDs []int64) 
 	out, err := queryGrouped(ctx, s, scanCompanyKeyed, `
 		SELECT l.agreement_id, `+companyColumns+`
 		FROM agreement_parties l JOIN companies x ON x.id = l.company_id
-		WHERE l.agreement_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(agreementIDs))
+		WHERE l.agreement_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(agreementIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find agreement parties: %w", err)
 	}
@@ -105,8 +122,8 @@ func (s *Store) FindMeetingOrganizations(ctx context.Context, meetingIDs []int64
 	out, err := queryGrouped(ctx, s, scanCompanyKeyed, `
 		SELECT l.meeting_id, `+companyColumns+`
 		FROM meeting_organizations l JOIN companies x ON x.id = l.company_id
-		WHERE l.meeting_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(meetingIDs))
+		WHERE l.meeting_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(meetingIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find meeting organizations: %w", err)
 	}

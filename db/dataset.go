@@ -187,6 +187,9 @@ func (s *Store) Replace(ctx context.Context, d *Dataset) error {
 	if w.err != nil {
 		return fmt.Errorf("replace: %w", w.err)
 	}
+	if err := rebuildDerived(ctx, tx); err != nil {
+		return fmt.Errorf("replace: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("replace: commit: %w", err)
 	}

@@ -73,8 +73,8 @@ const measurementOrder = `x.as_of_start, x.as_of_end, x.status, x.id`
 func (s *Store) FindMeasurementsByCompanyIDs(ctx context.Context, companyIDs []int64) (map[int64][]*Measurement, error) {
 	out, err := queryGrouped(ctx, s, scanMeasurement, `
 		SELECT x.company_id, `+measurementColumns+` FROM measurements x
-		WHERE x.company_id IN (SELECT value FROM json_each(?))
-		ORDER BY `+measurementOrder, idList(companyIDs))
+		WHERE x.company_id IN (SELECT value FROM json_each(?)) AND x.reported <= ?
+		ORDER BY `+measurementOrder, idList(companyIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find measurements by company: %w", err)
 	}
@@ -86,8 +86,8 @@ func (s *Store) FindMeasurementsByCompanyIDs(ctx context.Context, companyIDs []i
 func (s *Store) FindMeasurementsByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*Measurement, error) {
 	out, err := queryGrouped(ctx, s, scanMeasurement, `
 		SELECT x.project_id, `+measurementColumns+` FROM measurements x
-		WHERE x.project_id IN (SELECT value FROM json_each(?))
-		ORDER BY `+measurementOrder, idList(projectIDs))
+		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.reported <= ?
+		ORDER BY `+measurementOrder, idList(projectIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find measurements by project: %w", err)
 	}
@@ -110,8 +110,8 @@ func (s *Store) FindMilestonesByProjectIDs(ctx context.Context, projectIDs []int
 		return &m, err
 	}, `SELECT x.project_id, x.id, x.project_id, x.name, x.date, x.status, x.source_id, x.paragraph
 		FROM milestones x
-		WHERE x.project_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.date_start IS NULL, x.date_start, x.id`, idList(projectIDs))
+		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.reported <= ?
+		ORDER BY x.date_start IS NULL, x.date_start, x.id`, idList(projectIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find milestones: %w", err)
 	}
@@ -139,7 +139,7 @@ func scanAmount(r rowScanner, key *int64) (*Amount, error) {
 func (s *Store) FindAmountsByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*Amount, error) {
 	out, err := queryGrouped(ctx, s, scanAmount, `
 		SELECT x.project_id, `+amountColumns+` FROM amounts x
-		WHERE x.project_id IN (SELECT value FROM json_each(?)) ORDER BY x.id`, idList(projectIDs))
+		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.reported <= ? ORDER BY x.id`, idList(projectIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find amounts by project: %w", err)
 	}
@@ -151,7 +151,7 @@ func (s *Store) FindAmountsByProjectIDs(ctx context.Context, projectIDs []int64)
 func (s *Store) FindAmountsByAgreementIDs(ctx context.Context, agreementIDs []int64) (map[int64][]*Amount, error) {
 	out, err := queryGrouped(ctx, s, scanAmount, `
 		SELECT x.agreement_id, `+amountColumns+` FROM amounts x
-		WHERE x.agreement_id IN (SELECT value FROM json_each(?)) ORDER BY x.id`, idList(agreementIDs))
+		WHERE x.agreement_id IN (SELECT value FROM json_each(?)) AND x.reported <= ? ORDER BY x.id`, idList(agreementIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find amounts by agreement: %w", err)
 	}

@@ -49,39 +49,53 @@ func (s *Store) FindMeetingsByIDs(ctx context.Context, ids []int64) (map[int64]*
 
 // FindMeetingBySlug returns the meeting with the slug, or an ENOTFOUND error.
 func (s *Store) FindMeetingBySlug(ctx context.Context, slug string) (*Meeting, error) {
-	m, err := scanMeeting(s.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings x WHERE x.slug = ?`, slug))
+	m, err := scanMeeting(s.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings x WHERE x.slug = ? AND x.first_reported <= ?`, slug, cutoff(ctx)))
 	return m, notFound(err, "meeting %q", slug)
 }
 
-// MeetingFilter selects meetings: those whose date overlaps [From, To],
-// either end open when nil.
+// MeetingFilter selects meetings; empty fields select everything. From and
+// To keep meetings whose date overlaps [From, To].
 type MeetingFilter struct {
-	From, To *PartialDate
+	From, To       *PartialDate
+	ParticipantID  *int64
+	OrganizationID *int64
+	ProjectID      *int64
+	Location       string // part of the location's name
 }
 
-// FindMeetings returns a page of the meetings f selects, in date order.
-func (s *Store) FindMeetings(ctx context.Context, f MeetingFilter, p PageArgs) (*Page[*Meeting], error) {
-	q := pageQuery{
-		table: `meetings x`, columns: meetingColumns,
-		key: `x.date_start`, slug: `x.slug`,
+var meetingOrderings = orderings{{"DATE", `x.date_start`}}
+
+// FindMeetings returns a page of the meetings f selects, sorted by o.
+func (s *Store) FindMeetings(ctx context.Context, f MeetingFilter, o Order, p PageArgs) (*Page[*Meeting], error) {
+	o, key, err := meetingOrderings.pick(o)
+	if err != nil {
+		return nil, err
 	}
-	if f.From != nil && f.To != nil && f.From.Start() > f.To.End() {
-		return nil, Errorf(EINVALID, "from (%s) is after to (%s): swap them", f.From, f.To)
+	if err := checkRange(f.From, f.To); err != nil {
+		return nil, err
 	}
-	if f.From != nil {
-		q.where, q.args = append(q.where, `x.date_end >= ?`), append(q.args, f.From.Start())
+	q := pageQuery{table: `meetings x`, columns: meetingColumns, order: o, key: key, slug: `x.slug`, visible: `x.first_reported`}
+	q.overlaps(`x.date_start`, `x.date_end`, f.From, f.To)
+	q.contains(`x.location`, f.Location)
+	for _, link := range []struct {
+		id    *int64
+		where string
+	}{
+		{f.ParticipantID, `x.id IN (SELECT meeting_id FROM meeting_participants WHERE person_id = ?)`},
+		{f.OrganizationID, `x.id IN (SELECT meeting_id FROM meeting_organizations WHERE company_id = ?)`},
+		{f.ProjectID, `x.id IN (SELECT meeting_id FROM meeting_projects WHERE project_id = ?)`},
+	} {
+		if link.id != nil {
+			q.where, q.args = append(q.where, link.where), append(q.args, *link.id)
+		}
 	}
-	if f.To != nil {
-		q.where, q.args = append(q.where, `x.date_start <= ?`), append(q.args, f.To.End())
-	}
-	return findPage(ctx, s, p, q, func(r rowScanner) (*Meeting, error) { return scanMeeting(r) },
-		func(m *Meeting) string { return m.Date.Start() }, func(m *Meeting) string { return m.Slug })
+	return findPage(ctx, s, p, q, scanMeeting, func(m *Meeting) string { return m.Slug })
 }
 
 // meetingsVia returns meetings reached through a link table, keyed by the
 // link's other column, in date order.
 func (s *Store) meetingsVia(ctx context.Context, query string, ids []int64) (map[int64][]*Meeting, error) {
-	return queryGrouped(ctx, s, scanMeetingKeyed, query, idList(ids))
+	return queryGrouped(ctx, s, scanMeetingKeyed, query, idList(ids), cutoff(ctx))
 }
 
 // FindMeetingsByPersonIDs returns the meetings the given people attended,
@@ -90,7 +104,7 @@ func (s *Store) FindMeetingsByPersonIDs(ctx context.Context, personIDs []int64) 
 	out, err := s.meetingsVia(ctx, `
 		SELECT l.person_id, `+meetingColumns+`
 		FROM meeting_participants l JOIN meetings x ON x.id = l.meeting_id
-		WHERE l.person_id IN (SELECT value FROM json_each(?))
+		WHERE l.person_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
 		ORDER BY x.date_start, x.slug`, personIDs)
 	if err != nil {
 		return nil, fmt.Errorf("find meetings by person: %w", err)
@@ -104,7 +118,7 @@ func (s *Store) FindMeetingsByCompanyIDs(ctx context.Context, companyIDs []int64
 	out, err := s.meetingsVia(ctx, `
 		SELECT l.company_id, `+meetingColumns+`
 		FROM meeting_organizations l JOIN meetings x ON x.id = l.meeting_id
-		WHERE l.company_id IN (SELECT value FROM json_each(?))
+		WHERE l.company_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
 		ORDER BY x.date_start, x.slug`, companyIDs)
 	if err != nil {
 		return nil, fmt.Errorf("find meetings by company: %w", err)
@@ -118,7 +132,7 @@ func (s *Store) FindMeetingsByProjectIDs(ctx context.Context, projectIDs []int64
 	out, err := s.meetingsVia(ctx, `
 		SELECT l.project_id, `+meetingColumns+`
 		FROM meeting_projects l JOIN meetings x ON x.id = l.meeting_id
-		WHERE l.project_id IN (SELECT value FROM json_each(?))
+		WHERE l.project_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
 		ORDER BY x.date_start, x.slug`, projectIDs)
 	if err != nil {
 		return nil, fmt.Errorf("find meetings by project: %w", err)

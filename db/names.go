@@ -37,8 +37,8 @@ func findByName[T any](ctx context.Context, s *Store, subject Subject, table, co
 		m.v = v
 		return m, err
 	}, `SELECT min(n.alias), `+columns+` FROM names n JOIN `+table+` ON x.id = n.subject_id
-		WHERE n.subject = ? AND n.norm = ?
-		GROUP BY x.id ORDER BY min(n.alias), x.id LIMIT 5`, string(subject), NormalizeName(name))
+		WHERE n.subject = ? AND n.norm = ? AND x.first_reported <= ?
+		GROUP BY x.id ORDER BY min(n.alias), x.id LIMIT 5`, string(subject), NormalizeName(name), cutoff(ctx))
 	switch {
 	case err != nil:
 		return zero, fmt.Errorf("find %s by name %q: %w", subject, name, err)

@@ -14,16 +14,18 @@ const MaxPageSize = 100
 // DefaultPageSize is the page size when a client does not give one.
 const DefaultPageSize = 20
 
-// Cursor marks a position in an ordered list: the sort key and the slug of
-// the item before it. It stays valid as long as that ordering is used.
+// Cursor marks a position in an ordered list: the ordering, and the sort
+// key and slug of the item before it. It stays valid as long as the same
+// ordering is used.
 type Cursor struct {
-	Key  string
-	Slug string
+	Order string
+	Key   string
+	Slug  string
 }
 
 // String encodes the cursor as an opaque string.
 func (c Cursor) String() string {
-	b, _ := json.Marshal([]string{c.Key, c.Slug})
+	b, _ := json.Marshal([]string{c.Order, c.Key, c.Slug})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -34,10 +36,43 @@ func ParseCursor(s string) (Cursor, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &parts)
 	}
-	if err != nil || len(parts) != 2 || parts[1] == "" {
+	if err != nil || len(parts) != 3 || parts[2] == "" {
 		return Cursor{}, Errorf(EINVALID, "invalid cursor %q: pass a cursor from a previous page's edges or pageInfo", s)
 	}
-	return Cursor{Key: parts[0], Slug: parts[1]}, nil
+	return Cursor{Order: parts[0], Key: parts[1], Slug: parts[2]}, nil
+}
+
+// Order is how a list is sorted: a field name and a direction. The zero
+// value is the list's default ordering.
+type Order struct {
+	Field string
+	Desc  bool
+}
+
+func (o Order) String() string {
+	if o.Desc {
+		return o.Field + " DESC"
+	}
+	return o.Field
+}
+
+// orderings lists the ways a table can be sorted, by name, each a text SQL
+// expression over the table's alias. The first is the default.
+type orderings []struct{ name, expr string }
+
+// pick resolves o against the orderings, returning the sort expression.
+func (os orderings) pick(o Order) (Order, string, error) {
+	if o.Field == "" {
+		o.Field = os[0].name
+	}
+	var names []string
+	for _, x := range os {
+		if x.name == o.Field {
+			return o, x.expr, nil
+		}
+		names = append(names, x.name)
+	}
+	return o, "", Errorf(EINVALID, "cannot order by %q: use one of %s", o.Field, strings.Join(names, ", "))
 }
 
 // PageArgs selects a page of a list: up to First items after a cursor.
@@ -86,32 +121,58 @@ func (p *Page[T]) TotalCount(ctx context.Context) (int, error) { return p.count(
 type pageQuery struct {
 	table   string // FROM clause, with alias
 	columns string
+	order   Order
 	key     string // sort expression
 	slug    string // unique tie-breaker column
+	// visible is the column holding when a row was first reported; rows
+	// reported after the context's as-of cutoff are left out.
+	visible string
 	where   []string
 	args    []any
 }
 
-func findPage[T any](ctx context.Context, s *Store, p PageArgs, q pageQuery, scan func(rowScanner) (T, error), key, slug func(T) string) (*Page[T], error) {
+// findPage reads one page. The sort key is selected first, so the cursor of
+// each item is exactly what the next page compares against.
+func findPage[T any](ctx context.Context, s *Store, p PageArgs, q pageQuery, scan func(rowScanner, ...any) (T, error), slug func(T) string) (*Page[T], error) {
 	where, args := append([]string{}, q.where...), append([]any{}, q.args...)
+	if q.visible != "" {
+		where, args = append(where, q.visible+` <= ?`), append(args, cutoff(ctx))
+	}
 	countWhere, countArgs := sqlWhere(where), append([]any{}, args...)
+	cmp, dir := ">", ""
+	if q.order.Desc {
+		cmp, dir = "<", " DESC"
+	}
 	if p.After != nil {
-		where = append(where, fmt.Sprintf(`(%s, %s) > (?, ?)`, q.key, q.slug))
+		if p.After.Order != q.order.String() {
+			return nil, Errorf(EINVALID, "the cursor belongs to ordering %q, not %q: restart without after, or keep the ordering",
+				p.After.Order, q.order.String())
+		}
+		where = append(where, fmt.Sprintf(`(%s, %s) %s (?, ?)`, q.key, q.slug, cmp))
 		args = append(args, p.After.Key, p.After.Slug)
 	}
-	query := `SELECT ` + q.columns + ` FROM ` + q.table + sqlWhere(where) +
-		` ORDER BY ` + q.key + `, ` + q.slug + ` LIMIT ?`
-	items, err := queryAll(ctx, s, scan, query, append(args, p.First+1)...)
+	query := `SELECT ` + q.key + `, ` + q.columns + ` FROM ` + q.table + sqlWhere(where) +
+		` ORDER BY ` + q.key + dir + `, ` + q.slug + dir + ` LIMIT ?`
+	type keyed struct {
+		key  string
+		item T
+	}
+	rows, err := queryAll(ctx, s, func(r rowScanner) (keyed, error) {
+		var k keyed
+		item, err := scan(r, &k.key)
+		k.item = item
+		return k, err
+	}, query, append(args, p.First+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", q.table, err)
 	}
 	page := &Page[T]{HasPrevious: p.After != nil}
-	if len(items) > p.First {
-		items, page.HasNextPage = items[:p.First], true
+	if len(rows) > p.First {
+		rows, page.HasNextPage = rows[:p.First], true
 	}
-	page.Items = items
-	for _, it := range items {
-		page.Cursors = append(page.Cursors, Cursor{Key: key(it), Slug: slug(it)})
+	for _, r := range rows {
+		page.Items = append(page.Items, r.item)
+		page.Cursors = append(page.Cursors, Cursor{Order: q.order.String(), Key: r.key, Slug: slug(r.item)})
 	}
 	page.count = func(ctx context.Context) (int, error) {
 		var n int

@@ -131,7 +131,11 @@ func (d PartialDate) String() string {
 // by End, puts a year before its months and a month before its days.
 func (d PartialDate) Start() string {
 	y, m1, _ := d.months()
-	return fmt.Sprintf("%04d-%02d-01", y, m1)
+	day := 1
+	if d.Precision == PrecisionDay {
+		day = d.Day
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m1, day)
 }
 
 // End returns the last day d covers, as YYYY-MM-DD.

@@ -42,7 +42,7 @@ func (s *Store) FindPeopleByIDs(ctx context.Context, ids []int64) (map[int64]*Pe
 
 // FindPersonBySlug returns the person with the slug, or an ENOTFOUND error.
 func (s *Store) FindPersonBySlug(ctx context.Context, slug string) (*Person, error) {
-	p, err := scanPerson(s.queryRow(ctx, `SELECT `+personColumns+` FROM people x WHERE x.slug = ?`, slug))
+	p, err := scanPerson(s.queryRow(ctx, `SELECT `+personColumns+` FROM people x WHERE x.slug = ? AND x.first_reported <= ?`, slug, cutoff(ctx)))
 	return p, notFound(err, "person %q", slug)
 }
 
@@ -52,13 +52,27 @@ func (s *Store) FindPersonByName(ctx context.Context, name string) (*Person, err
 		func(p *Person) string { return p.Name })
 }
 
-// FindPeople returns a page of people ordered by name.
-func (s *Store) FindPeople(ctx context.Context, p PageArgs) (*Page[*Person], error) {
-	return findPage(ctx, s, p, pageQuery{
-		table: `people x`, columns: personColumns,
-		key: `x.name COLLATE NOCASE`, slug: `x.slug`,
-	}, func(r rowScanner) (*Person, error) { return scanPerson(r) },
-		func(p *Person) string { return p.Name }, func(p *Person) string { return p.Slug })
+// PersonFilter selects people; empty fields select everything.
+type PersonFilter struct {
+	Text           string // part of the name or an alias
+	OrganizationID *int64 // held a position there
+}
+
+var personOrderings = orderings{{"NAME", `x.name COLLATE NOCASE`}}
+
+// FindPeople returns a page of the people f selects, sorted by o.
+func (s *Store) FindPeople(ctx context.Context, f PersonFilter, o Order, p PageArgs) (*Page[*Person], error) {
+	o, key, err := personOrderings.pick(o)
+	if err != nil {
+		return nil, err
+	}
+	q := pageQuery{table: `people x`, columns: personColumns, order: o, key: key, slug: `x.slug`, visible: `x.first_reported`}
+	q.nameLike(SubjectPerson, f.Text)
+	if f.OrganizationID != nil {
+		q.where = append(q.where, `x.id IN (SELECT person_id FROM positions WHERE organization_id = ? AND first_reported <= ?)`)
+		q.args = append(q.args, *f.OrganizationID, cutoff(ctx))
+	}
+	return findPage(ctx, s, p, q, scanPerson, func(v *Person) string { return v.Slug })
 }
 
 // FindMeetingParticipants returns the people at the given meetings, keyed by
@@ -67,8 +81,8 @@ func (s *Store) FindMeetingParticipants(ctx context.Context, meetingIDs []int64)
 	out, err := queryGrouped(ctx, s, scanPersonKeyed, `
 		SELECT l.meeting_id, `+personColumns+`
 		FROM meeting_participants l JOIN people x ON x.id = l.person_id
-		WHERE l.meeting_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(meetingIDs))
+		WHERE l.meeting_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(meetingIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find meeting participants: %w", err)
 	}
@@ -81,8 +95,8 @@ func (s *Store) FindAgreementSignatories(ctx context.Context, agreementIDs []int
 	out, err := queryGrouped(ctx, s, scanPersonKeyed, `
 		SELECT l.agreement_id, `+personColumns+`
 		FROM agreement_signatories l JOIN people x ON x.id = l.person_id
-		WHERE l.agreement_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(agreementIDs))
+		WHERE l.agreement_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(agreementIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find agreement signatories: %w", err)
 	}

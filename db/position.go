@@ -35,8 +35,8 @@ func scanPosition(r rowScanner, key *int64) (*Position, error) {
 func (s *Store) FindPositionsByPersonIDs(ctx context.Context, personIDs []int64) (map[int64][]*Position, error) {
 	out, err := queryGrouped(ctx, s, scanPosition, `
 		SELECT x.person_id, `+positionColumns+` FROM positions x
-		WHERE x.person_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.reported_start, x.id`, idList(personIDs))
+		WHERE x.person_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.reported_start, x.id`, idList(personIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find positions by person: %w", err)
 	}
@@ -48,8 +48,8 @@ func (s *Store) FindPositionsByPersonIDs(ctx context.Context, personIDs []int64)
 func (s *Store) FindPositionsByOrganizationIDs(ctx context.Context, orgIDs []int64) (map[int64][]*Position, error) {
 	out, err := queryGrouped(ctx, s, scanPosition, `
 		SELECT x.organization_id, `+positionColumns+` FROM positions x
-		WHERE x.organization_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.reported_start, x.id`, idList(orgIDs))
+		WHERE x.organization_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.reported_start, x.id`, idList(orgIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find positions by organization: %w", err)
 	}

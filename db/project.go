@@ -53,7 +53,7 @@ func (s *Store) FindProjectsByIDs(ctx context.Context, ids []int64) (map[int64]*
 
 // FindProjectBySlug returns the project with the slug, or an ENOTFOUND error.
 func (s *Store) FindProjectBySlug(ctx context.Context, slug string) (*Project, error) {
-	p, err := scanProject(s.queryRow(ctx, `SELECT `+projectColumns+` FROM projects x WHERE x.slug = ?`, slug))
+	p, err := scanProject(s.queryRow(ctx, `SELECT `+projectColumns+` FROM projects x WHERE x.slug = ? AND x.first_reported <= ?`, slug, cutoff(ctx)))
 	return p, notFound(err, "project %q", slug)
 }
 
@@ -63,13 +63,48 @@ func (s *Store) FindProjectByName(ctx context.Context, name string) (*Project, e
 		func(p *Project) string { return p.Name })
 }
 
-// FindProjects returns a page of projects ordered by name.
-func (s *Store) FindProjects(ctx context.Context, p PageArgs) (*Page[*Project], error) {
-	return findPage(ctx, s, p, pageQuery{
-		table: `projects x`, columns: projectColumns,
-		key: `x.name COLLATE NOCASE`, slug: `x.slug`,
-	}, func(r rowScanner) (*Project, error) { return scanProject(r) },
-		func(p *Project) string { return p.Name }, func(p *Project) string { return p.Slug })
+// ProjectFilter selects projects; empty fields select everything.
+type ProjectFilter struct {
+	Sectors   []ProjectSector
+	Statuses  []ProjectStatus
+	Region    string // part of the region's name
+	CompanyID *int64 // takes part in the project
+	// From and To keep projects reported by a source published in the range.
+	From, To *PartialDate
+	Text     string // part of the name or an alias
+}
+
+var projectOrderings = orderings{
+	{"NAME", `x.name COLLATE NOCASE`},
+	{"SECTOR", `x.sector`},
+	{"STATUS", `x.status`},
+}
+
+// FindProjects returns a page of the projects f selects, sorted by o.
+func (s *Store) FindProjects(ctx context.Context, f ProjectFilter, o Order, p PageArgs) (*Page[*Project], error) {
+	o, key, err := projectOrderings.pick(o)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRange(f.From, f.To); err != nil {
+		return nil, err
+	}
+	q := pageQuery{table: `projects x`, columns: projectColumns, order: o, key: key, slug: `x.slug`, visible: `x.first_reported`}
+	in(&q, `x.sector`, f.Sectors)
+	in(&q, `x.status`, f.Statuses)
+	q.contains(`x.region`, f.Region)
+	q.nameLike(SubjectProject, f.Text)
+	if f.CompanyID != nil {
+		q.where = append(q.where, `x.id IN (SELECT project_id FROM project_participants WHERE company_id = ? AND first_reported <= ?)`)
+		q.args = append(q.args, *f.CompanyID, cutoff(ctx))
+	}
+	if f.From != nil || f.To != nil {
+		from, to := rangeBounds(f.From, f.To)
+		q.where = append(q.where, `x.id IN (SELECT c.subject_id FROM citations c JOIN sources s ON s.id = c.source_id
+			WHERE c.subject = 'project' AND s.published_start BETWEEN ? AND ?)`)
+		q.args = append(q.args, from, to)
+	}
+	return findPage(ctx, s, p, q, scanProject, func(v *Project) string { return v.Slug })
 }
 
 // FindMeetingProjects returns the projects discussed at the given meetings,
@@ -78,8 +113,8 @@ func (s *Store) FindMeetingProjects(ctx context.Context, meetingIDs []int64) (ma
 	out, err := queryGrouped(ctx, s, scanProjectKeyed, `
 		SELECT l.meeting_id, `+projectColumns+`
 		FROM meeting_projects l JOIN projects x ON x.id = l.project_id
-		WHERE l.meeting_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(meetingIDs))
+		WHERE l.meeting_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(meetingIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find meeting projects: %w", err)
 	}
@@ -92,8 +127,8 @@ func (s *Store) FindAgreementProjects(ctx context.Context, agreementIDs []int64)
 	out, err := queryGrouped(ctx, s, scanProjectKeyed, `
 		SELECT l.agreement_id, `+projectColumns+`
 		FROM agreement_projects l JOIN projects x ON x.id = l.project_id
-		WHERE l.agreement_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(agreementIDs))
+		WHERE l.agreement_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.name COLLATE NOCASE, x.slug`, idList(agreementIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find agreement projects: %w", err)
 	}
@@ -112,8 +147,8 @@ func scanParticipant(r rowScanner, key *int64) (*ProjectParticipant, error) {
 func (s *Store) FindParticipantsByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*ProjectParticipant, error) {
 	out, err := queryGrouped(ctx, s, scanParticipant, `
 		SELECT x.project_id, `+participantColumns+` FROM project_participants x
-		WHERE x.project_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.id`, idList(projectIDs))
+		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.id`, idList(projectIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find participants by project: %w", err)
 	}
@@ -125,8 +160,8 @@ func (s *Store) FindParticipantsByProjectIDs(ctx context.Context, projectIDs []i
 func (s *Store) FindParticipantsByCompanyIDs(ctx context.Context, companyIDs []int64) (map[int64][]*ProjectParticipant, error) {
 	out, err := queryGrouped(ctx, s, scanParticipant, `
 		SELECT x.company_id, `+participantColumns+` FROM project_participants x
-		WHERE x.company_id IN (SELECT value FROM json_each(?))
-		ORDER BY x.id`, idList(companyIDs))
+		WHERE x.company_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY x.id`, idList(companyIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find participants by company: %w", err)
 	}

@@ -76,25 +76,32 @@ func (s *Store) FindSourcesByIDs(ctx context.Context, ids []int64) (map[int64]*S
 
 // FindSourceBySlug returns the source with the slug, or an ENOTFOUND error.
 func (s *Store) FindSourceBySlug(ctx context.Context, slug string) (*Source, error) {
-	src, err := scanSource(s.queryRow(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.slug = ?`, slug))
+	src, err := scanSource(s.queryRow(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.slug = ? AND s.published_start <= ?`, slug, cutoff(ctx)))
 	return src, notFound(err, "source %q", slug)
 }
 
-// FindSources returns a page of sources in publication order.
-func (s *Store) FindSources(ctx context.Context, p PageArgs) (*Page[*Source], error) {
-	return findPage(ctx, s, p, pageQuery{
-		table: `sources s`, columns: sourceColumns,
-		key: `s.published_start`, slug: `s.slug`,
-	}, func(r rowScanner) (*Source, error) { return scanSource(r) },
-		func(v *Source) string { return v.PublishedOn.Start() }, func(v *Source) string { return v.Slug })
+var sourceOrderings = orderings{{"PUBLISHED_ON", `s.published_start`}}
+
+// FindSources returns a page of sources, sorted by o.
+func (s *Store) FindSources(ctx context.Context, o Order, p PageArgs) (*Page[*Source], error) {
+	o, key, err := sourceOrderings.pick(o)
+	if err != nil {
+		return nil, err
+	}
+	q := pageQuery{table: `sources s`, columns: sourceColumns, order: o, key: key, slug: `s.slug`, visible: `s.published_start`}
+	return findPage(ctx, s, p, q, scanSource, func(v *Source) string { return v.Slug })
 }
 
 // FindCitations returns the citation lists of the given subjects, each in
 // source publication order.
 func (s *Store) FindCitations(ctx context.Context, keys []SubjectKey) (map[SubjectKey][]*Citation, error) {
 	bySubject := make(map[Subject][]int64)
+	seen := make(map[SubjectKey]bool, len(keys))
 	for _, k := range keys {
-		bySubject[k.Subject] = append(bySubject[k.Subject], k.ID)
+		if !seen[k] {
+			seen[k] = true
+			bySubject[k.Subject] = append(bySubject[k.Subject], k.ID)
+		}
 	}
 	// One statement for all subjects: pairs travel as a JSON array of
 	// [subject, id] arrays.
@@ -108,8 +115,8 @@ func (s *Store) FindCitations(ctx context.Context, keys []SubjectKey) (map[Subje
 		SELECT c.subject, c.subject_id, c.source_id, c.paragraph
 		FROM citations c
 		JOIN json_each(?) k ON c.subject = k.value ->> 0 AND c.subject_id = k.value ->> 1
-		JOIN sources s ON s.id = c.source_id
-		ORDER BY c.subject, c.subject_id, s.published_start, s.slug, c.paragraph`, jsonString(pairs))
+		JOIN sources s ON s.id = c.source_id AND s.published_start <= ?
+		ORDER BY c.subject, c.subject_id, s.published_start, s.slug, c.paragraph`, jsonString(pairs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find citations: %w", err)
 	}

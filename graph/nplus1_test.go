@@ -32,7 +32,9 @@ const everything = `query($n: Int) {
 // provided the level's fields reach the loader within the batching window;
 // the window here is long so that a busy test machine cannot split a batch.
 func TestStatementsBoundedByDepth(t *testing.T) {
-	srv := graphtest.New(t, graphtest.WithOptions(graph.Options{LoaderWait: 20 * time.Millisecond}))
+	// The queries here are deliberately large: lift the cost and depth limits.
+	srv := graphtest.New(t, graphtest.WithOptions(graph.Options{LoaderWait: 20 * time.Millisecond,
+		Limits: graph.Limits{MaxCost: 1_000_000, MaxDepth: 30}}))
 	for _, tc := range []struct {
 		name  string
 		query string

@@ -350,7 +350,7 @@ func TestMeetingsDateRange(t *testing.T) {
 			Edges []struct{ Node struct{ Date string } }
 		}
 	}
-	srv.MustQuery(t, `{ meetings(first: 100, from: "2024", to: "2024-12") { edges { node { date } } } }`, nil, &got)
+	srv.MustQuery(t, `{ meetings(first: 100, filter: {from: "2024", to: "2024-12"}) { edges { node { date } } } }`, nil, &got)
 	if len(got.Meetings.Edges) == 0 {
 		t.Fatal("no meetings in 2024")
 	}
@@ -377,10 +377,10 @@ func TestBadInput(t *testing.T) {
 		{"ErrNegativeFirst", `{ companies(first: -1) { totalCount } }`, "BAD_USER_INPUT", nil},
 		{"ErrFirstTooLarge", `{ companies(first: 1000) { totalCount } }`, "BAD_USER_INPUT", nil},
 		{"ErrBadCursor", `{ companies(after: "garbage") { totalCount } }`, "BAD_USER_INPUT", nil},
-		{"ErrBadPartialDate", `{ meetings(from: "2024-13") { totalCount } }`, "BAD_USER_INPUT", nil},
-		{"ErrBadPartialDateVariable", `query($d: PartialDate) { meetings(from: $d) { totalCount } }`, "BAD_USER_INPUT",
+		{"ErrBadPartialDate", `{ meetings(filter: {from: "2024-13"}) { totalCount } }`, "BAD_USER_INPUT", nil},
+		{"ErrBadPartialDateVariable", `query($d: PartialDate) { meetings(filter: {from: $d}) { totalCount } }`, "BAD_USER_INPUT",
 			map[string]any{"d": "2024-Q5"}},
-		{"ErrFromAfterTo", `{ meetings(from: "2025", to: "2024") { totalCount } }`, "BAD_USER_INPUT", nil},
+		{"ErrFromAfterTo", `{ meetings(filter: {from: "2025", to: "2024"}) { totalCount } }`, "BAD_USER_INPUT", nil},
 		{"ErrUnknownEnum", `{ project(slug: "caspi-bitum-expansion") { measurements(metric: WEIGHT) { value } } }`, "GRAPHQL_VALIDATION_FAILED", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

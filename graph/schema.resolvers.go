@@ -13,6 +13,20 @@ import (
 	"github.com/investgraph/investgraph/graph/model"
 )
 
+// Counts is the resolver for the counts field.
+func (r *aggregatesResolver) Counts(ctx context.Context, obj *model.Aggregates) (*db.Counts, error) {
+	return r.Store.Count(ctx)
+}
+
+// Money is the resolver for the money field.
+func (r *aggregatesResolver) Money(ctx context.Context, obj *model.Aggregates, groupBy db.MoneyGrouping, currency *string) (*db.MoneySummary, error) {
+	c := "USD"
+	if currency != nil {
+		c = *currency
+	}
+	return r.Store.MoneySummary(ctx, groupBy, c)
+}
+
 // ID is the resolver for the id field.
 func (r *agreementResolver) ID(ctx context.Context, obj *db.Agreement) (string, error) {
 	return GlobalID(typeAgreement, obj.Slug), nil
@@ -49,6 +63,22 @@ func (r *agreementResolver) Meeting(ctx context.Context, obj *db.Agreement) (*db
 // Citations is the resolver for the citations field.
 func (r *agreementResolver) Citations(ctx context.Context, obj *db.Agreement) ([]*db.Citation, error) {
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectAgreement, ID: obj.ID})
+}
+
+// Project is the resolver for the project field.
+func (r *amountResolver) Project(ctx context.Context, obj *db.Amount) (*db.Project, error) {
+	if obj.ProjectID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Project.Load(ctx, *obj.ProjectID)
+}
+
+// Agreement is the resolver for the agreement field.
+func (r *amountResolver) Agreement(ctx context.Context, obj *db.Amount) (*db.Agreement, error) {
+	if obj.AgreementID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Agreement.Load(ctx, *obj.AgreementID)
 }
 
 // Source is the resolver for the source field.
@@ -143,6 +173,37 @@ func (r *meetingResolver) Agreements(ctx context.Context, obj *db.Meeting) ([]*d
 // Citations is the resolver for the citations field.
 func (r *meetingResolver) Citations(ctx context.Context, obj *db.Meeting) ([]*db.Citation, error) {
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectMeeting, ID: obj.ID})
+}
+
+// Center is the resolver for the center field.
+func (r *neighborhoodResolver) Center(ctx context.Context, obj *db.Subgraph) (model.Node, error) {
+	return loadNode(ctx, obj.Center)
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *neighborhoodResolver) Nodes(ctx context.Context, obj *db.Subgraph) ([]model.Node, error) {
+	return loadNodes(ctx, obj.Nodes)
+}
+
+// Elements is the resolver for the elements field.
+func (r *pathResolver) Elements(ctx context.Context, obj *db.Path) ([]model.PathElement, error) {
+	nodes, err := loadNodes(ctx, obj.Nodes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.PathElement, 0, len(nodes)+len(obj.Relationships))
+	for i, n := range nodes {
+		if i > 0 {
+			out = append(out, obj.Relationships[i-1])
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *pathResolver) Nodes(ctx context.Context, obj *db.Path) ([]model.Node, error) {
+	return loadNodes(ctx, obj.Nodes)
 }
 
 // ID is the resolver for the id field.
@@ -301,12 +362,20 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*db.Source, erro
 }
 
 // Companies is the resolver for the companies field.
-func (r *queryResolver) Companies(ctx context.Context, first *int, after *string) (*model.CompanyConnection, error) {
+func (r *queryResolver) Companies(ctx context.Context, first *int, after *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) (*model.CompanyConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.FindCompanies(ctx, p)
+	var f db.CompanyFilter
+	if filter != nil {
+		f = db.CompanyFilter{Countries: filter.Country, Kinds: filter.Kind, Text: str(filter.Text)}
+	}
+	var o db.Order
+	if orderBy != nil {
+		o = model.NewOrder(string(orderBy.Field), orderBy.Direction)
+	}
+	page, err := r.Store.FindCompanies(ctx, f, o, p)
 	if err != nil {
 		return nil, err
 	}
@@ -314,12 +383,23 @@ func (r *queryResolver) Companies(ctx context.Context, first *int, after *string
 }
 
 // People is the resolver for the people field.
-func (r *queryResolver) People(ctx context.Context, first *int, after *string) (*model.PersonConnection, error) {
+func (r *queryResolver) People(ctx context.Context, first *int, after *string, filter *model.PersonFilter, orderBy *model.PersonOrder) (*model.PersonConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.FindPeople(ctx, p)
+	var f db.PersonFilter
+	if filter != nil {
+		f.Text = str(filter.Text)
+		if f.OrganizationID, err = r.rowID(ctx, filter.Organization, typeCompany); err != nil {
+			return nil, err
+		}
+	}
+	var o db.Order
+	if orderBy != nil {
+		o = model.NewOrder(string(orderBy.Field), orderBy.Direction)
+	}
+	page, err := r.Store.FindPeople(ctx, f, o, p)
 	if err != nil {
 		return nil, err
 	}
@@ -327,12 +407,24 @@ func (r *queryResolver) People(ctx context.Context, first *int, after *string) (
 }
 
 // Projects is the resolver for the projects field.
-func (r *queryResolver) Projects(ctx context.Context, first *int, after *string) (*model.ProjectConnection, error) {
+func (r *queryResolver) Projects(ctx context.Context, first *int, after *string, filter *model.ProjectFilter, orderBy *model.ProjectOrder) (*model.ProjectConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.FindProjects(ctx, p)
+	var f db.ProjectFilter
+	if filter != nil {
+		f = db.ProjectFilter{Sectors: filter.Sector, Statuses: filter.Status, Region: str(filter.Region),
+			From: filter.From, To: filter.To, Text: str(filter.Text)}
+		if f.CompanyID, err = r.rowID(ctx, filter.Company, typeCompany); err != nil {
+			return nil, err
+		}
+	}
+	var o db.Order
+	if orderBy != nil {
+		o = model.NewOrder(string(orderBy.Field), orderBy.Direction)
+	}
+	page, err := r.Store.FindProjects(ctx, f, o, p)
 	if err != nil {
 		return nil, err
 	}
@@ -340,12 +432,29 @@ func (r *queryResolver) Projects(ctx context.Context, first *int, after *string)
 }
 
 // Meetings is the resolver for the meetings field.
-func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string, from *db.PartialDate, to *db.PartialDate) (*model.MeetingConnection, error) {
+func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) (*model.MeetingConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.FindMeetings(ctx, db.MeetingFilter{From: from, To: to}, p)
+	var f db.MeetingFilter
+	if filter != nil {
+		f = db.MeetingFilter{From: filter.From, To: filter.To, Location: str(filter.Location)}
+		if f.ParticipantID, err = r.rowID(ctx, filter.Participant, typePerson); err != nil {
+			return nil, err
+		}
+		if f.OrganizationID, err = r.rowID(ctx, filter.Organization, typeCompany); err != nil {
+			return nil, err
+		}
+		if f.ProjectID, err = r.rowID(ctx, filter.Project, typeProject); err != nil {
+			return nil, err
+		}
+	}
+	var o db.Order
+	if orderBy != nil {
+		o = model.NewOrder(string(orderBy.Field), orderBy.Direction)
+	}
+	page, err := r.Store.FindMeetings(ctx, f, o, p)
 	if err != nil {
 		return nil, err
 	}
@@ -353,12 +462,24 @@ func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string,
 }
 
 // Agreements is the resolver for the agreements field.
-func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string) (*model.AgreementConnection, error) {
+func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) (*model.AgreementConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.FindAgreements(ctx, p)
+	var f db.AgreementFilter
+	if filter != nil {
+		f = db.AgreementFilter{Kinds: filter.Kind, From: filter.From, To: filter.To,
+			MinAmount: filter.MinAmount, MaxAmount: filter.MaxAmount, Currency: str(filter.Currency)}
+		if f.PartyID, err = r.rowID(ctx, filter.Party, typeCompany); err != nil {
+			return nil, err
+		}
+	}
+	var o db.Order
+	if orderBy != nil {
+		o = model.NewOrder(string(orderBy.Field), orderBy.Direction)
+	}
+	page, err := r.Store.FindAgreements(ctx, f, o, p)
 	if err != nil {
 		return nil, err
 	}
@@ -366,16 +487,133 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 }
 
 // Sources is the resolver for the sources field.
-func (r *queryResolver) Sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error) {
+func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, orderBy *model.SourceOrder) (*model.SourceConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.FindSources(ctx, p)
+	var o db.Order
+	if orderBy != nil {
+		o = model.NewOrder(string(orderBy.Field), orderBy.Direction)
+	}
+	page, err := r.Store.FindSources(ctx, o, p)
 	if err != nil {
 		return nil, err
 	}
 	return model.NewSourceConnection(page), nil
+}
+
+// AsOf is the resolver for the asOf field.
+func (r *queryResolver) AsOf(ctx context.Context, date db.PartialDate) (*model.Query, error) {
+	return &model.Query{}, nil
+}
+
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchConnection, error) {
+	offset, limit, err := pageBounds(first, after, "SEARCH")
+	if err != nil {
+		return nil, err
+	}
+	hits, total, err := r.Store.Search(ctx, query, searchKinds(types), offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.SearchConnection{TotalCount: total}
+	cursors := make([]string, len(hits))
+	for i, h := range hits {
+		cursors[i] = db.OffsetCursor("SEARCH", offset+i)
+		conn.Edges = append(conn.Edges, &model.SearchEdge{Cursor: cursors[i], Hit: h, Score: h.Score, Snippet: h.Snippet})
+	}
+	conn.PageInfo = model.NewPageInfo(cursors, offset, total)
+	return conn, nil
+}
+
+// Aggregates is the resolver for the aggregates field.
+func (r *queryResolver) Aggregates(ctx context.Context) (*model.Aggregates, error) {
+	return &model.Aggregates{}, nil
+}
+
+// Timeline is the resolver for the timeline field.
+func (r *queryResolver) Timeline(ctx context.Context, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string) (*model.TimelineConnection, error) {
+	offset, limit, err := pageBounds(first, after, "TIMELINE")
+	if err != nil {
+		return nil, err
+	}
+	f := db.TimelineFilter{From: from, To: to, Kinds: kinds}
+	if subject != nil {
+		ref, err := r.refFromID(ctx, *subject)
+		if err != nil {
+			return nil, err
+		}
+		f.Subject = &ref
+	}
+	events, total, err := r.Store.Timeline(ctx, f, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.TimelineConnection{TotalCount: total}
+	cursors := make([]string, len(events))
+	for i, e := range events {
+		cursors[i] = db.OffsetCursor("TIMELINE", offset+i)
+		conn.Edges = append(conn.Edges, &model.TimelineEdge{Cursor: cursors[i], Node: e})
+	}
+	conn.PageInfo = model.NewPageInfo(cursors, offset, total)
+	return conn, nil
+}
+
+// Neighborhood is the resolver for the neighborhood field.
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*db.Subgraph, error) {
+	center, err := r.refFromID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.Neighborhood(ctx, center, *depth, *limit)
+}
+
+// Paths is the resolver for the paths field.
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, first *int) ([]*db.Path, error) {
+	a, err := r.refFromID(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.refFromID(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.Paths(ctx, a, b, *maxHops, *first)
+}
+
+// From is the resolver for the from field.
+func (r *relationshipResolver) From(ctx context.Context, obj *db.Relationship) (model.Node, error) {
+	return loadNode(ctx, obj.From)
+}
+
+// To is the resolver for the to field.
+func (r *relationshipResolver) To(ctx context.Context, obj *db.Relationship) (model.Node, error) {
+	return loadNode(ctx, obj.To)
+}
+
+// FromID is the resolver for the fromId field.
+func (r *relationshipResolver) FromID(ctx context.Context, obj *db.Relationship) (string, error) {
+	n, err := loadNode(ctx, obj.From)
+	if err != nil {
+		return "", err
+	}
+	return globalIDOf(n), nil
+}
+
+// ToID is the resolver for the toId field.
+func (r *relationshipResolver) ToID(ctx context.Context, obj *db.Relationship) (string, error) {
+	n, err := loadNode(ctx, obj.To)
+	if err != nil {
+		return "", err
+	}
+	return globalIDOf(n), nil
+}
+
+// Node is the resolver for the node field.
+func (r *searchEdgeResolver) Node(ctx context.Context, obj *model.SearchEdge) (model.SearchResult, error) {
+	return loadNode(ctx, db.NodeRef{Type: searchTypes[obj.Hit.Kind], ID: obj.Hit.ID})
 }
 
 // ID is the resolver for the id field.
@@ -383,8 +621,30 @@ func (r *sourceResolver) ID(ctx context.Context, obj *db.Source) (string, error)
 	return GlobalID(typeSource, obj.Slug), nil
 }
 
+// Subject is the resolver for the subject field.
+func (r *timelineEventResolver) Subject(ctx context.Context, obj *db.TimelineEvent) (model.Node, error) {
+	return loadNode(ctx, obj.Subject)
+}
+
+// Citations is the resolver for the citations field.
+func (r *timelineEventResolver) Citations(ctx context.Context, obj *db.TimelineEvent) ([]*db.Citation, error) {
+	if obj.Citation != nil {
+		return []*db.Citation{obj.Citation}, nil
+	}
+	if obj.CitationsOf == nil {
+		return []*db.Citation{}, nil
+	}
+	return loader.For(ctx).Citations.Load(ctx, *obj.CitationsOf)
+}
+
+// Aggregates returns AggregatesResolver implementation.
+func (r *Resolver) Aggregates() AggregatesResolver { return &aggregatesResolver{r} }
+
 // Agreement returns AgreementResolver implementation.
 func (r *Resolver) Agreement() AgreementResolver { return &agreementResolver{r} }
+
+// Amount returns AmountResolver implementation.
+func (r *Resolver) Amount() AmountResolver { return &amountResolver{r} }
 
 // Citation returns CitationResolver implementation.
 func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }
@@ -394,6 +654,12 @@ func (r *Resolver) Company() CompanyResolver { return &companyResolver{r} }
 
 // Meeting returns MeetingResolver implementation.
 func (r *Resolver) Meeting() MeetingResolver { return &meetingResolver{r} }
+
+// Neighborhood returns NeighborhoodResolver implementation.
+func (r *Resolver) Neighborhood() NeighborhoodResolver { return &neighborhoodResolver{r} }
+
+// Path returns PathResolver implementation.
+func (r *Resolver) Path() PathResolver { return &pathResolver{r} }
 
 // Person returns PersonResolver implementation.
 func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
@@ -412,18 +678,34 @@ func (r *Resolver) ProjectParticipant() ProjectParticipantResolver {
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Relationship returns RelationshipResolver implementation.
+func (r *Resolver) Relationship() RelationshipResolver { return &relationshipResolver{r} }
+
+// SearchEdge returns SearchEdgeResolver implementation.
+func (r *Resolver) SearchEdge() SearchEdgeResolver { return &searchEdgeResolver{r} }
+
 // Source returns SourceResolver implementation.
 func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
 
+// TimelineEvent returns TimelineEventResolver implementation.
+func (r *Resolver) TimelineEvent() TimelineEventResolver { return &timelineEventResolver{r} }
+
 type (
+	aggregatesResolver         struct{ *Resolver }
 	agreementResolver          struct{ *Resolver }
+	amountResolver             struct{ *Resolver }
 	citationResolver           struct{ *Resolver }
 	companyResolver            struct{ *Resolver }
 	meetingResolver            struct{ *Resolver }
+	neighborhoodResolver       struct{ *Resolver }
+	pathResolver               struct{ *Resolver }
 	personResolver             struct{ *Resolver }
 	positionResolver           struct{ *Resolver }
 	projectResolver            struct{ *Resolver }
 	projectParticipantResolver struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
+	relationshipResolver       struct{ *Resolver }
+	searchEdgeResolver         struct{ *Resolver }
 	sourceResolver             struct{ *Resolver }
+	timelineEventResolver      struct{ *Resolver }
 )

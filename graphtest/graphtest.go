@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,6 +36,8 @@ type Server struct {
 	Store *db.Store
 	// Client posts to the same handler in-process with gqlgen's test client.
 	Client *client.Client
+	// Handler is the gateway's whole HTTP handler, for in-process requests.
+	Handler http.Handler
 
 	http *httptest.Server
 }
@@ -53,7 +57,9 @@ func WithSeed(fsys fs.FS) Option { return func(s *settings) { s.seed = fsys } }
 func WithOptions(o graph.Options) Option { return func(s *settings) { s.options = o } }
 
 // New starts a gateway over a new database seeded from the built-in seed
-// (or WithSeed's). Everything is torn down when the test ends.
+// (or WithSeed's). Everything is torn down when the test ends. Unless
+// WithOptions gives a Logger, the gateway logs through t.Log, so its request
+// lines show only for failing tests or with -v.
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	cfg := settings{seed: seed.Files()}
@@ -69,21 +75,31 @@ func New(t testing.TB, opts ...Option) *Server {
 	if err := seed.LoadFS(ctx, store, cfg.seed); err != nil {
 		t.Fatalf("graphtest: load seed: %v", err)
 	}
+	if cfg.options.Logger == nil {
+		cfg.options.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
 	h := graph.NewHandler(store, cfg.options)
 	hs := httptest.NewServer(h) // listens on 127.0.0.1 only
 	t.Cleanup(hs.Close)
-	return &Server{URL: hs.URL + "/graphql", Store: store, Client: client.New(h, client.Path("/graphql")), http: hs}
+	return &Server{URL: hs.URL + "/graphql", Store: store, Client: client.New(h, client.Path("/graphql")), Handler: h, http: hs}
 }
 
 // BaseURL is the server's root, where GraphiQL is served.
 func (s *Server) BaseURL() string { return s.http.URL }
 
-// Response is a GraphQL response with its HTTP status.
+// HTTPClient is a client for the server, for tests that build their own
+// requests.
+func (s *Server) HTTPClient() *http.Client { return s.http.Client() }
+
+// Response is a GraphQL response with its HTTP status and headers.
 type Response struct {
 	Status     int
+	Header     http.Header
 	Data       json.RawMessage
 	Errors     []Error
 	Extensions map[string]any
+	// Raw is the response body as received.
+	Raw []byte
 }
 
 // Error is one GraphQL error.
@@ -104,6 +120,20 @@ func (r *Response) Statements() int {
 	n, _ := r.Extensions["sqlStatements"].(float64)
 	return int(n)
 }
+
+// Cost returns the query's computed cost (extensions.cost), or -1 when the
+// request was rejected before it was priced.
+func (r *Response) Cost() int {
+	n, ok := r.Extensions["cost"].(float64)
+	if !ok {
+		return -1
+	}
+	return int(n)
+}
+
+// HasData reports whether the response has a data entry, as every response
+// to an operation that ran has and no request error has.
+func (r *Response) HasData() bool { return len(r.Data) > 0 }
 
 // Decode unmarshals the response's data into v.
 func (r *Response) Decode(v any) error {
@@ -136,6 +166,32 @@ func (s *Server) Post(t testing.TB, contentType string, body []byte) *Response {
 	return s.send(t, req)
 }
 
+// Get sends a query with variables as a GET request.
+func (s *Server) Get(t testing.TB, query string, vars map[string]any) *Response {
+	t.Helper()
+	q := url.Values{"query": {query}}
+	if vars != nil {
+		b, err := json.Marshal(vars)
+		if err != nil {
+			t.Fatalf("graphtest: encode variables: %v", err)
+		}
+		q.Set("variables", string(b))
+	}
+	req, err := http.NewRequest(http.MethodGet, s.URL+"?"+q.Encode(), nil)
+	if err != nil {
+		t.Fatalf("graphtest: %v", err)
+	}
+	req.Header.Set("Accept", "application/graphql-response+json, application/json")
+	return s.send(t, req)
+}
+
+// Send sends a request built by the test to the server and returns its
+// response, which must be a JSON GraphQL response.
+func (s *Server) Send(t testing.TB, req *http.Request) *Response {
+	t.Helper()
+	return s.send(t, req)
+}
+
 func (s *Server) send(t testing.TB, req *http.Request) *Response {
 	t.Helper()
 	resp, err := s.http.Client().Do(req)
@@ -147,7 +203,7 @@ func (s *Server) send(t testing.TB, req *http.Request) *Response {
 	if err != nil {
 		t.Fatalf("graphtest: read response: %v", err)
 	}
-	out := &Response{Status: resp.StatusCode}
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
 	if err := json.Unmarshal(raw, out); err != nil {
 		t.Fatalf("graphtest: response is not JSON (status %d): %s", resp.StatusCode, truncate(raw))
 	}
@@ -196,4 +252,12 @@ func truncate(b []byte) string {
 		return string(b[:500]) + "..."
 	}
 	return string(b)
+}
+
+// testWriter sends the gateway's log lines to t.Log.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }

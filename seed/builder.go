@@ -82,8 +82,9 @@ func newBuilder() *builder {
 func (b *builder) fail(err error) { b.errs = append(b.errs, err) }
 
 var (
-	slugPattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+	slugPattern     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	countryPattern  = regexp.MustCompile(`^[A-Z]{2}$`)
+	currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
 // fileContext is what entries of one file share: where they are and which

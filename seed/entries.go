@@ -173,7 +173,7 @@ func (b *builder) addAmount(fc fileContext, a AmountEntry, projectID, agreementI
 	case !ok:
 	case a.Amount <= 0:
 		b.fail(fc.errorf("amount must be positive, got %v", a.Amount))
-	case !countryPattern.MatchString(trimmed(a.Currency)) && len(trimmed(a.Currency)) != 3:
+	case !currencyPattern.MatchString(trimmed(a.Currency)):
 		b.fail(fc.errorf("currency %q is not an ISO 4217 code such as USD", a.Currency))
 	default:
 		b.amounts = append(b.amounts, &db.Amount{

@@ -6,6 +6,7 @@ package loader
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -126,20 +127,47 @@ func many[K comparable, V any](fetch func(context.Context, []K) (map[K][]V, erro
 
 type ctxKey struct{}
 
+// registry holds a request's loader sets: one for the live graph and one per
+// as-of date the request reads at, so cached results never cross views.
+type registry struct {
+	store *db.Store
+	wait  time.Duration
+	live  *Loaders
+	mu    sync.Mutex
+	asOf  map[string]*Loaders
+}
+
 // Middleware gives every request its own loaders, so nothing is cached
 // between requests.
 func Middleware(s *db.Store, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(s, wait))))
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), s, wait)))
 	})
 }
 
-// With returns a context carrying l.
-func With(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, ctxKey{}, l)
+// With returns a context carrying fresh loaders over s.
+func With(ctx context.Context, s *db.Store, wait time.Duration) context.Context {
+	return context.WithValue(ctx, ctxKey{}, &registry{store: s, wait: wait, live: New(s, wait)})
 }
 
-// For returns the loaders of the request ctx belongs to.
+// For returns the loaders of the request ctx belongs to, for the as-of view
+// ctx reads at (see db.WithAsOf).
 func For(ctx context.Context) *Loaders {
-	return ctx.Value(ctxKey{}).(*Loaders)
+	r := ctx.Value(ctxKey{}).(*registry)
+	d, ok := db.AsOf(ctx)
+	if !ok {
+		return r.live
+	}
+	key := d.End()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	l, ok := r.asOf[key]
+	if !ok {
+		if r.asOf == nil {
+			r.asOf = map[string]*Loaders{}
+		}
+		l = New(r.store, r.wait)
+		r.asOf[key] = l
+	}
+	return l
 }

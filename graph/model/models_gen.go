@@ -2,8 +2,79 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+)
+
 // The Kazakhstan–China investment graph: organizations, people, meetings,
 // projects and agreements, with the figures reported about them over time. Every
 // fact cites the article paragraph it comes from.
 type Query struct {
+}
+
+// Kinds of object `Query.search` can return.
+type SearchType string
+
+const (
+	SearchTypeCompany   SearchType = "COMPANY"
+	SearchTypePerson    SearchType = "PERSON"
+	SearchTypeProject   SearchType = "PROJECT"
+	SearchTypeMeeting   SearchType = "MEETING"
+	SearchTypeAgreement SearchType = "AGREEMENT"
+	SearchTypeSource    SearchType = "SOURCE"
+)
+
+var AllSearchType = []SearchType{
+	SearchTypeCompany,
+	SearchTypePerson,
+	SearchTypeProject,
+	SearchTypeMeeting,
+	SearchTypeAgreement,
+	SearchTypeSource,
+}
+
+func (e SearchType) IsValid() bool {
+	switch e {
+	case SearchTypeCompany, SearchTypePerson, SearchTypeProject, SearchTypeMeeting, SearchTypeAgreement, SearchTypeSource:
+		return true
+	}
+	return false
+}
+
+func (e SearchType) String() string {
+	return string(e)
+}
+
+func (e *SearchType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchType", str)
+	}
+	return nil
+}
+
+func (e SearchType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

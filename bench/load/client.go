@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// target is one query served by one server: the request to send and the
+// response it must get back.
+type target struct {
+	addr    string
+	request []byte   // a whole HTTP/1.1 request, sent as is
+	want    response // the response every request must get
+}
+
+// newRequest builds the raw HTTP/1.1 POST of a GraphQL body.
+func newRequest(addr string, body []byte) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", addr, len(body))
+	b.Write(body)
+	return b.Bytes()
+}
+
+// conn is one keep-alive connection of a load run.
+type conn struct {
+	c   net.Conn
+	r   *bufio.Reader
+	buf bytes.Buffer
+}
+
+func dial(addr string) (*conn, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &conn{c: c, r: bufio.NewReaderSize(c, 64<<10)}, nil
+}
+
+// do sends the target's request and checks the answer, returning the SQL
+// statements the server reported.
+func (c *conn) do(t *target) (int, error) {
+	if _, err := c.c.Write(t.request); err != nil {
+		return 0, err
+	}
+	resp, err := http.ReadResponse(c.r, nil)
+	if err != nil {
+		return 0, err
+	}
+	c.buf.Reset()
+	_, err = c.buf.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("status %d: %s", resp.StatusCode, truncate(c.buf.Bytes()))
+	}
+	return t.want.check(c.buf.Bytes())
+}
+
+// response is an expected response body, split around the number of SQL
+// statements it reports: batching may split differently under load, which
+// changes that number and nothing else.
+type response struct {
+	prefix, suffix []byte
+	statements     int
+}
+
+var statementsKey = []byte(`"sqlStatements":`)
+
+// splitResponse splits a response body around its statement count.
+func splitResponse(body []byte) (response, error) {
+	i := bytes.LastIndex(body, statementsKey)
+	if i < 0 {
+		return response{}, fmt.Errorf("response reports no sqlStatements: %s", truncate(body))
+	}
+	start := i + len(statementsKey)
+	end := start
+	for end < len(body) && body[end] >= '0' && body[end] <= '9' {
+		end++
+	}
+	n, err := strconv.Atoi(string(body[start:end]))
+	if err != nil {
+		return response{}, fmt.Errorf("bad sqlStatements in %s", truncate(body))
+	}
+	return response{prefix: body[:start], suffix: body[end:], statements: n}, nil
+}
+
+// check compares a body with the expected one, byte for byte apart from the
+// statement count, and returns that count.
+func (r response) check(body []byte) (int, error) {
+	got, err := splitResponse(body)
+	if err != nil {
+		return 0, err
+	}
+	if !bytes.Equal(got.prefix, r.prefix) || !bytes.Equal(got.suffix, r.suffix) {
+		return 0, fmt.Errorf("response differs from the expected bytes: %s", truncate(body))
+	}
+	return got.statements, nil
+}
+
+func truncate(b []byte) string {
+	if len(b) > 300 {
+		return string(b[:300]) + "..."
+	}
+	return string(b)
+}
+
+// result is what one load run measured.
+type result struct {
+	requests   int
+	elapsed    time.Duration
+	latencies  []time.Duration // sorted
+	statements int64
+	errors     int
+	firstErr   error
+}
+
+func (r *result) rate() float64 {
+	if r.elapsed <= 0 {
+		return 0
+	}
+	return float64(r.requests) / r.elapsed.Seconds()
+}
+
+func (r *result) percentile(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
+}
+
+func (r *result) statementsPerRequest() float64 {
+	if r.requests == 0 {
+		return 0
+	}
+	return float64(r.statements) / float64(r.requests)
+}
+
+// recorder collects the measurements of a run's workers.
+type recorder struct {
+	mu  sync.Mutex
+	res result
+}
+
+func (rec *recorder) add(lat []time.Duration, statements int64, errs int, firstErr error) {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.res.latencies = append(rec.res.latencies, lat...)
+	rec.res.statements += statements
+	rec.res.errors += errs
+	if rec.res.firstErr == nil {
+		rec.res.firstErr = firstErr
+	}
+}
+
+func (rec *recorder) finish(elapsed time.Duration) result {
+	res := rec.res
+	res.requests = len(res.latencies)
+	res.elapsed = elapsed
+	slices.Sort(res.latencies)
+	return res
+}
+
+// load describes a run: how many connections, for how long, how many
+// requests at most.
+type load struct {
+	conns    int
+	warmup   time.Duration
+	duration time.Duration
+	max      int
+}
+
+// closedLoop keeps every connection busy, each sending its next request as
+// soon as the previous answer is read: the maximum throughput.
+func (l load) closedLoop(t *target) result {
+	var (
+		rec      recorder
+		counted  atomic.Int64
+		wg       sync.WaitGroup
+		start    = time.Now()
+		measured = start.Add(l.warmup)
+		deadline = measured.Add(l.duration)
+	)
+	for range l.conns {
+		wg.Go(func() {
+			c, err := dial(t.addr)
+			if err != nil {
+				rec.add(nil, 0, 1, err)
+				return
+			}
+			defer c.c.Close()
+			lat := make([]time.Duration, 0, 1024)
+			var statements int64
+			for {
+				t0 := time.Now()
+				if t0.After(deadline) || (!t0.Before(measured) && counted.Add(1) > int64(l.max)) {
+					break
+				}
+				n, err := c.do(t)
+				if err != nil {
+					rec.add(lat, statements, 1, err)
+					return
+				}
+				if !t0.Before(measured) {
+					lat = append(lat, time.Since(t0))
+					statements += int64(n)
+				}
+			}
+			rec.add(lat, statements, 0, nil)
+		})
+	}
+	wg.Wait()
+	return rec.finish(time.Since(measured))
+}
+
+// openLoop sends requests at a fixed rate whatever the answers' speed, as
+// independent clients would. A request's latency counts from the moment it
+// was due when no connection was free then, so queueing is not hidden.
+func (l load) openLoop(t *target, perSecond float64) result {
+	var (
+		rec      recorder
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		interval = time.Duration(float64(time.Second) / perSecond)
+		skip     = int64(l.warmup / interval)
+		total    = skip + min(int64(l.duration/interval), int64(l.max))
+		start    = time.Now()
+	)
+	for range l.conns {
+		wg.Go(func() {
+			c, err := dial(t.addr)
+			if err != nil {
+				rec.add(nil, 0, 1, err)
+				return
+			}
+			defer c.c.Close()
+			var lat []time.Duration
+			var statements int64
+			for {
+				i := next.Add(1) - 1
+				if i >= total {
+					break
+				}
+				due := start.Add(time.Duration(i) * interval)
+				t0 := due
+				if wait := time.Until(due); wait > 0 {
+					time.Sleep(wait)
+					t0 = time.Now()
+				}
+				n, err := c.do(t)
+				if err != nil {
+					rec.add(lat, statements, 1, err)
+					return
+				}
+				if i >= skip {
+					lat = append(lat, time.Since(t0))
+					statements += int64(n)
+				}
+			}
+			rec.add(lat, statements, 0, nil)
+		})
+	}
+	wg.Wait()
+	return rec.finish(time.Since(start.Add(time.Duration(skip) * interval)))
+}

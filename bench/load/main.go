@@ -1,0 +1,214 @@
+// Command load measures the gateway against the physical limit: it starts
+// the gateway on a database (a temporary one seeded from the built-in seed,
+// or -db) and a bare net/http handler that answers each query with the
+// gateway's own response bytes, drives both over loopback with a fixed
+// number of connections for a fixed time, and prints requests/s, p50, p99,
+// SQL statements per request and the gateway/baseline ratio per query. A
+// second, open-loop run at half the measured maximum gives the p99 of the
+// design-card target. It exits non-zero on any error: a non-200 status, a
+// GraphQL error, or a response that differs from the expected bytes.
+//
+//	go run ./bench/load                      # seed data, default settings
+//	go run ./bench/load -db synth-1m.db -d 5s
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/investgraph/investgraph/bench"
+	"github.com/investgraph/investgraph/graph"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "load:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// config is what the command line sets.
+type config struct {
+	db         string
+	queries    string
+	halfMax    string
+	loaderWait time.Duration
+	load
+}
+
+func parseFlags(args []string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.StringVar(&c.db, "db", "", "database to serve, e.g. one from seed/synth (default: a temporary copy of the built-in seed)")
+	fs.IntVar(&c.conns, "c", 4, "connections kept open to each server")
+	fs.DurationVar(&c.duration, "d", 2*time.Second, "measured time of each run")
+	fs.DurationVar(&c.warmup, "warmup", 250*time.Millisecond, "unmeasured time before each run")
+	fs.IntVar(&c.max, "n", 200000, "most requests measured in one run")
+	fs.StringVar(&c.queries, "queries", "", "comma-separated queries to run (default: every query the schema supports)")
+	fs.StringVar(&c.halfMax, "halfmax", "design-card", "comma-separated queries to run again, open loop, at half their maximum throughput; empty to skip")
+	fs.DurationVar(&c.loaderWait, "loaderwait", 0, "loader batching window (default: the gateway's)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if c.conns < 1 || c.duration <= 0 || c.warmup < 0 || c.max < 1 {
+		return c, errors.New("-c, -d and -n must be positive and -warmup not negative")
+	}
+	return c, nil
+}
+
+// pair is one query's two targets: the gateway and the baseline.
+type pair struct {
+	query             bench.Query
+	gateway, baseline *target
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	cfg, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	queries, err := bench.Select(graph.NewExecutableSchema(graph.Config{}).Schema(), cfg.queries)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "investgraph-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	store, err := openStore(ctx, cfg.db, dir)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	gwAddr, stopGateway, err := serve(gateway(store, cfg.loaderWait))
+	if err != nil {
+		return err
+	}
+	defer stopGateway()
+
+	base := &baseline{bodies: map[string][]byte{}}
+	var pairs []pair
+	for _, q := range queries {
+		body := graphqlBody(q.Text)
+		raw, contentType, err := capture(gwAddr, body)
+		if err != nil {
+			return fmt.Errorf("query %s: %w", q.Name, err)
+		}
+		want, err := splitResponse(raw)
+		if err != nil {
+			return fmt.Errorf("query %s: %w", q.Name, err)
+		}
+		base.contentType, base.bodies[string(body)] = contentType, raw
+		pairs = append(pairs, pair{query: q,
+			gateway:  &target{addr: gwAddr, request: newRequest(gwAddr, body), want: want},
+			baseline: &target{want: want}})
+	}
+	baseAddr, stopBaseline, err := serve(base)
+	if err != nil {
+		return err
+	}
+	defer stopBaseline()
+	for _, p := range pairs {
+		p.baseline.addr, p.baseline.request = baseAddr, newRequest(baseAddr, graphqlBody(p.query.Text))
+	}
+
+	counts, err := entityCounts(gwAddr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "machine: %s, GOMAXPROCS %d, %s\n", cpuModel(), runtime.GOMAXPROCS(0), runtime.Version())
+	fmt.Fprintf(out, "data: %s (%s)\n", dbName(cfg.db), counts)
+	fmt.Fprintf(out, "load: %d connections, %v measured after %v warm-up, at most %d requests per run\n\n",
+		cfg.conns, cfg.duration, cfg.warmup, cfg.max)
+
+	var failures []string
+	fail := func(name, server string, r result) {
+		if r.errors > 0 {
+			failures = append(failures, fmt.Sprintf("%s on %s: %d error(s), first: %v", name, server, r.errors, r.firstErr))
+		}
+	}
+	fmt.Fprintln(out, "| query | SQL/req | gateway req/s | p50 | p99 | baseline req/s | p50 | p99 | gateway/baseline |")
+	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+	maxRate := map[string]float64{}
+	for _, p := range pairs {
+		g := cfg.closedLoop(p.gateway)
+		b := cfg.closedLoop(p.baseline)
+		fail(p.query.Name, "gateway", g)
+		fail(p.query.Name, "baseline", b)
+		maxRate[p.query.Name] = g.rate()
+		fmt.Fprintf(out, "| %s | %.2f | %.0f | %s | %s | %.0f | %s | %s | %.1f%% |\n", p.query.Name,
+			g.statementsPerRequest(), g.rate(), ms(g.percentile(0.50)), ms(g.percentile(0.99)),
+			b.rate(), ms(b.percentile(0.50)), ms(b.percentile(0.99)), 100*g.rate()/b.rate())
+	}
+
+	if names := strings.TrimSpace(cfg.halfMax); names != "" {
+		fmt.Fprintln(out, "\nopen loop at half the maximum throughput (gateway):")
+		fmt.Fprintln(out, "| query | rate | achieved req/s | p50 | p99 | p99 < 5 ms |")
+		fmt.Fprintln(out, "|---|--:|--:|--:|--:|---|")
+		for _, name := range strings.Split(names, ",") {
+			p, ok := findPair(pairs, strings.TrimSpace(name))
+			if !ok {
+				continue // not selected or not in the schema
+			}
+			rate := maxRate[p.query.Name] / 2
+			r := cfg.openLoop(p.gateway, rate)
+			fail(p.query.Name, "gateway (open loop)", r)
+			fmt.Fprintf(out, "| %s | %.0f/s | %.0f | %s | %s | %s |\n", p.query.Name, rate, r.rate(),
+				ms(r.percentile(0.50)), ms(r.percentile(0.99)), yes(r.percentile(0.99) < 5*time.Millisecond))
+		}
+	}
+
+	fmt.Fprintf(out, "\nmemory: peak RSS %s, RSS now %s (gateway, baseline and load generator share the process)\n",
+		mb(procStatus("VmHWM")), mb(procStatus("VmRSS")))
+	if len(failures) > 0 {
+		return fmt.Errorf("%d run(s) had errors:\n  %s", len(failures), strings.Join(failures, "\n  "))
+	}
+	return nil
+}
+
+func findPair(pairs []pair, name string) (pair, bool) {
+	for _, p := range pairs {
+		if p.query.Name == name {
+			return p, true
+		}
+	}
+	return pair{}, false
+}
+
+// graphqlBody is the JSON request body of a query without variables.
+func graphqlBody(query string) []byte {
+	b, _ := json.Marshal(map[string]string{"query": query})
+	return b
+}
+
+func dbName(path string) string {
+	if path == "" {
+		return "built-in seed"
+	}
+	return path
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func mb(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }
+
+func yes(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "no"
+}

@@ -1,0 +1,264 @@
+package db
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+)
+
+// RelationshipType is the type of a relationship between two objects.
+type RelationshipType string
+
+// Relationship is a typed, directed edge of the graph.
+type Relationship struct {
+	Type  RelationshipType
+	Label string
+	From  NodeRef
+	To    NodeRef
+}
+
+// key identifies an edge; MET edges are undirected, so both directions
+// share a key.
+func (r *Relationship) key() string {
+	a, b := r.From, r.To
+	if r.Type == "MET" && (b.Type < a.Type || (b.Type == a.Type && b.ID < a.ID)) {
+		a, b = b, a
+	}
+	return fmt.Sprint(r.Type, r.Label, a, b)
+}
+
+// edgesQuery returns every relationship touching the frontier, whose ids
+// come as JSON arrays by type: ?1 companies, ?2 people, ?3 projects,
+// ?4 meetings, ?5 agreements; ?6 is the as-of cutoff.
+const edgesQuery = `
+SELECT 'POSITION', x.title, 'Person', x.person_id, 'Company', x.organization_id FROM positions x
+	WHERE x.first_reported <= ?6 AND (x.person_id IN (SELECT value FROM json_each(?2)) OR x.organization_id IN (SELECT value FROM json_each(?1)))
+UNION ALL
+SELECT 'PARTICIPANT', x.role, 'Company', x.company_id, 'Project', x.project_id FROM project_participants x
+	WHERE x.first_reported <= ?6 AND (x.company_id IN (SELECT value FROM json_each(?1)) OR x.project_id IN (SELECT value FROM json_each(?3)))
+UNION ALL
+SELECT 'PARTY', a.kind, 'Company', l.company_id, 'Agreement', l.agreement_id
+	FROM agreement_parties l JOIN companies c ON c.id = l.company_id JOIN agreements a ON a.id = l.agreement_id
+	WHERE c.first_reported <= ?6 AND a.first_reported <= ?6
+		AND (l.company_id IN (SELECT value FROM json_each(?1)) OR l.agreement_id IN (SELECT value FROM json_each(?5)))
+UNION ALL
+SELECT 'SIGNATORY', 'signed', 'Person', l.person_id, 'Agreement', l.agreement_id
+	FROM agreement_signatories l JOIN people p ON p.id = l.person_id JOIN agreements a ON a.id = l.agreement_id
+	WHERE p.first_reported <= ?6 AND a.first_reported <= ?6
+		AND (l.person_id IN (SELECT value FROM json_each(?2)) OR l.agreement_id IN (SELECT value FROM json_each(?5)))
+UNION ALL
+SELECT 'COVERS', 'covers', 'Agreement', l.agreement_id, 'Project', l.project_id
+	FROM agreement_projects l JOIN agreements a ON a.id = l.agreement_id JOIN projects p ON p.id = l.project_id
+	WHERE a.first_reported <= ?6 AND p.first_reported <= ?6
+		AND (l.agreement_id IN (SELECT value FROM json_each(?5)) OR l.project_id IN (SELECT value FROM json_each(?3)))
+UNION ALL
+SELECT 'ATTENDED', 'attended', 'Person', l.person_id, 'Meeting', l.meeting_id
+	FROM meeting_participants l JOIN people p ON p.id = l.person_id JOIN meetings m ON m.id = l.meeting_id
+	WHERE p.first_reported <= ?6 AND m.first_reported <= ?6
+		AND (l.person_id IN (SELECT value FROM json_each(?2)) OR l.meeting_id IN (SELECT value FROM json_each(?4)))
+UNION ALL
+SELECT 'REPRESENTED_AT', 'represented', 'Company', l.company_id, 'Meeting', l.meeting_id
+	FROM meeting_organizations l JOIN companies c ON c.id = l.company_id JOIN meetings m ON m.id = l.meeting_id
+	WHERE c.first_reported <= ?6 AND m.first_reported <= ?6
+		AND (l.company_id IN (SELECT value FROM json_each(?1)) OR l.meeting_id IN (SELECT value FROM json_each(?4)))
+UNION ALL
+SELECT 'DISCUSSED', 'discussed', 'Meeting', l.meeting_id, 'Project', l.project_id
+	FROM meeting_projects l JOIN meetings m ON m.id = l.meeting_id JOIN projects p ON p.id = l.project_id
+	WHERE m.first_reported <= ?6 AND p.first_reported <= ?6
+		AND (l.meeting_id IN (SELECT value FROM json_each(?4)) OR l.project_id IN (SELECT value FROM json_each(?3)))
+UNION ALL
+SELECT 'SIGNED_AT', 'signed at', 'Agreement', a.id, 'Meeting', a.meeting_id
+	FROM agreements a JOIN meetings m ON m.id = a.meeting_id
+	WHERE a.first_reported <= ?6 AND m.first_reported <= ?6
+		AND (a.id IN (SELECT value FROM json_each(?5)) OR a.meeting_id IN (SELECT value FROM json_each(?4)))
+UNION ALL
+SELECT 'SUBSIDIARY_OF', 'subsidiary of', 'Company', c.id, 'Company', c.parent_id
+	FROM companies c JOIN companies parent ON parent.id = c.parent_id
+	WHERE c.first_reported <= ?6 AND parent.first_reported <= ?6
+		AND (c.id IN (SELECT value FROM json_each(?1)) OR c.parent_id IN (SELECT value FROM json_each(?1)))
+UNION ALL
+SELECT 'MET', 'met', 'Person', a.person_id, 'Person', b.person_id
+	FROM meeting_participants a
+	JOIN meeting_participants b ON b.meeting_id = a.meeting_id AND b.person_id <> a.person_id
+	JOIN meetings m ON m.id = a.meeting_id JOIN people p ON p.id = b.person_id
+	WHERE m.first_reported <= ?6 AND p.first_reported <= ?6 AND a.person_id IN (SELECT value FROM json_each(?2))
+	GROUP BY a.person_id, b.person_id`
+
+// Edges returns the relationships touching the given objects, each once.
+func (s *Store) Edges(ctx context.Context, frontier []NodeRef) ([]*Relationship, error) {
+	ids := map[string][]int64{}
+	for _, n := range frontier {
+		ids[n.Type] = append(ids[n.Type], n.ID)
+	}
+	rows, err := s.query(ctx, edgesQuery, idList(ids["Company"]), idList(ids["Person"]), idList(ids["Project"]),
+		idList(ids["Meeting"]), idList(ids["Agreement"]), cutoff(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("edges: %w", err)
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	var out []*Relationship
+	for rows.Next() {
+		var r Relationship
+		if err := rows.Scan(&r.Type, &r.Label, &r.From.Type, &r.From.ID, &r.To.Type, &r.To.ID); err != nil {
+			return nil, fmt.Errorf("edges: %w", err)
+		}
+		if k := r.key(); !seen[k] {
+			seen[k] = true
+			out = append(out, &r)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Limits of graph traversal.
+const (
+	MaxNeighborhoodDepth = 3
+	MaxNeighborhoodLimit = 1000
+	MaxPathHops          = 6
+	MaxPaths             = 20
+	// MaxPathVisits bounds how many objects a path search may visit.
+	MaxPathVisits = 5000
+)
+
+// Subgraph is a set of objects and the relationships among them.
+type Subgraph struct {
+	Center        NodeRef
+	Nodes         []NodeRef
+	Relationships []*Relationship
+}
+
+// Neighborhood returns the objects within depth relationships of center and
+// the relationships that reach them. It refuses, before reading further, a
+// neighborhood of more than limit objects.
+func (s *Store) Neighborhood(ctx context.Context, center NodeRef, depth, limit int) (*Subgraph, error) {
+	switch {
+	case depth < 1 || depth > MaxNeighborhoodDepth:
+		return nil, Errorf(EINVALID, "depth must be 1 to %d, got %d", MaxNeighborhoodDepth, depth)
+	case limit < 1 || limit > MaxNeighborhoodLimit:
+		return nil, Errorf(EINVALID, "limit must be 1 to %d, got %d", MaxNeighborhoodLimit, limit)
+	}
+	g := &Subgraph{Center: center, Nodes: []NodeRef{center}}
+	in := map[NodeRef]bool{center: true}
+	seen := map[string]bool{}
+	frontier := []NodeRef{center}
+	for d := 1; d <= depth && len(frontier) > 0; d++ {
+		edges, err := s.Edges(ctx, frontier)
+		if err != nil {
+			return nil, err
+		}
+		var next []NodeRef
+		for _, e := range edges {
+			for _, n := range []NodeRef{e.From, e.To} {
+				if !in[n] {
+					in[n] = true
+					next = append(next, n)
+					g.Nodes = append(g.Nodes, n)
+				}
+			}
+			if k := e.key(); !seen[k] {
+				seen[k] = true
+				g.Relationships = append(g.Relationships, e)
+			}
+		}
+		if len(g.Nodes) > limit {
+			return nil, Errorf(EINVALID, "the neighborhood at depth %d has more than %d nodes: lower depth or raise limit (at most %d)",
+				d, limit, MaxNeighborhoodLimit)
+		}
+		frontier = next
+	}
+	return g, nil
+}
+
+// Path is a connection between two objects: Nodes[i] and Nodes[i+1] are
+// joined by Relationships[i].
+type Path struct {
+	Nodes         []NodeRef
+	Relationships []*Relationship
+}
+
+// Paths returns up to first shortest connections from one object to
+// another, of at most maxHops relationships. It reads one level of the graph
+// per hop and refuses a search that would visit more than MaxPathVisits
+// objects.
+func (s *Store) Paths(ctx context.Context, from, to NodeRef, maxHops, first int) ([]*Path, error) {
+	switch {
+	case maxHops < 1 || maxHops > MaxPathHops:
+		return nil, Errorf(EINVALID, "maxHops must be 1 to %d, got %d", MaxPathHops, maxHops)
+	case first < 1 || first > MaxPaths:
+		return nil, Errorf(EINVALID, "first must be 1 to %d, got %d", MaxPaths, first)
+	case from == to:
+		return []*Path{{Nodes: []NodeRef{from}}}, nil
+	}
+	// Breadth-first from `from`, remembering every edge that reaches a node
+	// at its shortest distance, so that all shortest paths can be rebuilt.
+	dist := map[NodeRef]int{from: 0}
+	parents := map[NodeRef][]*Relationship{}
+	frontier := []NodeRef{from}
+	for hop := 1; hop <= maxHops && len(frontier) > 0; hop++ {
+		edges, err := s.Edges(ctx, frontier)
+		if err != nil {
+			return nil, err
+		}
+		var next []NodeRef
+		for _, e := range edges {
+			for _, pair := range [][2]NodeRef{{e.From, e.To}, {e.To, e.From}} {
+				near, far := pair[0], pair[1]
+				if d, ok := dist[near]; !ok || d != hop-1 {
+					continue
+				}
+				if d, ok := dist[far]; ok && d < hop {
+					continue
+				}
+				if _, ok := dist[far]; !ok {
+					dist[far] = hop
+					next = append(next, far)
+				}
+				parents[far] = append(parents[far], e)
+			}
+		}
+		if len(dist) > MaxPathVisits {
+			return nil, Errorf(EINVALID, "the path search visited more than %d objects within %d hops: lower maxHops", MaxPathVisits, hop)
+		}
+		if _, ok := dist[to]; ok {
+			break
+		}
+		frontier = next
+	}
+	if _, ok := dist[to]; !ok {
+		return []*Path{}, nil
+	}
+	for _, ps := range parents {
+		slices.SortFunc(ps, func(a, b *Relationship) int { return cmp.Compare(a.key(), b.key()) })
+	}
+	var paths []*Path
+	var walk func(n NodeRef, nodes []NodeRef, rels []*Relationship)
+	walk = func(n NodeRef, nodes []NodeRef, rels []*Relationship) {
+		if len(paths) >= first {
+			return
+		}
+		if n == from {
+			p := &Path{Nodes: slices.Clone(nodes), Relationships: slices.Clone(rels)}
+			slices.Reverse(p.Nodes)
+			slices.Reverse(p.Relationships)
+			paths = append(paths, p)
+			return
+		}
+		for _, e := range parents[n] {
+			prev := e.From
+			if prev == n {
+				prev = e.To
+			}
+			if dist[prev] != dist[n]-1 {
+				continue
+			}
+			walk(prev, append(nodes, prev), append(rels, e))
+		}
+	}
+	walk(to, []NodeRef{to}, nil)
+	return paths, nil
+}
+
+// Length is the number of relationships on the path.
+func (p *Path) Length() int { return len(p.Relationships) }

@@ -1,0 +1,199 @@
+package db_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/investgraph/investgraph/db"
+)
+
+// walk pages through a list first items at a time, following each page's
+// last cursor, checks every page's shape, and returns the slugs in list order
+// and the list's TotalCount.
+func walk[T any](t *testing.T, first int, find func(context.Context, db.PageArgs) (*db.Page[T], error), slug func(T) string) (slugs []string, total int) {
+	t.Helper()
+	ctx := t.Context()
+	total = -1
+	var after *string
+	for range 1000 {
+		p, err := db.NewPageArgs(&first, after)
+		if err != nil {
+			t.Fatalf("page args: %v", err)
+		}
+		page, err := find(ctx, p)
+		if err != nil {
+			t.Fatalf("page after %v: %v", after, err)
+		}
+		n, err := page.TotalCount(ctx)
+		if err != nil {
+			t.Fatalf("total count: %v", err)
+		}
+		if total >= 0 && n != total {
+			t.Errorf("TotalCount changed from %d to %d between pages", total, n)
+		}
+		total = n
+		if got, want := page.HasPrevious, after != nil; got != want {
+			t.Errorf("HasPrevious = %v on a page after %v", got, after)
+		}
+		if len(page.Items) > first {
+			t.Fatalf("page of %d items, asked for %d", len(page.Items), first)
+		}
+		if len(page.Cursors) != len(page.Items) {
+			t.Fatalf("%d cursors for %d items", len(page.Cursors), len(page.Items))
+		}
+		for i, it := range page.Items {
+			slugs = append(slugs, slug(it))
+			if got, want := page.Cursors[i].Slug, slug(it); got != want {
+				t.Errorf("cursor %d names %q, item is %q", i, got, want)
+			}
+		}
+		if !page.HasNextPage {
+			return slugs, total
+		}
+		if len(page.Items) != first {
+			t.Fatalf("page of %d items has a next page, asked for %d", len(page.Items), first)
+		}
+		c := page.Cursors[len(page.Cursors)-1].String()
+		after = &c
+	}
+	t.Fatal("more than 1000 pages: the cursor does not advance")
+	return nil, 0
+}
+
+// checkWalk checks that a walk saw every slug of want exactly once.
+func checkWalk(t *testing.T, got []string, total int, want []string) {
+	t.Helper()
+	if got, want := total, len(want); got != want {
+		t.Errorf("TotalCount = %d, want %d", got, want)
+	}
+	seen := map[string]bool{}
+	for _, s := range got {
+		if seen[s] {
+			t.Errorf("%s listed twice", s)
+		}
+		seen[s] = true
+	}
+	for _, s := range want {
+		if !seen[s] {
+			t.Errorf("%s never listed", s)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("listed %d items, want %d", len(got), len(want))
+	}
+}
+
+func TestStore_FindCompanies_Pages(t *testing.T) {
+	s, d := seededStore(t)
+	var want []string
+	for _, c := range d.Companies {
+		want = append(want, c.Slug)
+	}
+	for _, first := range []int{1, 3, 7, db.MaxPageSize} {
+		got, total := walk(t, first, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Company], error) {
+			return s.FindCompanies(ctx, db.CompanyFilter{}, db.Order{}, p)
+		}, func(c *db.Company) string { return c.Slug })
+		checkWalk(t, got, total, want)
+	}
+
+	t.Run("OKNameOrder", func(t *testing.T) {
+		page, err := s.FindCompanies(t.Context(), db.CompanyFilter{}, db.Order{}, db.PageArgs{First: db.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(page.Items); i++ {
+			a, b := page.Items[i-1], page.Items[i]
+			if strings.ToLower(a.Name) > strings.ToLower(b.Name) {
+				t.Errorf("%q listed before %q", a.Name, b.Name)
+			}
+		}
+	})
+	t.Run("OKFirstZero", func(t *testing.T) {
+		page, err := s.FindCompanies(t.Context(), db.CompanyFilter{}, db.Order{}, db.PageArgs{First: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 0 {
+			t.Errorf("%d items, want none", len(page.Items))
+		}
+		if !page.HasNextPage {
+			t.Error("HasNextPage = false, want true: there are companies")
+		}
+		n, err := page.TotalCount(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := n, len(d.Companies); got != want {
+			t.Errorf("TotalCount = %d, want %d", got, want)
+		}
+	})
+	t.Run("OKAfterLast", func(t *testing.T) {
+		all, err := s.FindCompanies(t.Context(), db.CompanyFilter{}, db.Order{}, db.PageArgs{First: db.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := all.Cursors[len(all.Cursors)-1]
+		page, err := s.FindCompanies(t.Context(), db.CompanyFilter{}, db.Order{}, db.PageArgs{First: 5, After: &last})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 0 || page.HasNextPage {
+			t.Errorf("after the last company: %d items, HasNextPage %v; want none, false", len(page.Items), page.HasNextPage)
+		}
+		if !page.HasPrevious {
+			t.Error("HasPrevious = false on a page after a cursor")
+		}
+	})
+}
+
+func TestStore_FindLists_Pages(t *testing.T) {
+	s, d := seededStore(t)
+	slugsOf := func(n int, slug func(int) string) []string {
+		var out []string
+		for i := range n {
+			out = append(out, slug(i))
+		}
+		return out
+	}
+	t.Run("People", func(t *testing.T) {
+		got, total := walk(t, 3, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Person], error) {
+			return s.FindPeople(ctx, db.PersonFilter{}, db.Order{}, p)
+		}, func(p *db.Person) string { return p.Slug })
+		checkWalk(t, got, total, slugsOf(len(d.People), func(i int) string { return d.People[i].Slug }))
+	})
+	t.Run("Projects", func(t *testing.T) {
+		got, total := walk(t, 4, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Project], error) {
+			return s.FindProjects(ctx, db.ProjectFilter{}, db.Order{}, p)
+		}, func(p *db.Project) string { return p.Slug })
+		checkWalk(t, got, total, slugsOf(len(d.Projects), func(i int) string { return d.Projects[i].Slug }))
+	})
+	t.Run("Agreements", func(t *testing.T) {
+		got, total := walk(t, 2, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Agreement], error) {
+			return s.FindAgreements(ctx, db.AgreementFilter{}, db.Order{}, p)
+		}, func(a *db.Agreement) string { return a.Slug })
+		checkWalk(t, got, total, slugsOf(len(d.Agreements), func(i int) string { return d.Agreements[i].Slug }))
+		// Undated agreements come last.
+		if got, want := got[len(got)-1], "kmg-citic-caspi-bitum-agreement"; got != want {
+			t.Errorf("last agreement = %s, want the undated %s", got, want)
+		}
+	})
+	t.Run("Sources", func(t *testing.T) {
+		got, total := walk(t, 2, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Source], error) {
+			return s.FindSources(ctx, db.Order{}, p)
+		}, func(v *db.Source) string { return v.Slug })
+		want := []string{"9c0d6d39aeed9ba5", "81c1630493b7e74f", "617ef15b8252d5c0", "0cd24d71fac579ce", "70fb8e7c82b53bfa"}
+		checkWalk(t, got, total, want)
+		if !slices.Equal(got, want) {
+			t.Errorf("sources = %v, want publication order %v", got, want)
+		}
+	})
+	t.Run("Meetings", func(t *testing.T) {
+		find := func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Meeting], error) {
+			return s.FindMeetings(ctx, db.MeetingFilter{}, db.Order{}, p)
+		}
+		got, total := walk(t, 5, find, func(m *db.Meeting) string { return m.Slug })
+		checkWalk(t, got, total, slugsOf(len(d.Meetings), func(i int) string { return d.Meetings[i].Slug }))
+	})
+}

@@ -1,0 +1,153 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// SearchKinds are the kinds of object search finds, as the schema names them.
+var SearchKinds = []string{"COMPANY", "PERSON", "PROJECT", "MEETING", "AGREEMENT", "SOURCE"}
+
+// SearchHit is one search result: an object and how well it matched.
+type SearchHit struct {
+	Kind    string
+	ID      int64
+	Score   float64
+	Snippet string
+}
+
+// maxSearchTerms bounds how many words a search may have.
+const maxSearchTerms = 16
+
+// ParseSearchQuery turns a user's search into an FTS5 query. It accepts
+// words (all must match), word* for a prefix and "quoted words" for a
+// phrase; hyphens and other punctuation separate words. Anything FTS5 would
+// read as an operator is rejected with a message saying what to change.
+func ParseSearchQuery(q string) (string, error) {
+	bad := func(format string, args ...any) (string, error) {
+		return "", Errorf(EINVALID, "search %q: "+format+`; use words, word* for a prefix and "quoted words" for a phrase`,
+			append([]any{q}, args...)...)
+	}
+	if strings.Count(q, `"`)%2 != 0 {
+		return bad("unbalanced quote")
+	}
+	var terms []string
+	for i, part := range strings.Split(q, `"`) {
+		if i%2 == 1 { // inside quotes: a phrase
+			words := searchWords(part)
+			if len(words) == 0 {
+				if strings.TrimSpace(part) != "" {
+					return bad("phrase %q has no words", part)
+				}
+				continue
+			}
+			terms = append(terms, phrase(words, false))
+			continue
+		}
+		for _, tok := range strings.Fields(part) {
+			switch tok {
+			case "AND", "OR", "NOT", "NEAR":
+				return bad("operators such as %s are not supported (all words must match already)", tok)
+			}
+			if strings.ContainsAny(tok, "()^:{}+") {
+				return bad("remove the character(s) %q", strings.Map(func(r rune) rune {
+					if strings.ContainsRune("()^:{}+", r) {
+						return r
+					}
+					return -1
+				}, tok))
+			}
+			prefix := strings.HasSuffix(tok, "*")
+			words := searchWords(strings.TrimSuffix(tok, "*"))
+			if strings.Contains(strings.TrimSuffix(tok, "*"), "*") {
+				return bad("* may only end a word, as in bitu*")
+			}
+			if len(words) == 0 {
+				if prefix {
+					return bad("a lone * needs letters before it, as in bitu*")
+				}
+				continue // punctuation only, e.g. a dash
+			}
+			// A hyphenated token is a phrase, so Beineu-Bozoi matches the
+			// words together in that order.
+			terms = append(terms, phrase(words, prefix))
+		}
+	}
+	switch {
+	case len(terms) == 0:
+		return bad("nothing to search for")
+	case len(terms) > maxSearchTerms:
+		return bad("at most %d words", maxSearchTerms)
+	}
+	return strings.Join(terms, " AND "), nil
+}
+
+// searchWords splits text into letters-and-digits words.
+func searchWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// phrase quotes words as an FTS5 phrase (double quotes never occur inside
+// them), with a trailing prefix star if asked.
+func phrase(words []string, prefix bool) string {
+	p := `"` + strings.Join(words, " ") + `"`
+	if prefix {
+		p += "*"
+	}
+	return p
+}
+
+// Search returns a page of the objects matching query, best first. kinds
+// narrows the kinds of object; offset and limit select the page.
+func (s *Store) Search(ctx context.Context, query string, kinds []string, offset, limit int) ([]SearchHit, int, error) {
+	match, err := ParseSearchQuery(query)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(kinds) == 0 {
+		kinds = SearchKinds
+	}
+	// bm25 weights: name 10, body 1 (kind, subject_id and reported are
+	// unindexed). Lower bm25 is better, so the score is its negation.
+	const from = ` FROM search WHERE search MATCH ? AND kind IN (SELECT value FROM json_each(?)) AND reported <= ?`
+	args := []any{match, jsonString(kinds), cutoff(ctx)}
+	hits, err := queryAll(ctx, s, func(r rowScanner) (SearchHit, error) {
+		var h SearchHit
+		return h, r.Scan(&h.Kind, &h.ID, &h.Score, &h.Snippet)
+	}, `SELECT kind, subject_id, -bm25(search, 0, 0, 0, 10, 1),
+		snippet(search, -1, '<mark>', '</mark>', '…', 12)`+from+`
+		ORDER BY bm25(search, 0, 0, 0, 10, 1), kind, subject_id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search %q: %w", query, err)
+	}
+	var total int
+	if err := s.queryRow(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count search %q: %w", query, err)
+	}
+	return hits, total, nil
+}
+
+// OffsetCursor is the cursor of the item at offset in a ranked list.
+func OffsetCursor(kind string, offset int) string {
+	return Cursor{Order: kind, Key: strconv.Itoa(offset), Slug: "-"}.String()
+}
+
+// ParseOffsetCursor decodes an OffsetCursor made for a list of kind and
+// returns the offset after it.
+func ParseOffsetCursor(kind string, after *string) (int, error) {
+	if after == nil {
+		return 0, nil
+	}
+	c, err := ParseCursor(*after)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(c.Key)
+	if c.Order != kind || err != nil || n < 0 {
+		return 0, Errorf(EINVALID, "invalid cursor %q: pass a cursor from a previous page of the same %s", *after, strings.ToLower(kind))
+	}
+	return n + 1, nil
+}

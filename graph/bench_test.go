@@ -1,0 +1,115 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/investgraph/investgraph/bench"
+	"github.com/investgraph/investgraph/graph"
+	"github.com/investgraph/investgraph/graphtest"
+)
+
+// loaderWait overrides the loaders' batching window, for tuning:
+// go test ./graph -run '^$' -bench . -args -loaderwait=50us
+var loaderWait = flag.Duration("loaderwait", 0, "loader batching window (0: loader.DefaultWait)")
+
+// benchHandler returns the gateway's handler over a freshly seeded database.
+func benchHandler(b testing.TB) (http.Handler, *graphtest.Server) {
+	b.Helper()
+	srv := graphtest.New(b)
+	opts := graph.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoaderWait: *loaderWait}
+	return graph.NewHandler(srv.Store, opts), srv
+}
+
+// post runs one request through h in-process and returns the response body,
+// failing on a non-200 status or a GraphQL error.
+func post(b testing.TB, h http.Handler, body []byte) []byte {
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+		b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+	}
+	return rec.Body.Bytes()
+}
+
+func requestBody(b testing.TB, q bench.Query) []byte {
+	body, err := json.Marshal(map[string]string{"query": q.Text})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
+
+// BenchmarkQuery runs each benchmark query in turn, one request at a time,
+// through the whole HTTP handler. statements/op is the SQL statements each
+// request ran.
+func BenchmarkQuery(b *testing.B) {
+	h, srv := benchHandler(b)
+	for _, q := range bench.Available(graph.NewExecutableSchema(graph.Config{}).Schema()) {
+		body := requestBody(b, q)
+		b.Run(q.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			before := srv.Store.Statements()
+			for b.Loop() {
+				post(b, h, body)
+			}
+			b.ReportMetric(float64(srv.Store.Statements()-before)/float64(b.N), "statements/op")
+		})
+	}
+}
+
+// BenchmarkQueryParallel runs each benchmark query from GOMAXPROCS
+// goroutines at once: throughput rather than latency.
+func BenchmarkQueryParallel(b *testing.B) {
+	h, srv := benchHandler(b)
+	for _, q := range bench.Available(graph.NewExecutableSchema(graph.Config{}).Schema()) {
+		body := requestBody(b, q)
+		b.Run(q.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			before := srv.Store.Statements()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					post(b, h, body)
+				}
+			})
+			b.ReportMetric(float64(srv.Store.Statements()-before)/float64(b.N), "statements/op")
+		})
+	}
+}
+
+// TestStatementsWithinDepth checks the no-N+1 budget of the traversal
+// queries: no more SQL statements than the query's depth + 1.
+func TestStatementsWithinDepth(t *testing.T) {
+	srv := graphtest.New(t)
+	// Each query's response must hold the part named here, so that an empty
+	// result cannot pass the budget.
+	wants := map[string]string{"wide": `"participants":[{`, "design-card": `"capacityHistory":[{`}
+	for name, want := range wants {
+		t.Run(name, func(t *testing.T) {
+			q, ok := bench.Find(name)
+			if !ok {
+				t.Fatalf("no benchmark query %q", name)
+			}
+			depth, err := bench.Depth(q.Text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp := srv.MustQuery(t, q.Text, nil, nil)
+			if got, limit := resp.Statements(), depth+1; got == 0 || got > limit {
+				t.Errorf("statements = %d, want 1..%d (depth %d + 1)", got, limit, depth)
+			}
+			if !strings.Contains(string(resp.Data), want) {
+				t.Errorf("response has no %s: %s", want, resp.Data)
+			}
+		})
+	}
+}

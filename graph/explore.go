@@ -1,0 +1,165 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graph/loader"
+	"github.com/investgraph/investgraph/graph/model"
+)
+
+// refFromID resolves a global ID to a reference to a visible object: a
+// malformed ID is BAD_USER_INPUT, an unknown one NOT_FOUND.
+func (r *Resolver) refFromID(ctx context.Context, id string) (db.NodeRef, error) {
+	n, err := r.findNode(ctx, id)
+	if err != nil {
+		return db.NodeRef{}, err
+	}
+	if n == nil {
+		return db.NodeRef{}, db.Errorf(db.ENOTFOUND, "no object has id %q", id)
+	}
+	return refOf(n), nil
+}
+
+// refOf returns the reference of a loaded object.
+func refOf(n model.Node) db.NodeRef {
+	switch v := n.(type) {
+	case *db.Company:
+		return db.NodeRef{Type: typeCompany, ID: v.ID}
+	case *db.Person:
+		return db.NodeRef{Type: typePerson, ID: v.ID}
+	case *db.Project:
+		return db.NodeRef{Type: typeProject, ID: v.ID}
+	case *db.Meeting:
+		return db.NodeRef{Type: typeMeeting, ID: v.ID}
+	case *db.Agreement:
+		return db.NodeRef{Type: typeAgreement, ID: v.ID}
+	case *db.Source:
+		return db.NodeRef{Type: typeSource, ID: v.ID}
+	}
+	panic(fmt.Sprintf("refOf: %T is not a node", n))
+}
+
+// globalIDOf returns the global ID of a loaded object.
+func globalIDOf(n model.Node) string {
+	switch v := n.(type) {
+	case *db.Company:
+		return GlobalID(typeCompany, v.Slug)
+	case *db.Person:
+		return GlobalID(typePerson, v.Slug)
+	case *db.Project:
+		return GlobalID(typeProject, v.Slug)
+	case *db.Meeting:
+		return GlobalID(typeMeeting, v.Slug)
+	case *db.Agreement:
+		return GlobalID(typeAgreement, v.Slug)
+	case *db.Source:
+		return GlobalID(typeSource, v.Slug)
+	}
+	panic(fmt.Sprintf("globalIDOf: %T is not a node", n))
+}
+
+// loadNodes loads referenced objects through the request's loaders: all
+// keys are queued before any result is awaited, so each type costs one
+// statement.
+func loadNodes(ctx context.Context, refs []db.NodeRef) ([]model.Node, error) {
+	l := loader.For(ctx)
+	thunks := make([]func() (model.Node, error), len(refs))
+	for i, ref := range refs {
+		thunks[i] = nodeThunk(ctx, l, ref)
+	}
+	out := make([]model.Node, len(refs))
+	for i, th := range thunks {
+		n, err := th()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+func loadNode(ctx context.Context, ref db.NodeRef) (model.Node, error) {
+	return nodeThunk(ctx, loader.For(ctx), ref)()
+}
+
+func nodeThunk(ctx context.Context, l *loader.Loaders, ref db.NodeRef) func() (model.Node, error) {
+	switch ref.Type {
+	case typeCompany:
+		return asNode(l.Company.LoadThunk(ctx, ref.ID))
+	case typePerson:
+		return asNode(l.Person.LoadThunk(ctx, ref.ID))
+	case typeProject:
+		return asNode(l.Project.LoadThunk(ctx, ref.ID))
+	case typeMeeting:
+		return asNode(l.Meeting.LoadThunk(ctx, ref.ID))
+	case typeAgreement:
+		return asNode(l.Agreement.LoadThunk(ctx, ref.ID))
+	case typeSource:
+		return asNode(l.Source.LoadThunk(ctx, ref.ID))
+	}
+	return func() (model.Node, error) { return nil, fmt.Errorf("unknown node type %q", ref.Type) }
+}
+
+func asNode[T any](th func() (*T, error)) func() (model.Node, error) {
+	return func() (model.Node, error) {
+		v, err := th()
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+}
+
+// rowID resolves an optional global ID of type typ used as a filter to the
+// object's row id. An unknown object matches nothing, so it gets id -1.
+func (r *Resolver) rowID(ctx context.Context, id *string, typ string) (*int64, error) {
+	if id == nil {
+		return nil, nil
+	}
+	if _, err := slugFromID(*id, typ); err != nil {
+		return nil, err
+	}
+	ref, err := r.refFromID(ctx, *id)
+	if db.ErrorCode(err) == db.ENOTFOUND {
+		none := int64(-1)
+		return &none, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return &ref.ID, nil
+}
+
+// searchKinds converts the schema's search types to the store's kinds.
+func searchKinds(types []model.SearchType) []string {
+	kinds := make([]string, len(types))
+	for i, t := range types {
+		kinds[i] = string(t)
+	}
+	return kinds
+}
+
+// pageBounds validates first for the offset-paged lists.
+func pageBounds(first *int, after *string, kind string) (offset, limit int, err error) {
+	p, err := db.NewPageArgs(first, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	offset, err = db.ParseOffsetCursor(kind, after)
+	return offset, p.First, err
+}
+
+// str returns *s, or "" for nil.
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// searchTypes maps search kinds to node type names.
+var searchTypes = map[string]string{
+	"COMPANY": typeCompany, "PERSON": typePerson, "PROJECT": typeProject,
+	"MEETING": typeMeeting, "AGREEMENT": typeAgreement, "SOURCE": typeSource,
+}
