@@ -60,7 +60,7 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	)
 	fs := flag.NewFlagSet("investgraph", flag.ContinueOnError)
 	fs.SetOutput(output)
-	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address (default from $PORT when set)")
+	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; :$PORT when PORT is set")
 	fs.StringVar(&c.dbPath, "db", "investgraph.db", "SQLite database file, created if missing")
 	fs.BoolVar(&c.reseed, "reseed", false, "replace the database's data with the built-in seed before serving")
 
@@ -203,7 +203,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	servers := []*http.Server{newServer(gw, cfg, logger)}
 	listeners := []string{cfg.addr}
 	if cfg.metricsAddr != "" {
-		servers = append(servers, newServer(gw.MetricsHandler(), cfg, logger))
+		metrics := http.NewServeMux()
+		metrics.Handle("GET /metrics", gw.MetricsHandler())
+		servers = append(servers, newServer(metrics, cfg, logger))
 		listeners = append(listeners, cfg.metricsAddr)
 	}
 	errc := make(chan error, len(servers))

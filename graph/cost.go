@@ -19,7 +19,8 @@ import (
 //
 //   - A scalar or enum field costs 0.
 //   - Any other field (an object, or a list of anything) costs 1 plus the
-//     cost of its selections times its multiplier.
+//     cost of its selections times its multiplier; in a list of objects each
+//     object costs at least 1, even with only scalars selected.
 //   - The multiplier of a field with a first, last or limit argument is that
 //     argument (first and last are capped at db.MaxPageSize, which the
 //     resolvers enforce); with a depth argument, the depth. An omitted
@@ -62,8 +63,13 @@ func fieldCost(schema *ast.Schema, typeName, field string, child int, args map[s
 		return 0, false
 	}
 	isList := def.Type.Elem != nil
-	if named := schema.Types[def.Type.Name()]; !isList && named != nil && (named.Kind == ast.Scalar || named.Kind == ast.Enum) {
+	named := schema.Types[def.Type.Name()]
+	leaf := named != nil && (named.Kind == ast.Scalar || named.Kind == ast.Enum)
+	if leaf && !isList {
 		return 0, false
+	}
+	if isList && !leaf {
+		child = max(child, 1) // each object fetched costs at least 1
 	}
 	return saturatingAdd(1, saturatingMul(multiplier(parent, def, isList, args), child)), true
 }

@@ -148,6 +148,75 @@ func (w *walker) fragmentSize(name string, limit int) int {
 	return n
 }
 
+// overlaps estimates how many pairs of fields validation will compare:
+// fields that land on the same response path (same response name under the
+// same parent, through fragments too) are compared pairwise, so k such
+// fields cost k*k, and their children are compared across all k of them.
+// gqlparser's overlapping-fields rule is quadratic this way, so a document
+// of a few thousand tokens that repeats one field can take seconds to
+// validate. The walk merges the document as the executor would, expanding
+// each fragment once per merged selection, and stops once over budget.
+// Fragments being expanded further up are skipped: a cycle is the
+// validator's to report.
+func (w *walker) overlaps(sets []ast.SelectionSet, above map[string]bool, budget int) int {
+	groups := map[string][]*ast.Field{}
+	var order []string
+	visited := map[string]bool{}
+	var collect func(ast.SelectionSet)
+	collect = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				name := s.Alias
+				if name == "" {
+					name = s.Name
+				}
+				if _, ok := groups[name]; !ok {
+					order = append(order, name)
+				}
+				groups[name] = append(groups[name], s)
+			case *ast.InlineFragment:
+				collect(s.SelectionSet)
+			case *ast.FragmentSpread:
+				if frag := w.doc.Fragments.ForName(s.Name); frag != nil && !visited[s.Name] && !above[s.Name] {
+					visited[s.Name] = true
+					collect(frag.SelectionSet)
+				}
+			}
+		}
+	}
+	for _, set := range sets {
+		collect(set)
+	}
+	if len(visited) > 0 {
+		for name := range above {
+			visited[name] = true
+		}
+		above = visited
+	}
+	total := 0
+	for _, name := range order {
+		fields := groups[name]
+		total += len(fields) * len(fields)
+		if total > budget {
+			return total
+		}
+		children := make([]ast.SelectionSet, 0, len(fields))
+		for _, f := range fields {
+			if len(f.SelectionSet) > 0 {
+				children = append(children, f.SelectionSet)
+			}
+		}
+		if len(children) > 0 {
+			total += w.overlaps(children, above, budget-total)
+			if total > budget {
+				return total
+			}
+		}
+	}
+	return total
+}
+
 // overTokenLimit reports whether query has more than limit lexical tokens,
 // reading no further than that.
 func overTokenLimit(query string, limit int) bool {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/investgraph/investgraph/db"
@@ -34,6 +35,7 @@ const (
 	CodeDepthLimitExceeded     = "DEPTH_LIMIT_EXCEEDED"
 	CodeAliasLimitExceeded     = "ALIAS_LIMIT_EXCEEDED"
 	CodeCostLimitExceeded      = "COST_LIMIT_EXCEEDED"
+	CodeQueryTooComplex        = "QUERY_TOO_COMPLEX"
 	CodeIntrospectionDisabled  = "INTROSPECTION_DISABLED"
 	CodePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
 	CodeOperationNotAllowed    = "OPERATION_NOT_ALLOWED"
@@ -91,6 +93,11 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 		case errors.As(err, &appErr):
 			gqlErr.Message = appErr.Message
 			setCode(gqlErr, codes[appErr.Code])
+		case badValue(gqlErr):
+			// A well-formed query with a bad input value (an unknown enum
+			// value, a variable of the wrong type or missing) is bad user
+			// input rather than a bad query, as Apollo classifies it too.
+			setCode(gqlErr, CodeBadUserInput)
 		case gqlErr.Extensions["code"] != nil:
 			// A parse, validation or request error already classified.
 		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
@@ -107,6 +114,16 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 		}
 		return gqlErr
 	}
+}
+
+// badValue reports whether a validation error is about an input value: a
+// literal of the wrong type or an unknown enum value (the ValuesOfCorrectType
+// rule), or a variable's value (errors gqlgen reports at path variable.NAME).
+func badValue(e *gqlerror.Error) bool {
+	if errorCode(e) != CodeValidationFailed {
+		return false
+	}
+	return e.Rule == "ValuesOfCorrectType" || (len(e.Path) > 0 && e.Path[0] == ast.PathName("variable"))
 }
 
 func setCode(e *gqlerror.Error, code string) {

@@ -2068,7 +2068,7 @@ fact cites the article paragraph it comes from.
 type Query {
   "Fetches any object by its global ID. Unknown IDs give ` + "`" + `null` + "`" + `."
   node(id: ID!): Node
-  "Fetches several objects by global ID, in order; unknown IDs give ` + "`" + `null` + "`" + ` in place."
+  "Fetches up to 100 objects by global ID, in order; unknown IDs give ` + "`" + `null` + "`" + ` in place."
   nodes(ids: [ID!]!): [Node]!
 
   """

@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
@@ -115,7 +116,11 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	}
 
 	srv := handler.New(costSchema{es})
-	srv.AddTransport(httpTransport{maxBody: opts.Limits.MaxBodyBytes, limiter: limiter})
+	maxBody := opts.Limits.MaxBodyBytes
+	if maxBody < 0 {
+		maxBody = math.MaxInt64
+	}
+	srv.AddTransport(httpTransport{maxBody: maxBody, limiter: limiter})
 	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(max(opts.Limits.MaxTokens, 0))
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.Limits.Timeout.String()))

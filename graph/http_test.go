@@ -108,8 +108,8 @@ func TestStatusCodes(t *testing.T) {
 	}{
 		{"ParseFailed", `{"query":"{"}`, 400, 200, graph.CodeParseFailed},
 		{"ValidationFailed", `{"query":"{ noSuchField }"}`, 400, 200, graph.CodeValidationFailed},
-		{"VariableOfWrongType", `{"query":"query($n: Int) { companies(first: $n) { totalCount } }","variables":{"n":"ten"}}`, 400, 200, graph.CodeValidationFailed},
-		{"MissingVariable", `{"query":"query($id: ID!) { node(id: $id) { id } }"}`, 400, 200, graph.CodeValidationFailed},
+		{"VariableOfWrongType", `{"query":"query($n: Int) { companies(first: $n) { totalCount } }","variables":{"n":"ten"}}`, 400, 200, graph.CodeBadUserInput},
+		{"MissingVariable", `{"query":"query($id: ID!) { node(id: $id) { id } }"}`, 400, 200, graph.CodeBadUserInput},
 		{"UnknownOperationName", `{"query":"query A { __typename }","operationName":"B"}`, 400, 200, graph.CodeValidationFailed},
 		{"MutationWithoutMutationType", `{"query":"mutation { __typename }"}`, 400, 200, graph.CodeValidationFailed},
 		{"SubscriptionWithoutSubscriptionType", `{"query":"subscription { __typename }"}`, 400, 200, graph.CodeValidationFailed},

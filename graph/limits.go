@@ -69,16 +69,25 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// maxExpandedFields bounds the fields of an operation once its fragments
-// are expanded. It is not a setting: it keeps pricing the query (which walks
-// the expanded operation) cheap, and no real query comes near it.
-const maxExpandedFields = 100_000
+// Fixed safeguards, not settings: they keep the work of checking a
+// document small, and no real query comes near them (GraphiQL's
+// introspection query, 183 tokens, expands to 229 fields and as many
+// overlaps).
+const (
+	// maxExpandedFields bounds the fields of an operation once its
+	// fragments are expanded: pricing walks the expanded operation.
+	maxExpandedFields = 100_000
+	// maxOverlaps bounds the field pairs validation compares (see
+	// walker.overlaps): about 10 ms of validation at worst.
+	maxOverlaps = 10_000
+)
 
 // documentChecks rejects a document before gqlgen validates it: too many
-// tokens, too deep, too many aliases, introspection when it is off, and a
-// mutation sent with GET. It runs before validation because validation
-// itself is what a hostile document makes slow (overlapping-field checks
-// are quadratic in the number of fields).
+// tokens, too deep, too many aliases, fragments that expand too far, fields
+// repeated too often, introspection when it is off, and a mutation sent
+// with GET. It runs before validation because validation itself is what a
+// hostile document makes slow (overlapping-field checks are quadratic in
+// the fields that share a response name).
 type documentChecks struct {
 	limits        Limits
 	introspection bool
@@ -142,18 +151,22 @@ func (c documentChecks) check(doc *ast.QueryDocument) *gqlerror.Error {
 				"the query has %d aliases, more than the limit of %d", n, c.limits.MaxAliases)
 		}
 	}
-	for _, op := range doc.Operations {
-		if w.expanded(op.SelectionSet, maxExpandedFields) > maxExpandedFields {
-			return requestError(CodeCostLimitExceeded,
-				"the query's fragments expand to more than %d fields", maxExpandedFields)
-		}
-	}
 	if c.limits.MaxDepth > 0 {
 		for _, op := range doc.Operations {
 			if d := w.depth(op.SelectionSet, c.limits.MaxDepth); d > c.limits.MaxDepth {
 				return requestError(CodeDepthLimitExceeded,
 					"the query nests more than %d levels deep", c.limits.MaxDepth)
 			}
+		}
+	}
+	for _, op := range doc.Operations {
+		if w.expanded(op.SelectionSet, maxExpandedFields) > maxExpandedFields {
+			return requestError(CodeQueryTooComplex,
+				"the query's fragments expand to more than %d fields", maxExpandedFields)
+		}
+		if w.overlaps([]ast.SelectionSet{op.SelectionSet}, nil, maxOverlaps) > maxOverlaps {
+			return requestError(CodeQueryTooComplex,
+				"the query selects the same fields too many times over (directly or through fragments): merge them")
 		}
 	}
 	return nil

@@ -33,6 +33,9 @@ func TestCost(t *testing.T) {
 		{"ListOfScalars", `{ company(slug: "citic-group") { aliases } }`, nil, 1 + 1},
 		{"ListArgument", `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Company { parent { name } } } }`,
 			map[string]any{"ids": []string{citic, citic, citic}}, 1 + 3*1},
+		{"ListObjectsCostOneEach", `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+			map[string]any{"ids": []string{citic, citic, citic, citic}}, 1 + 4*1},
+		{"PlainListOfObjects", `{ company(slug: "citic-group") { subsidiaries { name } } }`, nil, 1 + (1 + 10*1)},
 		{"Nested", `{ companies(first: 2) { edges { node { projects { project { name } } } } } }`, nil, 1 + 2*(1+(1+(1+10*(1))))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,7 +134,7 @@ func TestTokenLimit(t *testing.T) {
 }
 
 func TestLimitsOff(t *testing.T) {
-	srv := quietServer(t, graph.Options{Limits: graph.Limits{MaxDepth: -1, MaxAliases: -1, MaxCost: -1, MaxTokens: -1}})
+	srv := quietServer(t, graph.Options{Limits: graph.Limits{MaxDepth: -1, MaxAliases: -1, MaxCost: -1, MaxTokens: -1, MaxBodyBytes: -1, Timeout: -1}})
 	deep := `{ company(slug: "citic-group") {` + strings.Repeat(" parent {", 20) + " name" + strings.Repeat(" }", 20) + " } }"
 	srv.MustQuery(t, deep, nil, nil)
 	var aliases strings.Builder
@@ -139,6 +142,7 @@ func TestLimitsOff(t *testing.T) {
 		fmt.Fprintf(&aliases, " a%d: __typename", i)
 	}
 	srv.MustQuery(t, "{"+aliases.String()+" }", nil, nil)
+	srv.MustQuery(t, `query($pad: String) { company(name: $pad) { name } }`, map[string]any{"pad": strings.Repeat("x", 2<<20)}, nil)
 }
 
 func TestIntrospectionWithinDefaultLimits(t *testing.T) {

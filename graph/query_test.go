@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -375,13 +376,18 @@ func TestBadInput(t *testing.T) {
 		{"ErrNoLookupKey", `{ company { name } }`, "BAD_USER_INPUT", nil},
 		{"ErrTwoLookupKeys", `{ company(slug: "citic-group", name: "CITIC") { name } }`, "BAD_USER_INPUT", nil},
 		{"ErrNegativeFirst", `{ companies(first: -1) { totalCount } }`, "BAD_USER_INPUT", nil},
+		{"ErrTooManyNodes", `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, "BAD_USER_INPUT",
+			map[string]any{"ids": manyIDs(101)}},
 		{"ErrFirstTooLarge", `{ companies(first: 1000) { totalCount } }`, "BAD_USER_INPUT", nil},
 		{"ErrBadCursor", `{ companies(after: "garbage") { totalCount } }`, "BAD_USER_INPUT", nil},
 		{"ErrBadPartialDate", `{ meetings(filter: {from: "2024-13"}) { totalCount } }`, "BAD_USER_INPUT", nil},
 		{"ErrBadPartialDateVariable", `query($d: PartialDate) { meetings(filter: {from: $d}) { totalCount } }`, "BAD_USER_INPUT",
 			map[string]any{"d": "2024-Q5"}},
 		{"ErrFromAfterTo", `{ meetings(filter: {from: "2025", to: "2024"}) { totalCount } }`, "BAD_USER_INPUT", nil},
-		{"ErrUnknownEnum", `{ project(slug: "caspi-bitum-expansion") { measurements(metric: WEIGHT) { value } } }`, "GRAPHQL_VALIDATION_FAILED", nil},
+		{"ErrUnknownEnum", `{ project(slug: "caspi-bitum-expansion") { measurements(metric: WEIGHT) { value } } }`, "BAD_USER_INPUT", nil},
+		{"ErrUnknownEnumVariable", `query($m: Metric) { project(slug: "caspi-bitum-expansion") { measurements(metric: $m) { value } } }`, "BAD_USER_INPUT",
+			map[string]any{"m": "WEIGHT"}},
+		{"ErrWrongLiteralType", `{ companies(first: "ten") { totalCount } }`, "BAD_USER_INPUT", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := srv.Do(t, tc.query, tc.vars)
@@ -399,4 +405,13 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyIDs returns n distinct well-formed company IDs.
+func manyIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = graph.GlobalID("Company", fmt.Sprint("c", i))
+	}
+	return ids
 }

@@ -320,6 +320,9 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > db.MaxPageSize {
+		return nil, db.Errorf(db.EINVALID, "nodes takes at most %d ids, got %d: split the request", db.MaxPageSize, len(ids))
+	}
 	out := make([]model.Node, len(ids))
 	for i, id := range ids {
 		n, err := r.findNode(ctx, id)
