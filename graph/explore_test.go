@@ -133,6 +133,8 @@ func TestSearch(t *testing.T) {
 		{"Beineu Bozoi", "Project", "beineu-bozoi-shymkent-gas-pipeline"},
 		{"KMG", "Company", "kazmunaygas"},
 		{"Shymkent", "Project", "shymkent-refinery-expansion"},
+		{"TOKAYÉV", "Person", "kassym-jomart-tokayev"},
+		{"kazmunaygás", "Company", "kazmunaygas"},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			var got result
