@@ -84,6 +84,7 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	fs.StringVar(&c.options.RateLimit.ClientIPHeader, "client-ip-header", "", "header a trusted proxy sets to the client address, e.g. X-Forwarded-For (default: the connection's address)")
 
 	fs.IntVar(&apqCache, "apq-cache", graph.DefaultAPQCacheSize, "Automatic Persisted Queries kept (0: APQ off)")
+	fs.IntVar(&c.options.ResponseCache, "response-cache", 0, "responses of identical requests kept until the data changes (0: off; needs -rate-limit 0)")
 	fs.StringVar(&c.persistedOps, "persisted-operations", "", "JSON file of persisted operations (Apollo manifest or id-to-document map)")
 	fs.BoolVar(&c.options.AllowList, "allow-list", false, "run only the operations of -persisted-operations")
 	fs.BoolVar(&introspection, "introspection", true, "answer introspection queries (GraphiQL needs them)")

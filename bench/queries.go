@@ -3,6 +3,7 @@
 package bench
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 
@@ -32,7 +33,47 @@ var Queries = []Query{
 		Name: "wide",
 		Text: `{ companies(first: 100) { edges { node { name projects { role project { name participants { role company { name country } } } } } } } }`,
 	},
+	{
+		Name:     "search",
+		Text:     `{ search(query: "caspi bitum", first: 10) { totalCount edges { score snippet node { ... on Project { name } ... on Company { name } } } } }`,
+		Requires: []string{"Query.search"},
+	},
+	{
+		Name:     "aggregate",
+		Text:     `{ aggregates { counts { companies projects agreements amounts } money(groupBy: COUNTERPARTY_COUNTRY) { total groups { key total } } } }`,
+		Requires: []string{"Query.aggregates"},
+	},
+	{
+		Name:     "timeline",
+		Text:     `{ timeline(subject: "` + companyID("citic-group") + `", first: 20) { totalCount edges { node { date kind title } } } }`,
+		Requires: []string{"Query.timeline"},
+	},
+	{
+		Name: "path",
+		// Khassenov and the Shymkent refinery expansion are four hops apart.
+		Text: `{ paths(from: "` + globalID("Person", "askhat-khassenov") + `", to: "` + globalID("Project", "shymkent-refinery-expansion") +
+			`", maxHops: 4, first: 3) { length relationships { type label fromId toId } } }`,
+		Requires: []string{"Query.paths"},
+	},
+	{
+		Name:     "neighborhood",
+		Text:     `{ neighborhood(id: "` + companyID("citic-group") + `", depth: 2, limit: 1000) { nodes { id } relationships { type fromId toId } } }`,
+		Requires: []string{"Query.neighborhood"},
+	},
+	{
+		Name:     "asof-design-card",
+		Text:     `{ asOf(date: "2024-07") { company(name: "CITIC") { name projects { role project { name capacityHistory { metric value unit asOf status citation { paragraph source { title publishedOn } } } milestones { name date status } } } } } }`,
+		Requires: []string{"Query.asOf"},
+	},
 }
+
+// globalID is the API's ID of the object of type typ with the slug: the
+// benchmark queries name seed objects, present at every size.
+func globalID(typ, slug string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + slug))
+}
+
+func companyID(slug string) string { return globalID("Company", slug) }
 
 // Find returns the query named name.
 func Find(name string) (Query, bool) {

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -29,6 +30,8 @@ type Store struct {
 	read  *sql.DB
 
 	statements atomic.Int64
+	version    atomic.Int64
+	prepared   statementCache
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -77,6 +80,7 @@ func dsn(path string, extra ...string) string {
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	var errs []error
+	s.prepared.close()
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}
@@ -98,6 +102,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Statements returns how many SQL statements the store has run since it
 // was opened.
 func (s *Store) Statements() int64 { return s.statements.Load() }
+
+// DataVersion returns a number that changes whenever the store's data does
+// (each Replace), so that caches of query results know when to drop them.
+// It covers the changes made through this Store only.
+func (s *Store) DataVersion() int64 { return s.version.Load() }
 
 // migrate applies the embedded migrations that the database has not recorded,
 // each in its own transaction. Migrations are numbered and forward-only.
@@ -180,12 +189,67 @@ func (s *Store) count(ctx context.Context) {
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	s.count(ctx)
+	if st := s.prepared.get(ctx, s.read, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return s.read.QueryContext(ctx, query, args...)
 }
 
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	s.count(ctx)
+	if st := s.prepared.get(ctx, s.read, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.read.QueryRowContext(ctx, query, args...)
+}
+
+// maxPreparedStatements bounds the statement cache. The store's statement
+// texts are constants and a few variants of each list query, far fewer.
+const maxPreparedStatements = 512
+
+// statementCache keeps the read pool's statements prepared. Parsing and
+// planning a statement costs more than running one of these lookups, and
+// database/sql prepares a cached statement once per connection.
+type statementCache struct {
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+// get returns the prepared statement for query, preparing it on first use,
+// or nil when it cannot be cached (the cache is full, or preparing failed:
+// running the query unprepared then reports the error).
+func (c *statementCache) get(ctx context.Context, pool *sql.DB, query string) *sql.Stmt {
+	c.mu.RLock()
+	st, ok := c.stmts[query]
+	full := len(c.stmts) >= maxPreparedStatements
+	c.mu.RUnlock()
+	if ok || full {
+		return st
+	}
+	st, err := pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.stmts[query]; ok {
+		st.Close()
+		return prev
+	}
+	if c.stmts == nil {
+		c.stmts = map[string]*sql.Stmt{}
+	}
+	c.stmts[query] = st
+	return st
+}
+
+func (c *statementCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.stmts {
+		st.Close()
+	}
+	c.stmts = nil
 }
 
 // rowScanner is what *sql.Rows and *sql.Row have in common.

@@ -52,10 +52,15 @@ var derivedStatements = []string{
 	FROM sources x`,
 }
 
+// firstReported sets each row's first_reported to the earliest publication
+// date among its citations, in one grouped pass over the citations. Rows
+// without citations keep the column's default ”.
 func firstReported(table, subject string) string {
-	return `UPDATE ` + table + ` SET first_reported = coalesce((
-		SELECT min(s.published_start) FROM citations c JOIN sources s ON s.id = c.source_id
-		WHERE c.subject = '` + subject + `' AND c.subject_id = ` + table + `.id), '')`
+	return `UPDATE ` + table + ` SET first_reported = f.first FROM (
+		SELECT c.subject_id AS id, min(s.published_start) AS first
+		FROM citations c JOIN sources s ON s.id = c.source_id
+		WHERE c.subject = '` + subject + `' GROUP BY c.subject_id) AS f
+		WHERE ` + table + `.id = f.id`
 }
 
 func reported(table string) string {

@@ -193,10 +193,34 @@ func (s *Store) Paths(ctx context.Context, from, to NodeRef, maxHops, first int)
 	}
 	// Breadth-first from `from`, remembering every edge that reaches a node
 	// at its shortest distance, so that all shortest paths can be rebuilt.
+	// The target's own edges are read first: once the frontier touches one
+	// of its neighbors the search ends, without expanding the frontier a
+	// last time, which would be the largest read of all.
+	toEdges, err := s.Edges(ctx, []NodeRef{to})
+	if err != nil {
+		return nil, err
+	}
+	intoTo := map[NodeRef][]*Relationship{} // neighbor of `to` → its edges to `to`
+	for _, e := range toEdges {
+		if e.From == to && e.To != to {
+			intoTo[e.To] = append(intoTo[e.To], e)
+		} else if e.To == to && e.From != to {
+			intoTo[e.From] = append(intoTo[e.From], e)
+		}
+	}
 	dist := map[NodeRef]int{from: 0}
 	parents := map[NodeRef][]*Relationship{}
 	frontier := []NodeRef{from}
 	for hop := 1; hop <= maxHops && len(frontier) > 0; hop++ {
+		for _, n := range frontier {
+			if es, ok := intoTo[n]; ok {
+				dist[to] = hop
+				parents[to] = append(parents[to], es...)
+			}
+		}
+		if _, ok := dist[to]; ok || hop == maxHops {
+			break
+		}
 		edges, err := s.Edges(ctx, frontier)
 		if err != nil {
 			return nil, err
@@ -220,9 +244,6 @@ func (s *Store) Paths(ctx context.Context, from, to NodeRef, maxHops, first int)
 		}
 		if len(dist) > MaxPathVisits {
 			return nil, Errorf(EINVALID, "the path search visited more than %d objects within %d hops: lower maxHops", MaxPathVisits, hop)
-		}
-		if _, ok := dist[to]; ok {
-			break
 		}
 		frontier = next
 	}

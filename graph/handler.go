@@ -16,6 +16,7 @@ import (
 
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph/loader"
+	"github.com/investgraph/investgraph/graph/respcache"
 )
 
 // Options configures the HTTP handler. The zero value is usable and safe:
@@ -25,7 +26,9 @@ type Options struct {
 	// Logger receives the request log and internal errors; slog.Default()
 	// when nil.
 	Logger *slog.Logger
-	// LoaderWait is how long loaders collect keys; loader.DefaultWait when 0.
+	// LoaderWait is how long a loader's batch waits for another key while
+	// other goroutines of the process are busy (a batch is fetched at once
+	// when nothing else can run); loader.DefaultWait when 0.
 	LoaderWait time.Duration
 	// Limits bound each request; zero fields take DefaultLimits.
 	Limits Limits
@@ -49,6 +52,11 @@ type Options struct {
 	// HideMetrics leaves /metrics off this handler, for a command that serves
 	// MetricsHandler on an address of its own.
 	HideMetrics bool
+	// ResponseCache keeps up to this many responses of identical requests,
+	// all dropped whenever the data changes; off when 0. Responses that
+	// carry a client's rate-limit budget are never kept, so the cache only
+	// helps with rate limiting off.
+	ResponseCache int
 }
 
 // DefaultAPQCacheSize is the default number of Automatic Persisted Queries
@@ -149,7 +157,11 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if !opts.DisableGraphiQL {
 		mux.Handle("GET /{$}", playground.Handler("investgraph", "/graphql"))
 	}
-	mux.Handle("/graphql", g.observe(recoverHTTP(opts.Logger, loader.Middleware(store, opts.LoaderWait, srv))))
+	var api http.Handler = loader.Middleware(store, opts.LoaderWait, srv)
+	if opts.ResponseCache > 0 {
+		api = respcache.New(store.DataVersion, opts.ResponseCache).Middleware(api)
+	}
+	mux.Handle("/graphql", g.observe(recoverHTTP(opts.Logger, api)))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", g.readyz)
 	if !opts.HideMetrics {

@@ -120,8 +120,18 @@ type result struct {
 	elapsed    time.Duration
 	latencies  []time.Duration // sorted
 	statements int64
+	mostSQL    int // the most statements one request ran
 	errors     int
 	firstErr   error
+	cpu        time.Duration // process CPU time (servers and load generator) while measuring, closed loop only
+}
+
+// cpuPerRequest is the process's CPU time per measured request.
+func (r *result) cpuPerRequest() time.Duration {
+	if r.requests == 0 {
+		return 0
+	}
+	return r.cpu / time.Duration(r.requests)
 }
 
 func (r *result) rate() float64 {
@@ -145,27 +155,44 @@ func (r *result) statementsPerRequest() float64 {
 	return float64(r.statements) / float64(r.requests)
 }
 
-// recorder collects the measurements of a run's workers.
+// tally is what one connection measured.
+type tally struct {
+	latencies  []time.Duration
+	statements int64
+	most       int
+}
+
+func (t *tally) add(latency time.Duration, statements int) {
+	t.latencies = append(t.latencies, latency)
+	t.statements += int64(statements)
+	t.most = max(t.most, statements)
+}
+
+// recorder collects the measurements of a run's connections.
 type recorder struct {
 	mu  sync.Mutex
 	res result
 }
 
-func (rec *recorder) add(lat []time.Duration, statements int64, errs int, firstErr error) {
+// add adds a connection's tally and the error that ended it, if any.
+func (rec *recorder) add(t tally, err error) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	rec.res.latencies = append(rec.res.latencies, lat...)
-	rec.res.statements += statements
-	rec.res.errors += errs
-	if rec.res.firstErr == nil {
-		rec.res.firstErr = firstErr
+	rec.res.latencies = append(rec.res.latencies, t.latencies...)
+	rec.res.statements += t.statements
+	rec.res.mostSQL = max(rec.res.mostSQL, t.most)
+	if err != nil {
+		rec.res.errors++
+		if rec.res.firstErr == nil {
+			rec.res.firstErr = err
+		}
 	}
 }
 
-func (rec *recorder) finish(elapsed time.Duration) result {
+func (rec *recorder) finish(elapsed, cpu time.Duration) result {
 	res := rec.res
 	res.requests = len(res.latencies)
-	res.elapsed = elapsed
+	res.elapsed, res.cpu = elapsed, cpu
 	slices.Sort(res.latencies)
 	return res
 }
@@ -180,46 +207,51 @@ type load struct {
 }
 
 // closedLoop keeps every connection busy, each sending its next request as
-// soon as the previous answer is read: the maximum throughput.
+// soon as the previous answer is read: the maximum throughput. A warm-up
+// run of the same kind goes first, unmeasured.
 func (l load) closedLoop(t *target) result {
+	if l.warmup > 0 {
+		l.drive(t, l.warmup)
+	}
+	return l.drive(t, l.duration)
+}
+
+// drive runs a closed loop for d or l.max requests, whichever ends first.
+func (l load) drive(t *target, d time.Duration) result {
 	var (
 		rec      recorder
-		counted  atomic.Int64
+		sent     atomic.Int64
 		wg       sync.WaitGroup
+		cpu      = cpuTime()
 		start    = time.Now()
-		measured = start.Add(l.warmup)
-		deadline = measured.Add(l.duration)
+		deadline = start.Add(d)
 	)
 	for range l.conns {
 		wg.Go(func() {
 			c, err := dial(t.addr)
 			if err != nil {
-				rec.add(nil, 0, 1, err)
+				rec.add(tally{}, err)
 				return
 			}
 			defer c.c.Close()
-			lat := make([]time.Duration, 0, 1024)
-			var statements int64
-			for {
+			var got tally
+			for sent.Add(1) <= int64(l.max) {
 				t0 := time.Now()
-				if t0.After(deadline) || (!t0.Before(measured) && counted.Add(1) > int64(l.max)) {
+				if t0.After(deadline) {
 					break
 				}
 				n, err := c.do(t)
 				if err != nil {
-					rec.add(lat, statements, 1, err)
+					rec.add(got, err)
 					return
 				}
-				if !t0.Before(measured) {
-					lat = append(lat, time.Since(t0))
-					statements += int64(n)
-				}
+				got.add(time.Since(t0), n)
 			}
-			rec.add(lat, statements, 0, nil)
+			rec.add(got, nil)
 		})
 	}
 	wg.Wait()
-	return rec.finish(time.Since(measured))
+	return rec.finish(time.Since(start), cpuTime()-cpu)
 }
 
 // openLoop sends requests at a fixed rate whatever the answers' speed, as
@@ -239,12 +271,11 @@ func (l load) openLoop(t *target, perSecond float64) result {
 		wg.Go(func() {
 			c, err := dial(t.addr)
 			if err != nil {
-				rec.add(nil, 0, 1, err)
+				rec.add(tally{}, err)
 				return
 			}
 			defer c.c.Close()
-			var lat []time.Duration
-			var statements int64
+			var got tally
 			for {
 				i := next.Add(1) - 1
 				if i >= total {
@@ -258,17 +289,16 @@ func (l load) openLoop(t *target, perSecond float64) result {
 				}
 				n, err := c.do(t)
 				if err != nil {
-					rec.add(lat, statements, 1, err)
+					rec.add(got, err)
 					return
 				}
 				if i >= skip {
-					lat = append(lat, time.Since(t0))
-					statements += int64(n)
+					got.add(time.Since(t0), n)
 				}
 			}
-			rec.add(lat, statements, 0, nil)
+			rec.add(got, nil)
 		})
 	}
 	wg.Wait()
-	return rec.finish(time.Since(start.Add(time.Duration(skip) * interval)))
+	return rec.finish(time.Since(start.Add(time.Duration(skip)*interval)), 0)
 }

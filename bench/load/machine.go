@@ -6,7 +6,18 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
+
+// cpuTime returns the CPU time, user and system, the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // procStatus returns a field of /proc/self/status in bytes (VmRSS, VmHWM),
 // or 0 where there is no /proc.
@@ -30,6 +41,10 @@ func procStatus(field string) int64 {
 	}
 	return 0
 }
+
+// resetPeakRSS restarts the kernel's record of the peak resident set size
+// (VmHWM), so that each run can report its own peak.
+func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
 // cpuModel returns the processor's model name from /proc/cpuinfo.
 func cpuModel() string {

@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -43,6 +44,8 @@ type config struct {
 	queries    string
 	halfMax    string
 	loaderWait time.Duration
+	respCache  bool
+	cpuProfile string
 	load
 }
 
@@ -57,6 +60,8 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.queries, "queries", "", "comma-separated queries to run (default: every query the schema supports)")
 	fs.StringVar(&c.halfMax, "halfmax", "design-card", "comma-separated queries to run again, open loop, at half their maximum throughput; empty to skip")
 	fs.DurationVar(&c.loaderWait, "loaderwait", 0, "loader batching window (default: the gateway's)")
+	fs.BoolVar(&c.respCache, "respcache", false, "put the response cache (graph/respcache) in front of the gateway")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -94,29 +99,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	gwAddr, stopGateway, err := serve(gateway(store, cfg.loaderWait))
+	gwAddr, stopGateway, err := serve(gateway(store, cfg.loaderWait, cfg.respCache))
 	if err != nil {
 		return err
 	}
 	defer stopGateway()
 
 	base := &baseline{bodies: map[string][]byte{}}
-	var pairs []pair
-	for _, q := range queries {
-		body := graphqlBody(q.Text)
-		raw, contentType, err := capture(gwAddr, body)
-		if err != nil {
-			return fmt.Errorf("query %s: %w", q.Name, err)
-		}
-		want, err := splitResponse(raw)
-		if err != nil {
-			return fmt.Errorf("query %s: %w", q.Name, err)
-		}
-		base.contentType, base.bodies[string(body)] = contentType, raw
-		pairs = append(pairs, pair{query: q,
-			gateway:  &target{addr: gwAddr, request: newRequest(gwAddr, body), want: want},
-			baseline: &target{want: want}})
-	}
+	pairs, failures := capturePairs(gwAddr, queries, base)
 	baseAddr, stopBaseline, err := serve(base)
 	if err != nil {
 		return err
@@ -126,37 +116,56 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		p.baseline.addr, p.baseline.request = baseAddr, newRequest(baseAddr, graphqlBody(p.query.Text))
 	}
 
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	counts, err := entityCounts(gwAddr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "machine: %s, GOMAXPROCS %d, %s\n", cpuModel(), runtime.GOMAXPROCS(0), runtime.Version())
 	fmt.Fprintf(out, "data: %s (%s)\n", dbName(cfg.db), counts)
-	fmt.Fprintf(out, "load: %d connections, %v measured after %v warm-up, at most %d requests per run\n\n",
+	if cfg.respCache {
+		fmt.Fprintln(out, "response cache: on")
+	}
+	fmt.Fprintf(out, "load: %d connections, %v measured after %v warm-up, at most %d requests per run\n",
 		cfg.conns, cfg.duration, cfg.warmup, cfg.max)
+	fmt.Fprintf(out, "CPU/req: CPU time of the whole process (servers and load generator) per request; peak RSS: the process's, during the gateway's run\n\n")
 
-	var failures []string
 	fail := func(name, server string, r result) {
 		if r.errors > 0 {
 			failures = append(failures, fmt.Sprintf("%s on %s: %d error(s), first: %v", name, server, r.errors, r.firstErr))
 		}
 	}
-	fmt.Fprintln(out, "| query | SQL/req | gateway req/s | p50 | p99 | baseline req/s | p50 | p99 | gateway/baseline |")
-	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+	for _, f := range failures {
+		fmt.Fprintf(out, "not measured: %s\n\n", truncate([]byte(f)))
+	}
+	fmt.Fprintln(out, "| query | SQL/req (max) | gateway req/s | p50 | p99 | CPU/req | peak RSS | baseline req/s | p50 | p99 | CPU/req | gateway/baseline |")
+	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	maxRate := map[string]float64{}
 	for _, p := range pairs {
+		resetPeakRSS()
 		g := cfg.closedLoop(p.gateway)
+		peak := procStatus("VmHWM")
 		b := cfg.closedLoop(p.baseline)
 		fail(p.query.Name, "gateway", g)
 		fail(p.query.Name, "baseline", b)
 		maxRate[p.query.Name] = g.rate()
-		fmt.Fprintf(out, "| %s | %.2f | %.0f | %s | %s | %.0f | %s | %s | %.1f%% |\n", p.query.Name,
-			g.statementsPerRequest(), g.rate(), ms(g.percentile(0.50)), ms(g.percentile(0.99)),
-			b.rate(), ms(b.percentile(0.50)), ms(b.percentile(0.99)), 100*g.rate()/b.rate())
+		fmt.Fprintf(out, "| %s | %.2f (%d) | %.0f | %s | %s | %s | %s | %.0f | %s | %s | %s | %.1f%% |\n", p.query.Name,
+			g.statementsPerRequest(), g.mostSQL, g.rate(), ms(g.percentile(0.50)), ms(g.percentile(0.99)), us(g.cpuPerRequest()), mb(peak),
+			b.rate(), ms(b.percentile(0.50)), ms(b.percentile(0.99)), us(b.cpuPerRequest()), 100*g.rate()/b.rate())
 	}
 
 	if names := strings.TrimSpace(cfg.halfMax); names != "" {
-		fmt.Fprintln(out, "\nopen loop at half the maximum throughput (gateway):")
+		fmt.Fprint(out, "\nopen loop at half the maximum throughput (gateway):\n\n")
 		fmt.Fprintln(out, "| query | rate | achieved req/s | p50 | p99 | p99 < 5 ms |")
 		fmt.Fprintln(out, "|---|--:|--:|--:|--:|---|")
 		for _, name := range strings.Split(names, ",") {
@@ -172,12 +181,35 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 
-	fmt.Fprintf(out, "\nmemory: peak RSS %s, RSS now %s (gateway, baseline and load generator share the process)\n",
-		mb(procStatus("VmHWM")), mb(procStatus("VmRSS")))
+	fmt.Fprintf(out, "\nRSS at the end: %s (gateway, baseline and load generator share the process)\n", mb(procStatus("VmRSS")))
 	if len(failures) > 0 {
 		return fmt.Errorf("%d run(s) had errors:\n  %s", len(failures), strings.Join(failures, "\n  "))
 	}
 	return nil
+}
+
+// capturePairs asks the gateway each query once, keeps its answer as the
+// expected response and the baseline's, and returns the queries' targets. A
+// query that fails is reported and left out, so that the others are still
+// measured; the run fails at the end.
+func capturePairs(gwAddr string, queries []bench.Query, base *baseline) (pairs []pair, failures []string) {
+	for _, q := range queries {
+		body := graphqlBody(q.Text)
+		raw, contentType, err := capture(gwAddr, body)
+		var want response
+		if err == nil {
+			want, err = splitResponse(raw)
+		}
+		if err != nil {
+			failures = append(failures, fmt.Sprintf("%s: %v", q.Name, err))
+			continue
+		}
+		base.contentType, base.bodies[string(body)] = contentType, raw
+		pairs = append(pairs, pair{query: q,
+			gateway:  &target{addr: gwAddr, request: newRequest(gwAddr, body), want: want},
+			baseline: &target{want: want}})
+	}
+	return pairs, failures
 }
 
 func findPair(pairs []pair, name string) (pair, bool) {
@@ -203,6 +235,8 @@ func dbName(path string) string {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
 
 func mb(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph"
+	"github.com/investgraph/investgraph/graph/respcache"
 	"github.com/investgraph/investgraph/seed"
 )
 
@@ -62,10 +63,14 @@ func serve(h http.Handler) (addr string, stop func(), err error) {
 }
 
 // gateway serves the GraphQL handler over store, logging internal errors to
-// stderr.
-func gateway(store *db.Store, loaderWait time.Duration) http.Handler {
+// stderr, behind the response cache when cached.
+func gateway(store *db.Store, loaderWait time.Duration, cached bool) http.Handler {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return graph.NewHandler(store, graph.Options{Logger: logger, LoaderWait: loaderWait})
+	h := graph.NewHandler(store, graph.Options{Logger: logger, LoaderWait: loaderWait})
+	if cached {
+		h = respcache.New(store.DataVersion, respcache.DefaultSize).Middleware(h)
+	}
+	return h
 }
 
 // baseline is the physical limit the gateway is compared with: a bare

@@ -9,120 +9,109 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"github.com/investgraph/investgraph/db"
 )
 
-// DefaultWait is how long a loader collects keys before it queries.
-// dataloadgen's default of 16 ms is far longer than an in-process SQLite
-// query; the fields of one level of a response are resolved within tens of
-// microseconds of each other, so a short window still batches them all.
-const DefaultWait = 250 * time.Microsecond
+// DefaultWait is how long a batch waits for another key once every
+// goroutine that was ready has run, while other goroutines (another
+// request's, or its siblings on the other processor) are still busy. On an
+// otherwise idle process a batch does not wait at all. Measured in
+// BENCHMARKS.md: shorter splits batches under load (more statements), longer
+// adds latency per level.
+const DefaultWait = 10 * time.Microsecond
 
 // Loaders holds one request's loaders.
 type Loaders struct {
-	Company   *dataloadgen.Loader[int64, *db.Company]
-	Person    *dataloadgen.Loader[int64, *db.Person]
-	Project   *dataloadgen.Loader[int64, *db.Project]
-	Meeting   *dataloadgen.Loader[int64, *db.Meeting]
-	Agreement *dataloadgen.Loader[int64, *db.Agreement]
-	Source    *dataloadgen.Loader[int64, *db.Source]
+	Company   Loader[int64, *db.Company]
+	Person    Loader[int64, *db.Person]
+	Project   Loader[int64, *db.Project]
+	Meeting   Loader[int64, *db.Meeting]
+	Agreement Loader[int64, *db.Agreement]
+	Source    Loader[int64, *db.Source]
 
-	CompanyAliases *dataloadgen.Loader[int64, []string]
-	PersonAliases  *dataloadgen.Loader[int64, []string]
-	ProjectAliases *dataloadgen.Loader[int64, []string]
-	Citations      *dataloadgen.Loader[db.SubjectKey, []*db.Citation]
+	CompanyAliases Loader[int64, []string]
+	PersonAliases  Loader[int64, []string]
+	ProjectAliases Loader[int64, []string]
+	Citations      Loader[db.SubjectKey, []*db.Citation]
 
-	Subsidiaries            *dataloadgen.Loader[int64, []*db.Company]
-	PositionsByPerson       *dataloadgen.Loader[int64, []*db.Position]
-	PositionsByOrganization *dataloadgen.Loader[int64, []*db.Position]
-	ParticipantsByProject   *dataloadgen.Loader[int64, []*db.ProjectParticipant]
-	ParticipantsByCompany   *dataloadgen.Loader[int64, []*db.ProjectParticipant]
-	AgreementsByCompany     *dataloadgen.Loader[int64, []*db.Agreement]
-	AgreementsByProject     *dataloadgen.Loader[int64, []*db.Agreement]
-	AgreementsByMeeting     *dataloadgen.Loader[int64, []*db.Agreement]
-	MeetingsByCompany       *dataloadgen.Loader[int64, []*db.Meeting]
-	MeetingsByPerson        *dataloadgen.Loader[int64, []*db.Meeting]
-	MeetingsByProject       *dataloadgen.Loader[int64, []*db.Meeting]
-	MeasurementsByCompany   *dataloadgen.Loader[int64, []*db.Measurement]
-	MeasurementsByProject   *dataloadgen.Loader[int64, []*db.Measurement]
-	MilestonesByProject     *dataloadgen.Loader[int64, []*db.Milestone]
-	AmountsByProject        *dataloadgen.Loader[int64, []*db.Amount]
-	AmountsByAgreement      *dataloadgen.Loader[int64, []*db.Amount]
-	AgreementParties        *dataloadgen.Loader[int64, []*db.Company]
-	AgreementSignatories    *dataloadgen.Loader[int64, []*db.Person]
-	AgreementProjects       *dataloadgen.Loader[int64, []*db.Project]
-	MeetingParticipants     *dataloadgen.Loader[int64, []*db.Person]
-	MeetingOrganizations    *dataloadgen.Loader[int64, []*db.Company]
-	MeetingProjects         *dataloadgen.Loader[int64, []*db.Project]
-	MeetingTopics           *dataloadgen.Loader[int64, []string]
+	Subsidiaries            Loader[int64, []*db.Company]
+	PositionsByPerson       Loader[int64, []*db.Position]
+	PositionsByOrganization Loader[int64, []*db.Position]
+	ParticipantsByProject   Loader[int64, []*db.ProjectParticipant]
+	ParticipantsByCompany   Loader[int64, []*db.ProjectParticipant]
+	AgreementsByCompany     Loader[int64, []*db.Agreement]
+	AgreementsByProject     Loader[int64, []*db.Agreement]
+	AgreementsByMeeting     Loader[int64, []*db.Agreement]
+	MeetingsByCompany       Loader[int64, []*db.Meeting]
+	MeetingsByPerson        Loader[int64, []*db.Meeting]
+	MeetingsByProject       Loader[int64, []*db.Meeting]
+	MeasurementsByCompany   Loader[int64, []*db.Measurement]
+	MeasurementsByProject   Loader[int64, []*db.Measurement]
+	MilestonesByProject     Loader[int64, []*db.Milestone]
+	AmountsByProject        Loader[int64, []*db.Amount]
+	AmountsByAgreement      Loader[int64, []*db.Amount]
+	AgreementParties        Loader[int64, []*db.Company]
+	AgreementSignatories    Loader[int64, []*db.Person]
+	AgreementProjects       Loader[int64, []*db.Project]
+	MeetingParticipants     Loader[int64, []*db.Person]
+	MeetingOrganizations    Loader[int64, []*db.Company]
+	MeetingProjects         Loader[int64, []*db.Project]
+	MeetingTopics           Loader[int64, []string]
 }
 
-// New returns a fresh set of loaders over s that wait wait before querying.
+// New returns a fresh set of loaders over s; a batch is fetched once no key
+// has come for wait (see Loader). It allocates once: the loaders are values
+// and their fetches are the store's methods, not closures.
 func New(s *db.Store, wait time.Duration) *Loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(wait)}
-	aliases := func(subject db.Subject) func(context.Context, []int64) (map[int64][]string, error) {
-		return func(ctx context.Context, ids []int64) (map[int64][]string, error) {
-			return s.FindAliases(ctx, subject, ids)
-		}
-	}
 	return &Loaders{
-		Company:   dataloadgen.NewMappedLoader(s.FindCompaniesByIDs, opts...),
-		Person:    dataloadgen.NewMappedLoader(s.FindPeopleByIDs, opts...),
-		Project:   dataloadgen.NewMappedLoader(s.FindProjectsByIDs, opts...),
-		Meeting:   dataloadgen.NewMappedLoader(s.FindMeetingsByIDs, opts...),
-		Agreement: dataloadgen.NewMappedLoader(s.FindAgreementsByIDs, opts...),
-		Source:    dataloadgen.NewMappedLoader(s.FindSourcesByIDs, opts...),
+		Company:   one(s, wait, (*db.Store).FindCompaniesByIDs),
+		Person:    one(s, wait, (*db.Store).FindPeopleByIDs),
+		Project:   one(s, wait, (*db.Store).FindProjectsByIDs),
+		Meeting:   one(s, wait, (*db.Store).FindMeetingsByIDs),
+		Agreement: one(s, wait, (*db.Store).FindAgreementsByIDs),
+		Source:    one(s, wait, (*db.Store).FindSourcesByIDs),
 
-		CompanyAliases: many(aliases(db.SubjectCompany), opts),
-		PersonAliases:  many(aliases(db.SubjectPerson), opts),
-		ProjectAliases: many(aliases(db.SubjectProject), opts),
-		Citations:      many(s.FindCitations, opts),
+		CompanyAliases: many(s, wait, companyAliases),
+		PersonAliases:  many(s, wait, personAliases),
+		ProjectAliases: many(s, wait, projectAliases),
+		Citations:      many(s, wait, (*db.Store).FindCitations),
 
-		Subsidiaries:            many(s.FindSubsidiaries, opts),
-		PositionsByPerson:       many(s.FindPositionsByPersonIDs, opts),
-		PositionsByOrganization: many(s.FindPositionsByOrganizationIDs, opts),
-		ParticipantsByProject:   many(s.FindParticipantsByProjectIDs, opts),
-		ParticipantsByCompany:   many(s.FindParticipantsByCompanyIDs, opts),
-		AgreementsByCompany:     many(s.FindAgreementsByCompanyIDs, opts),
-		AgreementsByProject:     many(s.FindAgreementsByProjectIDs, opts),
-		AgreementsByMeeting:     many(s.FindAgreementsByMeetingIDs, opts),
-		MeetingsByCompany:       many(s.FindMeetingsByCompanyIDs, opts),
-		MeetingsByPerson:        many(s.FindMeetingsByPersonIDs, opts),
-		MeetingsByProject:       many(s.FindMeetingsByProjectIDs, opts),
-		MeasurementsByCompany:   many(s.FindMeasurementsByCompanyIDs, opts),
-		MeasurementsByProject:   many(s.FindMeasurementsByProjectIDs, opts),
-		MilestonesByProject:     many(s.FindMilestonesByProjectIDs, opts),
-		AmountsByProject:        many(s.FindAmountsByProjectIDs, opts),
-		AmountsByAgreement:      many(s.FindAmountsByAgreementIDs, opts),
-		AgreementParties:        many(s.FindAgreementParties, opts),
-		AgreementSignatories:    many(s.FindAgreementSignatories, opts),
-		AgreementProjects:       many(s.FindAgreementProjects, opts),
-		MeetingParticipants:     many(s.FindMeetingParticipants, opts),
-		MeetingOrganizations:    many(s.FindMeetingOrganizations, opts),
-		MeetingProjects:         many(s.FindMeetingProjects, opts),
-		MeetingTopics:           many(s.FindMeetingTopics, opts),
+		Subsidiaries:            many(s, wait, (*db.Store).FindSubsidiaries),
+		PositionsByPerson:       many(s, wait, (*db.Store).FindPositionsByPersonIDs),
+		PositionsByOrganization: many(s, wait, (*db.Store).FindPositionsByOrganizationIDs),
+		ParticipantsByProject:   many(s, wait, (*db.Store).FindParticipantsByProjectIDs),
+		ParticipantsByCompany:   many(s, wait, (*db.Store).FindParticipantsByCompanyIDs),
+		AgreementsByCompany:     many(s, wait, (*db.Store).FindAgreementsByCompanyIDs),
+		AgreementsByProject:     many(s, wait, (*db.Store).FindAgreementsByProjectIDs),
+		AgreementsByMeeting:     many(s, wait, (*db.Store).FindAgreementsByMeetingIDs),
+		MeetingsByCompany:       many(s, wait, (*db.Store).FindMeetingsByCompanyIDs),
+		MeetingsByPerson:        many(s, wait, (*db.Store).FindMeetingsByPersonIDs),
+		MeetingsByProject:       many(s, wait, (*db.Store).FindMeetingsByProjectIDs),
+		MeasurementsByCompany:   many(s, wait, (*db.Store).FindMeasurementsByCompanyIDs),
+		MeasurementsByProject:   many(s, wait, (*db.Store).FindMeasurementsByProjectIDs),
+		MilestonesByProject:     many(s, wait, (*db.Store).FindMilestonesByProjectIDs),
+		AmountsByProject:        many(s, wait, (*db.Store).FindAmountsByProjectIDs),
+		AmountsByAgreement:      many(s, wait, (*db.Store).FindAmountsByAgreementIDs),
+		AgreementParties:        many(s, wait, (*db.Store).FindAgreementParties),
+		AgreementSignatories:    many(s, wait, (*db.Store).FindAgreementSignatories),
+		AgreementProjects:       many(s, wait, (*db.Store).FindAgreementProjects),
+		MeetingParticipants:     many(s, wait, (*db.Store).FindMeetingParticipants),
+		MeetingOrganizations:    many(s, wait, (*db.Store).FindMeetingOrganizations),
+		MeetingProjects:         many(s, wait, (*db.Store).FindMeetingProjects),
+		MeetingTopics:           many(s, wait, (*db.Store).FindMeetingTopics),
 	}
 }
 
-// many makes a loader of lists from a batch lookup that returns a map; a key
-// with no entry gets an empty list rather than an error.
-func many[K comparable, V any](fetch func(context.Context, []K) (map[K][]V, error), opts []dataloadgen.Option) *dataloadgen.Loader[K, []V] {
-	return dataloadgen.NewLoader(func(ctx context.Context, keys []K) ([][]V, []error) {
-		found, err := fetch(ctx, keys)
-		if err != nil {
-			return nil, []error{err}
-		}
-		out := make([][]V, len(keys))
-		for i, k := range keys {
-			out[i] = found[k]
-			if out[i] == nil {
-				out[i] = []V{}
-			}
-		}
-		return out, nil
-	}, opts...)
+func companyAliases(s *db.Store, ctx context.Context, ids []int64) (map[int64][]string, error) {
+	return s.FindAliases(ctx, db.SubjectCompany, ids)
+}
+
+func personAliases(s *db.Store, ctx context.Context, ids []int64) (map[int64][]string, error) {
+	return s.FindAliases(ctx, db.SubjectPerson, ids)
+}
+
+func projectAliases(s *db.Store, ctx context.Context, ids []int64) (map[int64][]string, error) {
+	return s.FindAliases(ctx, db.SubjectProject, ids)
 }
 
 type ctxKey struct{}
