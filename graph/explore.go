@@ -22,42 +22,35 @@ func (r *Resolver) refFromID(ctx context.Context, id string) (db.NodeRef, error)
 	return refOf(n), nil
 }
 
-// refOf returns the reference of a loaded object.
-func refOf(n model.Node) db.NodeRef {
+// identify returns a loaded object's type name, row id and slug.
+func identify(n model.Node) (typ string, id int64, slug string) {
 	switch v := n.(type) {
 	case *db.Company:
-		return db.NodeRef{Type: typeCompany, ID: v.ID}
+		return typeCompany, v.ID, v.Slug
 	case *db.Person:
-		return db.NodeRef{Type: typePerson, ID: v.ID}
+		return typePerson, v.ID, v.Slug
 	case *db.Project:
-		return db.NodeRef{Type: typeProject, ID: v.ID}
+		return typeProject, v.ID, v.Slug
 	case *db.Meeting:
-		return db.NodeRef{Type: typeMeeting, ID: v.ID}
+		return typeMeeting, v.ID, v.Slug
 	case *db.Agreement:
-		return db.NodeRef{Type: typeAgreement, ID: v.ID}
+		return typeAgreement, v.ID, v.Slug
 	case *db.Source:
-		return db.NodeRef{Type: typeSource, ID: v.ID}
+		return typeSource, v.ID, v.Slug
 	}
-	panic(fmt.Sprintf("refOf: %T is not a node", n))
+	panic(fmt.Sprintf("identify: %T is not a node", n))
+}
+
+// refOf returns the reference of a loaded object.
+func refOf(n model.Node) db.NodeRef {
+	typ, id, _ := identify(n)
+	return db.NodeRef{Type: typ, ID: id}
 }
 
 // globalIDOf returns the global ID of a loaded object.
 func globalIDOf(n model.Node) string {
-	switch v := n.(type) {
-	case *db.Company:
-		return GlobalID(typeCompany, v.Slug)
-	case *db.Person:
-		return GlobalID(typePerson, v.Slug)
-	case *db.Project:
-		return GlobalID(typeProject, v.Slug)
-	case *db.Meeting:
-		return GlobalID(typeMeeting, v.Slug)
-	case *db.Agreement:
-		return GlobalID(typeAgreement, v.Slug)
-	case *db.Source:
-		return GlobalID(typeSource, v.Slug)
-	}
-	panic(fmt.Sprintf("globalIDOf: %T is not a node", n))
+	typ, _, slug := identify(n)
+	return GlobalID(typ, slug)
 }
 
 // loadNodes loads referenced objects through the request's loaders: all
