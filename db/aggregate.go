@@ -275,14 +275,12 @@ func (s *Store) dealsAndAmounts(ctx context.Context) ([]reportedAmount, map[stri
 	at := cutoff(ctx)
 	amounts, err := queryAll(ctx, s, func(r rowScanner) (reportedAmount, error) {
 		var ra reportedAmount
-		var key int64
-		a, err := scanAmount(r, &key)
-		if err != nil {
-			return ra, err
-		}
+		a, err := scanAmount(r, &ra.published)
 		ra.Amount = a
-		return ra, nil
-	}, `SELECT 0, `+amountColumns+` FROM amounts x WHERE x.reported <= ? ORDER BY x.id`, at)
+		return ra, err
+	}, `SELECT s.published_start, `+amountColumns+`
+		FROM amounts x JOIN sources s ON s.id = x.source_id
+		WHERE x.reported <= ? ORDER BY x.id`, at)
 	if err != nil {
 		return nil, nil, fmt.Errorf("money summary: %w", err)
 	}
@@ -343,20 +341,8 @@ func (s *Store) dealsAndAmounts(ctx context.Context) ([]reportedAmount, map[stri
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("money summary: %w", err)
 	}
-	// Publication dates of the reporting sources.
-	published, err := queryGrouped(ctx, s, func(r rowScanner, key *int64) (string, error) {
-		var d string
-		return d, r.Scan(key, &d)
-	}, `SELECT id, published_start FROM sources`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("money summary: %w", err)
-	}
-	for i := range amounts {
-		if p := published[amounts[i].Citation.SourceID]; len(p) > 0 {
-			amounts[i].published = p[0]
-		}
-		k := dealKey(amounts[i].Amount)
-		if deals[k] == nil {
+	for _, a := range amounts {
+		if k := dealKey(a.Amount); deals[k] == nil {
 			deals[k] = &deal{}
 		}
 	}

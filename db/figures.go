@@ -120,24 +120,26 @@ func (s *Store) FindMilestonesByProjectIDs(ctx context.Context, projectIDs []int
 
 const amountColumns = `x.id, x.project_id, x.agreement_id, x.amount, x.currency, x.approximation, x.label, x.source_id, x.paragraph`
 
-func scanAmount(r rowScanner, key *int64) (*Amount, error) {
+func scanAmount(r rowScanner, extra ...any) (*Amount, error) {
 	var (
 		a                  Amount
 		project, agreement sql.NullInt64
 		label              sql.NullString
 	)
-	if err := r.Scan(key, &a.ID, &project, &agreement, &a.Amount, &a.Currency, &a.Approximation, &label,
-		&a.Citation.SourceID, &a.Citation.Paragraph); err != nil {
+	if err := r.Scan(append(extra, &a.ID, &project, &agreement, &a.Amount, &a.Currency, &a.Approximation, &label,
+		&a.Citation.SourceID, &a.Citation.Paragraph)...); err != nil {
 		return nil, err
 	}
 	a.ProjectID, a.AgreementID, a.Label = nullInt(project), nullInt(agreement), nullString(label)
 	return &a, nil
 }
 
+func scanAmountKeyed(r rowScanner, key *int64) (*Amount, error) { return scanAmount(r, key) }
+
 // FindAmountsByProjectIDs returns the amounts reported for the given
 // projects, keyed by project id.
 func (s *Store) FindAmountsByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*Amount, error) {
-	out, err := queryGrouped(ctx, s, scanAmount, `
+	out, err := queryGrouped(ctx, s, scanAmountKeyed, `
 		SELECT x.project_id, `+amountColumns+` FROM amounts x
 		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.reported <= ? ORDER BY x.id`, idList(projectIDs), cutoff(ctx))
 	if err != nil {
@@ -149,7 +151,7 @@ func (s *Store) FindAmountsByProjectIDs(ctx context.Context, projectIDs []int64)
 // FindAmountsByAgreementIDs returns the amounts reported for the given
 // agreements, keyed by agreement id.
 func (s *Store) FindAmountsByAgreementIDs(ctx context.Context, agreementIDs []int64) (map[int64][]*Amount, error) {
-	out, err := queryGrouped(ctx, s, scanAmount, `
+	out, err := queryGrouped(ctx, s, scanAmountKeyed, `
 		SELECT x.agreement_id, `+amountColumns+` FROM amounts x
 		WHERE x.agreement_id IN (SELECT value FROM json_each(?)) AND x.reported <= ? ORDER BY x.id`, idList(agreementIDs), cutoff(ctx))
 	if err != nil {
