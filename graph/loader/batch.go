@@ -152,6 +152,9 @@ var (
 	schedSamples = []metrics.Sample{
 		{Name: "/sched/goroutines/running:goroutines"},
 		{Name: "/sched/goroutines/runnable:goroutines"},
+		// In a system call, e.g. SQLite reading the file for another batch,
+		// whose results will soon add keys.
+		{Name: "/sched/goroutines/not-in-go:goroutines"},
 	}
 )
 
@@ -159,14 +162,14 @@ var (
 // always running or ready to run, yet none of them can add a key.
 var dispatching atomic.Int64
 
-// alone reports whether the only goroutines in the process that are running
-// or ready to run are batches waiting to be fetched: then no key can be on
-// its way to any of them.
+// alone reports whether the only goroutines in the process that are running,
+// ready to run or in a system call are batches waiting to be fetched: then no
+// key can be on its way to any of them.
 func alone() bool {
 	schedMu.Lock()
 	defer schedMu.Unlock()
 	metrics.Read(schedSamples)
-	busy := schedSamples[0].Value.Uint64() + schedSamples[1].Value.Uint64()
+	busy := schedSamples[0].Value.Uint64() + schedSamples[1].Value.Uint64() + schedSamples[2].Value.Uint64()
 	return busy <= uint64(max(dispatching.Load(), 1))
 }
 
