@@ -152,6 +152,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	srv.AroundResponses(reportExtensions(limiter))
 	// Resolvers under Query.asOf read the graph as of its date.
 	srv.AroundFields(scopeAsOf)
+	srv.AroundFields(prefetch) // inside scopeAsOf: it reads the loaders of the field's as-of date
 
 	mux := http.NewServeMux()
 	if !opts.DisableGraphiQL {

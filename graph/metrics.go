@@ -24,6 +24,7 @@ type metrics struct {
 	duration    *prometheus.HistogramVec
 	cost        prometheus.Histogram
 	statements  prometheus.Counter
+	batches     *prometheus.CounterVec
 	cache       *prometheus.CounterVec
 	rateLimited prometheus.Counter
 	inFlight    prometheus.Gauge
@@ -53,6 +54,10 @@ func newMetrics() *metrics {
 			Name: "investgraph_sql_statements_total",
 			Help: "SQL statements run on behalf of GraphQL requests.",
 		}),
+		batches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "investgraph_loader_batches_total",
+			Help: "Batched store lookups by how their keys were gathered: prefetched for a whole level of the query at once, or gathered from concurrent resolvers (a field the prefetch does not cover).",
+		}, []string{"gathering"}),
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "investgraph_cache_lookups_total",
 			Help: "Lookups in the parsed-query cache (query) and the Automatic Persisted Query cache (apq), by result.",
@@ -67,7 +72,7 @@ func newMetrics() *metrics {
 		}),
 		operations: map[string]bool{},
 	}
-	m.registry.MustRegister(m.requests, m.duration, m.cost, m.statements, m.cache, m.rateLimited, m.inFlight,
+	m.registry.MustRegister(m.requests, m.duration, m.cost, m.statements, m.batches, m.cache, m.rateLimited, m.inFlight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -83,6 +88,8 @@ func (m *metrics) observe(info *requestInfo, elapsed time.Duration, statements i
 	m.requests.WithLabelValues(op, info.outcome).Inc()
 	m.duration.WithLabelValues(op).Observe(elapsed.Seconds())
 	m.statements.Add(float64(statements))
+	m.batches.WithLabelValues("prefetched").Add(float64(info.prefetched))
+	m.batches.WithLabelValues("gathered").Add(float64(info.gathered))
 	if info.costKnown {
 		m.cost.Observe(float64(info.cost))
 	}

@@ -1,10 +1,12 @@
 package graph_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/investgraph/investgraph/bench"
 	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/graphtest"
 )
@@ -74,4 +76,73 @@ func TestDesignCardStatements(t *testing.T) {
 	if got, want := srv.MustQuery(t, designCard, nil, nil).Statements(), 6; got != want {
 		t.Errorf("design card ran %d statements, want %d", got, want)
 	}
+}
+
+// exploring touches every field of the exploration API that leads to
+// objects, under each kind of root.
+var exploring = []string{
+	`{ search(query: "caspi", first: 20) { edges { node {
+		... on Company { name projects { project { name } } citations { source { title } } }
+		... on Project { name participants { company { name } } capacityHistory { citation { source { title } } } }
+		... on Person { name positions { organization { name } } }
+		... on Meeting { date participants { name } }
+		... on Agreement { title parties { name } }
+		... on Source { title }
+	} } } }`,
+	`{ timeline(first: 50) { edges { node { kind subject { id ... on Company { name aliases } ... on Project { name aliases } }
+		citations { paragraph source { title } } } } } }`,
+	`{ neighborhood(id: "` + graph.GlobalID("Company", "citic-group") + `", depth: 2, limit: 1000) {
+		center { id ... on Company { name } } nodes { id ... on Person { name positions { title } } }
+		relationships { type fromId toId from { id } to { id ... on Project { name } } } } }`,
+	`{ paths(from: "` + graph.GlobalID("Person", "askhat-khassenov") + `", to: "` + graph.GlobalID("Project", "shymkent-refinery-expansion") + `", maxHops: 4) {
+		elements { ... on Relationship { type fromId } ... on Company { name } ... on Person { name } ... on Project { name } }
+		nodes { id ... on Company { aliases } } relationships { from { id } to { id } } } }`,
+	`{ aggregates { money(groupBy: COMPANY) { groups { key amounts { project { name } agreement { title } citation { source { title } } } }
+		excluded { amount { project { name } } countedInstead { agreement { parties { name } } } } } } }`,
+	`{ asOf(date: "2024-06") { companies(first: 100) { edges { node { name projects { project { name capacityHistory { citation { source { title } } } } } } } } } }`,
+	`{ people(first: 100) { edges { node { name positions { organization { name } citations { source { title } } } meetings { organizations { name } } } } } }`,
+	`{ projects(first: 100) { edges { node { name amounts { agreement { title } } agreements { meeting { date } signatories { name } } } } } }`,
+	`{ meetings(first: 100) { edges { node { date agreements { amounts { project { name } } } projects { milestones { citation { source { title } } } } } } } }`,
+	`{ agreements(first: 100) { edges { node { title projects { meetings { date } } parties { parent { name } subsidiaries { name } } } } } }`,
+	`{ sources(first: 100) { edges { node { title } } } nodes(ids: ["` + graph.GlobalID("Company", "citic-group") + `"]) { ... on Company { projects { role } } } }`,
+}
+
+// TestPrefetchCoversEveryField proves that the statements a request runs
+// do not depend on scheduling: every batch of these queries, which between
+// them reach every field that reads the store, is prefetched for a whole
+// level at once, none gathered from concurrent resolvers.
+func TestPrefetchCoversEveryField(t *testing.T) {
+	srv := graphtest.New(t, graphtest.WithOptions(graph.Options{Limits: graph.Limits{MaxCost: 1_000_000, MaxDepth: 30}}))
+	queries := append([]string{everything, designCard}, exploring...)
+	for _, q := range bench.Queries {
+		queries = append(queries, q.Text)
+	}
+	for _, q := range queries {
+		srv.MustQuery(t, q, map[string]any{"n": 100}, nil)
+	}
+	prefetched, gathered := batchCounts(t, srv)
+	if gathered != 0 {
+		t.Errorf("%v batches were gathered from concurrent resolvers, want 0: a field lacks a prefetch step", gathered)
+	}
+	if prefetched < float64(len(queries)) {
+		t.Errorf("only %v batches prefetched for %d queries", prefetched, len(queries))
+	}
+}
+
+// batchCounts reads the loader batch counters from the server's metrics.
+func batchCounts(t *testing.T, srv *graphtest.Server) (prefetched, gathered float64) {
+	t.Helper()
+	for _, line := range strings.Split(fetch(t, srv, "/metrics"), "\n") {
+		var how string
+		var n float64
+		if _, err := fmt.Sscanf(line, "investgraph_loader_batches_total{gathering=%q} %g", &how, &n); err == nil {
+			switch how {
+			case "prefetched":
+				prefetched = n
+			case "gathered":
+				gathered = n
+			}
+		}
+	}
+	return prefetched, gathered
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graph/loader"
 )
 
 // observe wraps the GraphQL endpoint: it gives each request an id (echoed in
@@ -71,6 +72,7 @@ func reportExtensions(limiter *rateLimiter) graphql.ResponseMiddleware {
 			resp.Extensions = map[string]any{}
 		}
 		info := infoFrom(ctx)
+		info.prefetched, info.gathered = loader.Batches(ctx)
 		resp.Extensions["sqlStatements"] = db.StatementCount(ctx)
 		if info.costKnown {
 			resp.Extensions["cost"] = info.cost

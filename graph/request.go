@@ -31,6 +31,10 @@ type requestInfo struct {
 	retryAfter  time.Duration
 	rateLimited bool
 	budget      *budget // the client's rate-limit bucket, nil when off
+
+	// Batches of the request's loaders, by how their keys were gathered
+	// (loader.Stats).
+	prefetched, gathered int64
 }
 
 type requestInfoKey struct{}

@@ -30,6 +30,7 @@ var ErrNotFound = errors.New("loader: not found")
 // millisecond per level of the query.
 type Loader[K comparable, V any] struct {
 	store   *db.Store
+	stats   *Stats
 	fetch   func(*db.Store, context.Context, []K) (map[K]V, error)
 	missing func(K) (V, error) // the result of a key the fetch did not return
 	wait    time.Duration
@@ -70,6 +71,46 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 func (l *Loader[K, V]) LoadThunk(ctx context.Context, key K) func() (V, error) {
 	b := l.enqueue(ctx, key)
 	return func() (V, error) { return l.result(ctx, b, key) }
+}
+
+// LoadAll returns the values of keys, fetching every key not loaded yet in
+// one batch, at once and on the calling goroutine: it does not wait for
+// other keys. found[i] reports whether values[i] holds the value of keys[i];
+// it is false for a key the store did not return (an empty list for a list
+// loader is found) and for a key whose fetch failed. The results stay cached,
+// errors included, so a later Load of any of the keys returns at once with
+// what Load would have returned.
+func (l *Loader[K, V]) LoadAll(ctx context.Context, keys []K) (values []V, found []bool) {
+	batches := make([]*batch[K, V], len(keys))
+	var b *batch[K, V]
+	l.mu.Lock()
+	for i, key := range keys {
+		if c, ok := l.cache[key]; ok {
+			batches[i] = c
+			continue
+		}
+		if b == nil {
+			b = &batch[K, V]{done: make(chan struct{})}
+		}
+		b.keys = append(b.keys, key)
+		if l.cache == nil {
+			l.cache = map[K]*batch[K, V]{}
+		}
+		l.cache[key] = b
+		batches[i] = b
+	}
+	l.mu.Unlock()
+	if b != nil {
+		l.stats.Prefetched.Add(1)
+		b.found, b.err = l.fetch(l.store, ctx, b.keys)
+		close(b.done)
+	}
+	values, found = make([]V, len(keys)), make([]bool, len(keys))
+	for i, key := range keys {
+		v, err := l.result(ctx, batches[i], key)
+		values[i], found[i] = v, err == nil
+	}
+	return values, found
 }
 
 // enqueue returns the batch that fetches key, adding key to the collecting
@@ -142,6 +183,7 @@ func (l *Loader[K, V]) dispatch(ctx context.Context, b *batch[K, V]) {
 	l.mu.Lock()
 	l.batch = nil // later keys start a new batch
 	l.mu.Unlock()
+	l.stats.Gathered.Add(1)
 	b.found, b.err = l.fetch(l.store, ctx, b.keys)
 	close(b.done)
 }
@@ -175,13 +217,13 @@ func alone() bool {
 
 // one makes a loader of single values; a key the store does not return is
 // an error.
-func one[K comparable, V any](s *db.Store, wait time.Duration, fetch func(*db.Store, context.Context, []K) (map[K]V, error)) Loader[K, V] {
-	return Loader[K, V]{store: s, wait: wait, fetch: fetch, missing: notFound[K, V]}
+func one[K comparable, V any](s *db.Store, wait time.Duration, st *Stats, fetch func(*db.Store, context.Context, []K) (map[K]V, error)) Loader[K, V] {
+	return Loader[K, V]{store: s, wait: wait, stats: st, fetch: fetch, missing: notFound[K, V]}
 }
 
 // many makes a loader of lists; a key with no entry gets an empty list.
-func many[K comparable, V any](s *db.Store, wait time.Duration, fetch func(*db.Store, context.Context, []K) (map[K][]V, error)) Loader[K, []V] {
-	return Loader[K, []V]{store: s, wait: wait, fetch: fetch, missing: emptyList[K, V]}
+func many[K comparable, V any](s *db.Store, wait time.Duration, st *Stats, fetch func(*db.Store, context.Context, []K) (map[K][]V, error)) Loader[K, []V] {
+	return Loader[K, []V]{store: s, wait: wait, stats: st, fetch: fetch, missing: emptyList[K, V]}
 }
 
 func notFound[K comparable, V any](k K) (V, error) {

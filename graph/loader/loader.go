@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/investgraph/investgraph/db"
@@ -22,6 +23,8 @@ const DefaultWait = 10 * time.Microsecond
 
 // Loaders holds one request's loaders.
 type Loaders struct {
+	stats Stats
+
 	Company   Loader[int64, *db.Company]
 	Person    Loader[int64, *db.Person]
 	Project   Loader[int64, *db.Project]
@@ -63,43 +66,46 @@ type Loaders struct {
 // has come for wait (see Loader). It allocates once: the loaders are values
 // and their fetches are the store's methods, not closures.
 func New(s *db.Store, wait time.Duration) *Loaders {
-	return &Loaders{
-		Company:   one(s, wait, (*db.Store).FindCompaniesByIDs),
-		Person:    one(s, wait, (*db.Store).FindPeopleByIDs),
-		Project:   one(s, wait, (*db.Store).FindProjectsByIDs),
-		Meeting:   one(s, wait, (*db.Store).FindMeetingsByIDs),
-		Agreement: one(s, wait, (*db.Store).FindAgreementsByIDs),
-		Source:    one(s, wait, (*db.Store).FindSourcesByIDs),
+	l := new(Loaders)
+	st := &l.stats
+	*l = Loaders{
+		Company:   one(s, wait, st, (*db.Store).FindCompaniesByIDs),
+		Person:    one(s, wait, st, (*db.Store).FindPeopleByIDs),
+		Project:   one(s, wait, st, (*db.Store).FindProjectsByIDs),
+		Meeting:   one(s, wait, st, (*db.Store).FindMeetingsByIDs),
+		Agreement: one(s, wait, st, (*db.Store).FindAgreementsByIDs),
+		Source:    one(s, wait, st, (*db.Store).FindSourcesByIDs),
 
-		CompanyAliases: many(s, wait, companyAliases),
-		PersonAliases:  many(s, wait, personAliases),
-		ProjectAliases: many(s, wait, projectAliases),
-		Citations:      many(s, wait, (*db.Store).FindCitations),
+		CompanyAliases: many(s, wait, st, companyAliases),
+		PersonAliases:  many(s, wait, st, personAliases),
+		ProjectAliases: many(s, wait, st, projectAliases),
+		Citations:      many(s, wait, st, (*db.Store).FindCitations),
 
-		Subsidiaries:            many(s, wait, (*db.Store).FindSubsidiaries),
-		PositionsByPerson:       many(s, wait, (*db.Store).FindPositionsByPersonIDs),
-		PositionsByOrganization: many(s, wait, (*db.Store).FindPositionsByOrganizationIDs),
-		ParticipantsByProject:   many(s, wait, (*db.Store).FindParticipantsByProjectIDs),
-		ParticipantsByCompany:   many(s, wait, (*db.Store).FindParticipantsByCompanyIDs),
-		AgreementsByCompany:     many(s, wait, (*db.Store).FindAgreementsByCompanyIDs),
-		AgreementsByProject:     many(s, wait, (*db.Store).FindAgreementsByProjectIDs),
-		AgreementsByMeeting:     many(s, wait, (*db.Store).FindAgreementsByMeetingIDs),
-		MeetingsByCompany:       many(s, wait, (*db.Store).FindMeetingsByCompanyIDs),
-		MeetingsByPerson:        many(s, wait, (*db.Store).FindMeetingsByPersonIDs),
-		MeetingsByProject:       many(s, wait, (*db.Store).FindMeetingsByProjectIDs),
-		MeasurementsByCompany:   many(s, wait, (*db.Store).FindMeasurementsByCompanyIDs),
-		MeasurementsByProject:   many(s, wait, (*db.Store).FindMeasurementsByProjectIDs),
-		MilestonesByProject:     many(s, wait, (*db.Store).FindMilestonesByProjectIDs),
-		AmountsByProject:        many(s, wait, (*db.Store).FindAmountsByProjectIDs),
-		AmountsByAgreement:      many(s, wait, (*db.Store).FindAmountsByAgreementIDs),
-		AgreementParties:        many(s, wait, (*db.Store).FindAgreementParties),
-		AgreementSignatories:    many(s, wait, (*db.Store).FindAgreementSignatories),
-		AgreementProjects:       many(s, wait, (*db.Store).FindAgreementProjects),
-		MeetingParticipants:     many(s, wait, (*db.Store).FindMeetingParticipants),
-		MeetingOrganizations:    many(s, wait, (*db.Store).FindMeetingOrganizations),
-		MeetingProjects:         many(s, wait, (*db.Store).FindMeetingProjects),
-		MeetingTopics:           many(s, wait, (*db.Store).FindMeetingTopics),
+		Subsidiaries:            many(s, wait, st, (*db.Store).FindSubsidiaries),
+		PositionsByPerson:       many(s, wait, st, (*db.Store).FindPositionsByPersonIDs),
+		PositionsByOrganization: many(s, wait, st, (*db.Store).FindPositionsByOrganizationIDs),
+		ParticipantsByProject:   many(s, wait, st, (*db.Store).FindParticipantsByProjectIDs),
+		ParticipantsByCompany:   many(s, wait, st, (*db.Store).FindParticipantsByCompanyIDs),
+		AgreementsByCompany:     many(s, wait, st, (*db.Store).FindAgreementsByCompanyIDs),
+		AgreementsByProject:     many(s, wait, st, (*db.Store).FindAgreementsByProjectIDs),
+		AgreementsByMeeting:     many(s, wait, st, (*db.Store).FindAgreementsByMeetingIDs),
+		MeetingsByCompany:       many(s, wait, st, (*db.Store).FindMeetingsByCompanyIDs),
+		MeetingsByPerson:        many(s, wait, st, (*db.Store).FindMeetingsByPersonIDs),
+		MeetingsByProject:       many(s, wait, st, (*db.Store).FindMeetingsByProjectIDs),
+		MeasurementsByCompany:   many(s, wait, st, (*db.Store).FindMeasurementsByCompanyIDs),
+		MeasurementsByProject:   many(s, wait, st, (*db.Store).FindMeasurementsByProjectIDs),
+		MilestonesByProject:     many(s, wait, st, (*db.Store).FindMilestonesByProjectIDs),
+		AmountsByProject:        many(s, wait, st, (*db.Store).FindAmountsByProjectIDs),
+		AmountsByAgreement:      many(s, wait, st, (*db.Store).FindAmountsByAgreementIDs),
+		AgreementParties:        many(s, wait, st, (*db.Store).FindAgreementParties),
+		AgreementSignatories:    many(s, wait, st, (*db.Store).FindAgreementSignatories),
+		AgreementProjects:       many(s, wait, st, (*db.Store).FindAgreementProjects),
+		MeetingParticipants:     many(s, wait, st, (*db.Store).FindMeetingParticipants),
+		MeetingOrganizations:    many(s, wait, st, (*db.Store).FindMeetingOrganizations),
+		MeetingProjects:         many(s, wait, st, (*db.Store).FindMeetingProjects),
+		MeetingTopics:           many(s, wait, st, (*db.Store).FindMeetingTopics),
 	}
+	return l
 }
 
 func companyAliases(s *db.Store, ctx context.Context, ids []int64) (map[int64][]string, error) {
@@ -137,6 +143,33 @@ func Middleware(s *db.Store, wait time.Duration, next http.Handler) http.Handler
 // With returns a context carrying fresh loaders over s.
 func With(ctx context.Context, s *db.Store, wait time.Duration) context.Context {
 	return context.WithValue(ctx, ctxKey{}, &registry{store: s, wait: wait, live: New(s, wait)})
+}
+
+// Stats counts a request's batches by how their keys were gathered.
+type Stats struct {
+	// Prefetched batches were fetched by LoadAll, for all the keys of a
+	// level at once.
+	Prefetched atomic.Int64
+	// Gathered batches collected keys from concurrent Loads until no more
+	// could come.
+	Gathered atomic.Int64
+}
+
+// Batches returns how many batches the request ctx belongs to has fetched,
+// by how their keys were gathered (see Stats).
+func Batches(ctx context.Context) (prefetched, gathered int64) {
+	r, ok := ctx.Value(ctxKey{}).(*registry)
+	if !ok {
+		return 0, 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	prefetched, gathered = r.live.stats.Prefetched.Load(), r.live.stats.Gathered.Load()
+	for _, l := range r.asOf {
+		prefetched += l.stats.Prefetched.Load()
+		gathered += l.stats.Gathered.Load()
+	}
+	return prefetched, gathered
 }
 
 // For returns the loaders of the request ctx belongs to, for the as-of view
