@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +41,7 @@ type config struct {
 	reseed          bool
 	logFormat       string
 	shutdownTimeout time.Duration
+	gcPercent       int
 	persistedOps    string
 	options         graph.Options
 }
@@ -94,6 +96,7 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this address instead of the API's, e.g. 127.0.0.1:9090")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain in-flight requests on SIGINT or SIGTERM")
+	fs.IntVar(&c.gcPercent, "gc-percent", graph.DefaultGCPercent, "garbage collection target, as GOGC; the GOGC environment variable wins when set")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: investgraph [flags]\n\nServes GraphiQL at / and GraphQL at /graphql.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -140,6 +143,8 @@ func (c config) check() error {
 		return fmt.Errorf("-log-format must be text or json, not %q", c.logFormat)
 	case c.shutdownTimeout <= 0:
 		return errors.New("-shutdown-timeout must be positive")
+	case c.gcPercent <= 0:
+		return errors.New("-gc-percent must be positive")
 	}
 	return nil
 }
@@ -163,6 +168,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	}
 	logger := newLogger(cfg.logFormat, stderr)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(cfg.gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

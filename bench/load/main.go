@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -46,6 +47,7 @@ type config struct {
 	loaderWait time.Duration
 	respCache  bool
 	cpuProfile string
+	gcPercent  int
 	load
 }
 
@@ -62,14 +64,15 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.loaderWait, "loaderwait", 0, "loader batching window (default: the gateway's)")
 	fs.BoolVar(&c.respCache, "respcache", false, "put the response cache (graph/respcache) in front of the gateway")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.IntVar(&c.gcPercent, "gc-percent", graph.DefaultGCPercent, "garbage collection target, as the server's -gc-percent; GOGC wins when set")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if c.conns < 1 || c.duration <= 0 || c.warmup < 0 || c.max < 1 {
-		return c, errors.New("-c, -d and -n must be positive and -warmup not negative")
+	if c.conns < 1 || c.duration <= 0 || c.warmup < 0 || c.max < 1 || c.gcPercent < 1 {
+		return c, errors.New("-c, -d, -n and -gc-percent must be positive and -warmup not negative")
 	}
 	return c, nil
 }
@@ -84,6 +87,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	cfg, err := parseFlags(args)
 	if err != nil {
 		return err
+	}
+	gc := "GOGC " + os.Getenv("GOGC")
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(cfg.gcPercent)
+		gc = fmt.Sprintf("GC target %d%%", cfg.gcPercent)
 	}
 	queries, err := bench.Select(graph.NewExecutableSchema(graph.Config{}).Schema(), cfg.queries)
 	if err != nil {
@@ -131,7 +139,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "machine: %s, GOMAXPROCS %d, %s\n", cpuModel(), runtime.GOMAXPROCS(0), runtime.Version())
+	fmt.Fprintf(out, "machine: %s, GOMAXPROCS %d, %s, %s\n", cpuModel(), runtime.GOMAXPROCS(0), runtime.Version(), gc)
 	fmt.Fprintf(out, "data: %s (%s)\n", dbName(cfg.db), counts)
 	if cfg.respCache {
 		fmt.Fprintln(out, "response cache: on")
