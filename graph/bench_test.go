@@ -105,7 +105,7 @@ func cpuTime() time.Duration {
 // time cannot split a batch; the load harness reports the statements under
 // load with the default wait.
 func TestStatementsWithinDepth(t *testing.T) {
-	srv := graphtest.New(t, graphtest.WithOptions(graph.Options{LoaderWait: quiescentWait}))
+	srv := graphtest.New(t)
 	// Each query's response must hold the part named here, so that an empty
 	// result cannot pass the budget.
 	wants := map[string]string{"wide": `"participants":[{`, "design-card": `"capacityHistory":[{`}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/investgraph/investgraph/bench"
 	"github.com/investgraph/investgraph/graph"
@@ -28,20 +27,12 @@ const everything = `query($n: Int) {
   } } }
 }`
 
-// quiescentWait is the loader wait of the statement-count tests. A batch is
-// fetched as soon as the test process has nothing else to run, so a long
-// wait does not slow the tests; it only keeps a batch open while anything
-// could still add a key to it, so that another process keeping the CPU busy
-// cannot split a batch.
-const quiescentWait = 2 * time.Second
-
 // TestStatementsBoundedByDepth proves there is no N+1: the number of SQL
 // statements a query runs does not grow with the number of objects it
 // returns: each level of the query costs one statement per loader it uses.
 func TestStatementsBoundedByDepth(t *testing.T) {
 	// The queries here are deliberately large: lift the cost and depth limits.
-	srv := graphtest.New(t, graphtest.WithOptions(graph.Options{LoaderWait: quiescentWait,
-		Limits: graph.Limits{MaxCost: 1_000_000, MaxDepth: 30}}))
+	srv := graphtest.New(t, graphtest.WithOptions(graph.Options{Limits: graph.Limits{MaxCost: 1_000_000, MaxDepth: 30}}))
 	for _, tc := range []struct {
 		name  string
 		query string
@@ -70,7 +61,7 @@ func TestStatementsBoundedByDepth(t *testing.T) {
 }
 
 func TestDesignCardStatements(t *testing.T) {
-	srv := graphtest.New(t, graphtest.WithOptions(graph.Options{LoaderWait: quiescentWait}))
+	srv := graphtest.New(t)
 	// company by name (1), participations (1), projects (1), their
 	// measurements (1), milestones (1), sources (1).
 	if got, want := srv.MustQuery(t, designCard, nil, nil).Statements(), 6; got != want {
