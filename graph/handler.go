@@ -157,9 +157,9 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 		srv.Use(apqStore{apq: apq})
 	}
 	srv.AroundResponses(reportExtensions(limiter))
-	// Resolvers under Query.asOf read the graph as of its date.
-	srv.AroundFields(scopeAsOf)
-	srv.AroundFields(prefetch) // inside scopeAsOf: it reads the loaders of the field's as-of date
+	// Resolvers under Query.asOf read the graph as of its date; root fields
+	// prefetch their selection a level at a time.
+	srv.AroundFields(aroundField)
 
 	mux := http.NewServeMux()
 	if !opts.DisableGraphiQL {

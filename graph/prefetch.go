@@ -25,17 +25,16 @@ import (
 // query's shape alone: one per field path that reads the store. A field this
 // table does not know is simply not prefetched; its resolver loads as
 // before.
-func prefetch(ctx context.Context, next graphql.Resolver) (any, error) {
-	res, err := next(ctx)
-	fc := graphql.GetFieldContext(ctx)
-	// A walk starts at each root field and at each resolver whose results
-	// no walk reaches (Aggregates.money computes its own).
-	if err != nil || fc == nil || !fc.IsResolver || len(fc.Field.Selections) == 0 || steps[fc.Object][fc.Field.Name] != nil {
-		return res, err
-	}
+func prefetch(ctx context.Context, fc *graphql.FieldContext, res any) {
 	w := prefetcher{op: graphql.GetOperationContext(ctx), loaders: loader.For(ctx)}
 	w.walk(ctx, fc.Field.Selections, objects(res))
-	return res, err
+}
+
+// startsWalk reports whether fc's resolver starts a prefetch walk: a root
+// field, or a resolver whose results no walk reaches (Aggregates.money
+// computes its own), with a selection beneath it.
+func startsWalk(fc *graphql.FieldContext) bool {
+	return fc.IsResolver && len(fc.Field.Selections) > 0 && steps[fc.Object][fc.Field.Name] == nil
 }
 
 // objects returns a root field's result as the list of objects its
