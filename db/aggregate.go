@@ -3,8 +3,10 @@ package db
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -13,19 +15,36 @@ type Counts struct {
 	Companies, People, Projects, Meetings, Agreements, Sources, Measurements, Amounts int
 }
 
+// countStatement counts the rows of each kind of object, in the order of
+// Counts' fields: those reported on or before ?1 if restricted, else all.
+// Without a condition, count(*) walks a table's pages instead of reading
+// its rows.
+func countStatement(restricted bool) string {
+	var counts []string
+	for _, t := range [][2]string{
+		{"companies", "first_reported"}, {"people", "first_reported"}, {"projects", "first_reported"},
+		{"meetings", "first_reported"}, {"agreements", "first_reported"}, {"sources", "published_start"},
+		{"measurements", "reported"}, {"amounts", "reported"},
+	} {
+		q := `(SELECT count(*) FROM ` + t[0]
+		if restricted {
+			q += ` WHERE ` + t[1] + ` <= ?1`
+		}
+		counts = append(counts, q+`)`)
+	}
+	return `SELECT ` + strings.Join(counts, ", ")
+}
+
+var countAll, countReported = countStatement(false), countStatement(true)
+
 // Count counts the objects of each kind visible under ctx, in one statement.
 func (s *Store) Count(ctx context.Context) (*Counts, error) {
+	query, args := countAll, []any(nil)
+	if _, ok := AsOf(ctx); ok {
+		query, args = countReported, []any{cutoff(ctx)}
+	}
 	var c Counts
-	at := cutoff(ctx)
-	err := s.queryRow(ctx, `SELECT
-		(SELECT count(*) FROM companies WHERE first_reported <= ?1),
-		(SELECT count(*) FROM people WHERE first_reported <= ?1),
-		(SELECT count(*) FROM projects WHERE first_reported <= ?1),
-		(SELECT count(*) FROM meetings WHERE first_reported <= ?1),
-		(SELECT count(*) FROM agreements WHERE first_reported <= ?1),
-		(SELECT count(*) FROM sources WHERE published_start <= ?1),
-		(SELECT count(*) FROM measurements WHERE reported <= ?1),
-		(SELECT count(*) FROM amounts WHERE reported <= ?1)`, at).
+	err := s.queryRow(ctx, query, args...).
 		Scan(&c.Companies, &c.People, &c.Projects, &c.Meetings, &c.Agreements, &c.Sources, &c.Measurements, &c.Amounts)
 	if err != nil {
 		return nil, fmt.Errorf("count: %w", err)
@@ -83,17 +102,29 @@ type ExcludedAmount struct {
 	CountedInstead *Amount
 }
 
-// deal is an agreement or a project: the thing amounts are reported for.
-type deal struct {
-	kind     string // "agreement" or "project"
-	id       int64
-	year     string // signing year of an agreement, if known
-	sectors  []string
-	parties  []dealParty
-	projects []int64 // projects an agreement covers
+// dealRef is an agreement or a project: the thing amounts are reported for.
+type dealRef struct {
+	agreement bool
+	id        int64
 }
 
-type dealParty struct{ slug, name, country string }
+func dealOf(a *Amount) dealRef {
+	if a.AgreementID != nil {
+		return dealRef{agreement: true, id: *a.AgreementID}
+	}
+	return dealRef{id: *a.ProjectID}
+}
+
+// deal is what the rule needs to know about a deal: the groups its counted
+// amount falls in (none when what they depend on is unknown) and, for an
+// agreement, the projects with amounts that it covers; then its reports that
+// may count, the counted one first, and the amount it counts at, if any.
+type deal struct {
+	groups   []groupKey
+	projects []int64
+	reports  []reportedAmount
+	counted  *Amount
+}
 
 type reportedAmount struct {
 	*Amount
@@ -117,8 +148,20 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 	if currency = strings.ToUpper(strings.TrimSpace(currency)); len(currency) != 3 {
 		return nil, Errorf(EINVALID, "currency %q is not an ISO 4217 code such as USD", currency)
 	}
-	amounts, deals, err := s.dealsAndAmounts(ctx)
-	if err != nil {
+	// The amounts and the deals' facts are read at once, on two connections
+	// of the read pool: at scale, each takes a good part of the summary's time.
+	var (
+		deals    map[dealRef]*deal
+		dealsErr error
+		read     = make(chan struct{})
+	)
+	go func() {
+		defer close(read)
+		deals, dealsErr = s.dealFacts(ctx, g)
+	}()
+	amounts, err := s.reportedAmounts(ctx)
+	<-read
+	if err = cmp.Or(err, dealsErr); err != nil {
 		return nil, err
 	}
 	sum := &MoneySummary{GroupBy: g, Currency: currency, GroupsOverlap: g == ByCompany}
@@ -127,8 +170,7 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 	}
 
 	// Rules 1 and 2: one amount per deal.
-	byDeal := map[string][]reportedAmount{}
-	var dealKeys []string
+	var counting []*deal // the deals with amounts that may count, in the order of their first
 	for _, a := range amounts {
 		switch {
 		case a.Currency != currency:
@@ -136,53 +178,51 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 		case a.Approximation == "UP_TO":
 			exclude(a.Amount, UpperBoundOnly, nil, "an \"up to\" figure is a ceiling, not an amount committed")
 		default:
-			k := dealKey(a.Amount)
-			if _, ok := byDeal[k]; !ok {
-				dealKeys = append(dealKeys, k)
+			k := dealOf(a.Amount)
+			d := deals[k]
+			if d == nil {
+				d = &deal{}
+				deals[k] = d
 			}
-			byDeal[k] = append(byDeal[k], a)
+			if len(d.reports) == 0 {
+				counting = append(counting, d)
+			}
+			d.reports = append(d.reports, a)
 		}
 	}
-	counted := map[string]*Amount{}
-	for _, k := range dealKeys {
-		reports := byDeal[k]
-		slices.SortStableFunc(reports, func(x, y reportedAmount) int {
+	for _, d := range counting {
+		slices.SortStableFunc(d.reports, func(x, y reportedAmount) int {
 			return cmp.Or(cmp.Compare(precision(x.Approximation), precision(y.Approximation)),
 				-cmp.Compare(x.published, y.published), cmp.Compare(x.ID, y.ID))
 		})
-		counted[k] = reports[0].Amount
-		for _, r := range reports[1:] {
-			exclude(r.Amount, SameDealReportedAgain, reports[0].Amount,
+		d.counted = d.reports[0].Amount
+		for _, r := range d.reports[1:] {
+			exclude(r.Amount, SameDealReportedAgain, d.counted,
 				"another report of the same deal counts instead: the more precise figure, then the later report")
 		}
 	}
 
 	// Rule 3: agreements cover their projects.
-	for _, k := range dealKeys {
-		d := deals[k]
-		if d.kind != "agreement" {
-			continue
-		}
-		for _, pid := range d.projects {
-			pk := fmt.Sprintf("project:%d", pid)
-			if a, ok := counted[pk]; ok {
-				exclude(a, CoveredByAgreement, counted[k], "the project is covered by an agreement whose amount counts")
-				delete(counted, pk)
+	for _, d := range counting {
+		for _, id := range d.projects {
+			if p := deals[dealRef{id: id}]; p != nil && p.counted != nil {
+				exclude(p.counted, CoveredByAgreement, d.counted, "the project is covered by an agreement whose amount counts")
+				p.counted = nil
 			}
 		}
 	}
 
 	// Rule 4 and grouping.
 	groups := map[string]*MoneyGroup{}
-	for _, k := range dealKeys {
-		a, ok := counted[k]
-		if !ok {
+	for _, d := range counting {
+		a := d.counted
+		if a == nil {
 			continue
 		}
 		lower := a.Approximation == "AT_LEAST"
 		sum.Total += a.Amount
 		sum.TotalIsLowerBound = sum.TotalIsLowerBound || lower
-		for _, key := range groupKeys(g, deals[k], byDeal[k]) {
+		for _, key := range groupKeys(g, d) {
 			grp, ok := groups[key.key]
 			if !ok {
 				grp = &MoneyGroup{Key: key.key, Label: key.label}
@@ -200,13 +240,6 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 	return sum, nil
 }
 
-func dealKey(a *Amount) string {
-	if a.AgreementID != nil {
-		return fmt.Sprintf("agreement:%d", *a.AgreementID)
-	}
-	return fmt.Sprintf("project:%d", *a.ProjectID)
-}
-
 // precision ranks approximations, most precise first.
 func precision(a Approximation) int {
 	return slices.Index([]Approximation{"EXACT", "ABOUT", "AT_LEAST", "UP_TO"}, a)
@@ -216,52 +249,81 @@ type groupKey struct{ key, label string }
 
 var countryNames = map[string]string{"CN": "China", "KZ": "Kazakhstan"}
 
+// homeCountry is the country whose organizations are not counterparties.
+const homeCountry = "KZ"
+
 // groupKeys returns the groups a deal's counted amount falls in.
-func groupKeys(g MoneyGrouping, d *deal, reports []reportedAmount) []groupKey {
+func groupKeys(g MoneyGrouping, d *deal) []groupKey {
+	if len(d.groups) > 0 {
+		return d.groups
+	}
 	switch g {
 	case ByCounterpartyCountry:
-		countries := map[string]bool{}
-		for _, p := range d.parties {
-			switch p.country {
-			case "KZ":
-			case "":
-				countries["MULTILATERAL"] = true
-			default:
-				countries[p.country] = true
-			}
-		}
-		switch len(countries) {
-		case 0:
-			return []groupKey{{"UNKNOWN", "Unknown counterparty"}}
-		case 1:
-			for c := range countries {
-				return []groupKey{{c, cmp.Or(countryNames[c], c)}}
-			}
-		}
-		return []groupKey{{"MULTIPLE", "Several counterparty countries"}}
+		return []groupKey{{"UNKNOWN", "Unknown counterparty"}}
 	case ByCompany:
-		var keys []groupKey
-		for _, p := range d.parties {
-			keys = append(keys, groupKey{p.slug, p.name})
-		}
-		if len(keys) == 0 {
-			return []groupKey{{"UNKNOWN", "No organization named"}}
-		}
-		return keys
+		return []groupKey{{"UNKNOWN", "No organization named"}}
 	case BySector:
-		switch len(d.sectors) {
-		case 0:
-			return []groupKey{{"UNSPECIFIED", "No sector"}}
-		case 1:
-			return []groupKey{{d.sectors[0], sectorLabel(d.sectors[0])}}
-		}
-		return []groupKey{{"MULTIPLE", "Several sectors"}}
+		return []groupKey{{"UNSPECIFIED", "No sector"}}
 	}
-	year := d.year
-	if year == "" && len(reports[0].published) >= 4 {
-		year = reports[0].published[:4] // reports[0] is the counted report
+	var year string
+	if len(d.reports[0].published) >= 4 {
+		year = d.reports[0].published[:4] // the counted report
 	}
 	return []groupKey{{year, year}}
+}
+
+// dealGroupFacts are, by grouping, the statement that reads from deal_facts
+// what the deals' groups depend on as of a cutoff (?1). Each row: 'group',
+// whether the deal is an agreement, its id, the least and the greatest
+// value its groups depend on (NULL if none) and a label, which dealGroup
+// turns into a group.
+var dealGroupFacts = map[MoneyGrouping]string{
+	// The countries of the parties but the home country (?2). A party
+	// without a country is a multilateral organization.
+	ByCounterpartyCountry: `
+		SELECT 'group', agreement, deal_id, min(nullif(country, ?2)), max(nullif(country, ?2)), ''
+		FROM deal_facts WHERE fact = 'party' AND reported <= ?1 GROUP BY agreement, deal_id`,
+	ByCompany: `
+		SELECT 'group', agreement, deal_id, value, value, name FROM deal_facts WHERE fact = 'party' AND reported <= ?1`,
+	BySector: `
+		SELECT 'group', agreement, deal_id, min(value), max(value), '' FROM deal_facts WHERE fact = 'sector' AND reported <= ?1
+		GROUP BY agreement, deal_id`,
+	ByYear: `
+		SELECT 'group', agreement, deal_id, value, value, '' FROM deal_facts WHERE fact = 'year' AND reported <= ?1`,
+}
+
+// dealProjects follows a statement of dealGroupFacts with the projects with
+// amounts that agreements cover: rows of 'project', 1, the agreement's id
+// and the project's, twice.
+const dealProjects = `
+	UNION ALL
+	SELECT 'project', agreement, deal_id, value, value, '' FROM deal_facts WHERE fact = 'project'`
+
+// dealGroup returns the group a row of dealGroupFacts[g] puts a deal in,
+// if any.
+func dealGroup(g MoneyGrouping, least, greatest sql.NullString, label string) (groupKey, bool) {
+	several := least.String != greatest.String
+	switch g {
+	case ByCounterpartyCountry:
+		c := least.String
+		switch {
+		case !least.Valid:
+			return groupKey{"UNKNOWN", "Unknown counterparty"}, true
+		case several:
+			return groupKey{"MULTIPLE", "Several counterparty countries"}, true
+		case c == "":
+			c = "MULTILATERAL"
+		}
+		return groupKey{c, cmp.Or(countryNames[c], c)}, true
+	case ByCompany:
+		return groupKey{least.String, label}, true
+	case BySector:
+		if several {
+			return groupKey{"MULTIPLE", "Several sectors"}, true
+		}
+		return groupKey{least.String, sectorLabel(least.String)}, true
+	}
+	return groupKey{least.String, least.String}, least.String != ""
 }
 
 func sectorLabel(s string) string {
@@ -269,82 +331,79 @@ func sectorLabel(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// dealsAndAmounts reads the amounts visible under ctx and what the rule
-// needs to know about the deals they belong to.
-func (s *Store) dealsAndAmounts(ctx context.Context) ([]reportedAmount, map[string]*deal, error) {
-	at := cutoff(ctx)
+// reportedAmounts reads the amounts visible under ctx, in id order, with
+// the publication dates of their reports (which is when they were reported).
+func (s *Store) reportedAmounts(ctx context.Context) ([]reportedAmount, error) {
 	amounts, err := queryAll(ctx, s, func(r rowScanner) (reportedAmount, error) {
 		var ra reportedAmount
 		a, err := scanAmount(r, &ra.published)
 		ra.Amount = a
 		return ra, err
-	}, `SELECT s.published_start, `+amountColumns+`
-		FROM amounts x JOIN sources s ON s.id = x.source_id
-		WHERE x.reported <= ? ORDER BY x.id`, at)
+	}, `SELECT x.reported, `+amountColumns+` FROM amounts x WHERE x.reported <= ? ORDER BY x.id`, cutoff(ctx))
 	if err != nil {
-		return nil, nil, fmt.Errorf("money summary: %w", err)
+		return nil, fmt.Errorf("money summary: %w", err)
 	}
-	// Everything about deals in one statement: one row per (deal, fact).
-	rows, err := s.query(ctx, `
-		SELECT 'agreement', a.id, 'year', substr(a.signed_start, 1, 4), '', '' FROM agreements a
-			WHERE a.first_reported <= ?1 AND a.signed_start IS NOT NULL
-		UNION ALL
-		SELECT 'agreement', l.agreement_id, 'party', c.slug, c.name, coalesce(c.country, '')
-			FROM agreement_parties l JOIN companies c ON c.id = l.company_id WHERE c.first_reported <= ?1
-		UNION ALL
-		SELECT 'agreement', l.agreement_id, 'project', CAST(l.project_id AS TEXT), '', '' FROM agreement_projects l
-		UNION ALL
-		SELECT 'agreement', l.agreement_id, 'sector', p.sector, '', ''
-			FROM agreement_projects l JOIN projects p ON p.id = l.project_id WHERE p.first_reported <= ?1
-		UNION ALL
-		SELECT 'project', p.id, 'sector', p.sector, '', '' FROM projects p WHERE p.first_reported <= ?1
-		UNION ALL
-		SELECT 'project', pp.project_id, 'party', c.slug, c.name, coalesce(c.country, '')
-			FROM project_participants pp JOIN companies c ON c.id = pp.company_id WHERE pp.first_reported <= ?1
-		ORDER BY 1, 2, 3, 4`, at)
-	if err != nil {
-		return nil, nil, fmt.Errorf("money summary: %w", err)
+	return amounts, nil
+}
+
+// dealFacts reads what grouping by g needs to know about the deals with
+// amounts, as of the cutoff under ctx, in one statement: their groups and
+// the projects with amounts that agreements cover.
+func (s *Store) dealFacts(ctx context.Context, g MoneyGrouping) (map[dealRef]*deal, error) {
+	args := []any{cutoff(ctx)}
+	if g == ByCounterpartyCountry {
+		args = append(args, homeCountry)
 	}
-	defer rows.Close()
-	deals := map[string]*deal{}
-	for rows.Next() {
+	deals := map[dealRef]*deal{}
+	err := s.each(ctx, func(r rowScanner) error {
 		var (
-			kind, fact, v1, v2, v3 string
-			id                     int64
+			fact, label     string
+			k               dealRef
+			least, greatest sql.NullString
 		)
-		if err := rows.Scan(&kind, &id, &fact, &v1, &v2, &v3); err != nil {
-			return nil, nil, fmt.Errorf("money summary: %w", err)
+		if err := r.Scan(&fact, &k.agreement, &k.id, &least, &greatest, &label); err != nil {
+			return err
 		}
-		k := fmt.Sprintf("%s:%d", kind, id)
-		d, ok := deals[k]
-		if !ok {
-			d = &deal{kind: kind, id: id}
+		d := deals[k]
+		if d == nil {
+			d = &deal{}
 			deals[k] = d
 		}
-		switch fact {
-		case "year":
-			d.year = v1
-		case "party":
-			if !slices.ContainsFunc(d.parties, func(p dealParty) bool { return p.slug == v1 }) {
-				d.parties = append(d.parties, dealParty{v1, v2, v3})
+		if fact == "project" {
+			id, err := strconv.ParseInt(least.String, 10, 64)
+			if err != nil {
+				return fmt.Errorf("project %q: %w", least.String, err)
 			}
-		case "project":
-			var pid int64
-			fmt.Sscan(v1, &pid)
-			d.projects = append(d.projects, pid)
-		case "sector":
-			if !slices.Contains(d.sectors, v1) {
-				d.sectors = append(d.sectors, v1)
-			}
+			d.projects = append(d.projects, id)
+		} else if key, ok := dealGroup(g, least, greatest, label); ok {
+			d.groups = append(d.groups, key)
+		}
+		return nil
+	}, dealGroupFacts[g]+dealProjects, args...)
+	if err != nil {
+		return nil, fmt.Errorf("money summary: %w", err)
+	}
+	// An agreement's projects are taken in the text order of their ids, the
+	// order in which summaries have always listed the amounts they cover.
+	for _, d := range deals {
+		slices.SortFunc(d.projects, func(x, y int64) int {
+			return strings.Compare(strconv.FormatInt(x, 10), strconv.FormatInt(y, 10))
+		})
+	}
+	return deals, nil
+}
+
+// each runs a query and calls row for each row.
+func (s *Store) each(ctx context.Context, row func(rowScanner) error, query string, args ...any) error {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("money summary: %w", err)
-	}
-	for _, a := range amounts {
-		if k := dealKey(a.Amount); deals[k] == nil {
-			deals[k] = &deal{}
-		}
-	}
-	return amounts, deals, nil
+	return rows.Err()
 }

@@ -1,10 +1,13 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -89,16 +92,51 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 // database is left exactly as it was. Replacing with the same dataset twice
 // leaves the same rows.
 func (s *Store) Replace(ctx context.Context, d *Dataset) error {
-	// Settings of the write connection for the load, restored after it: a
-	// load far larger than SQLite's default 2 MB page cache would spill pages
-	// to the WAL and read them back, so the cache is large for the duration
-	// (it grows only as it is used); and foreign keys are checked once for
-	// the whole graph before commit rather than row by row, which also lets
-	// the DELETEs empty each table at once.
-	for _, set := range [][2]string{
-		{`PRAGMA cache_size = -1048576`, `PRAGMA cache_size = -2000`},
-		{`PRAGMA foreign_keys = OFF`, `PRAGMA foreign_keys = ON`},
-	} {
+	return s.replaceWith(ctx, d, loadSettings)
+}
+
+// LoadNew writes d into a new database, such as a synthetic graph being
+// generated, about twice as fast to disk as Replace: the transaction keeps
+// its rollback journal in memory instead of writing every page to the
+// write-ahead log and then again to the database, and does not wait for
+// the disk. It is atomic for errors, but not for crashes: a crash during
+// the load leaves a corrupt file, to be deleted. So it refuses a database
+// that holds data, and it needs the file to itself: it fails if the file is
+// open elsewhere or has been read through this store. Never use it on a
+// live database. The database is back in WAL mode when it returns.
+func (s *Store) LoadNew(ctx context.Context, d *Dataset) error {
+	var data bool
+	if err := s.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sources)`).Scan(&data); err != nil {
+		return fmt.Errorf("load: %w", err)
+	} else if data {
+		return Errorf(EINVALID, "load: the database already holds data: replace it instead")
+	}
+	var mode string
+	if err := s.write.QueryRowContext(ctx, `PRAGMA journal_mode = MEMORY`).Scan(&mode); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	defer s.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA journal_mode = WAL`)
+	if mode != "memory" {
+		return Errorf(EINVALID, "load: the database is open elsewhere (journal mode stays %s)", mode)
+	}
+	return s.replaceWith(ctx, d, slices.Concat(loadSettings, [][2]string{{`PRAGMA synchronous = OFF`, `PRAGMA synchronous = NORMAL`}}))
+}
+
+// loadSettings are settings of the write connection for a load, each with
+// the statement that restores it. A load far larger than SQLite's default
+// 2 MB page cache would spill pages to the WAL and read them back, so the
+// cache is large for the duration (it grows only as it is used); and
+// foreign keys are off, as Replace checks the references of the whole
+// dataset before writing it (see checkReferences), which also lets the
+// DELETEs empty each table at once.
+var loadSettings = [][2]string{
+	{`PRAGMA cache_size = -1048576`, `PRAGMA cache_size = -2000`},
+	{`PRAGMA foreign_keys = OFF`, `PRAGMA foreign_keys = ON`},
+}
+
+// replaceWith runs replace with the write connection's settings changed.
+func (s *Store) replaceWith(ctx context.Context, d *Dataset, settings [][2]string) error {
+	for _, set := range settings {
 		if _, err := s.write.ExecContext(ctx, set[0]); err != nil {
 			return fmt.Errorf("replace: %w", err)
 		}
@@ -108,6 +146,9 @@ func (s *Store) Replace(ctx context.Context, d *Dataset) error {
 }
 
 func (s *Store) replace(ctx context.Context, d *Dataset) error {
+	if err := checkReferences(d); err != nil {
+		return fmt.Errorf("replace: %w", err)
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("replace: %w", err)
@@ -127,12 +168,9 @@ func (s *Store) replace(ctx context.Context, d *Dataset) error {
 	}
 	w := &batchWriter{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
 	defer w.close()
-	insertAll(w, d)
+	insertAll(w, d, newReportDates(d))
 	if w.err != nil {
 		return fmt.Errorf("replace: %w", w.err)
-	}
-	if err := checkForeignKeys(ctx, tx); err != nil {
-		return fmt.Errorf("replace: %w", err)
 	}
 	for _, create := range indexes {
 		if _, err := tx.ExecContext(ctx, create); err != nil {
@@ -149,57 +187,154 @@ func (s *Store) replace(ctx context.Context, d *Dataset) error {
 	return nil
 }
 
-// checkForeignKeys fails if any row refers to a row that does not exist.
-func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if rows.Next() {
-		var (
-			table, parent string
-			rowid         sql.NullInt64
-			fk            int
-		)
-		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
-			return err
-		}
-		if rowid.Valid {
-			return Errorf(EINVALID, "row %d of %s refers to a missing row of %s", rowid.Int64, table, parent)
-		}
-		return Errorf(EINVALID, "a row of %s refers to a missing row of %s", table, parent)
-	}
-	return rows.Err()
+// reference is a foreign key of the schema, child.column → parent.id, with
+// the keys d holds in it: key(i) is that of row i, if it has one.
+type reference struct {
+	child, column, parent string
+	rows                  int
+	key                   func(i int) (int64, bool)
 }
 
+// references lists the foreign keys of the schema, each with its keys in d.
+func references(d *Dataset) []reference {
+	ref := func(child, column, parent string, rows int, key func(i int) (int64, bool)) reference {
+		return reference{child, column, parent, rows, key}
+	}
+	is := func(id int64) (int64, bool) { return id, true }
+	opt := func(id *int64) (int64, bool) {
+		if id == nil {
+			return 0, false
+		}
+		return *id, true
+	}
+	refs := []reference{
+		ref("companies", "parent_id", "companies", len(d.Companies), func(i int) (int64, bool) { return opt(d.Companies[i].ParentID) }),
+		ref("agreements", "meeting_id", "meetings", len(d.Agreements), func(i int) (int64, bool) { return opt(d.Agreements[i].MeetingID) }),
+		ref("positions", "person_id", "people", len(d.Positions), func(i int) (int64, bool) { return is(d.Positions[i].PersonID) }),
+		ref("positions", "organization_id", "companies", len(d.Positions), func(i int) (int64, bool) { return is(d.Positions[i].OrganizationID) }),
+		ref("project_participants", "project_id", "projects", len(d.Participants), func(i int) (int64, bool) { return is(d.Participants[i].ProjectID) }),
+		ref("project_participants", "company_id", "companies", len(d.Participants), func(i int) (int64, bool) { return is(d.Participants[i].CompanyID) }),
+		ref("measurements", "company_id", "companies", len(d.Measurements), func(i int) (int64, bool) { return opt(d.Measurements[i].CompanyID) }),
+		ref("measurements", "project_id", "projects", len(d.Measurements), func(i int) (int64, bool) { return opt(d.Measurements[i].ProjectID) }),
+		ref("measurements", "source_id", "sources", len(d.Measurements), func(i int) (int64, bool) { return is(d.Measurements[i].Citation.SourceID) }),
+		ref("milestones", "project_id", "projects", len(d.Milestones), func(i int) (int64, bool) { return is(d.Milestones[i].ProjectID) }),
+		ref("milestones", "source_id", "sources", len(d.Milestones), func(i int) (int64, bool) { return is(d.Milestones[i].Citation.SourceID) }),
+		ref("amounts", "project_id", "projects", len(d.Amounts), func(i int) (int64, bool) { return opt(d.Amounts[i].ProjectID) }),
+		ref("amounts", "agreement_id", "agreements", len(d.Amounts), func(i int) (int64, bool) { return opt(d.Amounts[i].AgreementID) }),
+		ref("amounts", "source_id", "sources", len(d.Amounts), func(i int) (int64, bool) { return is(d.Amounts[i].Citation.SourceID) }),
+		ref("citations", "source_id", "sources", len(d.Citations), func(i int) (int64, bool) { return is(d.Citations[i].SourceID) }),
+		ref("meeting_topics", "meeting_id", "meetings", len(d.Topics), func(i int) (int64, bool) { return is(d.Topics[i].MeetingID) }),
+	}
+	for kind, into := range linkTables {
+		links := linksOf(d.Links, LinkKind(kind))
+		table, columns, _ := strings.Cut(strings.TrimSuffix(into, ")"), " (")
+		from, to, _ := strings.Cut(columns, ", ")
+		refs = append(refs,
+			ref(table, from, linkParents[kind][0], len(links), func(i int) (int64, bool) { return is(links[i].From) }),
+			ref(table, to, linkParents[kind][1], len(links), func(i int) (int64, bool) { return is(links[i].To) }))
+	}
+	return refs
+}
+
+// checkReferences fails if a row of d refers to a row d does not hold. It
+// checks the dataset before anything is written, many times faster than
+// SQLite's foreign key check over the written tables.
+func checkReferences(d *Dataset) error {
+	ids := map[string]map[int64]bool{
+		"sources":    idSet(d.Sources, func(v *Source) int64 { return v.ID }),
+		"companies":  idSet(d.Companies, func(v *Company) int64 { return v.ID }),
+		"people":     idSet(d.People, func(v *Person) int64 { return v.ID }),
+		"projects":   idSet(d.Projects, func(v *Project) int64 { return v.ID }),
+		"meetings":   idSet(d.Meetings, func(v *Meeting) int64 { return v.ID }),
+		"agreements": idSet(d.Agreements, func(v *Agreement) int64 { return v.ID }),
+	}
+	for _, r := range references(d) {
+		parents := ids[r.parent]
+		for i := range r.rows {
+			if id, ok := r.key(i); ok && !parents[id] {
+				return Errorf(EINVALID, "a row of %s refers to a missing row of %s: %s %d", r.child, r.parent, r.column, id)
+			}
+		}
+	}
+	return nil
+}
+
+func idSet[T any](vs []T, id func(T) int64) map[int64]bool {
+	out := make(map[int64]bool, len(vs))
+	for _, v := range vs {
+		out[id(v)] = true
+	}
+	return out
+}
+
+// reportDates are the first days on which sources report what d holds,
+// written with the rows: reads "as of" a date keep the rows reported on or
+// before it.
+type reportDates struct {
+	published map[int64]string             // the first day each source covers
+	first     map[Subject]map[int64]string // the earliest of those of the sources citing each subject
+}
+
+func newReportDates(d *Dataset) *reportDates {
+	r := &reportDates{published: make(map[int64]string, len(d.Sources)), first: map[Subject]map[int64]string{}}
+	for _, s := range d.Sources {
+		r.published[s.ID] = s.PublishedOn.Start()
+	}
+	for _, c := range d.Citations {
+		day, ok := r.published[c.SourceID]
+		if !ok {
+			continue // a citation of a missing source fails the reference check
+		}
+		first := r.first[c.Subject]
+		if first == nil {
+			first = map[int64]string{}
+			r.first[c.Subject] = first
+		}
+		if was, ok := first[c.ID]; !ok || day < was {
+			first[c.ID] = day
+		}
+	}
+	return r
+}
+
+// of returns the day a subject was first reported, or "" if no source cites it.
+func (r *reportDates) of(s Subject, id int64) string { return r.first[s][id] }
+
+// source returns the day a source was published, the day it reports what it
+// cites inline.
+func (r *reportDates) source(c Citation) string { return r.published[c.SourceID] }
+
 // insertAll writes every row of d, parents before children.
-func insertAll(w *batchWriter, d *Dataset) {
+func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 	w.insert(`sources (id, slug, title, publisher, attribution, published_on, published_start, paragraphs)`, len(d.Sources),
 		func(a []any, i int) []any {
 			v := d.Sources[i]
 			return append(a, v.ID, v.Slug, v.Title, v.Publisher, v.Attribution, v.PublishedOn.String(), v.PublishedOn.Start(), v.Paragraphs)
 		})
-	w.insert(`companies (id, slug, name, kind, country, parent_id, founded, headquarters, description)`, len(d.Companies),
-		func(a []any, i int) []any {
+	w.insert(`companies (id, slug, name, kind, country, parent_id, founded, headquarters, description, first_reported)`,
+		len(d.Companies), func(a []any, i int) []any {
 			v := d.Companies[i]
-			return append(a, v.ID, v.Slug, v.Name, string(v.Kind), v.Country, v.ParentID, dateString(v.Founded), v.Headquarters, v.Description)
+			return append(a, v.ID, v.Slug, v.Name, string(v.Kind), v.Country, v.ParentID, dateString(v.Founded), v.Headquarters,
+				v.Description, on.of(SubjectCompany, v.ID))
 		})
-	w.insert(`people (id, slug, name, description)`, len(d.People), func(a []any, i int) []any {
+	w.insert(`people (id, slug, name, description, first_reported)`, len(d.People), func(a []any, i int) []any {
 		v := d.People[i]
-		return append(a, v.ID, v.Slug, v.Name, v.Description)
+		return append(a, v.ID, v.Slug, v.Name, v.Description, on.of(SubjectPerson, v.ID))
 	})
-	w.insert(`projects (id, slug, name, sector, status, region, description)`, len(d.Projects), func(a []any, i int) []any {
-		v := d.Projects[i]
-		return append(a, v.ID, v.Slug, v.Name, string(v.Sector), string(v.Status), v.Region, v.Description)
-	})
-	w.insert(`meetings (id, slug, date, date_start, date_end, location, occasion, summary)`, len(d.Meetings),
+	w.insert(`projects (id, slug, name, sector, status, region, description, first_reported)`, len(d.Projects),
+		func(a []any, i int) []any {
+			v := d.Projects[i]
+			return append(a, v.ID, v.Slug, v.Name, string(v.Sector), string(v.Status), v.Region, v.Description,
+				on.of(SubjectProject, v.ID))
+		})
+	w.insert(`meetings (id, slug, date, date_start, date_end, location, occasion, summary, first_reported)`, len(d.Meetings),
 		func(a []any, i int) []any {
 			v := d.Meetings[i]
-			return append(a, v.ID, v.Slug, v.Date.String(), v.Date.Start(), v.Date.End(), v.Location, v.Occasion, v.Summary)
+			return append(a, v.ID, v.Slug, v.Date.String(), v.Date.Start(), v.Date.End(), v.Location, v.Occasion, v.Summary,
+				on.of(SubjectMeeting, v.ID))
 		})
 	w.insert(`agreements (id, slug, title, kind, signed_on, signed_start, document_count, document_count_approximation,
-		meeting_id, summary)`, len(d.Agreements), func(a []any, i int) []any {
+		meeting_id, summary, first_reported)`, len(d.Agreements), func(a []any, i int) []any {
 		v := d.Agreements[i]
 		var approx *string
 		if v.DocumentCountApproximation != nil {
@@ -207,42 +342,46 @@ func insertAll(w *batchWriter, d *Dataset) {
 			approx = &s
 		}
 		return append(a, v.ID, v.Slug, v.Title, string(v.Kind), dateString(v.SignedOn), dateStart(v.SignedOn), v.DocumentCount,
-			approx, v.MeetingID, v.Summary)
+			approx, v.MeetingID, v.Summary, on.of(SubjectAgreement, v.ID))
 	})
-	w.insert(`positions (id, person_id, organization_id, title, reported_on, reported_start)`, len(d.Positions),
+	w.insert(`positions (id, person_id, organization_id, title, reported_on, reported_start, first_reported)`, len(d.Positions),
 		func(a []any, i int) []any {
 			v := d.Positions[i]
-			return append(a, v.ID, v.PersonID, v.OrganizationID, v.Title, v.ReportedOn.String(), v.ReportedOn.Start())
+			return append(a, v.ID, v.PersonID, v.OrganizationID, v.Title, v.ReportedOn.String(), v.ReportedOn.Start(),
+				on.of(SubjectPosition, v.ID))
 		})
-	w.insert(`project_participants (id, project_id, company_id, role)`, len(d.Participants), func(a []any, i int) []any {
-		v := d.Participants[i]
-		return append(a, v.ID, v.ProjectID, v.CompanyID, string(v.Role))
-	})
+	w.insert(`project_participants (id, project_id, company_id, role, first_reported)`, len(d.Participants),
+		func(a []any, i int) []any {
+			v := d.Participants[i]
+			return append(a, v.ID, v.ProjectID, v.CompanyID, string(v.Role), on.of(SubjectParticipant, v.ID))
+		})
 	w.insert(`measurements (id, company_id, project_id, metric, label, value, unit, approximation, as_of, as_of_start,
-		as_of_end, status, source_id, paragraph)`, len(d.Measurements), func(a []any, i int) []any {
+		as_of_end, status, source_id, paragraph, reported)`, len(d.Measurements), func(a []any, i int) []any {
 		v := d.Measurements[i]
 		return append(a, v.ID, v.CompanyID, v.ProjectID, string(v.Metric), v.Label, v.Value, v.Unit, string(v.Approximation),
-			v.AsOf.String(), v.AsOf.Start(), v.AsOf.End(), string(v.Status), v.Citation.SourceID, v.Citation.Paragraph)
+			v.AsOf.String(), v.AsOf.Start(), v.AsOf.End(), string(v.Status), v.Citation.SourceID, v.Citation.Paragraph,
+			on.source(v.Citation))
 	})
-	w.insert(`milestones (id, project_id, name, date, date_start, status, source_id, paragraph)`, len(d.Milestones),
+	w.insert(`milestones (id, project_id, name, date, date_start, status, source_id, paragraph, reported)`, len(d.Milestones),
 		func(a []any, i int) []any {
 			v := d.Milestones[i]
 			return append(a, v.ID, v.ProjectID, v.Name, dateString(v.Date), dateStart(v.Date), string(v.Status),
-				v.Citation.SourceID, v.Citation.Paragraph)
+				v.Citation.SourceID, v.Citation.Paragraph, on.source(v.Citation))
 		})
-	w.insert(`amounts (id, project_id, agreement_id, amount, currency, approximation, label, source_id, paragraph)`,
+	w.insert(`amounts (id, project_id, agreement_id, amount, currency, approximation, label, source_id, paragraph, reported)`,
 		len(d.Amounts), func(a []any, i int) []any {
 			v := d.Amounts[i]
 			return append(a, v.ID, v.ProjectID, v.AgreementID, v.Amount, v.Currency, string(v.Approximation), v.Label,
-				v.Citation.SourceID, v.Citation.Paragraph)
+				v.Citation.SourceID, v.Citation.Paragraph, on.source(v.Citation))
 		})
 	w.insert(`names (subject, subject_id, name, norm, alias)`, len(d.Names), func(a []any, i int) []any {
 		v := d.Names[i]
 		return append(a, string(v.Subject), v.SubjectID, v.Name, NormalizeName(v.Name), v.Alias)
 	})
-	w.insert(`citations (subject, subject_id, source_id, paragraph)`, len(d.Citations), func(a []any, i int) []any {
-		v := d.Citations[i]
-		return append(a, string(v.Subject), v.ID, v.SourceID, v.Paragraph)
+	citations := byPrimaryKey(d.Citations)
+	w.insert(`citations (subject, subject_id, source_id, paragraph)`, len(citations), func(a []any, i int) []any {
+		v := citations[i]
+		return append(a, string(v.Subject), v.ID, v.SourceID, int64(v.Paragraph))
 	})
 	for kind, into := range linkTables {
 		links := linksOf(d.Links, LinkKind(kind))
@@ -251,6 +390,37 @@ func insertAll(w *batchWriter, d *Dataset) {
 	w.insert(`meeting_topics (meeting_id, position, topic)`, len(d.Topics), func(a []any, i int) []any {
 		return append(a, d.Topics[i].MeetingID, i, d.Topics[i].Topic)
 	})
+}
+
+// byPrimaryKey returns citations in the order of the primary key of their
+// table. A table without rowid is a b-tree on its primary key, which takes
+// rows fastest in key order. Citations come mostly grouped by subject and in
+// id order, so they are sorted by subject first, in linear time, and then
+// each subject's by their integer columns.
+func byPrimaryKey(citations []SubjectCitation) []SubjectCitation {
+	bySubject := map[Subject][]SubjectCitation{}
+	for _, c := range citations {
+		bySubject[c.Subject] = append(bySubject[c.Subject], c)
+	}
+	out := make([]SubjectCitation, 0, len(citations))
+	for _, subject := range slices.Sorted(maps.Keys(bySubject)) {
+		cs := bySubject[subject]
+		slices.SortFunc(cs, func(x, y SubjectCitation) int {
+			return cmp.Or(cmp.Compare(x.ID, y.ID), cmp.Compare(x.SourceID, y.SourceID), cmp.Compare(x.Paragraph, y.Paragraph))
+		})
+		out = append(out, cs...)
+	}
+	return out
+}
+
+// linkParents are the tables the two columns of each of linkTables refer to.
+var linkParents = [...][2]string{
+	MeetingParticipant:  {"meetings", "people"},
+	MeetingOrganization: {"meetings", "companies"},
+	MeetingProject:      {"meetings", "projects"},
+	AgreementParty:      {"agreements", "companies"},
+	AgreementSignatory:  {"agreements", "people"},
+	AgreementProject:    {"agreements", "projects"},
 }
 
 // linkTables are the tables and columns of the many-to-many relations,

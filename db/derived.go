@@ -6,20 +6,38 @@ import (
 	"fmt"
 )
 
-// derivedStatements recompute what is derived from the replaced data: the
-// first-reported dates behind "as of" reads and the full-text index. They
-// run inside Replace's transaction.
+// derivedStatements recompute what is derived from the replaced data, once
+// its rows and indexes are written with their first-reported dates (see
+// reportDates): the deal facts behind money summaries (see migration 0003)
+// and the full-text index. They run inside Replace's transaction.
 var derivedStatements = []string{
-	firstReported("companies", "company"),
-	firstReported("people", "person"),
-	firstReported("projects", "project"),
-	firstReported("meetings", "meeting"),
-	firstReported("agreements", "agreement"),
-	firstReported("positions", "position"),
-	firstReported("project_participants", "participant"),
-	reported("measurements"),
-	reported("milestones"),
-	reported("amounts"),
+	// Migration 0003 runs the same statements once over the data it finds.
+	`DELETE FROM deal_facts`,
+	`INSERT INTO deal_facts (fact, agreement, deal_id, value, reported)
+	SELECT 'year', 1, x.id, substr(x.signed_start, 1, 4), x.first_reported FROM agreements x
+	WHERE x.signed_start IS NOT NULL AND x.id IN (SELECT agreement_id FROM amounts WHERE agreement_id IS NOT NULL)`,
+	`INSERT INTO deal_facts (fact, agreement, deal_id, value, name, country, reported)
+	SELECT 'party', 1, l.agreement_id, c.slug, c.name, coalesce(c.country, ''), c.first_reported
+	FROM agreement_parties l JOIN companies c ON c.id = l.company_id
+	WHERE l.agreement_id IN (SELECT agreement_id FROM amounts WHERE agreement_id IS NOT NULL)`,
+	`INSERT INTO deal_facts (fact, agreement, deal_id, value, reported)
+	SELECT 'sector', 1, l.agreement_id, p.sector, min(p.first_reported)
+	FROM agreement_projects l JOIN projects p ON p.id = l.project_id
+	WHERE l.agreement_id IN (SELECT agreement_id FROM amounts WHERE agreement_id IS NOT NULL)
+	GROUP BY l.agreement_id, p.sector`,
+	`INSERT INTO deal_facts (fact, agreement, deal_id, value, reported)
+	SELECT 'project', 1, l.agreement_id, CAST(l.project_id AS TEXT), ''
+	FROM agreement_projects l
+	WHERE l.agreement_id IN (SELECT agreement_id FROM amounts WHERE agreement_id IS NOT NULL)
+		AND EXISTS (SELECT 1 FROM amounts a WHERE a.project_id = l.project_id)`,
+	`INSERT INTO deal_facts (fact, agreement, deal_id, value, reported)
+	SELECT 'sector', 0, x.id, x.sector, x.first_reported FROM projects x
+	WHERE x.id IN (SELECT project_id FROM amounts WHERE project_id IS NOT NULL)`,
+	`INSERT INTO deal_facts (fact, agreement, deal_id, value, name, country, reported)
+	SELECT 'party', 0, l.project_id, c.slug, c.name, coalesce(c.country, ''), min(l.first_reported)
+	FROM project_participants l JOIN companies c ON c.id = l.company_id
+	WHERE l.project_id IN (SELECT project_id FROM amounts WHERE project_id IS NOT NULL)
+	GROUP BY l.project_id, l.company_id`,
 	`DELETE FROM search`,
 	// Each row: a kind, the entity's id, when it was first reported, its name
 	// and a body of everything else worth finding it by.
@@ -50,21 +68,6 @@ var derivedStatements = []string{
 	`INSERT INTO search (kind, subject_id, reported, name, body)
 	SELECT 'SOURCE', x.id, x.published_start, x.title, concat_ws(' ', x.publisher, x.attribution)
 	FROM sources x`,
-}
-
-// firstReported sets each row's first_reported to the earliest publication
-// date among its citations, in one grouped pass over the citations. Rows
-// without citations keep the column's default ”.
-func firstReported(table, subject string) string {
-	return `UPDATE ` + table + ` SET first_reported = f.first FROM (
-		SELECT c.subject_id AS id, min(s.published_start) AS first
-		FROM citations c JOIN sources s ON s.id = c.source_id
-		WHERE c.subject = '` + subject + `' GROUP BY c.subject_id) AS f
-		WHERE ` + table + `.id = f.id`
-}
-
-func reported(table string) string {
-	return `UPDATE ` + table + ` SET reported = (SELECT s.published_start FROM sources s WHERE s.id = ` + table + `.source_id)`
 }
 
 // rebuildDerived runs derivedStatements in tx.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // TimelineKind is the kind of a timeline event.
@@ -37,72 +38,135 @@ type TimelineFilter struct {
 	Kinds    []TimelineKind
 }
 
-// timelineEvents lists every dated thing visible at :cutoff that concerns
-// the subject :type/:id (or everything when :type is ”). Each row: kind,
-// date, date_start, date_end, title, subject type and id, an inline
-// citation (source, paragraph) or a citation subject.
-const timelineEvents = `
-WITH events AS (
-	SELECT 'MEETING' AS kind, x.date, x.date_start, x.date_end,
+// timelineArm is one kind of timeline event: a SELECT of the events visible
+// at a cutoff (its one ? parameter) and, by subject type, the condition that
+// keeps those about a subject (its ? parameters all the subject's id). Each
+// row: kind, date, date_start, date_end, title, subject type and id, an
+// inline citation (source, paragraph) or a citation subject.
+type timelineArm struct {
+	query string
+	about map[string]string
+	// citing: for the subject types about does not name, the events are
+	// the publications of the sources that cite the subject.
+	citing bool
+}
+
+// timelineArms are the kinds of event. A subject type an arm has no
+// condition for has no events of its kind. Each condition is an index
+// lookup on the subject, which one condition over every subject type
+// (`? = 'Company' AND ... OR ? = 'Person' AND ...`) would prevent.
+var timelineArms = []timelineArm{{
+	query: `SELECT 'MEETING' AS kind, x.date AS date, x.date_start AS date_start, x.date_end AS date_end,
 		'Meeting' || coalesce(' in ' || x.location, '') || ': ' || coalesce((SELECT group_concat(p.name, ', ')
 			FROM meeting_participants l JOIN people p ON p.id = l.person_id WHERE l.meeting_id = x.id), '') AS title,
 		'Meeting' AS subject_type, x.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'meeting' AS cite_subject
 	FROM meetings x
-	WHERE x.first_reported <= :cutoff AND (:type = ''
-		OR (:type = 'Company' AND x.id IN (SELECT meeting_id FROM meeting_organizations WHERE company_id = :id))
-		OR (:type = 'Person' AND x.id IN (SELECT meeting_id FROM meeting_participants WHERE person_id = :id))
-		OR (:type = 'Project' AND x.id IN (SELECT meeting_id FROM meeting_projects WHERE project_id = :id))
-		OR (:type = 'Meeting' AND x.id = :id)
-		OR (:type = 'Agreement' AND x.id IN (SELECT meeting_id FROM agreements WHERE id = :id)))
-	UNION ALL
-	SELECT 'SIGNING', x.signed_on, x.signed_start, x.signed_start, 'Signed: ' || x.title,
-		'Agreement', x.id, NULL, NULL, 'agreement'
+	WHERE x.first_reported <= ?`,
+	about: map[string]string{
+		"Company":   `x.id IN (SELECT meeting_id FROM meeting_organizations WHERE company_id = ?)`,
+		"Person":    `x.id IN (SELECT meeting_id FROM meeting_participants WHERE person_id = ?)`,
+		"Project":   `x.id IN (SELECT meeting_id FROM meeting_projects WHERE project_id = ?)`,
+		"Meeting":   `x.id = ?`,
+		"Agreement": `x.id IN (SELECT meeting_id FROM agreements WHERE id = ?)`,
+	},
+}, {
+	query: `SELECT 'SIGNING' AS kind, x.signed_on AS date, x.signed_start AS date_start, x.signed_start AS date_end,
+		'Signed: ' || x.title AS title,
+		'Agreement' AS subject_type, x.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'agreement' AS cite_subject
 	FROM agreements x
-	WHERE x.signed_on IS NOT NULL AND x.first_reported <= :cutoff AND (:type = ''
-		OR (:type = 'Company' AND x.id IN (SELECT agreement_id FROM agreement_parties WHERE company_id = :id))
-		OR (:type = 'Person' AND x.id IN (SELECT agreement_id FROM agreement_signatories WHERE person_id = :id))
-		OR (:type = 'Project' AND x.id IN (SELECT agreement_id FROM agreement_projects WHERE project_id = :id))
-		OR (:type = 'Meeting' AND x.meeting_id = :id)
-		OR (:type = 'Agreement' AND x.id = :id))
-	UNION ALL
-	SELECT 'MILESTONE', x.date, x.date_start, x.date_start, p.name || ': ' || x.name || ' (' || lower(x.status) || ')',
-		'Project', p.id, x.source_id, x.paragraph, NULL
+	WHERE x.signed_on IS NOT NULL AND x.first_reported <= ?`,
+	about: map[string]string{
+		"Company":   `x.id IN (SELECT agreement_id FROM agreement_parties WHERE company_id = ?)`,
+		"Person":    `x.id IN (SELECT agreement_id FROM agreement_signatories WHERE person_id = ?)`,
+		"Project":   `x.id IN (SELECT agreement_id FROM agreement_projects WHERE project_id = ?)`,
+		"Meeting":   `x.meeting_id = ?`,
+		"Agreement": `x.id = ?`,
+	},
+}, {
+	query: `SELECT 'MILESTONE' AS kind, x.date AS date, x.date_start AS date_start, x.date_start AS date_end,
+		p.name || ': ' || x.name || ' (' || lower(x.status) || ')' AS title,
+		'Project' AS subject_type, p.id AS subject_id, x.source_id AS source_id, x.paragraph AS paragraph, NULL AS cite_subject
 	FROM milestones x JOIN projects p ON p.id = x.project_id
-	WHERE x.date IS NOT NULL AND x.reported <= :cutoff AND (:type = ''
-		OR (:type = 'Project' AND p.id = :id)
-		OR (:type = 'Company' AND p.id IN (SELECT project_id FROM project_participants WHERE company_id = :id)))
-	UNION ALL
-	SELECT 'MEASUREMENT', x.as_of, x.as_of_start, x.as_of_end,
+	WHERE x.date IS NOT NULL AND x.reported <= ?`,
+	about: map[string]string{
+		"Project": `x.project_id = ?`,
+		"Company": `x.project_id IN (SELECT project_id FROM project_participants WHERE company_id = ?)`,
+	},
+}, {
+	query: `SELECT 'MEASUREMENT' AS kind, x.as_of AS date, x.as_of_start AS date_start, x.as_of_end AS date_end,
 		coalesce(p.name, c.name) || ': ' || coalesce(x.label, lower(replace(x.metric, '_', ' '))) || ' ' ||
 		CASE x.approximation WHEN 'AT_LEAST' THEN 'at least ' WHEN 'ABOUT' THEN 'about ' WHEN 'UP_TO' THEN 'up to ' ELSE '' END ||
 		CASE WHEN x.value = CAST(x.value AS INTEGER) THEN printf('%,d', x.value) ELSE printf('%g', x.value) END ||
-		' ' || x.unit || ' (' || lower(x.status) || ')',
-		CASE WHEN p.id IS NULL THEN 'Company' ELSE 'Project' END, coalesce(p.id, c.id), x.source_id, x.paragraph, NULL
+		' ' || x.unit || ' (' || lower(x.status) || ')' AS title,
+		CASE WHEN p.id IS NULL THEN 'Company' ELSE 'Project' END AS subject_type, coalesce(p.id, c.id) AS subject_id,
+		x.source_id AS source_id, x.paragraph AS paragraph, NULL AS cite_subject
 	FROM measurements x LEFT JOIN projects p ON p.id = x.project_id LEFT JOIN companies c ON c.id = x.company_id
-	WHERE x.reported <= :cutoff AND (:type = ''
-		OR (:type = 'Project' AND x.project_id = :id)
-		OR (:type = 'Company' AND (x.company_id = :id
-			OR x.project_id IN (SELECT project_id FROM project_participants WHERE company_id = :id))))
-	UNION ALL
-	SELECT 'POSITION', x.reported_on, x.reported_start, x.reported_start, p.name || ': ' || x.title || ', ' || c.name,
-		'Person', p.id, NULL, NULL, 'position:' || x.id
+	WHERE x.reported <= ?`,
+	about: map[string]string{
+		"Project": `x.project_id = ?`,
+		"Company": `(x.company_id = ? OR x.project_id IN (SELECT project_id FROM project_participants WHERE company_id = ?))`,
+	},
+}, {
+	query: `SELECT 'POSITION' AS kind, x.reported_on AS date, x.reported_start AS date_start, x.reported_start AS date_end,
+		p.name || ': ' || x.title || ', ' || c.name AS title,
+		'Person' AS subject_type, p.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'position:' || x.id AS cite_subject
 	FROM positions x JOIN people p ON p.id = x.person_id JOIN companies c ON c.id = x.organization_id
-	WHERE x.first_reported <= :cutoff AND (:type = ''
-		OR (:type = 'Person' AND p.id = :id)
-		OR (:type = 'Company' AND c.id = :id))
-	UNION ALL
-	SELECT 'PUBLICATION', s.published_on, s.published_start, s.published_start, 'Published: ' || s.title,
-		'Source', s.id, s.id, 1, NULL
+	WHERE x.first_reported <= ?`,
+	about: map[string]string{
+		"Person":  `x.person_id = ?`,
+		"Company": `x.organization_id = ?`,
+	},
+}, {
+	query: `SELECT 'PUBLICATION' AS kind, s.published_on AS date, s.published_start AS date_start, s.published_start AS date_end,
+		'Published: ' || s.title AS title,
+		'Source' AS subject_type, s.id AS subject_id, s.id AS source_id, 1 AS paragraph, NULL AS cite_subject
 	FROM sources s
-	WHERE s.published_start <= :cutoff AND (:type = ''
-		OR (:type = 'Source' AND s.id = :id)
-		OR s.id IN (SELECT source_id FROM citations WHERE subject = lower(:type) AND subject_id = :id))
+	WHERE s.published_start <= ?`,
+	about: map[string]string{
+		"Source": `s.id = ?`,
+	},
+	citing: true,
+}}
+
+// citingSubject keeps the sources that cite a subject, given as its
+// lower-cased type and its id.
+const citingSubject = `s.id IN (SELECT source_id FROM citations WHERE subject = ? AND subject_id = ?)`
+
+// timelineQuery returns the statement listing the events about the subject
+// typ/id (every event when typ is ""), visible at cutoff, of the kinds,
+// dated between from and to, ordered, with their count, and its arguments.
+func timelineQuery(typ string, id int64, cutoff, kinds, from, to string, offset, limit int) (string, []any) {
+	var (
+		arms []string
+		args []any
+	)
+	for _, arm := range timelineArms {
+		q, a := arm.query, []any{cutoff}
+		switch cond, ok := arm.about[typ]; {
+		case typ == "":
+		case ok:
+			q += " AND " + cond
+			for range strings.Count(cond, "?") {
+				a = append(a, id)
+			}
+		case arm.citing:
+			q += " AND " + citingSubject
+			a = append(a, strings.ToLower(typ), id)
+		default:
+			continue
+		}
+		arms, args = append(arms, q), append(args, a...)
+	}
+	args = append(args, kinds, from, to, limit, offset)
+	return `WITH events AS (
+	` + strings.Join(arms, "\n\tUNION ALL\n\t") + `
 )
 SELECT kind, date, title, subject_type, subject_id, source_id, paragraph, cite_subject, count(*) OVER ()
 FROM events
-WHERE kind IN (SELECT value FROM json_each(:kinds)) AND date_end >= :from AND date_start <= :to
+WHERE kind IN (SELECT value FROM json_each(?)) AND date_end >= ? AND date_start <= ?
 ORDER BY date_start, date_end, kind, subject_id, title
-LIMIT :limit OFFSET :offset`
+LIMIT ? OFFSET ?`, args
+}
 
 // Timeline returns a page of the events f selects, in date order, and the
 // number of events in all.
@@ -119,10 +183,8 @@ func (s *Store) Timeline(ctx context.Context, f TimelineFilter, offset, limit in
 	if f.Subject != nil {
 		typ, id = f.Subject.Type, f.Subject.ID
 	}
-	rows, err := s.query(ctx, timelineEvents,
-		sql.Named("cutoff", cutoff(ctx)), sql.Named("type", typ), sql.Named("id", id),
-		sql.Named("kinds", jsonString(kinds)), sql.Named("from", from), sql.Named("to", to),
-		sql.Named("limit", limit), sql.Named("offset", offset))
+	query, args := timelineQuery(typ, id, cutoff(ctx), jsonString(kinds), from, to, offset, limit)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("timeline: %w", err)
 	}

@@ -49,13 +49,21 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	generated := time.Since(start)
 
+	_, err = os.Stat(*path)
+	created := errors.Is(err, os.ErrNotExist)
 	store, err := db.Open(ctx, *path)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	loadStart := time.Now()
-	if err := store.Replace(ctx, d); err != nil {
+	// A file this run creates is loaded without a write-ahead log: no one
+	// reads it yet, and a failed run leaves it to delete.
+	load := store.Replace
+	if created {
+		load = store.LoadNew
+	}
+	if err := load(ctx, d); err != nil {
 		return err
 	}
 	loaded := time.Since(loadStart)

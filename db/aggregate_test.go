@@ -1,0 +1,119 @@
+package db_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/investgraph/investgraph/db"
+)
+
+// dealsDataset is a small graph that exercises every rule of MoneySummary:
+// an agreement between a Kazakh and a Chinese company (the Chinese one first
+// reported in 2022) that covers a project, and a project of a multilateral
+// bank reported three times.
+func dealsDataset() *db.Dataset {
+	cite := func(s db.Subject, id, source int64) db.SubjectCitation {
+		return db.SubjectCitation{SubjectKey: db.SubjectKey{Subject: s, ID: id}, Citation: db.Citation{SourceID: source, Paragraph: 1}}
+	}
+	amount := func(id int64, project, agreement *int64, v float64, approx db.Approximation) *db.Amount {
+		return &db.Amount{ID: id, ProjectID: project, AgreementID: agreement, Amount: v, Currency: "USD",
+			Approximation: approx, Citation: db.Citation{SourceID: 1, Paragraph: 1}}
+	}
+	one, two := int64(1), int64(2)
+	return &db.Dataset{
+		Sources: []*db.Source{
+			{ID: 1, Slug: "early", Title: "Early", PublishedOn: db.MustParsePartialDate("2020-01-01"), Paragraphs: 1},
+			{ID: 2, Slug: "late", Title: "Late", PublishedOn: db.MustParsePartialDate("2022-06-01"), Paragraphs: 1},
+		},
+		Companies: []*db.Company{
+			{ID: 1, Slug: "kz-co", Name: "KZ Co", Kind: "COMPANY", Country: new("KZ")},
+			{ID: 2, Slug: "cn-co", Name: "CN Co", Kind: "COMPANY", Country: new("CN")},
+			{ID: 3, Slug: "bank", Name: "Bank", Kind: "BANK"},
+		},
+		Projects: []*db.Project{
+			{ID: 1, Slug: "plant", Name: "Plant", Sector: "POWER", Status: "PROPOSED"},
+			{ID: 2, Slug: "refinery", Name: "Refinery", Sector: "REFINING", Status: "PROPOSED"},
+		},
+		Agreements:   []*db.Agreement{{ID: 1, Slug: "deal", Title: "Deal", Kind: "AGREEMENT", SignedOn: new(db.MustParsePartialDate("2021-03"))}},
+		Participants: []*db.ProjectParticipant{{ID: 1, ProjectID: 2, CompanyID: 3, Role: "FINANCIER"}},
+		Links: []db.Link{
+			{Kind: db.AgreementParty, From: 1, To: 1}, {Kind: db.AgreementParty, From: 1, To: 2},
+			{Kind: db.AgreementProject, From: 1, To: 1},
+		},
+		Amounts: []*db.Amount{
+			amount(1, nil, &one, 100, "EXACT"),
+			amount(2, &one, nil, 80, "ABOUT"),
+			amount(3, &two, nil, 50, "AT_LEAST"),
+			amount(4, &two, nil, 40, "EXACT"),
+			amount(5, &two, nil, 500, "UP_TO"),
+		},
+		Citations: []db.SubjectCitation{
+			cite(db.SubjectCompany, 1, 1), cite(db.SubjectCompany, 2, 2), cite(db.SubjectCompany, 3, 1),
+			cite(db.SubjectProject, 1, 1), cite(db.SubjectProject, 2, 1), cite(db.SubjectAgreement, 1, 1),
+			cite(db.SubjectParticipant, 1, 1),
+		},
+	}
+}
+
+func TestMoneySummary_Rules(t *testing.T) {
+	s, _ := newStore(t)
+	if err := s.Replace(t.Context(), dealsDataset()); err != nil {
+		t.Fatal(err)
+	}
+	groups := func(ctx context.Context, g db.MoneyGrouping) map[string]float64 {
+		t.Helper()
+		sum, err := s.MoneySummary(ctx, g, "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, grp := range sum.Groups {
+			out[grp.Key] = grp.Total
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		ctx   context.Context
+		g     db.MoneyGrouping
+		wants map[string]float64
+	}{
+		{"OKCountry", t.Context(), db.ByCounterpartyCountry, map[string]float64{"CN": 100, "MULTILATERAL": 40}},
+		{"OKCountryBeforeCounterpartyReported", db.WithAsOf(t.Context(), db.MustParsePartialDate("2021")),
+			db.ByCounterpartyCountry, map[string]float64{"UNKNOWN": 100, "MULTILATERAL": 40}},
+		{"OKCompany", t.Context(), db.ByCompany, map[string]float64{"kz-co": 100, "cn-co": 100, "bank": 40}},
+		{"OKSector", t.Context(), db.BySector, map[string]float64{"POWER": 100, "REFINING": 40}},
+		{"OKYear", t.Context(), db.ByYear, map[string]float64{"2021": 100, "2020": 40}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := groups(tc.ctx, tc.g)
+			if len(got) != len(tc.wants) {
+				t.Errorf("groups %v, want %v", got, tc.wants)
+			}
+			for k, want := range tc.wants {
+				if got[k] != want {
+					t.Errorf("group %s: %v, want %v (all: %v)", k, got[k], want, got)
+				}
+			}
+		})
+	}
+
+	t.Run("OKExcluded", func(t *testing.T) {
+		sum, err := s.MoneySummary(t.Context(), db.ByCounterpartyCountry, "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := sum.Total, 140.0; got != want {
+			t.Errorf("total %v, want %v", got, want)
+		}
+		want := map[float64]db.ExclusionReason{80: db.CoveredByAgreement, 50: db.SameDealReportedAgain, 500: db.UpperBoundOnly}
+		if len(sum.Excluded) != len(want) {
+			t.Errorf("%d amounts excluded, want %d", len(sum.Excluded), len(want))
+		}
+		for _, e := range sum.Excluded {
+			if got := e.Reason; got != want[e.Amount.Amount] {
+				t.Errorf("%v excluded as %s, want %s", e.Amount.Amount, got, want[e.Amount.Amount])
+			}
+		}
+	})
+}
