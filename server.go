@@ -42,6 +42,7 @@ type config struct {
 	logFormat       string
 	shutdownTimeout time.Duration
 	gcPercent       int
+	memoryLimit     int64
 	persistedOps    string
 	options         graph.Options
 }
@@ -55,6 +56,7 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	d := graph.DefaultLimits
 	var (
 		c                                                  config
+		memoryLimit                                        = uint64(graph.DefaultMemoryLimit)
 		maxBody                                            = uint64(d.MaxBodyBytes)
 		maxTokens, maxDepth, maxAliases, maxCost, apqCache int
 		corsOrigins                                        string
@@ -97,6 +99,14 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain in-flight requests on SIGINT or SIGTERM")
 	fs.IntVar(&c.gcPercent, "gc-percent", graph.DefaultGCPercent, "garbage collection target, as GOGC; the GOGC environment variable wins when set")
+	fs.Func("memory-limit", "soft limit on the Go runtime's memory, e.g. 256MiB, as GOMEMLIMIT (which wins when set); 0: none (default 256MiB)", func(s string) error {
+		n, err := humanize.ParseBytes(s)
+		if err != nil || n > math.MaxInt64 {
+			return errors.New("want a size such as 256MiB, or 0")
+		}
+		memoryLimit = n
+		return nil
+	})
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: investgraph [flags]\n\nServes GraphiQL at / and GraphQL at /graphql.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -108,6 +118,7 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 
+	c.memoryLimit = int64(memoryLimit)
 	l := &c.options.Limits
 	l.MaxBodyBytes = int64(maxBody)
 	l.MaxTokens, l.MaxDepth, l.MaxAliases, l.MaxCost = offIfZero(maxTokens), offIfZero(maxDepth), offIfZero(maxAliases), offIfZero(maxCost)
@@ -170,6 +181,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	logger := newLogger(cfg.logFormat, stderr)
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(cfg.gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" && cfg.memoryLimit > 0 {
+		debug.SetMemoryLimit(cfg.memoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -30,14 +30,15 @@ func TestParseFlags(t *testing.T) {
 			t.Errorf("rate limit = %+v", o.RateLimit)
 		}
 		if o.APQCacheSize != graph.DefaultAPQCacheSize || o.DisableIntrospection || o.DisableGraphiQL || o.AllowList ||
-			len(o.CORSOrigins) != 0 || o.HideMetrics || c.logFormat != "text" || c.shutdownTimeout != 15*time.Second || c.gcPercent != graph.DefaultGCPercent {
+			len(o.CORSOrigins) != 0 || o.HideMetrics || c.logFormat != "text" || c.shutdownTimeout != 15*time.Second || c.gcPercent != graph.DefaultGCPercent ||
+			c.memoryLimit != graph.DefaultMemoryLimit {
 			t.Errorf("config = %+v", c)
 		}
 	})
 	t.Run("Set", func(t *testing.T) {
 		c, err := parseFlags([]string{"-max-body", "2MiB", "-max-depth", "0", "-timeout", "0", "-max-cost", "500",
 			"-rate-burst", "500", "-cors-origins", "https://a.example, https://b.example", "-introspection=false",
-			"-apq-cache", "0", "-metrics-addr", "127.0.0.1:9090", "-rate-by-token", "-log-format", "json", "-gc-percent", "100"}, io.Discard)
+			"-apq-cache", "0", "-metrics-addr", "127.0.0.1:9090", "-rate-by-token", "-log-format", "json", "-gc-percent", "100", "-memory-limit", "0"}, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +49,7 @@ func TestParseFlags(t *testing.T) {
 		if len(o.CORSOrigins) != 2 || o.CORSOrigins[1] != "https://b.example" {
 			t.Errorf("CORS origins = %q", o.CORSOrigins)
 		}
-		if !o.DisableIntrospection || o.APQCacheSize != -1 || !o.HideMetrics || !o.RateLimit.ByToken || c.gcPercent != 100 {
+		if !o.DisableIntrospection || o.APQCacheSize != -1 || !o.HideMetrics || !o.RateLimit.ByToken || c.gcPercent != 100 || c.memoryLimit != 0 {
 			t.Errorf("options = %+v", o)
 		}
 	})
@@ -62,6 +63,7 @@ func TestParseFlags(t *testing.T) {
 		{"-rate-limit", "-1"},
 		{"-shutdown-timeout", "0s"},
 		{"-gc-percent", "0"},
+		{"-memory-limit", "lots"},
 		{"extra"},
 	} {
 		t.Run("Err "+strings.Join(args, " "), func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -148,6 +149,31 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 	if currency = strings.ToUpper(strings.TrimSpace(currency)); len(currency) != 3 {
 		return nil, Errorf(EINVALID, "currency %q is not an ISO 4217 code such as USD", currency)
 	}
+	// Dashboards ask for the same summary at once, and at scale each one
+	// reads every amount: concurrent requests for one summary of one version
+	// of the data share a single computation, so its time and memory are
+	// spent once. A request that joins another's reports none of its
+	// statements.
+	key := fmt.Sprintf("%d %s %s %s", s.version.Load(), cutoff(ctx), g, currency)
+	for {
+		res := s.summaries.DoChan(key, func() (any, error) { return s.moneySummary(ctx, g, currency) })
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case r := <-res:
+			if r.Err != nil && ctx.Err() == nil && (errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)) {
+				continue // the request that ran it gave up; this one has not
+			}
+			if r.Err != nil {
+				return nil, r.Err
+			}
+			return r.Val.(*MoneySummary), nil
+		}
+	}
+}
+
+// moneySummary computes MoneySummary's result.
+func (s *Store) moneySummary(ctx context.Context, g MoneyGrouping, currency string) (*MoneySummary, error) {
 	// The amounts and the deals' facts are read at once, on two connections
 	// of the read pool: at scale, each takes a good part of the summary's time.
 	var (

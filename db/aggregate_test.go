@@ -2,6 +2,9 @@ package db_test
 
 import (
 	"context"
+	"errors"
+	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/investgraph/investgraph/db"
@@ -116,4 +119,44 @@ func TestMoneySummary_Rules(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMoneySummary_Concurrent runs one summary from many goroutines at once,
+// as dashboards do: whether they share a computation or not, each gets the
+// whole, same answer, and a caller that gives up does not spoil the others'.
+func TestMoneySummary_Concurrent(t *testing.T) {
+	s, _ := newStore(t)
+	if err := s.Replace(t.Context(), dealsDataset()); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.MoneySummary(t.Context(), db.ByCompany, "USD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	canceled, cancel := context.WithCancel(t.Context())
+	cancel()
+	const callers = 16
+	sums, errs := make([]*db.MoneySummary, callers), make([]error, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		ctx := t.Context()
+		if i%4 == 0 {
+			ctx = canceled
+		}
+		wg.Go(func() { sums[i], errs[i] = s.MoneySummary(ctx, db.ByCompany, "USD") })
+	}
+	wg.Wait()
+	for i := range callers {
+		if i%4 == 0 {
+			if !errors.Is(errs[i], context.Canceled) {
+				t.Errorf("caller %d with a canceled context: err = %v, want context.Canceled", i, errs[i])
+			}
+			continue
+		}
+		if errs[i] != nil {
+			t.Errorf("caller %d: %v", i, errs[i])
+		} else if !reflect.DeepEqual(sums[i], want) {
+			t.Errorf("caller %d got %+v, want %+v", i, sums[i], want)
+		}
+	}
 }

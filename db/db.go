@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"golang.org/x/sync/singleflight"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -32,6 +33,7 @@ type Store struct {
 	statements atomic.Int64
 	version    atomic.Int64
 	prepared   statementCache
+	summaries  singleflight.Group // money summaries being computed (MoneySummary)
 }
 
 // Open opens (creating if needed) the database at path and applies any

@@ -26,6 +26,13 @@ import (
 // memory (BENCHMARKS.md, "GC target").
 const DefaultGCPercent = 400
 
+// DefaultMemoryLimit is the soft limit on the Go runtime's memory the server
+// sets unless GOMEMLIMIT says otherwise: near it, the collector runs more
+// often whatever DefaultGCPercent allows, so a few large requests (a money
+// summary over a million entities holds about 140 MB while it runs) cannot
+// lift the heap to five times their size.
+const DefaultMemoryLimit = 256 << 20
+
 // Options configures the HTTP handler. The zero value is usable and safe:
 // every limit at its default, introspection and GraphiQL on, Automatic
 // Persisted Queries on, no rate limiting and no cross-origin access.

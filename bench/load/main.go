@@ -93,6 +93,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		debug.SetGCPercent(cfg.gcPercent)
 		gc = fmt.Sprintf("GC target %d%%", cfg.gcPercent)
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The server's default; the load generator and the baseline
+		// allocate little.
+		debug.SetMemoryLimit(graph.DefaultMemoryLimit)
+		gc += fmt.Sprintf(", memory limit %d MiB", graph.DefaultMemoryLimit>>20)
+	}
 	queries, err := bench.Select(graph.NewExecutableSchema(graph.Config{}).Schema(), cfg.queries)
 	if err != nil {
 		return err
