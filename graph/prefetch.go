@@ -22,9 +22,10 @@ import (
 // a loader left to gather keys on its own must guess when a level's keys
 // have all come; under load a guess can split a batch. Walking the
 // selection here makes the statements a request runs a property of the
-// query's shape alone: one per field path that reads the store. A field this
-// table does not know is simply not prefetched; its resolver loads as
-// before.
+// query's shape alone: one per field path that reads the store. A field
+// missing from steps is not prefetched: its resolvers' loads gather into
+// batches as package loader describes, and the loader_batches_total metric
+// counts those batches as "gathered".
 func prefetch(ctx context.Context, fc *graphql.FieldContext, res any) {
 	w := prefetcher{op: graphql.GetOperationContext(ctx), loaders: loader.For(ctx)}
 	w.walk(ctx, fc.Field.Selections, objects(res))
