@@ -3,7 +3,9 @@
 // generated companies, people, projects, meetings, agreements and sources
 // with their relations, figures and citations in the seed's proportions and
 // with skewed degrees (a few hub organizations and officials, many small
-// ones). The same -seed gives the same graph.
+// ones). The same -seed gives the same graph. A file the command creates is
+// written with db.Store.LoadNew, fast and without a write-ahead log; an
+// existing database's data is replaced (db.Store.Replace).
 //
 //	go run ./seed/synth -entities 1000000 -db synth-1m.db
 package main
