@@ -73,6 +73,24 @@ func loadNodes(ctx context.Context, refs []db.NodeRef) ([]model.Node, error) {
 	return out, nil
 }
 
+// withEndIDs returns rels with the global IDs of their ends, which it loads
+// (all at once: one statement per type, none when prefetched).
+func withEndIDs(ctx context.Context, rels []*db.Relationship) ([]*model.Relationship, error) {
+	refs := make([]db.NodeRef, 0, 2*len(rels))
+	for _, r := range rels {
+		refs = append(refs, r.From, r.To)
+	}
+	ends, err := loadNodes(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Relationship, len(rels))
+	for i, r := range rels {
+		out[i] = &model.Relationship{Relationship: r, FromID: globalIDOf(ends[2*i]), ToID: globalIDOf(ends[2*i+1])}
+	}
+	return out, nil
+}
+
 func loadNode(ctx context.Context, ref db.NodeRef) (model.Node, error) {
 	return nodeThunk(ctx, loader.For(ctx), ref)()
 }

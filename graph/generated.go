@@ -437,10 +437,12 @@ type MeetingResolver interface {
 type NeighborhoodResolver interface {
 	Center(ctx context.Context, obj *db.Subgraph) (model.Node, error)
 	Nodes(ctx context.Context, obj *db.Subgraph) ([]model.Node, error)
+	Relationships(ctx context.Context, obj *db.Subgraph) ([]*model.Relationship, error)
 }
 type PathResolver interface {
 	Elements(ctx context.Context, obj *db.Path) ([]model.PathElement, error)
 	Nodes(ctx context.Context, obj *db.Path) ([]model.Node, error)
+	Relationships(ctx context.Context, obj *db.Path) ([]*model.Relationship, error)
 }
 type PersonResolver interface {
 	ID(ctx context.Context, obj *db.Person) (string, error)
@@ -500,10 +502,8 @@ type QueryResolver interface {
 	Paths(ctx context.Context, from string, to string, maxHops *int, first *int) ([]*db.Path, error)
 }
 type RelationshipResolver interface {
-	From(ctx context.Context, obj *db.Relationship) (model.Node, error)
-	To(ctx context.Context, obj *db.Relationship) (model.Node, error)
-	FromID(ctx context.Context, obj *db.Relationship) (string, error)
-	ToID(ctx context.Context, obj *db.Relationship) (string, error)
+	From(ctx context.Context, obj *model.Relationship) (model.Node, error)
+	To(ctx context.Context, obj *model.Relationship) (model.Node, error)
 }
 type SearchEdgeResolver interface {
 	Node(ctx context.Context, obj *model.SearchEdge) (model.SearchResult, error)
@@ -7336,11 +7336,11 @@ func (ec *executionContext) _Neighborhood_relationships(ctx context.Context, fie
 			return ec.fieldContext_Neighborhood_relationships(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Relationships, nil
+			return ec.Resolvers.Neighborhood().Relationships(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*db.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7350,8 +7350,8 @@ func (ec *executionContext) fieldContext_Neighborhood_relationships(_ context.Co
 	fc = &graphql.FieldContext{
 		Object:     "Neighborhood",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -7538,11 +7538,11 @@ func (ec *executionContext) _Path_relationships(ctx context.Context, field graph
 			return ec.fieldContext_Path_relationships(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Relationships, nil
+			return ec.Resolvers.Path().Relationships(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*db.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7552,8 +7552,8 @@ func (ec *executionContext) fieldContext_Path_relationships(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Path",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -9721,7 +9721,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *db.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9744,7 +9744,7 @@ func (ec *executionContext) fieldContext_Relationship_type(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type RelationshipType does not have child fields"))
 }
 
-func (ec *executionContext) _Relationship_label(ctx context.Context, field graphql.CollectedField, obj *db.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_label(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9767,7 +9767,7 @@ func (ec *executionContext) fieldContext_Relationship_label(_ context.Context, f
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Relationship_from(ctx context.Context, field graphql.CollectedField, obj *db.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_from(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9799,7 +9799,7 @@ func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.CollectedField, obj *db.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9831,7 +9831,7 @@ func (ec *executionContext) fieldContext_Relationship_to(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Relationship_fromId(ctx context.Context, field graphql.CollectedField, obj *db.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_fromId(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9840,7 +9840,7 @@ func (ec *executionContext) _Relationship_fromId(ctx context.Context, field grap
 			return ec.fieldContext_Relationship_fromId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().FromID(ctx, obj)
+			return obj.FromID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9851,10 +9851,10 @@ func (ec *executionContext) _Relationship_fromId(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_fromId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
-func (ec *executionContext) _Relationship_toId(ctx context.Context, field graphql.CollectedField, obj *db.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_toId(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9863,7 +9863,7 @@ func (ec *executionContext) _Relationship_toId(ctx context.Context, field graphq
 			return ec.fieldContext_Relationship_toId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().ToID(ctx, obj)
+			return obj.ToID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9874,7 +9874,7 @@ func (ec *executionContext) _Relationship_toId(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_toId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
@@ -12333,9 +12333,9 @@ func (ec *executionContext) _PathElement(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._Agreement(ctx, sel, obj)
-	case db.Relationship:
+	case model.Relationship:
 		return ec._Relationship(ctx, sel, &obj)
-	case *db.Relationship:
+	case *model.Relationship:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -14672,10 +14672,43 @@ func (ec *executionContext) _Neighborhood(ctx context.Context, sel ast.Selection
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "relationships":
-			out.Values[i] = ec._Neighborhood_relationships(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Neighborhood_relationships(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14844,10 +14877,43 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "relationships":
-			out.Values[i] = ec._Path_relationships(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Path_relationships(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16604,7 +16670,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var relationshipImplementors = []string{"Relationship", "PathElement"}
 
-func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *db.Relationship) graphql.Marshaler {
+func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *model.Relationship) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16701,81 +16767,15 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "fromId":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Relationship_fromId(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Relationship_fromId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "toId":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Relationship_toId(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Relationship_toId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18826,11 +18826,11 @@ func (ec *executionContext) marshalNQuery2ᚖgithubᚗcomᚋinvestgraphᚋinvest
 	return ec._Query(ctx, sel)
 }
 
-func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Relationship) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationship2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRelationship(ctx, sel, v[i])
+		return ec.marshalNRelationship2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18842,7 +18842,7 @@ func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋinvestgrap
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *db.Relationship) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")

@@ -85,6 +85,7 @@ var exploring = []string{
 	`{ neighborhood(id: "` + graph.GlobalID("Company", "citic-group") + `", depth: 2, limit: 1000) {
 		center { id ... on Company { name } } nodes { id ... on Person { name positions { title } } }
 		relationships { type fromId toId from { id } to { id ... on Project { name } } } } }`,
+	`{ neighborhood(id: "` + graph.GlobalID("Project", "caspi-bitum-expansion") + `", depth: 1) { relationships { type label } } }`,
 	`{ paths(from: "` + graph.GlobalID("Person", "askhat-khassenov") + `", to: "` + graph.GlobalID("Project", "shymkent-refinery-expansion") + `", maxHops: 4) {
 		elements { ... on Relationship { type fromId } ... on Company { name } ... on Person { name } ... on Project { name } }
 		nodes { id ... on Company { aliases } } relationships { from { id } to { id } } } }`,

@@ -200,20 +200,18 @@ var steps = map[string]map[string]step{
 	"Neighborhood": {
 		"center":        nodes(func(s *db.Subgraph) []db.NodeRef { return []db.NodeRef{s.Center} }),
 		"nodes":         nodes(func(s *db.Subgraph) []db.NodeRef { return s.Nodes }),
-		"relationships": pick(func(s *db.Subgraph) []any { return anys(s.Relationships) }),
+		"relationships": relationships(func(s *db.Subgraph) []*db.Relationship { return s.Relationships }),
 	},
 	"Path": {
 		"elements":      pathElements,
 		"nodes":         nodes(func(p *db.Path) []db.NodeRef { return p.Nodes }),
-		"relationships": pick(func(p *db.Path) []any { return anys(p.Relationships) }),
+		"relationships": relationships(func(p *db.Path) []*db.Relationship { return p.Relationships }),
 	},
-	// Each end of a relationship loads both, so that a query asking for
-	// both runs one statement per type, not two.
+	// The steps of the lists of relationships above load both ends; these
+	// hand them to the next level.
 	"Relationship": {
-		"from":   nodes(relationshipEnds),
-		"to":     nodes(relationshipEnds),
-		"fromId": nodes(relationshipEnds),
-		"toId":   nodes(relationshipEnds),
+		"from": nodes(func(r *db.Relationship) []db.NodeRef { return []db.NodeRef{r.From} }),
+		"to":   nodes(func(r *db.Relationship) []db.NodeRef { return []db.NodeRef{r.To} }),
 	},
 
 	"MoneySummary": {
@@ -437,16 +435,33 @@ func nodes[P any](refs func(*P) []db.NodeRef) step {
 	}
 }
 
-func relationshipEnds(r *db.Relationship) []db.NodeRef { return []db.NodeRef{r.From, r.To} }
+// relationships is the step of a list of relationships, which their
+// resolvers return with the global IDs of their ends: it loads the ends.
+func relationships[P any](rels func(*P) []*db.Relationship) step {
+	ends := nodes(func(p *P) []db.NodeRef {
+		var refs []db.NodeRef
+		for _, r := range rels(p) {
+			refs = append(refs, r.From, r.To)
+		}
+		return refs
+	})
+	return func(ctx context.Context, l *loader.Loaders, parents []any) []any {
+		ends(ctx, l, parents)
+		var out []any
+		for _, p := range parents {
+			if p, ok := p.(*P); ok {
+				out = append(out, anys(rels(p))...)
+			}
+		}
+		return out
+	}
+}
 
 // pathElements is the step of Path.elements: the path's objects and the
 // relationships between them.
 func pathElements(ctx context.Context, l *loader.Loaders, parents []any) []any {
 	out := nodes(func(p *db.Path) []db.NodeRef { return p.Nodes })(ctx, l, parents)
-	for _, p := range parents {
-		out = append(out, anys(p.(*db.Path).Relationships)...)
-	}
-	return out
+	return append(out, relationships(func(p *db.Path) []*db.Relationship { return p.Relationships })(ctx, l, parents)...)
 }
 
 func loadNodeIDs(ctx context.Context, l *loader.Loaders, typ string, ids []int64) []any {

@@ -185,16 +185,25 @@ func (r *neighborhoodResolver) Nodes(ctx context.Context, obj *db.Subgraph) ([]m
 	return loadNodes(ctx, obj.Nodes)
 }
 
+// Relationships is the resolver for the relationships field.
+func (r *neighborhoodResolver) Relationships(ctx context.Context, obj *db.Subgraph) ([]*model.Relationship, error) {
+	return withEndIDs(ctx, obj.Relationships)
+}
+
 // Elements is the resolver for the elements field.
 func (r *pathResolver) Elements(ctx context.Context, obj *db.Path) ([]model.PathElement, error) {
 	nodes, err := loadNodes(ctx, obj.Nodes)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.PathElement, 0, len(nodes)+len(obj.Relationships))
+	rels, err := withEndIDs(ctx, obj.Relationships)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.PathElement, 0, len(nodes)+len(rels))
 	for i, n := range nodes {
 		if i > 0 {
-			out = append(out, obj.Relationships[i-1])
+			out = append(out, rels[i-1])
 		}
 		out = append(out, n)
 	}
@@ -204,6 +213,11 @@ func (r *pathResolver) Elements(ctx context.Context, obj *db.Path) ([]model.Path
 // Nodes is the resolver for the nodes field.
 func (r *pathResolver) Nodes(ctx context.Context, obj *db.Path) ([]model.Node, error) {
 	return loadNodes(ctx, obj.Nodes)
+}
+
+// Relationships is the resolver for the relationships field.
+func (r *pathResolver) Relationships(ctx context.Context, obj *db.Path) ([]*model.Relationship, error) {
+	return withEndIDs(ctx, obj.Relationships)
 }
 
 // ID is the resolver for the id field.
@@ -587,31 +601,13 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 }
 
 // From is the resolver for the from field.
-func (r *relationshipResolver) From(ctx context.Context, obj *db.Relationship) (model.Node, error) {
+func (r *relationshipResolver) From(ctx context.Context, obj *model.Relationship) (model.Node, error) {
 	return loadNode(ctx, obj.From)
 }
 
 // To is the resolver for the to field.
-func (r *relationshipResolver) To(ctx context.Context, obj *db.Relationship) (model.Node, error) {
+func (r *relationshipResolver) To(ctx context.Context, obj *model.Relationship) (model.Node, error) {
 	return loadNode(ctx, obj.To)
-}
-
-// FromID is the resolver for the fromId field.
-func (r *relationshipResolver) FromID(ctx context.Context, obj *db.Relationship) (string, error) {
-	n, err := loadNode(ctx, obj.From)
-	if err != nil {
-		return "", err
-	}
-	return globalIDOf(n), nil
-}
-
-// ToID is the resolver for the toId field.
-func (r *relationshipResolver) ToID(ctx context.Context, obj *db.Relationship) (string, error) {
-	n, err := loadNode(ctx, obj.To)
-	if err != nil {
-		return "", err
-	}
-	return globalIDOf(n), nil
 }
 
 // Node is the resolver for the node field.

@@ -6,8 +6,14 @@ import "github.com/investgraph/investgraph/db"
 // to the domain types without adding methods to them.
 type SearchResult any
 
-// PathElement is an object or a *db.Relationship on a path.
+// PathElement is an object or a *Relationship on a path.
 type PathElement any
+
+// Relationship is a relationship with the global IDs of its two ends.
+type Relationship struct {
+	*db.Relationship
+	FromID, ToID string
+}
 
 // SearchEdge is one ranked search result; its node is resolved by a loader.
 type SearchEdge struct {
