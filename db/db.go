@@ -137,6 +137,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// migrationData holds, by migration version, the statements that derive a
+// new table's rows from the data already loaded, run after the migration's
+// SQL in its transaction: they are the ones Replace runs, kept in one place.
+var migrationData = map[int][]string{
+	3: dealFactsStatements,
+}
+
 func (s *Store) applyMigration(ctx context.Context, version int, name string) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -154,6 +161,9 @@ func (s *Store) applyMigration(ctx context.Context, version int, name string) er
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if err := execAll(ctx, tx, migrationData[version]); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, name); err != nil {

@@ -4,14 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 )
 
 // derivedStatements recompute what is derived from the replaced data, once
 // its rows and indexes are written with their first-reported dates (see
-// reportDates): the deal facts behind money summaries (see migration 0003)
-// and the full-text index. They run inside Replace's transaction.
-var derivedStatements = []string{
-	// Migration 0003 runs the same statements once over the data it finds.
+// reportDates): the deal facts behind money summaries and the full-text
+// index. They run inside Replace's transaction.
+var derivedStatements = slices.Concat(dealFactsStatements, searchStatements)
+
+// dealFactsStatements fill deal_facts (see migration 0003), which also runs
+// them once over the data it finds.
+var dealFactsStatements = []string{
 	`DELETE FROM deal_facts`,
 	`INSERT INTO deal_facts (fact, agreement, deal_id, value, reported)
 	SELECT 'year', 1, x.id, substr(x.signed_start, 1, 4), x.first_reported FROM agreements x
@@ -38,6 +42,10 @@ var derivedStatements = []string{
 	FROM project_participants l JOIN companies c ON c.id = l.company_id
 	WHERE l.project_id IN (SELECT project_id FROM amounts WHERE project_id IS NOT NULL)
 	GROUP BY l.project_id, l.company_id`,
+}
+
+// searchStatements fill the full-text index.
+var searchStatements = []string{
 	`DELETE FROM search`,
 	// Each row: a kind, the entity's id, when it was first reported, its name
 	// and a body of everything else worth finding it by.
@@ -72,9 +80,14 @@ var derivedStatements = []string{
 
 // rebuildDerived runs derivedStatements in tx.
 func rebuildDerived(ctx context.Context, tx *sql.Tx) error {
-	for _, q := range derivedStatements {
+	return execAll(ctx, tx, derivedStatements)
+}
+
+// execAll runs statements in tx, in order.
+func execAll(ctx context.Context, tx *sql.Tx, statements []string) error {
+	for _, q := range statements {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("rebuild derived data: %w", err)
+			return fmt.Errorf("derived data: %w", err)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,4 +134,47 @@ func migrationCount(t *testing.T) int {
 		t.Fatal("no migrations found in db/migrations")
 	}
 	return len(names)
+}
+
+// TestOpen_UpgradeDerivesDealFacts opens a loaded database that predates
+// migration 0003: the migration derives the deal facts of the data it
+// finds, the same rows Replace writes.
+func TestOpen_UpgradeDerivesDealFacts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	s, err := db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Replace(t.Context(), seedDataset(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := dump(t, path)
+	if len(want["deal_facts"]) == 0 {
+		t.Fatal("the seed has no deal facts: the test shows nothing")
+	}
+	// Take the database back to before migration 0003.
+	conn, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TABLE deal_facts`, `DELETE FROM schema_migrations WHERE version = 3`} {
+		if _, err := conn.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("open after the upgrade: %v", err)
+	}
+	defer s.Close()
+	if diff := diffDumps(want, dump(t, path)); diff != "" {
+		t.Errorf("the upgraded database differs from a fresh load: %s", diff)
+	}
 }

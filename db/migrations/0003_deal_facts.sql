@@ -17,29 +17,5 @@ CREATE TABLE deal_facts (
     PRIMARY KEY (fact, agreement, deal_id, value)
 ) STRICT, WITHOUT ROWID;
 
--- The facts of the data already loaded; Replace derives them from now on.
-INSERT INTO deal_facts (fact, agreement, deal_id, value, reported)
-SELECT 'year', 1, x.id, substr(x.signed_start, 1, 4), x.first_reported FROM agreements x
-WHERE x.signed_start IS NOT NULL AND x.id IN (SELECT agreement_id FROM amounts WHERE agreement_id IS NOT NULL);
-INSERT INTO deal_facts (fact, agreement, deal_id, value, name, country, reported)
-SELECT 'party', 1, l.agreement_id, c.slug, c.name, coalesce(c.country, ''), c.first_reported
-FROM agreement_parties l JOIN companies c ON c.id = l.company_id
-WHERE l.agreement_id IN (SELECT agreement_id FROM amounts WHERE agreement_id IS NOT NULL);
-INSERT INTO deal_facts (fact, agreement, deal_id, value, reported)
-SELECT 'sector', 1, l.agreement_id, p.sector, min(p.first_reported)
-FROM agreement_projects l JOIN projects p ON p.id = l.project_id
-WHERE l.agreement_id IN (SELECT agreement_id FROM amounts WHERE agreement_id IS NOT NULL)
-GROUP BY l.agreement_id, p.sector;
-INSERT INTO deal_facts (fact, agreement, deal_id, value, reported)
-SELECT 'project', 1, l.agreement_id, CAST(l.project_id AS TEXT), ''
-FROM agreement_projects l
-WHERE l.agreement_id IN (SELECT agreement_id FROM amounts WHERE agreement_id IS NOT NULL)
-    AND EXISTS (SELECT 1 FROM amounts a WHERE a.project_id = l.project_id);
-INSERT INTO deal_facts (fact, agreement, deal_id, value, reported)
-SELECT 'sector', 0, x.id, x.sector, x.first_reported FROM projects x
-WHERE x.id IN (SELECT project_id FROM amounts WHERE project_id IS NOT NULL);
-INSERT INTO deal_facts (fact, agreement, deal_id, value, name, country, reported)
-SELECT 'party', 0, l.project_id, c.slug, c.name, coalesce(c.country, ''), min(l.first_reported)
-FROM project_participants l JOIN companies c ON c.id = l.company_id
-WHERE l.project_id IN (SELECT project_id FROM amounts WHERE project_id IS NOT NULL)
-GROUP BY l.project_id, l.company_id;
+-- The facts of the data already loaded are derived by the statements that
+-- Replace runs (db.dealFactsStatements), right after this file.
