@@ -204,8 +204,8 @@ var steps = map[string]map[string]step{
 	},
 	"Path": {
 		"elements":      pathElements,
-		"nodes":         nodes(func(p *db.Path) []db.NodeRef { return p.Nodes }),
-		"relationships": relationships(func(p *db.Path) []*db.Relationship { return p.Relationships }),
+		"nodes":         pathNodes,
+		"relationships": pathRelationships,
 	},
 	// The steps of the lists of relationships above load both ends; these
 	// hand them to the next level.
@@ -457,11 +457,16 @@ func relationships[P any](rels func(*P) []*db.Relationship) step {
 	}
 }
 
+// The steps of a path's fields.
+var (
+	pathNodes         = nodes(func(p *db.Path) []db.NodeRef { return p.Nodes })
+	pathRelationships = relationships(func(p *db.Path) []*db.Relationship { return p.Relationships })
+)
+
 // pathElements is the step of Path.elements: the path's objects and the
 // relationships between them.
 func pathElements(ctx context.Context, l *loader.Loaders, parents []any) []any {
-	out := nodes(func(p *db.Path) []db.NodeRef { return p.Nodes })(ctx, l, parents)
-	return append(out, relationships(func(p *db.Path) []*db.Relationship { return p.Relationships })(ctx, l, parents)...)
+	return append(pathNodes(ctx, l, parents), pathRelationships(ctx, l, parents)...)
 }
 
 func loadNodeIDs(ctx context.Context, l *loader.Loaders, typ string, ids []int64) []any {
