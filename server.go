@@ -22,7 +22,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/investgraph/investgraph/db"
-	"github.com/investgraph/investgraph/graph"
+	"github.com/investgraph/investgraph/httpapi"
 	"github.com/investgraph/investgraph/seed"
 )
 
@@ -44,7 +44,7 @@ type config struct {
 	gcPercent       int
 	memoryLimit     int64
 	persistedOps    string
-	options         graph.Options
+	options         httpapi.Options
 }
 
 // parseFlags reads the command line. Limits given as 0 are turned off.
@@ -53,10 +53,10 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	if port := os.Getenv("PORT"); port != "" {
 		defaultAddr = ":" + port
 	}
-	d := graph.DefaultLimits
+	d := httpapi.DefaultLimits
 	var (
 		c                                                  config
-		memoryLimit                                        = uint64(graph.DefaultMemoryLimit)
+		memoryLimit                                        = uint64(httpapi.DefaultMemoryLimit)
 		maxBody                                            = uint64(d.MaxBodyBytes)
 		maxTokens, maxDepth, maxAliases, maxCost, apqCache int
 		corsOrigins                                        string
@@ -87,7 +87,7 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	fs.BoolVar(&c.options.RateLimit.ByToken, "rate-by-token", false, "budget per bearer token instead of per address (only behind a gateway that checks tokens)")
 	fs.StringVar(&c.options.RateLimit.ClientIPHeader, "client-ip-header", "", "header a trusted proxy sets to the client address, e.g. X-Forwarded-For (default: the connection's address)")
 
-	fs.IntVar(&apqCache, "apq-cache", graph.DefaultAPQCacheSize, "Automatic Persisted Queries kept (0: APQ off)")
+	fs.IntVar(&apqCache, "apq-cache", httpapi.DefaultAPQCacheSize, "Automatic Persisted Queries kept (0: APQ off)")
 	fs.IntVar(&c.options.ResponseCache, "response-cache", 0, "responses of identical requests kept until the data changes (0: off; needs -rate-limit 0)")
 	fs.StringVar(&c.persistedOps, "persisted-operations", "", "JSON file of persisted operations (Apollo manifest or id-to-document map)")
 	fs.BoolVar(&c.options.AllowList, "allow-list", false, "run only the operations of -persisted-operations")
@@ -98,7 +98,7 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this address instead of the API's, e.g. 127.0.0.1:9090")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain in-flight requests on SIGINT or SIGTERM")
-	fs.IntVar(&c.gcPercent, "gc-percent", graph.DefaultGCPercent, "garbage collection target, as GOGC; the GOGC environment variable wins when set")
+	fs.IntVar(&c.gcPercent, "gc-percent", httpapi.DefaultGCPercent, "garbage collection target, as GOGC; the GOGC environment variable wins when set")
 	fs.Func("memory-limit", "soft limit on the Go runtime's memory, e.g. 256MiB, as GOMEMLIMIT (which wins when set); 0: none (default 256MiB)", func(s string) error {
 		n, err := humanize.ParseBytes(s)
 		if err != nil || n > math.MaxInt64 {
@@ -160,7 +160,7 @@ func (c config) check() error {
 	return nil
 }
 
-// offIfZero maps a flag's "0 means no limit" to graph.Limits' negative.
+// offIfZero maps a flag's "0 means no limit" to httpapi.Limits' negative.
 func offIfZero(n int) int {
 	if n == 0 {
 		return -1
@@ -214,11 +214,11 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	opts := cfg.options
 	opts.Logger = logger
 	if cfg.persistedOps != "" {
-		if opts.PersistedOperations, err = graph.ReadPersistedOperations(cfg.persistedOps); err != nil {
+		if opts.PersistedOperations, err = httpapi.ReadPersistedOperations(cfg.persistedOps); err != nil {
 			return err
 		}
 	}
-	gw, err := graph.New(store, opts)
+	gw, err := httpapi.New(store, opts)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/investgraph/investgraph/graph"
+	"github.com/investgraph/investgraph/httpapi"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -23,15 +23,15 @@ func TestParseFlags(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := c.options
-		if o.Limits != graph.DefaultLimits {
-			t.Errorf("limits = %+v, want %+v", o.Limits, graph.DefaultLimits)
+		if o.Limits != httpapi.DefaultLimits {
+			t.Errorf("limits = %+v, want %+v", o.Limits, httpapi.DefaultLimits)
 		}
 		if o.RateLimit.PerSecond != 2000 || o.RateLimit.Burst != 200_000 || o.RateLimit.ByToken {
 			t.Errorf("rate limit = %+v", o.RateLimit)
 		}
-		if o.APQCacheSize != graph.DefaultAPQCacheSize || o.DisableIntrospection || o.DisableGraphiQL || o.AllowList ||
-			len(o.CORSOrigins) != 0 || o.HideMetrics || c.logFormat != "text" || c.shutdownTimeout != 15*time.Second || c.gcPercent != graph.DefaultGCPercent ||
-			c.memoryLimit != graph.DefaultMemoryLimit {
+		if o.APQCacheSize != httpapi.DefaultAPQCacheSize || o.DisableIntrospection || o.DisableGraphiQL || o.AllowList ||
+			len(o.CORSOrigins) != 0 || o.HideMetrics || c.logFormat != "text" || c.shutdownTimeout != 15*time.Second || c.gcPercent != httpapi.DefaultGCPercent ||
+			c.memoryLimit != httpapi.DefaultMemoryLimit {
 			t.Errorf("config = %+v", c)
 		}
 	})

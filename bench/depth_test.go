@@ -28,7 +28,7 @@ func TestDepth(t *testing.T) {
 }
 
 func TestQueries(t *testing.T) {
-	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	schema := graph.Schema()
 	if _, ok := bench.Find("design-card"); !ok {
 		t.Fatal("no design-card query")
 	}

@@ -8,11 +8,11 @@ import (
 	"github.com/investgraph/investgraph/db"
 )
 
-// aroundField runs around every field resolver: it scopes the resolver to
+// FieldMiddleware runs around every field resolver: it scopes the resolver to
 // its asOf date, and prefetches the selection of a field that starts a walk
 // (see prefetch). One middleware rather than two: gqlgen calls it for every
 // field, on goroutines whose stacks grow with each layer.
-func aroundField(ctx context.Context, next graphql.Resolver) (any, error) {
+func FieldMiddleware(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !(fc.IsResolver || fc.IsMethod) {
 		return next(ctx)

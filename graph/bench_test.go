@@ -3,7 +3,6 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,18 +15,15 @@ import (
 	"github.com/investgraph/investgraph/bench"
 	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/graphtest"
+	"github.com/investgraph/investgraph/httpapi"
 )
-
-// loaderWait overrides the loaders' batching window, for tuning:
-// go test ./graph -run '^$' -bench . -args -loaderwait=50us
-var loaderWait = flag.Duration("loaderwait", 0, "loader batching window (0: loader.DefaultWait)")
 
 // benchHandler returns the gateway's handler over a freshly seeded database.
 func benchHandler(b testing.TB) (http.Handler, *graphtest.Server) {
 	b.Helper()
 	srv := graphtest.New(b)
-	opts := graph.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoaderWait: *loaderWait}
-	return graph.NewHandler(srv.Store, opts), srv
+	opts := httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return httpapi.NewHandler(srv.Store, opts), srv
 }
 
 // post runs one request through h in-process and returns the response body,
@@ -56,7 +52,7 @@ func requestBody(b testing.TB, q bench.Query) []byte {
 // request ran.
 func BenchmarkQuery(b *testing.B) {
 	h, srv := benchHandler(b)
-	for _, q := range bench.Available(graph.NewExecutableSchema(graph.Config{}).Schema()) {
+	for _, q := range bench.Available(graph.Schema()) {
 		body := requestBody(b, q)
 		b.Run(q.Name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -73,7 +69,7 @@ func BenchmarkQuery(b *testing.B) {
 // goroutines at once: throughput rather than latency.
 func BenchmarkQueryParallel(b *testing.B) {
 	h, srv := benchHandler(b)
-	for _, q := range bench.Available(graph.NewExecutableSchema(graph.Config{}).Schema()) {
+	for _, q := range bench.Available(graph.Schema()) {
 		body := requestBody(b, q)
 		b.Run(q.Name, func(b *testing.B) {
 			b.ReportAllocs()

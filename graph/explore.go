@@ -53,18 +53,12 @@ func globalIDOf(n model.Node) string {
 	return GlobalID(typ, slug)
 }
 
-// loadNodes loads referenced objects through the request's loaders: all
-// keys are queued before any result is awaited, so each type costs one
-// statement.
+// loadNodes loads referenced objects through the request's loaders, where
+// the prefetch walk has put them.
 func loadNodes(ctx context.Context, refs []db.NodeRef) ([]model.Node, error) {
-	l := loader.For(ctx)
-	thunks := make([]func() (model.Node, error), len(refs))
-	for i, ref := range refs {
-		thunks[i] = nodeThunk(ctx, l, ref)
-	}
 	out := make([]model.Node, len(refs))
-	for i, th := range thunks {
-		n, err := th()
+	for i, ref := range refs {
+		n, err := loadNode(ctx, ref)
 		if err != nil {
 			return nil, err
 		}
@@ -91,36 +85,33 @@ func withEndIDs(ctx context.Context, rels []*db.Relationship) ([]*model.Relation
 	return out, nil
 }
 
+// loadNode loads a referenced object through the request's loaders.
 func loadNode(ctx context.Context, ref db.NodeRef) (model.Node, error) {
-	return nodeThunk(ctx, loader.For(ctx), ref)()
-}
-
-func nodeThunk(ctx context.Context, l *loader.Loaders, ref db.NodeRef) func() (model.Node, error) {
+	l := loader.For(ctx)
 	switch ref.Type {
 	case typeCompany:
-		return asNode(l.Company.LoadThunk(ctx, ref.ID))
+		return asNode(l.Company.Load(ctx, ref.ID))
 	case typePerson:
-		return asNode(l.Person.LoadThunk(ctx, ref.ID))
+		return asNode(l.Person.Load(ctx, ref.ID))
 	case typeProject:
-		return asNode(l.Project.LoadThunk(ctx, ref.ID))
+		return asNode(l.Project.Load(ctx, ref.ID))
 	case typeMeeting:
-		return asNode(l.Meeting.LoadThunk(ctx, ref.ID))
+		return asNode(l.Meeting.Load(ctx, ref.ID))
 	case typeAgreement:
-		return asNode(l.Agreement.LoadThunk(ctx, ref.ID))
+		return asNode(l.Agreement.Load(ctx, ref.ID))
 	case typeSource:
-		return asNode(l.Source.LoadThunk(ctx, ref.ID))
+		return asNode(l.Source.Load(ctx, ref.ID))
 	}
-	return func() (model.Node, error) { return nil, fmt.Errorf("unknown node type %q", ref.Type) }
+	return nil, fmt.Errorf("unknown node type %q", ref.Type)
 }
 
-func asNode[T any](th func() (*T, error)) func() (model.Node, error) {
-	return func() (model.Node, error) {
-		v, err := th()
-		if err != nil {
-			return nil, err
-		}
-		return v, nil
+// asNode returns v as a Node, and a nil interface rather than a nil
+// pointer when there is an error.
+func asNode[T any](v *T, err error) (model.Node, error) {
+	if err != nil {
+		return nil, err
 	}
+	return v, nil
 }
 
 // rowID resolves an optional global ID of type typ used as a filter to the

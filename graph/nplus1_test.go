@@ -8,6 +8,7 @@ import (
 	"github.com/investgraph/investgraph/bench"
 	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/graphtest"
+	"github.com/investgraph/investgraph/httpapi"
 )
 
 // everything touches every child field of every type, below a root list.
@@ -32,7 +33,7 @@ const everything = `query($n: Int) {
 // returns: each level of the query costs one statement per loader it uses.
 func TestStatementsBoundedByDepth(t *testing.T) {
 	// The queries here are deliberately large: lift the cost and depth limits.
-	srv := graphtest.New(t, graphtest.WithOptions(graph.Options{Limits: graph.Limits{MaxCost: 1_000_000, MaxDepth: 30}}))
+	srv := graphtest.New(t, graphtest.WithOptions(httpapi.Options{Limits: httpapi.Limits{MaxCost: 1_000_000, MaxDepth: 30}}))
 	for _, tc := range []struct {
 		name  string
 		query string
@@ -100,11 +101,11 @@ var exploring = []string{
 }
 
 // TestPrefetchCoversEveryField proves that the statements a request runs
-// do not depend on scheduling: every batch of these queries, which between
+// follow from the query alone: every batch of these queries, which between
 // them reach every field that reads the store, is prefetched for a whole
-// level at once, none gathered from concurrent resolvers.
+// level at once, none fetched on demand for a single object.
 func TestPrefetchCoversEveryField(t *testing.T) {
-	srv := graphtest.New(t, graphtest.WithOptions(graph.Options{Limits: graph.Limits{MaxCost: 1_000_000, MaxDepth: 30}}))
+	srv := graphtest.New(t, graphtest.WithOptions(httpapi.Options{Limits: httpapi.Limits{MaxCost: 1_000_000, MaxDepth: 30}}))
 	queries := append([]string{everything, designCard}, exploring...)
 	for _, q := range bench.Queries {
 		queries = append(queries, q.Text)
@@ -112,9 +113,9 @@ func TestPrefetchCoversEveryField(t *testing.T) {
 	for _, q := range queries {
 		srv.MustQuery(t, q, map[string]any{"n": 100}, nil)
 	}
-	prefetched, gathered := batchCounts(t, srv)
-	if gathered != 0 {
-		t.Errorf("%v batches were gathered from concurrent resolvers, want 0: a field lacks a prefetch step", gathered)
+	prefetched, onDemand := batchCounts(t, srv)
+	if onDemand != 0 {
+		t.Errorf("%v batches were fetched on demand, want 0: a field lacks a prefetch step", onDemand)
 	}
 	if prefetched < float64(len(queries)) {
 		t.Errorf("only %v batches prefetched for %d queries", prefetched, len(queries))
@@ -122,19 +123,19 @@ func TestPrefetchCoversEveryField(t *testing.T) {
 }
 
 // batchCounts reads the loader batch counters from the server's metrics.
-func batchCounts(t *testing.T, srv *graphtest.Server) (prefetched, gathered float64) {
+func batchCounts(t *testing.T, srv *graphtest.Server) (prefetched, onDemand float64) {
 	t.Helper()
-	for _, line := range strings.Split(fetch(t, srv, "/metrics"), "\n") {
+	for _, line := range strings.Split(srv.Fetch(t, "/metrics"), "\n") {
 		var how string
 		var n float64
-		if _, err := fmt.Sscanf(line, "investgraph_loader_batches_total{gathering=%q} %g", &how, &n); err == nil {
+		if _, err := fmt.Sscanf(line, "investgraph_loader_batches_total{fetch=%q} %g", &how, &n); err == nil {
 			switch how {
 			case "prefetched":
 				prefetched = n
-			case "gathered":
-				gathered = n
+			case "on_demand":
+				onDemand = n
 			}
 		}
 	}
-	return prefetched, gathered
+	return prefetched, onDemand
 }

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"reflect"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -81,7 +82,7 @@ func (w prefetcher) walk(ctx context.Context, sel ast.SelectionSet, objs []any) 
 		if fields == nil {
 			continue
 		}
-		for _, f := range graphql.CollectFields(w.op, sel, implementors[name]) {
+		for _, f := range graphql.CollectFields(w.op, sel, implementors()[name]) {
 			step := fields[f.Name]
 			if step == nil {
 				continue
@@ -225,27 +226,25 @@ var steps = map[string]map[string]step{
 	},
 }
 
-// implementors lists, by type, the type and the interfaces and unions it
-// belongs to, as fragments name them.
-var implementors = map[string][]string{
-	"Company": companyImplementors, "Person": personImplementors, "Project": projectImplementors,
-	"Meeting": meetingImplementors, "Agreement": agreementImplementors, "Source": sourceImplementors,
-	"Position": positionImplementors, "ProjectParticipant": projectParticipantImplementors,
-	"Measurement": measurementImplementors, "Milestone": milestoneImplementors,
-	"Amount": amountImplementors, "Citation": citationImplementors,
-	"CompanyConnection": companyConnectionImplementors, "CompanyEdge": companyEdgeImplementors,
-	"PersonConnection": personConnectionImplementors, "PersonEdge": personEdgeImplementors,
-	"ProjectConnection": projectConnectionImplementors, "ProjectEdge": projectEdgeImplementors,
-	"MeetingConnection": meetingConnectionImplementors, "MeetingEdge": meetingEdgeImplementors,
-	"AgreementConnection": agreementConnectionImplementors, "AgreementEdge": agreementEdgeImplementors,
-	"SourceConnection": sourceConnectionImplementors, "SourceEdge": sourceEdgeImplementors,
-	"SearchConnection": searchConnectionImplementors, "SearchEdge": searchEdgeImplementors,
-	"TimelineConnection": timelineConnectionImplementors, "TimelineEdge": timelineEdgeImplementors,
-	"TimelineEvent": timelineEventImplementors, "Neighborhood": neighborhoodImplementors,
-	"Path": pathImplementors, "Relationship": relationshipImplementors,
-	"MoneySummary": moneySummaryImplementors,
-	"MoneyGroup":   moneyGroupImplementors, "ExcludedAmount": excludedAmountImplementors,
-}
+// implementors lists, by object type, the type and the interfaces and
+// unions it belongs to, as fragments name them, read from the schema.
+var implementors = sync.OnceValue(func() map[string][]string {
+	schema := Schema()
+	m := map[string][]string{}
+	for name, def := range schema.Types {
+		if def.Kind == ast.Object {
+			m[name] = append([]string{name}, def.Interfaces...)
+		}
+	}
+	for _, def := range schema.Types {
+		if def.Kind == ast.Union {
+			for _, member := range def.Types {
+				m[member] = append(m[member], def.Name)
+			}
+		}
+	}
+	return m
+})
 
 // typeName returns the GraphQL type of a resolved object, or "" for nil or
 // a value the walk does not descend into.

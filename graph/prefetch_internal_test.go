@@ -8,7 +8,7 @@ import (
 // TestPrefetchStepsNameSchemaFields catches a step filed under a misspelled
 // type or field, which would never run.
 func TestPrefetchStepsNameSchemaFields(t *testing.T) {
-	schema := NewExecutableSchema(Config{}).Schema()
+	schema := Schema()
 	for typ, fields := range steps {
 		def := schema.Types[typ]
 		if def == nil {
@@ -20,8 +20,8 @@ func TestPrefetchStepsNameSchemaFields(t *testing.T) {
 				t.Errorf("steps: no field %s.%s in the schema", typ, field)
 			}
 		}
-		if !slices.Contains(implementors[typ], typ) {
-			t.Errorf("implementors[%s] = %v, want the type among them", typ, implementors[typ])
+		if !slices.Contains(implementors()[typ], typ) {
+			t.Errorf("implementors[%s] = %v, want the type among them", typ, implementors()[typ])
 		}
 	}
 }

@@ -1,8 +1,47 @@
+// Package graph resolves GraphQL queries against the store: the resolvers,
+// the prefetch plan that loads each level of a query in one statement per
+// field, global IDs and the asOf scoping. gqlgen's generated executor lives
+// in graph/exec; the HTTP layer that serves it is package httpapi.
 package graph
 
-import "github.com/investgraph/investgraph/db"
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graph/exec"
+	"github.com/investgraph/investgraph/graph/loader"
+)
 
 // Resolver is the root resolver and the place dependencies are injected.
 type Resolver struct {
 	Store *db.Store
+}
+
+// NewExecutableSchema returns the schema with its resolvers over store. A
+// request it executes needs WithLoaders on its context, and FieldMiddleware
+// around its fields.
+func NewExecutableSchema(store *db.Store) graphql.ExecutableSchema {
+	return exec.NewExecutableSchema(exec.Config{Resolvers: &Resolver{Store: store}})
+}
+
+// WithLoaders returns a context carrying a fresh set of per-request loaders
+// over store, so that nothing is cached between requests.
+func WithLoaders(ctx context.Context, store *db.Store) context.Context {
+	return loader.With(ctx, store)
+}
+
+// Batches returns how many store batches the request ctx belongs to has
+// fetched: prefetched for a whole level of the query at once, or on demand
+// for one object whose field no prefetch step covers.
+func Batches(ctx context.Context) (prefetched, onDemand int64) {
+	return loader.Batches(ctx)
+}
+
+// Schema returns the parsed schema, for code that checks documents against
+// it without executing them.
+func Schema() *ast.Schema {
+	return exec.NewExecutableSchema(exec.Config{}).Schema()
 }

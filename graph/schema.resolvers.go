@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graph/exec"
 	"github.com/investgraph/investgraph/graph/loader"
 	"github.com/investgraph/investgraph/graph/model"
 )
@@ -636,58 +637,58 @@ func (r *timelineEventResolver) Citations(ctx context.Context, obj *db.TimelineE
 	return loader.For(ctx).Citations.Load(ctx, *obj.CitationsOf)
 }
 
-// Aggregates returns AggregatesResolver implementation.
-func (r *Resolver) Aggregates() AggregatesResolver { return &aggregatesResolver{r} }
+// Aggregates returns exec.AggregatesResolver implementation.
+func (r *Resolver) Aggregates() exec.AggregatesResolver { return &aggregatesResolver{r} }
 
-// Agreement returns AgreementResolver implementation.
-func (r *Resolver) Agreement() AgreementResolver { return &agreementResolver{r} }
+// Agreement returns exec.AgreementResolver implementation.
+func (r *Resolver) Agreement() exec.AgreementResolver { return &agreementResolver{r} }
 
-// Amount returns AmountResolver implementation.
-func (r *Resolver) Amount() AmountResolver { return &amountResolver{r} }
+// Amount returns exec.AmountResolver implementation.
+func (r *Resolver) Amount() exec.AmountResolver { return &amountResolver{r} }
 
-// Citation returns CitationResolver implementation.
-func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }
+// Citation returns exec.CitationResolver implementation.
+func (r *Resolver) Citation() exec.CitationResolver { return &citationResolver{r} }
 
-// Company returns CompanyResolver implementation.
-func (r *Resolver) Company() CompanyResolver { return &companyResolver{r} }
+// Company returns exec.CompanyResolver implementation.
+func (r *Resolver) Company() exec.CompanyResolver { return &companyResolver{r} }
 
-// Meeting returns MeetingResolver implementation.
-func (r *Resolver) Meeting() MeetingResolver { return &meetingResolver{r} }
+// Meeting returns exec.MeetingResolver implementation.
+func (r *Resolver) Meeting() exec.MeetingResolver { return &meetingResolver{r} }
 
-// Neighborhood returns NeighborhoodResolver implementation.
-func (r *Resolver) Neighborhood() NeighborhoodResolver { return &neighborhoodResolver{r} }
+// Neighborhood returns exec.NeighborhoodResolver implementation.
+func (r *Resolver) Neighborhood() exec.NeighborhoodResolver { return &neighborhoodResolver{r} }
 
-// Path returns PathResolver implementation.
-func (r *Resolver) Path() PathResolver { return &pathResolver{r} }
+// Path returns exec.PathResolver implementation.
+func (r *Resolver) Path() exec.PathResolver { return &pathResolver{r} }
 
-// Person returns PersonResolver implementation.
-func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
+// Person returns exec.PersonResolver implementation.
+func (r *Resolver) Person() exec.PersonResolver { return &personResolver{r} }
 
-// Position returns PositionResolver implementation.
-func (r *Resolver) Position() PositionResolver { return &positionResolver{r} }
+// Position returns exec.PositionResolver implementation.
+func (r *Resolver) Position() exec.PositionResolver { return &positionResolver{r} }
 
-// Project returns ProjectResolver implementation.
-func (r *Resolver) Project() ProjectResolver { return &projectResolver{r} }
+// Project returns exec.ProjectResolver implementation.
+func (r *Resolver) Project() exec.ProjectResolver { return &projectResolver{r} }
 
-// ProjectParticipant returns ProjectParticipantResolver implementation.
-func (r *Resolver) ProjectParticipant() ProjectParticipantResolver {
+// ProjectParticipant returns exec.ProjectParticipantResolver implementation.
+func (r *Resolver) ProjectParticipant() exec.ProjectParticipantResolver {
 	return &projectParticipantResolver{r}
 }
 
-// Query returns QueryResolver implementation.
-func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+// Query returns exec.QueryResolver implementation.
+func (r *Resolver) Query() exec.QueryResolver { return &queryResolver{r} }
 
-// Relationship returns RelationshipResolver implementation.
-func (r *Resolver) Relationship() RelationshipResolver { return &relationshipResolver{r} }
+// Relationship returns exec.RelationshipResolver implementation.
+func (r *Resolver) Relationship() exec.RelationshipResolver { return &relationshipResolver{r} }
 
-// SearchEdge returns SearchEdgeResolver implementation.
-func (r *Resolver) SearchEdge() SearchEdgeResolver { return &searchEdgeResolver{r} }
+// SearchEdge returns exec.SearchEdgeResolver implementation.
+func (r *Resolver) SearchEdge() exec.SearchEdgeResolver { return &searchEdgeResolver{r} }
 
-// Source returns SourceResolver implementation.
-func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
+// Source returns exec.SourceResolver implementation.
+func (r *Resolver) Source() exec.SourceResolver { return &sourceResolver{r} }
 
-// TimelineEvent returns TimelineEventResolver implementation.
-func (r *Resolver) TimelineEvent() TimelineEventResolver { return &timelineEventResolver{r} }
+// TimelineEvent returns exec.TimelineEventResolver implementation.
+func (r *Resolver) TimelineEvent() exec.TimelineEventResolver { return &timelineEventResolver{r} }
 
 type (
 	aggregatesResolver         struct{ *Resolver }

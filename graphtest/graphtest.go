@@ -24,7 +24,7 @@ import (
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/investgraph/investgraph/db"
-	"github.com/investgraph/investgraph/graph"
+	"github.com/investgraph/investgraph/httpapi"
 	"github.com/investgraph/investgraph/seed"
 )
 
@@ -47,14 +47,14 @@ type Option func(*settings)
 
 type settings struct {
 	seed    fs.FS
-	options graph.Options
+	options httpapi.Options
 }
 
 // WithSeed loads the seed files of fsys instead of the built-in seed.
 func WithSeed(fsys fs.FS) Option { return func(s *settings) { s.seed = fsys } }
 
 // WithOptions sets the handler's options.
-func WithOptions(o graph.Options) Option { return func(s *settings) { s.options = o } }
+func WithOptions(o httpapi.Options) Option { return func(s *settings) { s.options = o } }
 
 // New starts a gateway over a new database seeded from the built-in seed
 // (or WithSeed's). Everything is torn down when the test ends. Unless
@@ -78,7 +78,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	if cfg.options.Logger == nil {
 		cfg.options.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
-	h := graph.NewHandler(store, cfg.options)
+	h := httpapi.NewHandler(store, cfg.options)
 	hs := httptest.NewServer(h) // listens on 127.0.0.1 only
 	t.Cleanup(hs.Close)
 	return &Server{URL: hs.URL + "/graphql", Store: store, Client: client.New(h, client.Path("/graphql")), Handler: h, http: hs}
@@ -90,6 +90,26 @@ func (s *Server) BaseURL() string { return s.http.URL }
 // HTTPClient is a client for the server, for tests that build their own
 // requests.
 func (s *Server) HTTPClient() *http.Client { return s.http.Client() }
+
+// Fetch GETs a path of the server, such as "/metrics" or
+// "/schema.graphql", and returns its body, failing the test unless the
+// status is 200.
+func (s *Server) Fetch(t testing.TB, path string) string {
+	t.Helper()
+	resp, err := s.HTTPClient().Get(s.BaseURL() + path)
+	if err != nil {
+		t.Fatalf("graphtest: GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("graphtest: GET %s: %v", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("graphtest: GET %s: status %d: %s", path, resp.StatusCode, truncate(b))
+	}
+	return string(b)
+}
 
 // Response is a GraphQL response with its HTTP status and headers.
 type Response struct {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/investgraph/investgraph/bench"
 	"github.com/investgraph/investgraph/graph"
+	"github.com/investgraph/investgraph/httpapi"
 )
 
 func main() {
@@ -44,7 +45,6 @@ type config struct {
 	db         string
 	queries    string
 	halfMax    string
-	loaderWait time.Duration
 	respCache  bool
 	cpuProfile string
 	gcPercent  int
@@ -61,10 +61,9 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.max, "n", 200000, "most requests measured in one run")
 	fs.StringVar(&c.queries, "queries", "", "comma-separated queries to run (default: every query the schema supports)")
 	fs.StringVar(&c.halfMax, "halfmax", "design-card", "comma-separated queries to run again, open loop, at half their maximum throughput; empty to skip")
-	fs.DurationVar(&c.loaderWait, "loaderwait", 0, "loader batching window (default: the gateway's)")
-	fs.BoolVar(&c.respCache, "respcache", false, "put the response cache (graph/respcache) in front of the gateway")
+	fs.BoolVar(&c.respCache, "respcache", false, "put the response cache (httpapi/respcache) in front of the gateway")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
-	fs.IntVar(&c.gcPercent, "gc-percent", graph.DefaultGCPercent, "garbage collection target, as the server's -gc-percent; GOGC wins when set")
+	fs.IntVar(&c.gcPercent, "gc-percent", httpapi.DefaultGCPercent, "garbage collection target, as the server's -gc-percent; GOGC wins when set")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -96,10 +95,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// The server's default; the load generator and the baseline
 		// allocate little.
-		debug.SetMemoryLimit(graph.DefaultMemoryLimit)
-		gc += fmt.Sprintf(", memory limit %d MiB", graph.DefaultMemoryLimit>>20)
+		debug.SetMemoryLimit(httpapi.DefaultMemoryLimit)
+		gc += fmt.Sprintf(", memory limit %d MiB", httpapi.DefaultMemoryLimit>>20)
 	}
-	queries, err := bench.Select(graph.NewExecutableSchema(graph.Config{}).Schema(), cfg.queries)
+	queries, err := bench.Select(graph.Schema(), cfg.queries)
 	if err != nil {
 		return err
 	}
@@ -113,7 +112,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	gwAddr, stopGateway, err := serve(gateway(store, cfg.loaderWait, cfg.respCache))
+	gwAddr, stopGateway, err := serve(gateway(store, cfg.respCache))
 	if err != nil {
 		return err
 	}

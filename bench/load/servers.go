@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/investgraph/investgraph/db"
-	"github.com/investgraph/investgraph/graph"
-	"github.com/investgraph/investgraph/graph/respcache"
+	"github.com/investgraph/investgraph/httpapi"
+	"github.com/investgraph/investgraph/httpapi/respcache"
 	"github.com/investgraph/investgraph/seed"
 )
 
@@ -64,9 +64,9 @@ func serve(h http.Handler) (addr string, stop func(), err error) {
 
 // gateway serves the GraphQL handler over store, logging internal errors to
 // stderr, behind the response cache when cached.
-func gateway(store *db.Store, loaderWait time.Duration, cached bool) http.Handler {
+func gateway(store *db.Store, cached bool) http.Handler {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h := graph.NewHandler(store, graph.Options{Logger: logger, LoaderWait: loaderWait})
+	h := httpapi.NewHandler(store, httpapi.Options{Logger: logger})
 	if cached {
 		h = respcache.New(store.DataVersion, respcache.DefaultSize).Middleware(h)
 	}

@@ -1,25 +1,17 @@
-// Package loader batches the store lookups of one GraphQL request: every
-// child field goes through a loader, so a request runs a number of SQL
-// statements bounded by the query's depth, not by the objects it returns.
+// Package loader caches the store lookups of one GraphQL request. The
+// prefetch walk (package graph) fills each loader with a whole level of the
+// query in one statement, and every child field's resolver reads it, so a
+// request runs a number of SQL statements bounded by the query's depth, not
+// by the objects it returns.
 package loader
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/investgraph/investgraph/db"
 )
-
-// DefaultWait is how long a batch waits for another key once every
-// goroutine that was ready has run, while other goroutines (another
-// request's, or its siblings on the other processor) are still busy. On an
-// otherwise idle process a batch does not wait at all. Measured in
-// BENCHMARKS.md: shorter splits batches under load (more statements), longer
-// adds latency per level.
-const DefaultWait = 10 * time.Microsecond
 
 // Loaders holds one request's loaders.
 type Loaders struct {
@@ -62,48 +54,47 @@ type Loaders struct {
 	MeetingTopics           Loader[int64, []string]
 }
 
-// New returns a fresh set of loaders over s; a batch is fetched once no key
-// has come for wait (see Loader). It allocates once: the loaders are values
+// New returns a fresh set of loaders over s. It allocates once: the loaders are values
 // and their fetches are the store's methods, not closures.
-func New(s *db.Store, wait time.Duration) *Loaders {
+func New(s *db.Store) *Loaders {
 	l := new(Loaders)
 	st := &l.stats
 	*l = Loaders{
-		Company:   one(s, wait, st, (*db.Store).FindCompaniesByIDs),
-		Person:    one(s, wait, st, (*db.Store).FindPeopleByIDs),
-		Project:   one(s, wait, st, (*db.Store).FindProjectsByIDs),
-		Meeting:   one(s, wait, st, (*db.Store).FindMeetingsByIDs),
-		Agreement: one(s, wait, st, (*db.Store).FindAgreementsByIDs),
-		Source:    one(s, wait, st, (*db.Store).FindSourcesByIDs),
+		Company:   one(s, st, (*db.Store).FindCompaniesByIDs),
+		Person:    one(s, st, (*db.Store).FindPeopleByIDs),
+		Project:   one(s, st, (*db.Store).FindProjectsByIDs),
+		Meeting:   one(s, st, (*db.Store).FindMeetingsByIDs),
+		Agreement: one(s, st, (*db.Store).FindAgreementsByIDs),
+		Source:    one(s, st, (*db.Store).FindSourcesByIDs),
 
-		CompanyAliases: many(s, wait, st, companyAliases),
-		PersonAliases:  many(s, wait, st, personAliases),
-		ProjectAliases: many(s, wait, st, projectAliases),
-		Citations:      many(s, wait, st, (*db.Store).FindCitations),
+		CompanyAliases: many(s, st, companyAliases),
+		PersonAliases:  many(s, st, personAliases),
+		ProjectAliases: many(s, st, projectAliases),
+		Citations:      many(s, st, (*db.Store).FindCitations),
 
-		Subsidiaries:            many(s, wait, st, (*db.Store).FindSubsidiaries),
-		PositionsByPerson:       many(s, wait, st, (*db.Store).FindPositionsByPersonIDs),
-		PositionsByOrganization: many(s, wait, st, (*db.Store).FindPositionsByOrganizationIDs),
-		ParticipantsByProject:   many(s, wait, st, (*db.Store).FindParticipantsByProjectIDs),
-		ParticipantsByCompany:   many(s, wait, st, (*db.Store).FindParticipantsByCompanyIDs),
-		AgreementsByCompany:     many(s, wait, st, (*db.Store).FindAgreementsByCompanyIDs),
-		AgreementsByProject:     many(s, wait, st, (*db.Store).FindAgreementsByProjectIDs),
-		AgreementsByMeeting:     many(s, wait, st, (*db.Store).FindAgreementsByMeetingIDs),
-		MeetingsByCompany:       many(s, wait, st, (*db.Store).FindMeetingsByCompanyIDs),
-		MeetingsByPerson:        many(s, wait, st, (*db.Store).FindMeetingsByPersonIDs),
-		MeetingsByProject:       many(s, wait, st, (*db.Store).FindMeetingsByProjectIDs),
-		MeasurementsByCompany:   many(s, wait, st, (*db.Store).FindMeasurementsByCompanyIDs),
-		MeasurementsByProject:   many(s, wait, st, (*db.Store).FindMeasurementsByProjectIDs),
-		MilestonesByProject:     many(s, wait, st, (*db.Store).FindMilestonesByProjectIDs),
-		AmountsByProject:        many(s, wait, st, (*db.Store).FindAmountsByProjectIDs),
-		AmountsByAgreement:      many(s, wait, st, (*db.Store).FindAmountsByAgreementIDs),
-		AgreementParties:        many(s, wait, st, (*db.Store).FindAgreementParties),
-		AgreementSignatories:    many(s, wait, st, (*db.Store).FindAgreementSignatories),
-		AgreementProjects:       many(s, wait, st, (*db.Store).FindAgreementProjects),
-		MeetingParticipants:     many(s, wait, st, (*db.Store).FindMeetingParticipants),
-		MeetingOrganizations:    many(s, wait, st, (*db.Store).FindMeetingOrganizations),
-		MeetingProjects:         many(s, wait, st, (*db.Store).FindMeetingProjects),
-		MeetingTopics:           many(s, wait, st, (*db.Store).FindMeetingTopics),
+		Subsidiaries:            many(s, st, (*db.Store).FindSubsidiaries),
+		PositionsByPerson:       many(s, st, (*db.Store).FindPositionsByPersonIDs),
+		PositionsByOrganization: many(s, st, (*db.Store).FindPositionsByOrganizationIDs),
+		ParticipantsByProject:   many(s, st, (*db.Store).FindParticipantsByProjectIDs),
+		ParticipantsByCompany:   many(s, st, (*db.Store).FindParticipantsByCompanyIDs),
+		AgreementsByCompany:     many(s, st, (*db.Store).FindAgreementsByCompanyIDs),
+		AgreementsByProject:     many(s, st, (*db.Store).FindAgreementsByProjectIDs),
+		AgreementsByMeeting:     many(s, st, (*db.Store).FindAgreementsByMeetingIDs),
+		MeetingsByCompany:       many(s, st, (*db.Store).FindMeetingsByCompanyIDs),
+		MeetingsByPerson:        many(s, st, (*db.Store).FindMeetingsByPersonIDs),
+		MeetingsByProject:       many(s, st, (*db.Store).FindMeetingsByProjectIDs),
+		MeasurementsByCompany:   many(s, st, (*db.Store).FindMeasurementsByCompanyIDs),
+		MeasurementsByProject:   many(s, st, (*db.Store).FindMeasurementsByProjectIDs),
+		MilestonesByProject:     many(s, st, (*db.Store).FindMilestonesByProjectIDs),
+		AmountsByProject:        many(s, st, (*db.Store).FindAmountsByProjectIDs),
+		AmountsByAgreement:      many(s, st, (*db.Store).FindAmountsByAgreementIDs),
+		AgreementParties:        many(s, st, (*db.Store).FindAgreementParties),
+		AgreementSignatories:    many(s, st, (*db.Store).FindAgreementSignatories),
+		AgreementProjects:       many(s, st, (*db.Store).FindAgreementProjects),
+		MeetingParticipants:     many(s, st, (*db.Store).FindMeetingParticipants),
+		MeetingOrganizations:    many(s, st, (*db.Store).FindMeetingOrganizations),
+		MeetingProjects:         many(s, st, (*db.Store).FindMeetingProjects),
+		MeetingTopics:           many(s, st, (*db.Store).FindMeetingTopics),
 	}
 	return l
 }
@@ -126,50 +117,40 @@ type ctxKey struct{}
 // as-of date the request reads at, so cached results never cross views.
 type registry struct {
 	store *db.Store
-	wait  time.Duration
 	live  *Loaders
 	mu    sync.Mutex
 	asOf  map[string]*Loaders
 }
 
-// Middleware gives every request its own loaders, so nothing is cached
-// between requests.
-func Middleware(s *db.Store, wait time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), s, wait)))
-	})
-}
-
 // With returns a context carrying fresh loaders over s.
-func With(ctx context.Context, s *db.Store, wait time.Duration) context.Context {
-	return context.WithValue(ctx, ctxKey{}, &registry{store: s, wait: wait, live: New(s, wait)})
+func With(ctx context.Context, s *db.Store) context.Context {
+	return context.WithValue(ctx, ctxKey{}, &registry{store: s, live: New(s)})
 }
 
-// Stats counts a request's batches by how their keys were gathered.
+// Stats counts a request's batches by how they were fetched.
 type Stats struct {
 	// Prefetched batches were fetched by LoadAll, for all the keys of a
 	// level at once.
 	Prefetched atomic.Int64
-	// Gathered batches collected keys from concurrent Loads until no more
-	// could come.
-	Gathered atomic.Int64
+	// OnDemand batches were fetched by a Load of a key nobody prefetched.
+	OnDemand atomic.Int64
 }
 
 // Batches returns how many batches the request ctx belongs to has fetched,
-// by how their keys were gathered (see Stats).
-func Batches(ctx context.Context) (prefetched, gathered int64) {
+// by how they were fetched (see Stats).
+func Batches(ctx context.Context) (prefetched, onDemand int64) {
 	r, ok := ctx.Value(ctxKey{}).(*registry)
 	if !ok {
 		return 0, 0
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	prefetched, gathered = r.live.stats.Prefetched.Load(), r.live.stats.Gathered.Load()
+	prefetched, onDemand = r.live.stats.Prefetched.Load(), r.live.stats.OnDemand.Load()
 	for _, l := range r.asOf {
 		prefetched += l.stats.Prefetched.Load()
-		gathered += l.stats.Gathered.Load()
+		onDemand += l.stats.OnDemand.Load()
 	}
-	return prefetched, gathered
+	return prefetched, onDemand
 }
 
 // For returns the loaders of the request ctx belongs to, for the as-of view
@@ -188,7 +169,7 @@ func For(ctx context.Context) *Loaders {
 		if r.asOf == nil {
 			r.asOf = map[string]*Loaders{}
 		}
-		l = New(r.store, r.wait)
+		l = New(r.store)
 		r.asOf[key] = l
 	}
 	return l

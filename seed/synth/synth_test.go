@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/investgraph/investgraph/db"
-	"github.com/investgraph/investgraph/graph"
+	"github.com/investgraph/investgraph/httpapi"
 	"github.com/investgraph/investgraph/seed"
 )
 
@@ -91,7 +91,7 @@ func TestLoadAndQuery(t *testing.T) {
 		if err := store.Replace(ctx, d); err != nil {
 			t.Fatal(err)
 		}
-		h := graph.NewHandler(store, graph.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		h := httpapi.NewHandler(store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader([]byte(query)))
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()

@@ -1,0 +1,143 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/investgraph/investgraph/db"
+)
+
+// GraphQL error codes, in extensions.code. gqlgen sets the parse and
+// validation codes itself.
+const (
+	CodeParseFailed      = errcode.ParseFailed      // GRAPHQL_PARSE_FAILED
+	CodeValidationFailed = errcode.ValidationFailed // GRAPHQL_VALIDATION_FAILED
+	CodeBadUserInput     = "BAD_USER_INPUT"
+	CodeNotFound         = "NOT_FOUND"
+	CodeConflict         = "CONFLICT"
+	CodeInternal         = "INTERNAL"
+
+	// Request errors: the request was rejected before anything ran.
+	CodeBadRequest             = "BAD_REQUEST"
+	CodeMethodNotAllowed       = "METHOD_NOT_ALLOWED"
+	CodeNotAcceptable          = "NOT_ACCEPTABLE"
+	CodeUnsupportedMediaType   = "UNSUPPORTED_MEDIA_TYPE"
+	CodeRequestTooLarge        = "REQUEST_TOO_LARGE"
+	CodeTokenLimitExceeded     = "TOKEN_LIMIT_EXCEEDED"
+	CodeDepthLimitExceeded     = "DEPTH_LIMIT_EXCEEDED"
+	CodeAliasLimitExceeded     = "ALIAS_LIMIT_EXCEEDED"
+	CodeCostLimitExceeded      = "COST_LIMIT_EXCEEDED"
+	CodeQueryTooComplex        = "QUERY_TOO_COMPLEX"
+	CodeIntrospectionDisabled  = "INTROSPECTION_DISABLED"
+	CodePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
+	CodeOperationNotAllowed    = "OPERATION_NOT_ALLOWED"
+	CodeRateLimited            = "RATE_LIMITED"
+
+	// CodeTimeout marks fields cut short by the per-request deadline.
+	CodeTimeout = "TIMEOUT"
+	// CodeCanceled marks a request whose client went away.
+	CodeCanceled = "CANCELED"
+)
+
+// codes maps store error codes to GraphQL error codes: the one table where
+// the store's vocabulary meets the client's.
+var codes = map[string]string{
+	db.EINVALID:  CodeBadUserInput,
+	db.ENOTFOUND: CodeNotFound,
+	db.ECONFLICT: CodeConflict,
+	db.EINTERNAL: CodeInternal,
+}
+
+// httpStatuses gives the HTTP status of a response that carries no data,
+// by the code of its first error, whatever media type the client accepts.
+// Codes not listed are GraphQL request errors (parse, validation, limits):
+// 400 with application/graphql-response+json and, as the GraphQL-over-HTTP
+// specification asks, 200 with application/json.
+var httpStatuses = map[string]int{
+	CodeBadRequest:           http.StatusBadRequest,
+	CodeMethodNotAllowed:     http.StatusMethodNotAllowed,
+	CodeNotAcceptable:        http.StatusNotAcceptable,
+	CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
+	CodeRequestTooLarge:      http.StatusRequestEntityTooLarge,
+	CodeOperationNotAllowed:  http.StatusForbidden,
+	CodeRateLimited:          http.StatusTooManyRequests,
+	CodeTimeout:              http.StatusGatewayTimeout,
+	CodeCanceled:             499, // client closed request, as nginx logs it
+	CodeInternal:             http.StatusInternalServerError,
+}
+
+// requestError returns a GraphQL error with a code, for the transport and
+// the request checks.
+func requestError(code, format string, args ...any) *gqlerror.Error {
+	e := &gqlerror.Error{Message: fmt.Sprintf(format, args...)}
+	setCode(e, code)
+	return e
+}
+
+// errorPresenter gives every error an extensions.code. Application errors
+// keep their message; anything unexpected is logged in full and shown to the
+// client only as "internal error", so no SQL or stack reaches it.
+func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var appErr *db.Error
+		switch {
+		case errors.As(err, &appErr):
+			gqlErr.Message = appErr.Message
+			setCode(gqlErr, codes[appErr.Code])
+		case badValue(gqlErr):
+			// A well-formed query with a bad input value (an unknown enum
+			// value, a variable of the wrong type or missing) is bad user
+			// input rather than a bad query, as Apollo classifies it too.
+			setCode(gqlErr, CodeBadUserInput)
+		case gqlErr.Extensions["code"] != nil:
+			// A parse, validation or request error already classified.
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+			gqlErr.Message = "the request ran out of time (limit " + timeout + ")"
+			setCode(gqlErr, CodeTimeout)
+		case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+			gqlErr.Message = "the request was canceled"
+			setCode(gqlErr, CodeCanceled)
+		default:
+			logger.ErrorContext(ctx, "request failed", "request_id", requestID(ctx),
+				"path", gqlErr.Path.String(), "err", err)
+			gqlErr.Message = "internal error"
+			setCode(gqlErr, CodeInternal)
+		}
+		return gqlErr
+	}
+}
+
+// badValue reports whether a validation error is about an input value: a
+// literal of the wrong type or an unknown enum value (the ValuesOfCorrectType
+// rule), or a variable's value (errors gqlgen reports at path variable.NAME).
+func badValue(e *gqlerror.Error) bool {
+	if errorCode(e) != CodeValidationFailed {
+		return false
+	}
+	return e.Rule == "ValuesOfCorrectType" || (len(e.Path) > 0 && e.Path[0] == ast.PathName("variable"))
+}
+
+func setCode(e *gqlerror.Error, code string) {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions["code"] = code
+}
+
+// errorCode returns the extensions.code of e, or "" if it has none.
+func errorCode(e *gqlerror.Error) string {
+	if e == nil {
+		return ""
+	}
+	c, _ := e.Extensions["code"].(string)
+	return c
+}

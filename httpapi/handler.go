@@ -1,0 +1,212 @@
+// Package httpapi serves the GraphQL API over HTTP: the GraphQL-over-HTTP
+// transport, request limits and query cost, rate limiting, persisted
+// operations, CORS, the response cache, metrics, health checks and GraphiQL.
+// It knows the schema only through package graph.
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"math"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graph"
+	"github.com/investgraph/investgraph/httpapi/respcache"
+)
+
+// DefaultGCPercent is the garbage collector's target the server sets unless
+// GOGC says otherwise. A request allocates about as much as the live heap of
+// a small graph holds, so Go's default of 100 collects every few requests;
+// 400 collects a quarter as often, for more requests per second at more
+// memory (BENCHMARKS.md, "GC target").
+const DefaultGCPercent = 400
+
+// DefaultMemoryLimit is the soft limit on the Go runtime's memory the server
+// sets unless GOMEMLIMIT says otherwise: near it, the collector runs more
+// often whatever DefaultGCPercent allows, so a few large requests (a money
+// summary over a million entities holds about 140 MB while it runs) cannot
+// lift the heap to five times their size.
+const DefaultMemoryLimit = 256 << 20
+
+// Options configures the HTTP handler. The zero value is usable and safe:
+// every limit at its default, introspection and GraphiQL on, Automatic
+// Persisted Queries on, no rate limiting and no cross-origin access.
+type Options struct {
+	// Logger receives the request log and internal errors; slog.Default()
+	// when nil.
+	Logger *slog.Logger
+	// Limits bound each request; zero fields take DefaultLimits.
+	Limits Limits
+	// RateLimit meters clients by query cost; off when zero.
+	RateLimit RateLimit
+	// DisableIntrospection refuses __schema and __type queries.
+	DisableIntrospection bool
+	// DisableGraphiQL stops serving GraphiQL at /.
+	DisableGraphiQL bool
+	// APQCacheSize is how many Automatic Persisted Queries are kept;
+	// DefaultAPQCacheSize when 0, and APQ is off when negative.
+	APQCacheSize int
+	// PersistedOperations are operations clients may send by id or hash.
+	PersistedOperations *PersistedOperations
+	// AllowList runs only PersistedOperations, whether sent by reference or
+	// in full, and turns Automatic Persisted Queries off.
+	AllowList bool
+	// CORSOrigins are the origins browsers may call the API from ("*" for
+	// any, or patterns like "https://*.example.com"); none when empty.
+	CORSOrigins []string
+	// HideMetrics leaves /metrics off this handler, for a command that serves
+	// MetricsHandler on an address of its own.
+	HideMetrics bool
+	// ResponseCache keeps up to this many responses of identical requests,
+	// all dropped whenever the data changes; off when 0. Responses that
+	// carry a client's rate-limit budget are never kept, so the cache only
+	// helps with rate limiting off.
+	ResponseCache int
+}
+
+// DefaultAPQCacheSize is the default number of Automatic Persisted Queries
+// kept, least recently used first out.
+const DefaultAPQCacheSize = 1000
+
+// queryCacheSize is how many parsed and validated documents are kept.
+const queryCacheSize = 1000
+
+// Gateway is the gateway's HTTP handler: GraphiQL at /, the GraphQL API at
+// /graphql, /healthz, /readyz and /metrics.
+type Gateway struct {
+	opts    Options
+	store   *db.Store
+	logger  *slog.Logger
+	metrics *metrics
+	handler http.Handler
+}
+
+// NewHandler returns the gateway's HTTP handler. It panics on invalid
+// options; New returns the error instead.
+func NewHandler(store *db.Store, opts Options) http.Handler {
+	g, err := New(store, opts)
+	if err != nil {
+		panic(err)
+	}
+	return g
+}
+
+// New returns the gateway over store.
+func New(store *db.Store, opts Options) (*Gateway, error) {
+	return newGateway(store, graph.NewExecutableSchema(store), opts)
+}
+
+// newGateway serves es; tests pass schemas with misbehaving resolvers.
+func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Gateway, error) {
+	if opts.AllowList && opts.PersistedOperations.Len() == 0 {
+		return nil, errors.New("allow-list mode needs persisted operations")
+	}
+	if opts.RateLimit.PerSecond < 0 {
+		return nil, errors.New("the rate limit must not be negative")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.APQCacheSize == 0 {
+		opts.APQCacheSize = DefaultAPQCacheSize
+	}
+	opts.Limits = opts.Limits.withDefaults()
+	g := &Gateway{opts: opts, store: store, logger: opts.Logger, metrics: newMetrics()}
+
+	var limiter *rateLimiter
+	if opts.RateLimit.PerSecond > 0 {
+		rl := opts.RateLimit
+		rl.Burst = max(rl.Burst, opts.Limits.MaxCost, 1)
+		limiter = newRateLimiter(rl)
+	}
+	docs := newCountingCache[*ast.QueryDocument]("query", queryCacheSize, maxCachedQueryBytes, g.metrics)
+	var apq *countingCache[string]
+	if opts.APQCacheSize > 0 && !opts.AllowList {
+		apq = newCountingCache[string]("apq", opts.APQCacheSize, len(queryHash("")), g.metrics)
+	}
+
+	srv := handler.New(costSchema{es})
+	maxBody := opts.Limits.MaxBodyBytes
+	if maxBody < 0 {
+		maxBody = math.MaxInt64
+	}
+	srv.AddTransport(httpTransport{maxBody: maxBody, limiter: limiter})
+	srv.SetQueryCache(docs)
+	srv.SetParserTokenLimit(max(opts.Limits.MaxTokens, 0))
+	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.Limits.Timeout.String()))
+	srv.SetRecoverFunc(recoverPanic(opts.Logger))
+	if !opts.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	// Extensions run in the order they are added: persisted queries are
+	// resolved before the document is checked, and an APQ is stored only
+	// after its cost has been accepted.
+	persisted := persistedQueries{ops: opts.PersistedOperations, allowList: opts.AllowList}
+	if apq != nil {
+		persisted.apq = apq
+	}
+	srv.Use(persisted)
+	srv.Use(documentChecks{limits: opts.Limits, introspection: !opts.DisableIntrospection, cache: docs})
+	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter})
+	if apq != nil {
+		srv.Use(apqStore{apq: apq})
+	}
+	srv.AroundResponses(reportExtensions(limiter))
+	// Resolvers under Query.asOf read the graph as of its date; root fields
+	// prefetch their selection a level at a time.
+	srv.AroundFields(graph.FieldMiddleware)
+
+	mux := http.NewServeMux()
+	if !opts.DisableGraphiQL {
+		mux.Handle("GET /{$}", playground.Handler("investgraph", "/graphql"))
+	}
+	var api http.Handler = withLoaders(store, srv)
+	if opts.ResponseCache > 0 {
+		api = respcache.New(store.DataVersion, opts.ResponseCache).Middleware(api)
+	}
+	mux.Handle("/graphql", g.observe(recoverHTTP(opts.Logger, api)))
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /readyz", g.readyz)
+	if !opts.HideMetrics {
+		mux.Handle("GET /metrics", g.metrics.handler())
+	}
+	g.handler = recoverHTTP(opts.Logger, withCORS(opts.CORSOrigins, mux))
+	return g, nil
+}
+
+// ServeHTTP serves a request.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.ServeHTTP(w, r) }
+
+// MetricsHandler serves the gateway's Prometheus metrics.
+func (g *Gateway) MetricsHandler() http.Handler { return g.metrics.handler() }
+
+// withLoaders gives every request its own loaders, so nothing is cached
+// between requests.
+func withLoaders(store *db.Store, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(graph.WithLoaders(r.Context(), store)))
+	})
+}
+
+// withCORS lets browsers on origins call the API. Without origins there is
+// no CORS at all: browsers then allow only same-origin calls.
+func withCORS(origins []string, next http.Handler) http.Handler {
+	if len(origins) == 0 {
+		return next
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-Request-Id"},
+		ExposedHeaders: []string{"X-Request-Id", "Retry-After"},
+		MaxAge:         600,
+	}).Handler(next)
+}

@@ -1,0 +1,132 @@
+package httpapi
+
+import (
+	"net/http"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// maxOperationLabels bounds the distinct operation names the metrics keep;
+// later names are counted as "other", so clients cannot blow up the number
+// of time series by inventing names.
+const maxOperationLabels = 200
+
+// metrics are the gateway's Prometheus metrics, in a registry of their own
+// so that several handlers (in tests) never collide.
+type metrics struct {
+	registry    *prometheus.Registry
+	requests    *prometheus.CounterVec
+	duration    *prometheus.HistogramVec
+	cost        prometheus.Histogram
+	statements  prometheus.Counter
+	batches     *prometheus.CounterVec
+	cache       *prometheus.CounterVec
+	rateLimited prometheus.Counter
+	inFlight    prometheus.Gauge
+
+	mu         sync.Mutex
+	operations map[string]bool
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "investgraph_graphql_requests_total",
+			Help: "GraphQL requests by operation name and outcome (ok or the first error's code).",
+		}, []string{"operation", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "investgraph_graphql_request_duration_seconds",
+			Help:    "Time to serve a GraphQL request, by operation name.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"operation"}),
+		cost: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "investgraph_graphql_request_cost",
+			Help:    "Computed cost of the GraphQL operations that got as far as being priced.",
+			Buckets: prometheus.ExponentialBuckets(1, 4, 9), // 1 to 65536
+		}),
+		statements: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "investgraph_sql_statements_total",
+			Help: "SQL statements run on behalf of GraphQL requests.",
+		}),
+		batches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "investgraph_loader_batches_total",
+			Help: "Batched store lookups by how they were fetched: prefetched for a whole level of the query at once, or on demand for one object (a field the prefetch plan does not cover).",
+		}, []string{"fetch"}),
+		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "investgraph_cache_lookups_total",
+			Help: "Lookups in the parsed-query cache (query) and the Automatic Persisted Query cache (apq), by result.",
+		}, []string{"cache", "result"}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "investgraph_rate_limited_total",
+			Help: "Requests rejected because their client's cost budget was spent.",
+		}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "investgraph_graphql_requests_in_flight",
+			Help: "GraphQL requests being served.",
+		}),
+		operations: map[string]bool{},
+	}
+	m.registry.MustRegister(m.requests, m.duration, m.cost, m.statements, m.batches, m.cache, m.rateLimited, m.inFlight,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// handler serves the metrics in Prometheus' text format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// observe records one finished request.
+func (m *metrics) observe(info *requestInfo, elapsed time.Duration, statements int64) {
+	op := m.operationLabel(info.operation)
+	m.requests.WithLabelValues(op, info.outcome).Inc()
+	m.duration.WithLabelValues(op).Observe(elapsed.Seconds())
+	m.statements.Add(float64(statements))
+	m.batches.WithLabelValues("prefetched").Add(float64(info.prefetched))
+	m.batches.WithLabelValues("on_demand").Add(float64(info.onDemand))
+	if info.costKnown {
+		m.cost.Observe(float64(info.cost))
+	}
+	if info.rateLimited {
+		m.rateLimited.Inc()
+	}
+}
+
+func (m *metrics) cacheLookup(cache string, hit bool) {
+	result := "miss"
+	if hit {
+		result = "hit"
+	}
+	m.cache.WithLabelValues(cache, result).Inc()
+}
+
+// graphQLName matches a GraphQL operation name of reasonable length.
+var graphQLName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]{0,63}$`)
+
+// operationLabel is the operation label of a request: its name while fewer
+// than maxOperationLabels names have been seen, "anonymous" for none and
+// "other" otherwise.
+func (m *metrics) operationLabel(name string) string {
+	switch {
+	case name == "":
+		return "anonymous"
+	case !graphQLName.MatchString(name):
+		return "other"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.operations[name] {
+		return name
+	}
+	if len(m.operations) < maxOperationLabels {
+		m.operations[name] = true
+		return name
+	}
+	return "other"
+}

@@ -1,0 +1,154 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"golang.org/x/time/rate"
+)
+
+// RateLimit configures rate limiting by query cost: every client has a
+// budget of points that refills over time, and each request spends its cost
+// (at least 1). The zero value turns rate limiting off.
+type RateLimit struct {
+	// PerSecond is how many points a budget regains each second; 0 turns
+	// rate limiting off.
+	PerSecond float64
+	// Burst is the most points a budget holds, and so the most a client can
+	// spend at once; it is raised to the cost limit when lower, so that every
+	// query the cost limit accepts can eventually run.
+	Burst int
+	// ByToken gives each bearer token (Authorization: Bearer ...) its own
+	// budget. Tokens are not verified here, so turn this on only behind a
+	// gateway that authenticates them; otherwise a client could mint tokens
+	// to escape its budget. Requests without a token are keyed by address.
+	ByToken bool
+	// ClientIPHeader names a header a trusted reverse proxy sets to the
+	// client's address (X-Forwarded-For, whose last entry is used, or
+	// X-Real-IP). Empty means the connection's own address.
+	ClientIPHeader string
+}
+
+// sweepEvery is how often budgets that have refilled completely are
+// forgotten: a full budget is the same as a new one.
+const sweepEvery = time.Minute
+
+// rateLimiter holds one token bucket per client.
+type rateLimiter struct {
+	cfg RateLimit
+	now func() time.Time
+
+	mu        sync.Mutex
+	budgets   map[string]*budget
+	lastSweep time.Time
+}
+
+// budget is one client's token bucket.
+type budget struct {
+	lim *rate.Limiter
+}
+
+func newRateLimiter(cfg RateLimit) *rateLimiter {
+	return &rateLimiter{cfg: cfg, now: time.Now, budgets: map[string]*budget{}}
+}
+
+// budgetFor returns the client's budget, creating a full one if needed.
+func (l *rateLimiter) budgetFor(client string) *budget {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) >= sweepEvery {
+		for k, b := range l.budgets {
+			if b.lim.TokensAt(now) >= float64(l.cfg.Burst) {
+				delete(l.budgets, k)
+			}
+		}
+		l.lastSweep = now
+	}
+	b, ok := l.budgets[client]
+	if !ok {
+		b = &budget{lim: rate.NewLimiter(rate.Limit(l.cfg.PerSecond), l.cfg.Burst)}
+		l.budgets[client] = b
+	}
+	return b
+}
+
+// charge spends n points of the request's budget, or returns a
+// RATE_LIMITED error saying when enough points will be back.
+func (l *rateLimiter) charge(info *requestInfo, n int) *gqlerror.Error {
+	if n <= 0 || info.budget == nil {
+		return nil
+	}
+	now := l.now()
+	res := info.budget.lim.ReserveN(now, n)
+	wait := time.Duration(float64(n) / l.cfg.PerSecond * float64(time.Second))
+	if res.OK() {
+		if wait = res.DelayFrom(now); wait == 0 {
+			return nil
+		}
+		res.CancelAt(now)
+	}
+	info.rateLimited, info.retryAfter = true, wait
+	return requestError(CodeRateLimited,
+		"rate limit exceeded: this request costs %d points and your budget refills at %g points per second; retry in %s",
+		n, l.cfg.PerSecond, wait.Round(time.Second))
+}
+
+// remaining returns the points left in the request's budget.
+func (l *rateLimiter) remaining(info *requestInfo) int {
+	if info.budget == nil {
+		return 0
+	}
+	return int(info.budget.lim.TokensAt(l.now()))
+}
+
+// clientKey names the client a request comes from: its bearer token (only
+// when byToken, and then hashed so no token is kept or logged) or its
+// address. IPv6 addresses are keyed by their /64, which one host usually
+// owns whole.
+func clientKey(r *http.Request, byToken bool, ipHeader string) string {
+	if byToken {
+		if auth := r.Header.Get("Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "bearer ") {
+			sum := sha256.Sum256([]byte(strings.TrimSpace(auth[7:])))
+			return "token:" + hex.EncodeToString(sum[:8])
+		}
+	}
+	addr := clientAddr(r, ipHeader)
+	if addr.Is6() && !addr.Is4In6() {
+		p, _ := addr.Prefix(64)
+		return "ip:" + p.String()
+	}
+	if addr.IsValid() {
+		return "ip:" + addr.Unmap().String()
+	}
+	return "ip:unknown"
+}
+
+// clientAddr is the client's address: from ipHeader when a trusted proxy
+// sets it, else the connection's.
+func clientAddr(r *http.Request, ipHeader string) netip.Addr {
+	if ipHeader != "" {
+		if v := r.Header.Values(ipHeader); len(v) > 0 {
+			last := v[len(v)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if a, err := netip.ParseAddr(strings.TrimSpace(last)); err == nil {
+				return a
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, _ := netip.ParseAddr(host)
+	return a
+}
