@@ -380,7 +380,7 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*db.Source, erro
 }
 
 // Companies is the resolver for the companies field.
-func (r *queryResolver) Companies(ctx context.Context, first *int, after *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) (*model.CompanyConnection, error) {
+func (r *queryResolver) Companies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) (*model.CompanyConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -401,7 +401,7 @@ func (r *queryResolver) Companies(ctx context.Context, first *int, after *string
 }
 
 // People is the resolver for the people field.
-func (r *queryResolver) People(ctx context.Context, first *int, after *string, filter *model.PersonFilter, orderBy *model.PersonOrder) (*model.PersonConnection, error) {
+func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PersonFilter, orderBy *model.PersonOrder) (*model.PersonConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -425,7 +425,7 @@ func (r *queryResolver) People(ctx context.Context, first *int, after *string, f
 }
 
 // Projects is the resolver for the projects field.
-func (r *queryResolver) Projects(ctx context.Context, first *int, after *string, filter *model.ProjectFilter, orderBy *model.ProjectOrder) (*model.ProjectConnection, error) {
+func (r *queryResolver) Projects(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ProjectFilter, orderBy *model.ProjectOrder) (*model.ProjectConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -450,7 +450,7 @@ func (r *queryResolver) Projects(ctx context.Context, first *int, after *string,
 }
 
 // Meetings is the resolver for the meetings field.
-func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) (*model.MeetingConnection, error) {
+func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) (*model.MeetingConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -480,7 +480,7 @@ func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string,
 }
 
 // Agreements is the resolver for the agreements field.
-func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) (*model.AgreementConnection, error) {
+func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) (*model.AgreementConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -505,7 +505,7 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 }
 
 // Sources is the resolver for the sources field.
-func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, orderBy *model.SourceOrder) (*model.SourceConnection, error) {
+func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *model.SourceOrder) (*model.SourceConnection, error) {
 	p, err := db.NewPageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -527,7 +527,7 @@ func (r *queryResolver) AsOf(ctx context.Context, date db.PartialDate) (*model.Q
 }
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchConnection, error) {
+func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string, last *int, before *string) (*model.SearchConnection, error) {
 	offset, limit, err := pageBounds(first, after, "SEARCH")
 	if err != nil {
 		return nil, err
@@ -552,7 +552,7 @@ func (r *queryResolver) Aggregates(ctx context.Context) (*model.Aggregates, erro
 }
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string) (*model.TimelineConnection, error) {
+func (r *queryResolver) Timeline(ctx context.Context, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string, last *int, before *string) (*model.TimelineConnection, error) {
 	offset, limit, err := pageBounds(first, after, "TIMELINE")
 	if err != nil {
 		return nil, err

@@ -302,24 +302,24 @@ type ComplexityRoot struct {
 	Query struct {
 		Aggregates   func(childComplexity int) int
 		Agreement    func(childComplexity int, id *string, slug *string) int
-		Agreements   func(childComplexity int, first *int, after *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) int
+		Agreements   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) int
 		AsOf         func(childComplexity int, date db.PartialDate) int
-		Companies    func(childComplexity int, first *int, after *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) int
+		Companies    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) int
 		Company      func(childComplexity int, id *string, slug *string, name *string) int
 		Meeting      func(childComplexity int, id string) int
-		Meetings     func(childComplexity int, first *int, after *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) int
+		Meetings     func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) int
 		Neighborhood func(childComplexity int, id string, depth *int, limit *int) int
 		Node         func(childComplexity int, id string) int
 		Nodes        func(childComplexity int, ids []string) int
 		Paths        func(childComplexity int, from string, to string, maxHops *int, first *int) int
-		People       func(childComplexity int, first *int, after *string, filter *model.PersonFilter, orderBy *model.PersonOrder) int
+		People       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.PersonFilter, orderBy *model.PersonOrder) int
 		Person       func(childComplexity int, id *string, slug *string, name *string) int
 		Project      func(childComplexity int, id *string, slug *string, name *string) int
-		Projects     func(childComplexity int, first *int, after *string, filter *model.ProjectFilter, orderBy *model.ProjectOrder) int
-		Search       func(childComplexity int, query string, types []model.SearchType, first *int, after *string) int
+		Projects     func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ProjectFilter, orderBy *model.ProjectOrder) int
+		Search       func(childComplexity int, query string, types []model.SearchType, first *int, after *string, last *int, before *string) int
 		Source       func(childComplexity int, id string) int
-		Sources      func(childComplexity int, first *int, after *string, orderBy *model.SourceOrder) int
-		Timeline     func(childComplexity int, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string) int
+		Sources      func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *model.SourceOrder) int
+		Timeline     func(childComplexity int, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string, last *int, before *string) int
 	}
 
 	Relationship struct {
@@ -488,16 +488,16 @@ type QueryResolver interface {
 	Meeting(ctx context.Context, id string) (*db.Meeting, error)
 	Agreement(ctx context.Context, id *string, slug *string) (*db.Agreement, error)
 	Source(ctx context.Context, id string) (*db.Source, error)
-	Companies(ctx context.Context, first *int, after *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) (*model.CompanyConnection, error)
-	People(ctx context.Context, first *int, after *string, filter *model.PersonFilter, orderBy *model.PersonOrder) (*model.PersonConnection, error)
-	Projects(ctx context.Context, first *int, after *string, filter *model.ProjectFilter, orderBy *model.ProjectOrder) (*model.ProjectConnection, error)
-	Meetings(ctx context.Context, first *int, after *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) (*model.MeetingConnection, error)
-	Agreements(ctx context.Context, first *int, after *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) (*model.AgreementConnection, error)
-	Sources(ctx context.Context, first *int, after *string, orderBy *model.SourceOrder) (*model.SourceConnection, error)
+	Companies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) (*model.CompanyConnection, error)
+	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PersonFilter, orderBy *model.PersonOrder) (*model.PersonConnection, error)
+	Projects(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ProjectFilter, orderBy *model.ProjectOrder) (*model.ProjectConnection, error)
+	Meetings(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) (*model.MeetingConnection, error)
+	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) (*model.AgreementConnection, error)
+	Sources(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *model.SourceOrder) (*model.SourceConnection, error)
 	AsOf(ctx context.Context, date db.PartialDate) (*model.Query, error)
-	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchConnection, error)
+	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string, last *int, before *string) (*model.SearchConnection, error)
 	Aggregates(ctx context.Context) (*model.Aggregates, error)
-	Timeline(ctx context.Context, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string) (*model.TimelineConnection, error)
+	Timeline(ctx context.Context, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string, last *int, before *string) (*model.TimelineConnection, error)
 	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*db.Subgraph, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, first *int) ([]*db.Path, error)
 }
@@ -1564,7 +1564,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agreements(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.AgreementFilter), args["orderBy"].(*model.AgreementOrder)), true
+		return e.ComplexityRoot.Query.Agreements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.AgreementFilter), args["orderBy"].(*model.AgreementOrder)), true
 	case "Query.asOf":
 		if e.ComplexityRoot.Query.AsOf == nil {
 			break
@@ -1586,7 +1586,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Companies(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.CompanyFilter), args["orderBy"].(*model.CompanyOrder)), true
+		return e.ComplexityRoot.Query.Companies(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.CompanyFilter), args["orderBy"].(*model.CompanyOrder)), true
 	case "Query.company":
 		if e.ComplexityRoot.Query.Company == nil {
 			break
@@ -1620,7 +1620,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Meetings(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.MeetingFilter), args["orderBy"].(*model.MeetingOrder)), true
+		return e.ComplexityRoot.Query.Meetings(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.MeetingFilter), args["orderBy"].(*model.MeetingOrder)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -1675,7 +1675,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.PersonFilter), args["orderBy"].(*model.PersonOrder)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.PersonFilter), args["orderBy"].(*model.PersonOrder)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -1708,7 +1708,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ProjectFilter), args["orderBy"].(*model.ProjectOrder)), true
+		return e.ComplexityRoot.Query.Projects(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ProjectFilter), args["orderBy"].(*model.ProjectOrder)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1719,7 +1719,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.source":
 		if e.ComplexityRoot.Query.Source == nil {
 			break
@@ -1741,7 +1741,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Sources(childComplexity, args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.SourceOrder)), true
+		return e.ComplexityRoot.Query.Sources(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["orderBy"].(*model.SourceOrder)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -1752,7 +1752,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["subject"].(*string), args["from"].(*db.PartialDate), args["to"].(*db.PartialDate), args["kinds"].([]db.TimelineKind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["subject"].(*string), args["from"].(*db.PartialDate), args["to"].(*db.PartialDate), args["kinds"].([]db.TimelineKind), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Relationship.from":
 		if e.ComplexityRoot.Relationship.From == nil {
@@ -2093,20 +2093,20 @@ type Query {
   Organizations, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise, narrowed by
   ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20).
   """
-  companies(first: Int, after: String, filter: CompanyFilter, orderBy: CompanyOrder): CompanyConnection!
+  companies(first: Int, after: String, last: Int, before: String, filter: CompanyFilter, orderBy: CompanyOrder): CompanyConnection!
   "People, by name, narrowed by ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20)."
-  people(first: Int, after: String, filter: PersonFilter, orderBy: PersonOrder): PersonConnection!
+  people(first: Int, after: String, last: Int, before: String, filter: PersonFilter, orderBy: PersonOrder): PersonConnection!
   "Projects, by name, narrowed by ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20)."
-  projects(first: Int, after: String, filter: ProjectFilter, orderBy: ProjectOrder): ProjectConnection!
+  projects(first: Int, after: String, last: Int, before: String, filter: ProjectFilter, orderBy: ProjectOrder): ProjectConnection!
   "Meetings, earliest first, narrowed by ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20)."
-  meetings(first: Int, after: String, filter: MeetingFilter, orderBy: MeetingOrder): MeetingConnection!
+  meetings(first: Int, after: String, last: Int, before: String, filter: MeetingFilter, orderBy: MeetingOrder): MeetingConnection!
   """
   Agreements, earliest signed first (undated ones last), narrowed by
   ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20).
   """
-  agreements(first: Int, after: String, filter: AgreementFilter, orderBy: AgreementOrder): AgreementConnection!
+  agreements(first: Int, after: String, last: Int, before: String, filter: AgreementFilter, orderBy: AgreementOrder): AgreementConnection!
   "Source articles, earliest published first. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20)."
-  sources(first: Int, after: String, orderBy: SourceOrder): SourceConnection!
+  sources(first: Int, after: String, last: Int, before: String, orderBy: SourceOrder): SourceConnection!
 
   """
   The same API restricted to what sources published on or before ` + "`" + `date` + "`" + ` (its
@@ -2125,7 +2125,7 @@ type Query {
   together; hyphens count as spaces (` + "`" + `Beineu-Bozoi-Shymkent` + "`" + `). ` + "`" + `types` + "`" + `
   narrows the kinds of result. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20).
   """
-  search(query: String!, types: [SearchType!], first: Int, after: String): SearchConnection!
+  search(query: String!, types: [SearchType!], first: Int, after: String, last: Int, before: String): SearchConnection!
 
   "Counts and money totals for dashboards."
   aggregates: Aggregates!
@@ -2137,7 +2137,7 @@ type Query {
   ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep events whose date overlaps the range. ` + "`" + `first` + "`" + ` is 0 to
   100 (default 20).
   """
-  timeline(subject: ID, from: PartialDate, to: PartialDate, kinds: [TimelineKind!], first: Int, after: String): TimelineConnection!
+  timeline(subject: ID, from: PartialDate, to: PartialDate, kinds: [TimelineKind!], first: Int, after: String, last: Int, before: String): TimelineConnection!
 
   """
   The objects within ` + "`" + `depth` + "`" + ` relationships of ` + "`" + `id` + "`" + ` (1 to 3, default 1) and
@@ -3874,22 +3874,38 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.AgreementFilter, error) {
 			return ec.unmarshalOAgreementFilter2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐAgreementFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.AgreementOrder, error) {
 			return ec.unmarshalOAgreementOrder2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐAgreementOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -3926,22 +3942,38 @@ func (ec *executionContext) field_Query_companies_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.CompanyFilter, error) {
 			return ec.unmarshalOCompanyFilter2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐCompanyFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.CompanyOrder, error) {
 			return ec.unmarshalOCompanyOrder2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐCompanyOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -4008,22 +4040,38 @@ func (ec *executionContext) field_Query_meetings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.MeetingFilter, error) {
 			return ec.unmarshalOMeetingFilter2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐMeetingFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.MeetingOrder, error) {
 			return ec.unmarshalOMeetingOrder2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐMeetingOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -4142,22 +4190,38 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.PersonFilter, error) {
 			return ec.unmarshalOPersonFilter2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐPersonFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.PersonOrder, error) {
 			return ec.unmarshalOPersonOrder2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐPersonOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -4240,22 +4304,38 @@ func (ec *executionContext) field_Query_projects_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.ProjectFilter, error) {
 			return ec.unmarshalOProjectFilter2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐProjectFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.ProjectOrder, error) {
 			return ec.unmarshalOProjectOrder2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐProjectOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -4294,6 +4374,22 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -4330,14 +4426,30 @@ func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.SourceOrder, error) {
 			return ec.unmarshalOSourceOrder2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSourceOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
+	args["orderBy"] = arg4
 	return args, nil
 }
 
@@ -4392,6 +4504,22 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -9143,7 +9271,7 @@ func (ec *executionContext) _Query_companies(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Companies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.CompanyFilter), fc.Args["orderBy"].(*model.CompanyOrder))
+			return ec.Resolvers.Query().Companies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.CompanyFilter), fc.Args["orderBy"].(*model.CompanyOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CompanyConnection) graphql.Marshaler {
@@ -9187,7 +9315,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.PersonFilter), fc.Args["orderBy"].(*model.PersonOrder))
+			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.PersonFilter), fc.Args["orderBy"].(*model.PersonOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -9231,7 +9359,7 @@ func (ec *executionContext) _Query_projects(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Projects(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ProjectFilter), fc.Args["orderBy"].(*model.ProjectOrder))
+			return ec.Resolvers.Query().Projects(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ProjectFilter), fc.Args["orderBy"].(*model.ProjectOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectConnection) graphql.Marshaler {
@@ -9275,7 +9403,7 @@ func (ec *executionContext) _Query_meetings(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Meetings(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.MeetingFilter), fc.Args["orderBy"].(*model.MeetingOrder))
+			return ec.Resolvers.Query().Meetings(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.MeetingFilter), fc.Args["orderBy"].(*model.MeetingOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MeetingConnection) graphql.Marshaler {
@@ -9319,7 +9447,7 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.AgreementFilter), fc.Args["orderBy"].(*model.AgreementOrder))
+			return ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.AgreementFilter), fc.Args["orderBy"].(*model.AgreementOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
@@ -9363,7 +9491,7 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.SourceOrder))
+			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].(*model.SourceOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
@@ -9447,7 +9575,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -9523,7 +9651,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["subject"].(*string), fc.Args["from"].(*db.PartialDate), fc.Args["to"].(*db.PartialDate), fc.Args["kinds"].([]db.TimelineKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["subject"].(*string), fc.Args["from"].(*db.PartialDate), fc.Args["to"].(*db.PartialDate), fc.Args["kinds"].([]db.TimelineKind), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
