@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -75,33 +76,73 @@ func (os orderings) pick(o Order) (Order, string, error) {
 	return o, "", Errorf(EINVALID, "cannot order by %q: use one of %s", o.Field, strings.Join(names, ", "))
 }
 
-// PageArgs selects a page of a list: up to First items after a cursor.
+// PageArgs selects a page of a list, as Relay's cursor connections do:
+// After and Before, when set, bound a window of the list; the page is the
+// first First items of the window or, when Backward, its last Last items.
 type PageArgs struct {
-	First int
-	After *Cursor
+	First    int
+	After    *Cursor
+	Last     int
+	Before   *Cursor
+	Backward bool
 }
 
-// NewPageArgs validates a client's first/after pair. A nil first means
-// DefaultPageSize.
-func NewPageArgs(first *int, after *string) (PageArgs, error) {
+// NewPageArgs validates a client's first/after/last/before. Without first
+// and last the page is the first DefaultPageSize items; first and last
+// together are refused, as the Relay specification discourages them.
+func NewPageArgs(first *int, after *string, last *int, before *string) (PageArgs, error) {
 	p := PageArgs{First: DefaultPageSize}
-	if first != nil {
-		switch {
-		case *first < 0:
-			return p, Errorf(EINVALID, "first must not be negative, got %d", *first)
-		case *first > MaxPageSize:
-			return p, Errorf(EINVALID, "first must be at most %d, got %d: page with after", MaxPageSize, *first)
-		}
-		p.First = *first
+	var err error
+	switch {
+	case first != nil && last != nil:
+		return p, Errorf(EINVALID, "pass first or last, not both: first pages forward from after, last backward from before")
+	case first != nil:
+		p.First, err = pageSize("first", "after", *first)
+	case last != nil:
+		p.First, p.Backward = 0, true
+		p.Last, err = pageSize("last", "before", *last)
 	}
-	if after != nil {
-		c, err := ParseCursor(*after)
-		if err != nil {
-			return p, err
-		}
-		p.After = &c
+	if err != nil {
+		return p, err
+	}
+	if p.After, err = parseOptionalCursor(after); err != nil {
+		return p, err
+	}
+	if p.Before, err = parseOptionalCursor(before); err != nil {
+		return p, err
 	}
 	return p, nil
+}
+
+// pageSize checks the value of the page size argument name, which pages
+// on with the cursor argument next.
+func pageSize(name, next string, n int) (int, error) {
+	switch {
+	case n < 0:
+		return 0, Errorf(EINVALID, "%s must not be negative, got %d", name, n)
+	case n > MaxPageSize:
+		return 0, Errorf(EINVALID, "%s must be at most %d, got %d: page with %s", name, MaxPageSize, n, next)
+	}
+	return n, nil
+}
+
+func parseOptionalCursor(s *string) (*Cursor, error) {
+	if s == nil {
+		return nil, nil
+	}
+	c, err := ParseCursor(*s)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// size is the number of items the page holds at most.
+func (p PageArgs) size() int {
+	if p.Backward {
+		return p.Last
+	}
+	return p.First
 }
 
 // Page is one page of an ordered list.
@@ -139,17 +180,30 @@ func findPage[T any](ctx context.Context, s *Store, p PageArgs, q pageQuery, sca
 		where, args = append(where, q.visible+` <= ?`), append(args, cutoff(ctx))
 	}
 	countWhere, countArgs := sqlWhere(where), append([]any{}, args...)
-	cmp, dir := ">", ""
+	// Keys grow along the list's order: after a cursor is greater in an
+	// ascending list, smaller in a descending one.
+	after, before, dir, back := ">", "<", "", " DESC"
 	if q.order.Desc {
-		cmp, dir = "<", " DESC"
+		after, before, dir, back = "<", ">", " DESC", ""
 	}
-	if p.After != nil {
-		if p.After.Order != q.order.String() {
-			return nil, Errorf(EINVALID, "the cursor belongs to ordering %q, not %q: restart without after, or keep the ordering",
-				p.After.Order, q.order.String())
+	for _, c := range []struct {
+		cursor *Cursor
+		cmp    string
+	}{{p.After, after}, {p.Before, before}} {
+		if c.cursor == nil {
+			continue
 		}
-		where = append(where, fmt.Sprintf(`(%s, %s) %s (?, ?)`, q.key, q.slug, cmp))
-		args = append(args, p.After.Key, p.After.Slug)
+		if c.cursor.Order != q.order.String() {
+			return nil, Errorf(EINVALID, "the cursor belongs to ordering %q, not %q: restart without a cursor, or keep the ordering",
+				c.cursor.Order, q.order.String())
+		}
+		where = append(where, fmt.Sprintf(`(%s, %s) %s (?, ?)`, q.key, q.slug, c.cmp))
+		args = append(args, c.cursor.Key, c.cursor.Slug)
+	}
+	// A backward page reads the window from its end, then turns the rows
+	// round. One row beyond the page tells whether there is more.
+	if p.Backward {
+		dir = back
 	}
 	query := `SELECT ` + q.key + `, ` + q.columns + ` FROM ` + q.table + sqlWhere(where) +
 		` ORDER BY ` + q.key + dir + `, ` + q.slug + dir + ` LIMIT ?`
@@ -157,18 +211,24 @@ func findPage[T any](ctx context.Context, s *Store, p PageArgs, q pageQuery, sca
 		key  string
 		item T
 	}
+	n := p.size()
 	rows, err := queryAll(ctx, s, func(r rowScanner) (keyed, error) {
 		var k keyed
 		item, err := scan(r, &k.key)
 		k.item = item
 		return k, err
-	}, query, append(args, p.First+1)...)
+	}, query, append(args, n+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", q.table, err)
 	}
-	page := &Page[T]{HasPrevious: p.After != nil}
-	if len(rows) > p.First {
-		rows, page.HasNextPage = rows[:p.First], true
+	more := len(rows) > n
+	if more {
+		rows = rows[:n]
+	}
+	page := &Page[T]{HasNextPage: more, HasPrevious: p.After != nil}
+	if p.Backward {
+		slices.Reverse(rows)
+		page.HasNextPage, page.HasPrevious = p.Before != nil, more
 	}
 	for _, r := range rows {
 		page.Items = append(page.Items, r.item)

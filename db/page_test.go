@@ -13,7 +13,7 @@ func TestNewPageArgs(t *testing.T) {
 	strp := func(s string) *string { return &s }
 
 	t.Run("OKDefault", func(t *testing.T) {
-		p, err := db.NewPageArgs(nil, nil)
+		p, err := db.NewPageArgs(nil, nil, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +26,7 @@ func TestNewPageArgs(t *testing.T) {
 	})
 	t.Run("OKBounds", func(t *testing.T) {
 		for _, n := range []int{0, 1, db.MaxPageSize} {
-			p, err := db.NewPageArgs(intp(n), nil)
+			p, err := db.NewPageArgs(intp(n), nil, nil, nil)
 			if err != nil {
 				t.Fatalf("first %d: %v", n, err)
 			}
@@ -37,7 +37,7 @@ func TestNewPageArgs(t *testing.T) {
 	})
 	t.Run("OKAfter", func(t *testing.T) {
 		c := db.Cursor{Order: "DATE", Key: "2024-07-01", Slug: "2024-07-bektenov-xi-guohua"}
-		p, err := db.NewPageArgs(intp(5), strp(c.String()))
+		p, err := db.NewPageArgs(intp(5), strp(c.String()), nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,15 +49,48 @@ func TestNewPageArgs(t *testing.T) {
 		}
 	})
 	t.Run("ErrNegativeFirst", func(t *testing.T) {
-		_, err := db.NewPageArgs(intp(-1), nil)
+		_, err := db.NewPageArgs(intp(-1), nil, nil, nil)
 		wantCode(t, err, db.EINVALID)
 	})
 	t.Run("ErrFirstTooLarge", func(t *testing.T) {
-		_, err := db.NewPageArgs(intp(db.MaxPageSize+1), nil)
+		_, err := db.NewPageArgs(intp(db.MaxPageSize+1), nil, nil, nil)
+		wantCode(t, err, db.EINVALID)
+	})
+	t.Run("OKLastBefore", func(t *testing.T) {
+		c := db.Cursor{Order: "NAME", Key: "KazMunayGas", Slug: "kazmunaygas"}
+		p, err := db.NewPageArgs(nil, nil, intp(4), strp(c.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.Backward || p.Last != 4 || p.Before == nil || *p.Before != c || p.After != nil {
+			t.Errorf("args = %+v, want backward, the last 4 before %+v", p, c)
+		}
+	})
+	t.Run("OKLastZero", func(t *testing.T) {
+		p, err := db.NewPageArgs(nil, nil, intp(0), nil)
+		if err != nil || !p.Backward || p.Last != 0 {
+			t.Errorf("last 0: args %+v, %v; want backward with Last 0", p, err)
+		}
+	})
+	for name, n := range map[string]int{"ErrNegativeLast": -1, "ErrLastTooLarge": db.MaxPageSize + 1} {
+		t.Run(name, func(t *testing.T) {
+			_, err := db.NewPageArgs(nil, nil, intp(n), nil)
+			wantCode(t, err, db.EINVALID)
+			if err != nil && !strings.Contains(err.Error(), "last") {
+				t.Errorf("error %q does not name last", err)
+			}
+		})
+	}
+	t.Run("ErrFirstAndLast", func(t *testing.T) {
+		_, err := db.NewPageArgs(intp(1), nil, intp(1), nil)
+		wantCode(t, err, db.EINVALID)
+	})
+	t.Run("ErrBadBefore", func(t *testing.T) {
+		_, err := db.NewPageArgs(nil, nil, intp(3), strp("not a cursor"))
 		wantCode(t, err, db.EINVALID)
 	})
 	t.Run("ErrBadAfter", func(t *testing.T) {
-		_, err := db.NewPageArgs(nil, strp("not a cursor"))
+		_, err := db.NewPageArgs(nil, strp("not a cursor"), nil, nil)
 		wantCode(t, err, db.EINVALID)
 	})
 }

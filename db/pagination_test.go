@@ -18,7 +18,7 @@ func walk[T any](t *testing.T, first int, find func(context.Context, db.PageArgs
 	total = -1
 	var after *string
 	for range 1000 {
-		p, err := db.NewPageArgs(&first, after)
+		p, err := db.NewPageArgs(&first, after, nil, nil)
 		if err != nil {
 			t.Fatalf("page args: %v", err)
 		}
@@ -62,6 +62,49 @@ func walk[T any](t *testing.T, first int, find func(context.Context, db.PageArgs
 	return nil, 0
 }
 
+// walkBack pages through a list from its end, last items at a time,
+// following each page's first cursor with before, checks every page's
+// shape, and returns the slugs in list order.
+func walkBack[T any](t *testing.T, last int, find func(context.Context, db.PageArgs) (*db.Page[T], error), slug func(T) string) []string {
+	t.Helper()
+	var pages [][]string
+	var before *string
+	for range 1000 {
+		p, err := db.NewPageArgs(nil, nil, &last, before)
+		if err != nil {
+			t.Fatalf("page args: %v", err)
+		}
+		page, err := find(t.Context(), p)
+		if err != nil {
+			t.Fatalf("page before %v: %v", before, err)
+		}
+		if got, want := page.HasNextPage, before != nil; got != want {
+			t.Errorf("HasNextPage = %v on a page before %v", got, before)
+		}
+		if len(page.Items) > last || len(page.Cursors) != len(page.Items) {
+			t.Fatalf("page of %d items and %d cursors, asked for the last %d", len(page.Items), len(page.Cursors), last)
+		}
+		var slugs []string
+		for i, it := range page.Items {
+			slugs = append(slugs, slug(it))
+			if got, want := page.Cursors[i].Slug, slug(it); got != want {
+				t.Errorf("cursor %d names %q, item is %q", i, got, want)
+			}
+		}
+		pages = append([][]string{slugs}, pages...)
+		if !page.HasPrevious {
+			return slices.Concat(pages...)
+		}
+		if len(page.Items) != last {
+			t.Fatalf("page of %d items has a previous page, asked for the last %d", len(page.Items), last)
+		}
+		c := page.Cursors[0].String()
+		before = &c
+	}
+	t.Fatal("more than 1000 pages: the cursor does not move back")
+	return nil
+}
+
 // checkWalk checks that a walk saw every slug of want exactly once.
 func checkWalk(t *testing.T, got []string, total int, want []string) {
 	t.Helper()
@@ -98,6 +141,49 @@ func TestStore_FindCompanies_Pages(t *testing.T) {
 		checkWalk(t, got, total, want)
 	}
 
+	t.Run("OKBackwardIsForwardOrder", func(t *testing.T) {
+		for _, o := range []db.Order{{}, {Field: "NAME", Desc: true}, {Field: "COUNTRY"}, {Field: "COUNTRY", Desc: true}} {
+			find := func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Company], error) {
+				return s.FindCompanies(ctx, db.CompanyFilter{}, o, p)
+			}
+			slug := func(c *db.Company) string { return c.Slug }
+			all, err := find(t.Context(), db.PageArgs{First: db.MaxPageSize})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, c := range all.Items {
+				want = append(want, slug(c))
+			}
+			for _, n := range []int{1, 3, 7, db.MaxPageSize} {
+				if got, _ := walk(t, n, find, slug); !slices.Equal(got, want) {
+					t.Errorf("%v: forward by %d = %v, want %v", o, n, got, want)
+				}
+				if got := walkBack(t, n, find, slug); !slices.Equal(got, want) {
+					t.Errorf("%v: backward by %d = %v, want %v", o, n, got, want)
+				}
+			}
+		}
+	})
+	t.Run("OKWindow", func(t *testing.T) {
+		all, err := s.FindCompanies(t.Context(), db.CompanyFilter{}, db.Order{}, db.PageArgs{First: db.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, before := all.Cursors[2], all.Cursors[8]
+		for _, p := range []db.PageArgs{
+			{First: 100, After: &after, Before: &before},
+			{Last: 100, After: &after, Before: &before, Backward: true},
+		} {
+			page, err := s.FindCompanies(t.Context(), db.CompanyFilter{}, db.Order{}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := page.Cursors, all.Cursors[3:8]; !slices.Equal(got, want) {
+				t.Errorf("window between items 2 and 8 (backward %v) = %v, want items 3 to 7: %v", p.Backward, got, want)
+			}
+		}
+	})
 	t.Run("OKNameOrder", func(t *testing.T) {
 		page, err := s.FindCompanies(t.Context(), db.CompanyFilter{}, db.Order{}, db.PageArgs{First: db.MaxPageSize})
 		if err != nil {

@@ -135,19 +135,43 @@ func OffsetCursor(kind string, offset int) string {
 	return Cursor{Order: kind, Key: strconv.Itoa(offset), Slug: "-"}.String()
 }
 
-// ParseOffsetCursor decodes an OffsetCursor made for a list of kind and
-// returns the offset after it.
-func ParseOffsetCursor(kind string, after *string) (int, error) {
-	if after == nil {
-		return 0, nil
+// Window returns the offset and length of the page p selects from a ranked
+// list of kind, whose cursors OffsetCursor made. total counts the list; it
+// is called only for a page counted back from the list's end (last without
+// before).
+func (p PageArgs) Window(kind string, total func() (int, error)) (offset, limit int, err error) {
+	start, end := 0, -1
+	if p.After != nil {
+		if start, err = offsetOf(kind, p.After); err != nil {
+			return 0, 0, err
+		}
+		start++
 	}
-	c, err := ParseCursor(*after)
-	if err != nil {
-		return 0, err
+	if p.Before != nil {
+		if end, err = offsetOf(kind, p.Before); err != nil {
+			return 0, 0, err
+		}
 	}
+	if !p.Backward {
+		if end < 0 {
+			return start, p.First, nil
+		}
+		return start, max(0, min(p.First, end-start)), nil
+	}
+	if end < 0 {
+		if end, err = total(); err != nil {
+			return 0, 0, err
+		}
+	}
+	offset = max(start, end-p.Last)
+	return offset, max(0, end-offset), nil
+}
+
+// offsetOf returns the offset an OffsetCursor of kind holds.
+func offsetOf(kind string, c *Cursor) (int, error) {
 	n, err := strconv.Atoi(c.Key)
 	if c.Order != kind || err != nil || n < 0 {
-		return 0, Errorf(EINVALID, "invalid cursor %q: pass a cursor from a previous page of the same %s", *after, strings.ToLower(kind))
+		return 0, Errorf(EINVALID, "invalid cursor %q: pass a cursor from a page of the same %s", c.String(), strings.ToLower(kind))
 	}
-	return n + 1, nil
+	return n, nil
 }

@@ -221,8 +221,9 @@ func (s *Store) Timeline(ctx context.Context, f TimelineFilter, offset, limit in
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("timeline: %w", err)
 	}
-	if len(events) == 0 && offset > 0 {
-		// Past the end, the window count sees no rows: count from the start.
+	if len(events) == 0 && (offset > 0 || limit == 0) {
+		// Past the end, or for an empty page, the window count sees no
+		// rows: count from the start.
 		_, n, err := s.Timeline(ctx, f, 0, 1)
 		return nil, n, err
 	}

@@ -142,14 +142,15 @@ func searchKinds(types []model.SearchType) []string {
 	return kinds
 }
 
-// pageBounds validates first for the offset-paged lists.
-func pageBounds(first *int, after *string, kind string) (offset, limit int, err error) {
-	p, err := db.NewPageArgs(first, nil)
+// window validates the paging arguments of an offset-paged list of kind and
+// returns the offset and length of the page they select; total counts the
+// list, when a page counted from its end needs it.
+func window(first *int, after *string, last *int, before *string, kind string, total func() (int, error)) (offset, limit int, err error) {
+	p, err := db.NewPageArgs(first, after, last, before)
 	if err != nil {
 		return 0, 0, err
 	}
-	offset, err = db.ParseOffsetCursor(kind, after)
-	return offset, p.First, err
+	return p.Window(kind, total)
 }
 
 // str returns *s, or "" for nil.

@@ -381,7 +381,7 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*db.Source, erro
 
 // Companies is the resolver for the companies field.
 func (r *queryResolver) Companies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) (*model.CompanyConnection, error) {
-	p, err := db.NewPageArgs(first, after)
+	p, err := db.NewPageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +402,7 @@ func (r *queryResolver) Companies(ctx context.Context, first *int, after *string
 
 // People is the resolver for the people field.
 func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PersonFilter, orderBy *model.PersonOrder) (*model.PersonConnection, error) {
-	p, err := db.NewPageArgs(first, after)
+	p, err := db.NewPageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -426,7 +426,7 @@ func (r *queryResolver) People(ctx context.Context, first *int, after *string, l
 
 // Projects is the resolver for the projects field.
 func (r *queryResolver) Projects(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ProjectFilter, orderBy *model.ProjectOrder) (*model.ProjectConnection, error) {
-	p, err := db.NewPageArgs(first, after)
+	p, err := db.NewPageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -451,7 +451,7 @@ func (r *queryResolver) Projects(ctx context.Context, first *int, after *string,
 
 // Meetings is the resolver for the meetings field.
 func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) (*model.MeetingConnection, error) {
-	p, err := db.NewPageArgs(first, after)
+	p, err := db.NewPageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +481,7 @@ func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string,
 
 // Agreements is the resolver for the agreements field.
 func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) (*model.AgreementConnection, error) {
-	p, err := db.NewPageArgs(first, after)
+	p, err := db.NewPageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -506,7 +506,7 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *model.SourceOrder) (*model.SourceConnection, error) {
-	p, err := db.NewPageArgs(first, after)
+	p, err := db.NewPageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -528,11 +528,15 @@ func (r *queryResolver) AsOf(ctx context.Context, date db.PartialDate) (*model.Q
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string, last *int, before *string) (*model.SearchConnection, error) {
-	offset, limit, err := pageBounds(first, after, "SEARCH")
+	kinds := searchKinds(types)
+	offset, limit, err := window(first, after, last, before, "SEARCH", func() (int, error) {
+		_, total, err := r.Store.Search(ctx, query, kinds, 0, 0)
+		return total, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	hits, total, err := r.Store.Search(ctx, query, searchKinds(types), offset, limit)
+	hits, total, err := r.Store.Search(ctx, query, kinds, offset, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -553,10 +557,6 @@ func (r *queryResolver) Aggregates(ctx context.Context) (*model.Aggregates, erro
 
 // Timeline is the resolver for the timeline field.
 func (r *queryResolver) Timeline(ctx context.Context, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string, last *int, before *string) (*model.TimelineConnection, error) {
-	offset, limit, err := pageBounds(first, after, "TIMELINE")
-	if err != nil {
-		return nil, err
-	}
 	f := db.TimelineFilter{From: from, To: to, Kinds: kinds}
 	if subject != nil {
 		ref, err := r.refFromID(ctx, *subject)
@@ -564,6 +564,13 @@ func (r *queryResolver) Timeline(ctx context.Context, subject *string, from *db.
 			return nil, err
 		}
 		f.Subject = &ref
+	}
+	offset, limit, err := window(first, after, last, before, "TIMELINE", func() (int, error) {
+		_, total, err := r.Store.Timeline(ctx, f, 0, 0)
+		return total, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	events, total, err := r.Store.Timeline(ctx, f, offset, limit)
 	if err != nil {
