@@ -80,7 +80,8 @@ const DefaultAPQCacheSize = 1000
 const queryCacheSize = 1000
 
 // Gateway is the gateway's HTTP handler: GraphiQL at /, the GraphQL API at
-// /graphql, /healthz, /readyz and /metrics.
+// /graphql, the schema as SDL at /schema.graphql, /healthz, /readyz and
+// /metrics.
 type Gateway struct {
 	opts    Options
 	store   *db.Store
@@ -173,6 +174,9 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 		api = respcache.New(store.DataVersion, opts.ResponseCache).Middleware(api)
 	}
 	mux.Handle("/graphql", g.observe(recoverHTTP(opts.Logger, api)))
+	if !opts.DisableIntrospection {
+		mux.Handle("GET /schema.graphql", sdlHandler(es.Schema()))
+	}
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", g.readyz)
 	if !opts.HideMetrics {
