@@ -2067,9 +2067,15 @@ fact cites the article paragraph it comes from.
 """
 type Query {
   "Fetches any object by its global ID. Unknown IDs give ` + "`" + `null` + "`" + `."
-  node(id: ID!): Node
+  node(
+    "A global ID from any object's ` + "`" + `id` + "`" + `. A malformed ID is refused with BAD_USER_INPUT."
+    id: ID!
+  ): Node
   "Fetches up to 100 objects by global ID, in order; unknown IDs give ` + "`" + `null` + "`" + ` in place."
-  nodes(ids: [ID!]!): [Node]!
+  nodes(
+    "Global IDs, at most 100; a malformed one is refused with BAD_USER_INPUT."
+    ids: [ID!]!
+  ): [Node]!
 
   """
   Looks a company or other organization up by exactly one of: global ` + "`" + `id` + "`" + `,
@@ -2077,36 +2083,174 @@ type Query {
   case, accents and punctuation ("KMG", "Kazmunaygas" and "KazMunayGas
   National Company" are one company). Unknown gives ` + "`" + `null` + "`" + `.
   """
-  company(id: ID, slug: String, name: String): Company
+  company(
+    "Global ID of a ` + "`" + `Company` + "`" + `; the ID of another type is refused."
+    id: ID
+    "The organization's ` + "`" + `slug` + "`" + `, e.g. ` + "`" + `citic-group` + "`" + `."
+    slug: String
+    """
+    Canonical name or alias, ignoring case, accents and punctuation. A
+    canonical name wins over aliases; an alias of several organizations is
+    refused as ambiguous.
+    """
+    name: String
+  ): Company
   "Looks a person up by exactly one of ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + ` or ` + "`" + `name` + "`" + ` (name or alias). Unknown gives ` + "`" + `null` + "`" + `."
-  person(id: ID, slug: String, name: String): Person
+  person(
+    "Global ID of a ` + "`" + `Person` + "`" + `; the ID of another type is refused."
+    id: ID
+    "The person's ` + "`" + `slug` + "`" + `, e.g. ` + "`" + `zhu-hexin` + "`" + `."
+    slug: String
+    """
+    Canonical name or alias, ignoring case, accents and punctuation. A
+    canonical name wins over aliases; an alias of several people is refused
+    as ambiguous.
+    """
+    name: String
+  ): Person
   "Looks a project up by exactly one of ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + ` or ` + "`" + `name` + "`" + ` (name or alias). Unknown gives ` + "`" + `null` + "`" + `."
-  project(id: ID, slug: String, name: String): Project
+  project(
+    "Global ID of a ` + "`" + `Project` + "`" + `; the ID of another type is refused."
+    id: ID
+    "The project's ` + "`" + `slug` + "`" + `, e.g. ` + "`" + `caspi-bitum-expansion` + "`" + `."
+    slug: String
+    """
+    Canonical name or alias, ignoring case, accents and punctuation
+    (` + "`" + `Caspi Bitum` + "`" + ` finds the Caspi Bitum plant expansion). A canonical name
+    wins over aliases; an alias of several projects is refused as ambiguous.
+    """
+    name: String
+  ): Project
   "Fetches a meeting by global ID. Unknown gives ` + "`" + `null` + "`" + `."
-  meeting(id: ID!): Meeting
+  meeting(
+    "Global ID of a ` + "`" + `Meeting` + "`" + `; the ID of another type is refused."
+    id: ID!
+  ): Meeting
   "Looks an agreement up by exactly one of ` + "`" + `id` + "`" + ` or ` + "`" + `slug` + "`" + `. Unknown gives ` + "`" + `null` + "`" + `."
-  agreement(id: ID, slug: String): Agreement
+  agreement(
+    "Global ID of an ` + "`" + `Agreement` + "`" + `; the ID of another type is refused."
+    id: ID
+    "The agreement's ` + "`" + `slug` + "`" + `, e.g. ` + "`" + `citic-five-documents-2023` + "`" + `."
+    slug: String
+  ): Agreement
   "Fetches a source article by global ID. Unknown gives ` + "`" + `null` + "`" + `."
-  source(id: ID!): Source
+  source(
+    "Global ID of a ` + "`" + `Source` + "`" + `; the ID of another type is refused."
+    id: ID!
+  ): Source
 
   """
   Organizations, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise, narrowed by
-  ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20).
+  ` + "`" + `filter` + "`" + `, a page at a time: ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` page forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + `
+  backward (20 items when neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given).
   """
-  companies(first: Int, after: String, last: Int, before: String, filter: CompanyFilter, orderBy: CompanyOrder): CompanyConnection!
-  "People, by name, narrowed by ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20)."
-  people(first: Int, after: String, last: Int, before: String, filter: PersonFilter, orderBy: PersonOrder): PersonConnection!
-  "Projects, by name, narrowed by ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20)."
-  projects(first: Int, after: String, last: Int, before: String, filter: ProjectFilter, orderBy: ProjectOrder): ProjectConnection!
-  "Meetings, earliest first, narrowed by ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20)."
-  meetings(first: Int, after: String, last: Int, before: String, filter: MeetingFilter, orderBy: MeetingOrder): MeetingConnection!
+  companies(
+    "Forward paging: the first ` + "`" + `first` + "`" + ` organizations (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only organizations after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` organizations (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the list without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only organizations before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+    "Conditions the organizations must meet; all organizations when null."
+    filter: CompanyFilter
+    "Sort order; ` + "`" + `NAME` + "`" + ` ascending when null. Ties are broken by slug."
+    orderBy: CompanyOrder
+  ): CompanyConnection!
+  """
+  People, by name, narrowed by ` + "`" + `filter` + "`" + `, a page at a time: ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + `
+  page forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 items when neither ` + "`" + `first` + "`" + ` nor
+  ` + "`" + `last` + "`" + ` is given).
+  """
+  people(
+    "Forward paging: the first ` + "`" + `first` + "`" + ` people (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only people after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` people (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the list without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only people before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+    "Conditions the people must meet; everyone when null."
+    filter: PersonFilter
+    "Sort order; ` + "`" + `NAME` + "`" + ` ascending when null. Ties are broken by slug."
+    orderBy: PersonOrder
+  ): PersonConnection!
+  """
+  Projects, by name, narrowed by ` + "`" + `filter` + "`" + `, a page at a time: ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + `
+  page forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 items when neither ` + "`" + `first` + "`" + ` nor
+  ` + "`" + `last` + "`" + ` is given).
+  """
+  projects(
+    "Forward paging: the first ` + "`" + `first` + "`" + ` projects (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only projects after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` projects (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the list without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only projects before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+    "Conditions the projects must meet; all projects when null."
+    filter: ProjectFilter
+    "Sort order; ` + "`" + `NAME` + "`" + ` ascending when null. Ties are broken by slug."
+    orderBy: ProjectOrder
+  ): ProjectConnection!
+  """
+  Meetings, earliest first, narrowed by ` + "`" + `filter` + "`" + `, a page at a time:
+  ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` page forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 items when
+  neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given).
+  """
+  meetings(
+    "Forward paging: the first ` + "`" + `first` + "`" + ` meetings (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only meetings after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` meetings (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the list without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only meetings before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+    "Conditions the meetings must meet; all meetings when null."
+    filter: MeetingFilter
+    "Sort order; ` + "`" + `DATE` + "`" + ` ascending when null. Ties are broken by slug."
+    orderBy: MeetingOrder
+  ): MeetingConnection!
   """
   Agreements, earliest signed first (undated ones last), narrowed by
-  ` + "`" + `filter` + "`" + `. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20).
+  ` + "`" + `filter` + "`" + `, a page at a time: ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` page forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + `
+  backward (20 items when neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given).
   """
-  agreements(first: Int, after: String, last: Int, before: String, filter: AgreementFilter, orderBy: AgreementOrder): AgreementConnection!
-  "Source articles, earliest published first. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20)."
-  sources(first: Int, after: String, last: Int, before: String, orderBy: SourceOrder): SourceConnection!
+  agreements(
+    "Forward paging: the first ` + "`" + `first` + "`" + ` agreements (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only agreements after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` agreements (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the list without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only agreements before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+    "Conditions the agreements must meet; all agreements when null."
+    filter: AgreementFilter
+    "Sort order; ` + "`" + `SIGNED_ON` + "`" + ` ascending when null. Ties are broken by slug."
+    orderBy: AgreementOrder
+  ): AgreementConnection!
+  """
+  Source articles, earliest published first, a page at a time:
+  ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` page forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 items when
+  neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given).
+  """
+  sources(
+    "Forward paging: the first ` + "`" + `first` + "`" + ` sources (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only sources after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` sources (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the list without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only sources before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+    "Sort order; ` + "`" + `PUBLISHED_ON` + "`" + ` ascending when null. Ties are broken by slug."
+    orderBy: SourceOrder
+  ): SourceConnection!
 
   """
   The same API restricted to what sources published on or before ` + "`" + `date` + "`" + ` (its
@@ -2116,16 +2260,38 @@ type Query {
   ` + "`" + `asOf(date: "2023-12-31") { project(name: "Caspi Bitum") { capacityHistory { value asOf } } }` + "`" + `.
   Names, aliases and descriptive fields show their current curated values.
   """
-  asOf(date: PartialDate!): Query!
+  asOf(
+    "The cutoff: sources published up to its last day count (` + "`" + `2023` + "`" + ` means up to 2023-12-31)."
+    date: PartialDate!
+  ): Query!
 
   """
   Full-text search over names, aliases, titles, descriptions and topics,
   ranked by relevance. Words are matched case- and accent-insensitively and
   all must match; ` + "`" + `bitu*` + "`" + ` matches by prefix; ` + "`" + `"quoted words"` + "`" + ` must appear
   together; hyphens count as spaces (` + "`" + `Beineu-Bozoi-Shymkent` + "`" + `). ` + "`" + `types` + "`" + `
-  narrows the kinds of result. ` + "`" + `first` + "`" + ` is 0 to 100 (default 20).
+  narrows the kinds of result. Paged like the other lists: ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + `
+  forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 results when neither ` + "`" + `first` + "`" + ` nor
+  ` + "`" + `last` + "`" + ` is given).
   """
-  search(query: String!, types: [SearchType!], first: Int, after: String, last: Int, before: String): SearchConnection!
+  search(
+    """
+    What to find: at most 16 words, ` + "`" + `word*` + "`" + ` prefixes and ` + "`" + `"quoted"` + "`" + ` phrases.
+    Operators (AND, OR, NOT, NEAR) and the characters ` + "`" + `( ) ^ : { } +` + "`" + ` are
+    refused with BAD_USER_INPUT.
+    """
+    query: String!
+    "Only results of these kinds; every kind when null or empty."
+    types: [SearchType!]
+    "Forward paging: the first ` + "`" + `first` + "`" + ` results (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only results ranked after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of a search with the same ` + "`" + `query` + "`" + ` and ` + "`" + `types` + "`" + ` (it is a rank, not an object)."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` results (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the ranking without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only results ranked before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of a search with the same ` + "`" + `query` + "`" + ` and ` + "`" + `types` + "`" + `; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+  ): SearchConnection!
 
   "Counts and money totals for dashboards."
   aggregates: Aggregates!
@@ -2134,10 +2300,34 @@ type Query {
   Every dated thing about ` + "`" + `subject` + "`" + ` (or about everything, without it) in
   date order: meetings, signings, milestones, figures, reported positions and
   publications, each with its citations and the precision of its date.
-  ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep events whose date overlaps the range. ` + "`" + `first` + "`" + ` is 0 to
-  100 (default 20).
+  ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep events whose date overlaps the range. Paged like the
+  other lists: ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 events
+  when neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given).
   """
-  timeline(subject: ID, from: PartialDate, to: PartialDate, kinds: [TimelineKind!], first: Int, after: String, last: Int, before: String): TimelineConnection!
+  timeline(
+    """
+    Global ID of the object the events must be about: for an organization,
+    the meetings it was represented at, its agreements' signings, positions
+    held there, its own and its projects' figures and milestones, and the
+    publications of the sources that cite it. An unknown ID is refused with
+    NOT_FOUND.
+    """
+    subject: ID
+    "Only events whose date overlaps the range starting on this date's first day (` + "`" + `from: \"2024\"` + "`" + ` keeps ` + "`" + `2024-07` + "`" + `)."
+    from: PartialDate
+    "Only events whose date overlaps the range ending on this date's last day."
+    to: PartialDate
+    "Only events of these kinds; every kind when null or empty."
+    kinds: [TimelineKind!]
+    "Forward paging: the first ` + "`" + `first` + "`" + ` events (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only events after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of a timeline with the same ` + "`" + `subject` + "`" + `, ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + ` and ` + "`" + `kinds` + "`" + ` (it is a position, not an event)."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` events (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the timeline without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only events before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of a timeline with the same arguments; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+  ): TimelineConnection!
 
   """
   The objects within ` + "`" + `depth` + "`" + ` relationships of ` + "`" + `id` + "`" + ` (1 to 3, default 1) and
@@ -2145,7 +2335,14 @@ type Query {
   library. A request that would include more than ` + "`" + `limit` + "`" + ` nodes (default
   100, at most 1000) is refused with a message saying so.
   """
-  neighborhood(id: ID!, depth: Int = 1, limit: Int = 100): Neighborhood!
+  neighborhood(
+    "Global ID of the center object; an unknown ID is refused with NOT_FOUND."
+    id: ID!
+    "How many relationships away from the center to reach: 1 to 3."
+    depth: Int = 1
+    "Most objects, the center included, to return: 1 to 1000. A larger neighborhood is refused, not cut short."
+    limit: Int = 100
+  ): Neighborhood!
 
   """
   The shortest connections between two objects, each an alternating list of
@@ -2153,7 +2350,16 @@ type Query {
   CITIC Group —PARTNER→ the Caspi Bitum expansion. ` + "`" + `maxHops` + "`" + ` is 1 to 6
   (default 4); ` + "`" + `first` + "`" + ` (1 to 20, default 3) caps the number of paths.
   """
-  paths(from: ID!, to: ID!, maxHops: Int = 4, first: Int = 3): [Path!]!
+  paths(
+    "Global ID of the object the paths start at; an unknown ID is refused with NOT_FOUND."
+    from: ID!
+    "Global ID of the object the paths end at; an unknown ID is refused with NOT_FOUND."
+    to: ID!
+    "Longest path to look for, in relationships: 1 to 6. No path that short gives an empty list; a search visiting over 5000 objects is refused."
+    maxHops: Int = 4
+    "Most paths to return, all of the shortest length: 1 to 20."
+    first: Int = 3
+  ): [Path!]!
 }
 
 "What kind of organization a ` + "`" + `Company` + "`" + ` is."
@@ -2185,6 +2391,7 @@ An organization: a company, a bank, a state or one of its bodies. Chinese
 and Kazakh companies, their subsidiaries and joint ventures all appear here.
 """
 type Company implements Node {
+  "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
   "Stable, human-readable key, e.g. ` + "`" + `citic-group` + "`" + `."
   slug: String!
@@ -2192,8 +2399,9 @@ type Company implements Node {
   name: String!
   "Other names the sources use for it (abbreviations, spellings, legal forms)."
   aliases: [String!]!
+  "What kind of organization it is: a company, a bank, a state, a government body, ..."
   kind: CompanyKind!
-  "ISO 3166-1 alpha-2 country code; null for multilateral bodies."
+  "ISO 3166-1 alpha-2 country code, e.g. ` + "`" + `KZ` + "`" + ` or ` + "`" + `CN` + "`" + `; null for multilateral and bilateral bodies (AIIB, the Kazakh-Chinese Business Council)."
   country: String
   "Year or date of founding, where a source gives it."
   founded: PartialDate
@@ -2214,16 +2422,21 @@ type Company implements Node {
   "Meetings at which this organization was represented, earliest first."
   meetings: [Meeting!]!
   "Figures about this organization (investment, head count, ...), earliest first; optionally one metric only."
-  measurements(metric: Metric): [Measurement!]!
+  measurements(
+    "Only figures of this metric; every metric when null."
+    metric: Metric
+  ): [Measurement!]!
   "The paragraphs that mention this organization."
   citations: [Citation!]!
 }
 
 "A person named in a source: an official, an executive, an expert."
 type Person implements Node {
+  "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
   "Stable, human-readable key, e.g. ` + "`" + `zhu-hexin` + "`" + `."
   slug: String!
+  "Canonical name, spelt as the English-language sources spell it, e.g. ` + "`" + `Kassym-Jomart Tokayev` + "`" + `, ` + "`" + `Zhu Hexin` + "`" + `."
   name: String!
   "Other spellings of the name."
   aliases: [String!]!
@@ -2242,17 +2455,21 @@ A title a person held at an organization, as a source reported it on a date.
 Roles change: CITIC Group's chairman in 2023 and in 2024 are two positions.
 """
 type Position {
+  "The person who held the title."
   person: Person!
+  "The organization the title is at; for a president or prime minister, the state."
   organization: Company!
   "The title as reported, e.g. ` + "`" + `Chairman` + "`" + `."
   title: String!
   "The date of the report that gives this title (not necessarily when it began)."
   reportedOn: PartialDate!
+  "The paragraphs that report this title, earliest source first."
   citations: [Citation!]!
 }
 
 "A meeting between people, on behalf of their organizations."
 type Meeting implements Node {
+  "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
   "Stable, human-readable key."
   slug: String!
@@ -2274,24 +2491,39 @@ type Meeting implements Node {
   projects: [Project!]!
   "Agreements signed at this meeting."
   agreements: [Agreement!]!
+  "The paragraphs that report the meeting, earliest source first."
   citations: [Citation!]!
 }
 
 "Industry a project belongs to."
 enum ProjectSector {
+  "Oil and gas exploration and production, e.g. a field's development."
   OIL_AND_GAS
+  "Oil refining and bitumen production."
   REFINING
+  "Petrochemical and gas chemical plants, e.g. polyethylene, PET or urea."
   PETROCHEMICALS
+  "Oil and gas pipelines and their throughput."
   PIPELINES
+  "Conventional power and heat generation, e.g. a thermal power plant."
   POWER
+  "Renewable energy, e.g. a wind farm or wind power equipment."
   RENEWABLES
+  "Mining and metallurgy, e.g. a copper smelter."
   METALS_AND_MINING
+  "Road building and reconstruction."
   ROADS
+  "Railways."
   RAILWAYS
+  "Digital technology and digitalization, e.g. of the railway network."
   DIGITAL
+  "Banking, investment and financial services."
   FINANCE
+  "Education and training, e.g. of IT specialists."
   EDUCATION
+  "Agriculture and the agro-industrial complex."
   AGRICULTURE
+  "Any other industry."
   OTHER
 }
 
@@ -2311,13 +2543,17 @@ enum ProjectStatus {
 
 "An investment project: a plant, a field, a road, a pipeline, a programme."
 type Project implements Node {
+  "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
   "Stable, human-readable key, e.g. ` + "`" + `caspi-bitum-expansion` + "`" + `."
   slug: String!
+  "Canonical name, a descriptive one such as ` + "`" + `Caspi Bitum plant expansion` + "`" + `; ` + "`" + `aliases` + "`" + ` has the names sources use."
   name: String!
   "Other names the sources use for it."
   aliases: [String!]!
+  "The industry it belongs to."
   sector: ProjectSector!
+  "How far it has come, as the latest source reports; the current value, under ` + "`" + `asOf` + "`" + ` too."
   status: ProjectStatus!
   "Region of Kazakhstan where it is located, where known."
   region: String
@@ -2330,9 +2566,15 @@ type Project implements Node {
   ` + "`" + `asOf` + "`" + ` order, actual before target at the same date: how the plant's
   capacity was reported over time.
   """
-  capacityHistory(metric: Metric): [Measurement!]!
+  capacityHistory(
+    "Only this capacity metric; all five when null. A metric that is not a capacity gives an empty list."
+    metric: Metric
+  ): [Measurement!]!
   "All figures about the project (capacity, length, progress), in ` + "`" + `asOf` + "`" + ` order; optionally one metric only."
-  measurements(metric: Metric): [Measurement!]!
+  measurements(
+    "Only figures of this metric; every metric when null."
+    metric: Metric
+  ): [Measurement!]!
   "Planned and achieved steps, dated ones in date order, undated last."
   milestones: [Milestone!]!
   "Sums of money reported for the project, one per report: conflicting reports all stay."
@@ -2341,26 +2583,37 @@ type Project implements Node {
   agreements: [Agreement!]!
   "Meetings at which it was discussed, earliest first."
   meetings: [Meeting!]!
+  "The paragraphs that mention this project, earliest source first."
   citations: [Citation!]!
 }
 
 "The part an organization plays in a project."
 enum ParticipantRole {
+  "Owns the project or the venture behind it."
   OWNER
   "Runs the plant or venture."
   OPERATOR
+  "Takes part as a partner, with no more specific role reported."
   PARTNER
+  "Invests money in it."
   INVESTOR
+  "Builds or carries out the works under contract."
   CONTRACTOR
+  "Lends or otherwise provides the financing, e.g. a bank."
   FINANCIER
+  "Provides technology, equipment or know-how."
   TECHNOLOGY_PARTNER
 }
 
 "An organization's part in a project: an edge between ` + "`" + `Company` + "`" + ` and ` + "`" + `Project` + "`" + `."
 type ProjectParticipant {
+  "The organization taking part."
   company: Company!
+  "The project it takes part in."
   project: Project!
+  "Its part in the project; an organization in two roles is two participants."
   role: ParticipantRole!
+  "The paragraphs that report this role, earliest source first."
   citations: [Citation!]!
 }
 
@@ -2424,31 +2677,41 @@ enum Approximation {
 
 "A figure about a company or project at a date, with the paragraph that reports it."
 type Measurement {
+  "What the figure measures; ` + "`" + `label` + "`" + ` says exactly what."
   metric: Metric!
   "What exactly is measured, in our own words (e.g. ` + "`" + `road bitumen output` + "`" + `)."
   label: String
+  "The figure in ` + "`" + `unit` + "`" + `, written out in full: 1.5 million tonnes is ` + "`" + `1500000` + "`" + `, 1 GW is ` + "`" + `1` + "`" + ` with unit ` + "`" + `GW` + "`" + `."
   value: Float!
   "Unit of ` + "`" + `value` + "`" + `, e.g. ` + "`" + `t/yr` + "`" + `, ` + "`" + `GW` + "`" + `, ` + "`" + `km` + "`" + `, ` + "`" + `%` + "`" + `, ` + "`" + `USD` + "`" + `."
   unit: String!
+  "How ` + "`" + `value` + "`" + ` relates to the true figure (\"up to 1.5 million\" is ` + "`" + `UP_TO` + "`" + `)."
   approximation: Approximation!
   "The date the figure refers to."
   asOf: PartialDate!
+  "Whether ` + "`" + `value` + "`" + ` had been reached at ` + "`" + `asOf` + "`" + ` or was a target then."
   status: MeasurementStatus!
+  "The paragraph that reports the figure. Its source's ` + "`" + `publishedOn` + "`" + `, not ` + "`" + `asOf` + "`" + `, is the date ` + "`" + `Query.asOf` + "`" + ` compares."
   citation: Citation!
 }
 
 "Whether a milestone is still ahead or reached."
 enum MilestoneStatus {
+  "Still ahead when reported: scheduled or intended."
   PLANNED
+  "Reported as reached."
   ACHIEVED
 }
 
 "A dated step of a project, such as a planned construction start or commissioning month."
 type Milestone {
+  "The step, in our own words, e.g. ` + "`" + `Start of plant construction` + "`" + `."
   name: String!
   "When, as precisely as the source says; null if it gives no date."
   date: PartialDate
+  "Whether the step was still ahead or reached, as its source reports."
   status: MilestoneStatus!
+  "The paragraph that reports the step."
   citation: Citation!
 }
 
@@ -2462,30 +2725,39 @@ type Amount {
   amount: Float!
   "ISO 4217 currency code."
   currency: String!
+  "How ` + "`" + `amount` + "`" + ` relates to the true sum (\"over $1.6 billion\" is ` + "`" + `AT_LEAST` + "`" + `)."
   approximation: Approximation!
   "What the sum is, in our own words."
   label: String
+  "The paragraph that reports the sum; its source's ` + "`" + `publishedOn` + "`" + ` is when it was reported."
   citation: Citation!
 }
 
 "What kind of document an agreement is."
 enum AgreementKind {
+  "An agreement of no more specific kind."
   AGREEMENT
   "A package of commercial documents signed together."
   COMMERCIAL_DOCUMENTS
+  "A memorandum of understanding."
   MEMORANDUM_OF_UNDERSTANDING
+  "An agreement of intent to work together, e.g. on exploration."
   AGREEMENT_OF_INTENT
+  "An agreement to finance something, e.g. a bank's financing of a project."
   FINANCING_AGREEMENT
+  "A joint statement, e.g. of two states."
   JOINT_STATEMENT
 }
 
 "A signed document, or a package of documents signed together."
 type Agreement implements Node {
+  "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
   "Stable, human-readable key."
   slug: String!
   "A descriptive title in our own words."
   title: String!
+  "What kind of document it is."
   kind: AgreementKind!
   "When it was signed, as precisely as reported; null if no source says."
   signedOn: PartialDate
@@ -2505,11 +2777,13 @@ type Agreement implements Node {
   projects: [Project!]!
   "The meeting at which it was signed, where known."
   meeting: Meeting
+  "The paragraphs that report the agreement, earliest source first."
   citations: [Citation!]!
 }
 
 "A published article the graph's facts come from."
 type Source implements Node {
+  "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
   "A descriptive title in our own words."
   title: String!
@@ -2517,6 +2791,7 @@ type Source implements Node {
   publisher: String
   "The press office the article credits, where named."
   attribution: String
+  "Publication date, from the article's first line; ` + "`" + `Query.asOf` + "`" + ` keeps what sources published by its date report."
   publishedOn: PartialDate!
   "Number of paragraphs (non-empty lines), the range of ` + "`" + `Citation.paragraph` + "`" + `."
   paragraphs: Int!
@@ -2524,6 +2799,7 @@ type Source implements Node {
 
 "A pointer to the paragraph of a source that reports a fact."
 type Citation {
+  "The article the paragraph is in."
   source: Source!
   "Paragraph number, counting the article's non-empty lines from 1."
   paragraph: Int!
@@ -2531,7 +2807,9 @@ type Citation {
 
 "Relay page information."
 type PageInfo {
+  "Whether items follow this page. Paging backward with ` + "`" + `before` + "`" + `, it is true without checking, except on ` + "`" + `search` + "`" + ` and ` + "`" + `timeline` + "`" + `."
   hasNextPage: Boolean!
+  "Whether items precede this page. Paging forward with ` + "`" + `after` + "`" + `, it is true without checking, except on ` + "`" + `search` + "`" + ` and ` + "`" + `timeline` + "`" + `."
   hasPreviousPage: Boolean!
   "Cursor of the first edge; null on an empty page."
   startCursor: String
@@ -2539,81 +2817,119 @@ type PageInfo {
   endCursor: String
 }
 
+"A page of organizations, from ` + "`" + `Query.companies` + "`" + ` (a Relay connection)."
 type CompanyConnection {
+  "The organizations of this page, in list order, each with its cursor."
   edges: [CompanyEdge!]!
+  "The cursors at the page's ends, and whether more lies before or after it."
   pageInfo: PageInfo!
   "Size of the whole list, not just this page."
   totalCount: Int!
 }
 
+"An organization in a ` + "`" + `CompanyConnection` + "`" + `, with its cursor."
 type CompanyEdge {
+  "Opaque position of this organization in the list, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + `."
   cursor: String!
+  "The organization."
   node: Company!
 }
 
+"A page of people, from ` + "`" + `Query.people` + "`" + ` (a Relay connection)."
 type PersonConnection {
+  "The people of this page, in list order, each with its cursor."
   edges: [PersonEdge!]!
+  "The cursors at the page's ends, and whether more lies before or after it."
   pageInfo: PageInfo!
   "Size of the whole list, not just this page."
   totalCount: Int!
 }
 
+"A person in a ` + "`" + `PersonConnection` + "`" + `, with its cursor."
 type PersonEdge {
+  "Opaque position of this person in the list, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + `."
   cursor: String!
+  "The person."
   node: Person!
 }
 
+"A page of projects, from ` + "`" + `Query.projects` + "`" + ` (a Relay connection)."
 type ProjectConnection {
+  "The projects of this page, in list order, each with its cursor."
   edges: [ProjectEdge!]!
+  "The cursors at the page's ends, and whether more lies before or after it."
   pageInfo: PageInfo!
   "Size of the whole list, not just this page."
   totalCount: Int!
 }
 
+"A project in a ` + "`" + `ProjectConnection` + "`" + `, with its cursor."
 type ProjectEdge {
+  "Opaque position of this project in the list, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + `."
   cursor: String!
+  "The project."
   node: Project!
 }
 
+"A page of meetings, from ` + "`" + `Query.meetings` + "`" + ` (a Relay connection)."
 type MeetingConnection {
+  "The meetings of this page, in list order, each with its cursor."
   edges: [MeetingEdge!]!
+  "The cursors at the page's ends, and whether more lies before or after it."
   pageInfo: PageInfo!
   "Size of the whole list, not just this page."
   totalCount: Int!
 }
 
+"A meeting in a ` + "`" + `MeetingConnection` + "`" + `, with its cursor."
 type MeetingEdge {
+  "Opaque position of this meeting in the list, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + `."
   cursor: String!
+  "The meeting."
   node: Meeting!
 }
 
+"A page of agreements, from ` + "`" + `Query.agreements` + "`" + ` (a Relay connection)."
 type AgreementConnection {
+  "The agreements of this page, in list order, each with its cursor."
   edges: [AgreementEdge!]!
+  "The cursors at the page's ends, and whether more lies before or after it."
   pageInfo: PageInfo!
   "Size of the whole list, not just this page."
   totalCount: Int!
 }
 
+"An agreement in an ` + "`" + `AgreementConnection` + "`" + `, with its cursor."
 type AgreementEdge {
+  "Opaque position of this agreement in the list, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + `."
   cursor: String!
+  "The agreement."
   node: Agreement!
 }
 
+"A page of source articles, from ` + "`" + `Query.sources` + "`" + ` (a Relay connection)."
 type SourceConnection {
+  "The sources of this page, in list order, each with its cursor."
   edges: [SourceEdge!]!
+  "The cursors at the page's ends, and whether more lies before or after it."
   pageInfo: PageInfo!
   "Size of the whole list, not just this page."
   totalCount: Int!
 }
 
+"A source article in a ` + "`" + `SourceConnection` + "`" + `, with its cursor."
 type SourceEdge {
+  "Opaque position of this source in the list, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + `."
   cursor: String!
+  "The source article."
   node: Source!
 }
 
 "Sort direction."
 enum OrderDirection {
+  "Ascending: A to Z, earliest first, smallest first."
   ASC
+  "Descending: Z to A, latest first, largest first."
   DESC
 }
 
@@ -2621,6 +2937,7 @@ enum OrderDirection {
 input CompanyFilter {
   "ISO 3166-1 alpha-2 codes, e.g. ` + "`" + `[\"CN\"]` + "`" + `."
   country: [String!]
+  "Only organizations of these kinds."
   kind: [CompanyKind!]
   "Part of the name or an alias, ignoring case, accents and punctuation."
   text: String
@@ -2628,7 +2945,9 @@ input CompanyFilter {
 
 "Fields companies can be ordered by."
 enum CompanyOrderField {
+  "Canonical name, ignoring case."
   NAME
+  "Country code; organizations without one come first in ascending order."
   COUNTRY
   "The date of the first source that reports the company."
   FIRST_REPORTED
@@ -2636,7 +2955,9 @@ enum CompanyOrderField {
 
 "Ordering of ` + "`" + `Query.companies` + "`" + `."
 input CompanyOrder {
+  "What to sort by."
   field: CompanyOrderField! = NAME
+  "Ascending or descending."
   direction: OrderDirection! = ASC
 }
 
@@ -2650,19 +2971,25 @@ input PersonFilter {
 
 "Fields people can be ordered by."
 enum PersonOrderField {
+  "Canonical name, ignoring case."
   NAME
+  "The date of the first source that reports the person."
   FIRST_REPORTED
 }
 
 "Ordering of ` + "`" + `Query.people` + "`" + `."
 input PersonOrder {
+  "What to sort by."
   field: PersonOrderField! = NAME
+  "Ascending or descending."
   direction: OrderDirection! = ASC
 }
 
 "Narrows ` + "`" + `Query.projects` + "`" + `. All given conditions must hold; a list matches any of its values."
 input ProjectFilter {
+  "Only projects in these sectors."
   sector: [ProjectSector!]
+  "Only projects with these statuses (the current status, under ` + "`" + `asOf` + "`" + ` too)."
   status: [ProjectStatus!]
   "Part of the region's name, ignoring case."
   region: String
@@ -2678,13 +3005,17 @@ input ProjectFilter {
 
 "Fields projects can be ordered by."
 enum ProjectOrderField {
+  "Canonical name, ignoring case."
   NAME
+  "The date of the first source that reports the project."
   FIRST_REPORTED
 }
 
 "Ordering of ` + "`" + `Query.projects` + "`" + `."
 input ProjectOrder {
+  "What to sort by."
   field: ProjectOrderField! = NAME
+  "Ascending or descending."
   direction: OrderDirection! = ASC
 }
 
@@ -2706,17 +3037,21 @@ input MeetingFilter {
 
 "Fields meetings can be ordered by."
 enum MeetingOrderField {
+  "The meeting's date, by its first day (` + "`" + `2024-07` + "`" + ` sorts as 2024-07-01, before ` + "`" + `2024-07-02` + "`" + `)."
   DATE
 }
 
 "Ordering of ` + "`" + `Query.meetings` + "`" + `."
 input MeetingOrder {
+  "What to sort by."
   field: MeetingOrderField! = DATE
+  "Ascending (earliest first) or descending."
   direction: OrderDirection! = ASC
 }
 
 "Narrows ` + "`" + `Query.agreements` + "`" + `. All given conditions must hold; a list matches any of its values."
 input AgreementFilter {
+  "Only agreements of these kinds."
   kind: [AgreementKind!]
   "Only agreements this organization is party to (global ID)."
   party: ID
@@ -2734,7 +3069,9 @@ input AgreementFilter {
 
 "Fields agreements can be ordered by."
 enum AgreementOrderField {
+  "The signing date, by its first day; undated agreements come last in ascending order, first in descending."
   SIGNED_ON
+  "Title, ignoring case."
   TITLE
   "The largest amount reported for the agreement, in any currency."
   AMOUNT
@@ -2742,28 +3079,39 @@ enum AgreementOrderField {
 
 "Ordering of ` + "`" + `Query.agreements` + "`" + `."
 input AgreementOrder {
+  "What to sort by."
   field: AgreementOrderField! = SIGNED_ON
+  "Ascending or descending."
   direction: OrderDirection! = ASC
 }
 
 "Fields sources can be ordered by."
 enum SourceOrderField {
+  "The publication date."
   PUBLISHED_ON
 }
 
 "Ordering of ` + "`" + `Query.sources` + "`" + `."
 input SourceOrder {
+  "What to sort by."
   field: SourceOrderField! = PUBLISHED_ON
+  "Ascending (earliest first) or descending."
   direction: OrderDirection! = ASC
 }
 
 "Kinds of object ` + "`" + `Query.search` + "`" + ` can return."
 enum SearchType {
+  "Organizations, found by name, alias, description, headquarters and kind."
   COMPANY
+  "People, found by name, alias, description and reported titles."
   PERSON
+  "Projects, found by name, alias, description, region and sector."
   PROJECT
+  "Meetings, found by participants' names, location, occasion, summary and topics."
   MEETING
+  "Agreements, found by title, summary and kind."
   AGREEMENT
+  "Source articles, found by title, publisher and attribution."
   SOURCE
 }
 
@@ -2772,7 +3120,9 @@ union SearchResult = Company | Person | Project | Meeting | Agreement | Source
 
 "A ranked page of search results."
 type SearchConnection {
+  "The results of this page, best first, each with its cursor."
   edges: [SearchEdge!]!
+  "The cursors at the page's ends, and whether more results lie before or after it."
   pageInfo: PageInfo!
   "Number of matches in all."
   totalCount: Int!
@@ -2780,7 +3130,9 @@ type SearchConnection {
 
 "One search result."
 type SearchEdge {
+  "Opaque rank of this result, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` with the same search."
   cursor: String!
+  "The object found."
   node: SearchResult!
   "Relevance, higher is better (negated BM25; names weigh more than descriptions)."
   score: Float!
@@ -2790,6 +3142,7 @@ type SearchEdge {
 
 "Counts and money totals over the graph (or the ` + "`" + `asOf` + "`" + ` view of it)."
 type Aggregates {
+  "How many objects of each kind there are (under ` + "`" + `asOf` + "`" + `, those reported by its date)."
   counts: Counts!
   """
   Money totals grouped by ` + "`" + `groupBy` + "`" + `, with the double-counting rule applied:
@@ -2797,18 +3150,31 @@ type Aggregates {
   they cover, and ` + "`" + `UP_TO` + "`" + ` figures are left out. The response lists what was
   counted and what was left out, and why.
   """
-  money(groupBy: MoneyGrouping!, currency: String = "USD"): MoneySummary!
+  money(
+    "How to group the totals."
+    groupBy: MoneyGrouping!
+    "ISO 4217 code of the amounts to total, any case; amounts in other currencies are listed as ` + "`" + `OTHER_CURRENCY` + "`" + ` exclusions."
+    currency: String = "USD"
+  ): MoneySummary!
 }
 
 "How many objects of each kind there are."
 type Counts {
+  "Number of organizations."
   companies: Int!
+  "Number of people."
   people: Int!
+  "Number of projects."
   projects: Int!
+  "Number of meetings."
   meetings: Int!
+  "Number of agreements."
   agreements: Int!
+  "Number of source articles."
   sources: Int!
+  "Number of figures about organizations and projects."
   measurements: Int!
+  "Number of sums of money, each report counted once: the same deal reported twice counts twice."
   amounts: Int!
 }
 
@@ -2826,7 +3192,9 @@ enum MoneyGrouping {
 
 "Money totals, with the items behind them."
 type MoneySummary {
+  "The grouping asked for."
   groupBy: MoneyGrouping!
+  "The currency of every total, an upper-case ISO 4217 code."
   currency: String!
   "Sum of the counted amounts, each deal once."
   total: Float!
@@ -2834,6 +3202,7 @@ type MoneySummary {
   totalIsLowerBound: Boolean!
   "True when a deal can fall in several groups (` + "`" + `COMPANY` + "`" + `), so group totals may add up to more than ` + "`" + `total` + "`" + `."
   groupsOverlap: Boolean!
+  "The groups, largest total first."
   groups: [MoneyGroup!]!
   "Every amount left out of the totals, and why."
   excluded: [ExcludedAmount!]!
@@ -2845,6 +3214,7 @@ type MoneyGroup {
   key: String!
   "Human-readable name of the group."
   label: String!
+  "Sum of the amounts counted in this group, in the summary's currency."
   total: Float!
   "True when an amount in this group is a lower bound."
   isLowerBound: Boolean!
@@ -2866,7 +3236,9 @@ enum ExclusionReason {
 
 "An amount left out of a money total."
 type ExcludedAmount {
+  "The amount left out."
   amount: Amount!
+  "Why it was left out."
   reason: ExclusionReason!
   "The reason in words."
   explanation: String!
@@ -2876,11 +3248,17 @@ type ExcludedAmount {
 
 "Kinds of timeline event."
 enum TimelineKind {
+  "A meeting, on its date; the subject is the ` + "`" + `Meeting` + "`" + `."
   MEETING
+  "An agreement's signing, on its ` + "`" + `signedOn` + "`" + ` (undated agreements have none); the subject is the ` + "`" + `Agreement` + "`" + `."
   SIGNING
+  "A project milestone, on its date (undated milestones have none); the subject is the ` + "`" + `Project` + "`" + `."
   MILESTONE
+  "A figure, on its ` + "`" + `asOf` + "`" + ` date; the subject is its ` + "`" + `Project` + "`" + ` or ` + "`" + `Company` + "`" + `."
   MEASUREMENT
+  "A title reported for a person, on its ` + "`" + `reportedOn` + "`" + ` date; the subject is the ` + "`" + `Person` + "`" + `."
   POSITION
+  "The publication of a source article; the subject is the ` + "`" + `Source` + "`" + `."
   PUBLICATION
 }
 
@@ -2888,24 +3266,31 @@ enum TimelineKind {
 type TimelineEvent {
   "When, as precisely as the source says."
   date: PartialDate!
+  "What kind of event it is."
   kind: TimelineKind!
   "What happened, in a few words."
   title: String!
   "The object the event is about: the meeting, agreement, project, company, person or source."
   subject: Node!
+  "The paragraphs that report it: a figure's or milestone's one paragraph, the subject's citations, or a publication's first paragraph."
   citations: [Citation!]!
 }
 
 "A page of timeline events."
 type TimelineConnection {
+  "The events of this page, in date order, each with its cursor."
   edges: [TimelineEdge!]!
+  "The cursors at the page's ends, and whether more events lie before or after it."
   pageInfo: PageInfo!
+  "Number of events matching ` + "`" + `subject` + "`" + `, ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + ` and ` + "`" + `kinds` + "`" + `, not just this page."
   totalCount: Int!
 }
 
 "One timeline event."
 type TimelineEdge {
+  "Opaque position of this event in the timeline, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` with the same arguments."
   cursor: String!
+  "The event."
   node: TimelineEvent!
 }
 
@@ -2937,10 +3322,13 @@ enum RelationshipType {
 
 "A typed, directed relationship between two objects."
 type Relationship {
+  "What the relationship is; it also says what kinds of object ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` are."
   type: RelationshipType!
   "A short label: the title, role or kind of link."
   label: String!
+  "The object the relationship starts at."
   from: Node!
+  "The object the relationship points to."
   to: Node!
   "Global ID of ` + "`" + `from` + "`" + `."
   fromId: ID!
@@ -2950,8 +3338,11 @@ type Relationship {
 
 "Objects around a center and the relationships among them."
 type Neighborhood {
+  "The object asked for (` + "`" + `id` + "`" + `)."
   center: Node!
+  "The center first, then every object reached, each once, nearest first."
   nodes: [Node!]!
+  "Each relationship of an object nearer than ` + "`" + `depth` + "`" + ` (the center included), once; both ends are in ` + "`" + `nodes` + "`" + `."
   relationships: [Relationship!]!
 }
 
@@ -2964,7 +3355,9 @@ type Path {
   length: Int!
   "The path as object, relationship, object, ..., object."
   elements: [PathElement!]!
+  "The objects along the path, from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + `."
   nodes: [Node!]!
+  "The relationships along the path: the i-th joins the i-th and next node, in either direction."
   relationships: [Relationship!]!
 }
 `, BuiltIn: false},

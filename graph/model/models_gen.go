@@ -19,12 +19,18 @@ type Query struct {
 type SearchType string
 
 const (
-	SearchTypeCompany   SearchType = "COMPANY"
-	SearchTypePerson    SearchType = "PERSON"
-	SearchTypeProject   SearchType = "PROJECT"
-	SearchTypeMeeting   SearchType = "MEETING"
+	// Organizations, found by name, alias, description, headquarters and kind.
+	SearchTypeCompany SearchType = "COMPANY"
+	// People, found by name, alias, description and reported titles.
+	SearchTypePerson SearchType = "PERSON"
+	// Projects, found by name, alias, description, region and sector.
+	SearchTypeProject SearchType = "PROJECT"
+	// Meetings, found by participants' names, location, occasion, summary and topics.
+	SearchTypeMeeting SearchType = "MEETING"
+	// Agreements, found by title, summary and kind.
 	SearchTypeAgreement SearchType = "AGREEMENT"
-	SearchTypeSource    SearchType = "SOURCE"
+	// Source articles, found by title, publisher and attribution.
+	SearchTypeSource SearchType = "SOURCE"
 )
 
 var AllSearchType = []SearchType{
