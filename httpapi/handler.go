@@ -13,7 +13,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -49,7 +48,8 @@ type Options struct {
 	RateLimit RateLimit
 	// DisableIntrospection refuses __schema and __type queries.
 	DisableIntrospection bool
-	// DisableGraphiQL stops serving GraphiQL at /.
+	// DisableGraphiQL stops serving GraphiQL at / and its files under
+	// /graphiql/.
 	DisableGraphiQL bool
 	// APQCacheSize is how many Automatic Persisted Queries are kept;
 	// DefaultAPQCacheSize when 0, and APQ is off when negative.
@@ -167,7 +167,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 
 	mux := http.NewServeMux()
 	if !opts.DisableGraphiQL {
-		mux.Handle("GET /{$}", playground.Handler("investgraph", "/graphql"))
+		serveGraphiQL(mux)
 	}
 	var api http.Handler = withLoaders(store, srv)
 	if opts.ResponseCache > 0 {

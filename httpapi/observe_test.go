@@ -227,14 +227,3 @@ func TestCORS(t *testing.T) {
 		}
 	})
 }
-
-func TestGraphiQL(t *testing.T) {
-	on := quietServer(t, httpapi.Options{})
-	if rec := serve(on.Handler, http.MethodGet, "/", ""); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "graphiql") {
-		t.Errorf("GET / = %d", rec.Code)
-	}
-	off := quietServer(t, httpapi.Options{DisableGraphiQL: true})
-	if rec := serve(off.Handler, http.MethodGet, "/", ""); rec.Code != http.StatusNotFound {
-		t.Errorf("GET / with GraphiQL off = %d", rec.Code)
-	}
-}
