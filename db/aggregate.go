@@ -147,7 +147,7 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 		return nil, Errorf(EINVALID, "cannot group money by %q", g)
 	}
 	if currency = strings.ToUpper(strings.TrimSpace(currency)); len(currency) != 3 {
-		return nil, Errorf(EINVALID, "currency %q is not an ISO 4217 code such as USD", currency)
+		return nil, Errorf(EINVALID, "currency %s is not an ISO 4217 code such as USD", Quote(currency))
 	}
 	// Dashboards ask for the same summary at once, and at scale each one
 	// reads every amount: concurrent requests for one summary of one version

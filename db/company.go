@@ -74,6 +74,7 @@ var companyOrderings = orderings{
 	{"NAME", `x.name COLLATE NOCASE`},
 	{"COUNTRY", `coalesce(x.country, '')`},
 	{"KIND", `x.kind`},
+	{"FIRST_REPORTED", `x.first_reported`},
 }
 
 // FindCompanies returns a page of the companies f selects, sorted by o.

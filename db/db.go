@@ -37,10 +37,15 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the database at path and applies any
-// pending migrations.
+// pending migrations. A path it cannot use gets an EINVALID error saying
+// why: its directory is missing or not writable, it is a directory, it
+// cannot be read and written, or it is not an SQLite database.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || path == ":memory:" {
 		return nil, Errorf(EINVALID, "database path %q: a file path is required", path)
+	}
+	if err := checkFile(path); err != nil {
+		return nil, err
 	}
 	write, err := sql.Open("sqlite", dsn(path, "_txlock=immediate"))
 	if err != nil {
@@ -50,7 +55,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{write: write}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
-		return nil, err
+		return nil, openError(path, err)
 	}
 	// The read pool is opened after migrating so that it never sees a file
 	// that is still being created.
@@ -142,6 +147,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // SQL in its transaction: they are the ones Replace runs, kept in one place.
 var migrationData = map[int][]string{
 	3: dealFactsStatements,
+	4: statisticsStatements,
 }
 
 func (s *Store) applyMigration(ctx context.Context, version int, name string) error {

@@ -9,9 +9,10 @@ import (
 
 // derivedStatements recompute what is derived from the replaced data, once
 // its rows and indexes are written with their first-reported dates (see
-// reportDates): the deal facts behind money summaries and the full-text
-// index. They run inside Replace's transaction.
-var derivedStatements = slices.Concat(dealFactsStatements, searchStatements)
+// reportDates): the deal facts behind money summaries, the full-text index
+// and the statistics queries are priced by. They run inside Replace's
+// transaction.
+var derivedStatements = slices.Concat(dealFactsStatements, searchStatements, statisticsStatements)
 
 // dealFactsStatements fill deal_facts (see migration 0003), which also runs
 // them once over the data it finds.

@@ -43,7 +43,7 @@ func findByName[T any](ctx context.Context, s *Store, subject Subject, table, co
 	case err != nil:
 		return zero, fmt.Errorf("find %s by name %q: %w", subject, name, err)
 	case len(matches) == 0:
-		return zero, Errorf(ENOTFOUND, "no %s named %q", subject, name)
+		return zero, Errorf(ENOTFOUND, "no %s named %s", subject, Quote(name))
 	case len(matches) == 1 || !matches[0].alias:
 		return matches[0].v, nil
 	}
@@ -51,6 +51,6 @@ func findByName[T any](ctx context.Context, s *Store, subject Subject, table, co
 	for _, m := range matches {
 		names = append(names, nameOf(m.v))
 	}
-	return zero, Errorf(EINVALID, "%s name %q is ambiguous: it matches %s; look up by slug or id instead",
-		subject, name, strings.Join(names, ", "))
+	return zero, Errorf(EINVALID, "%s name %s is ambiguous: it matches %s; look up by slug or id instead",
+		subject, Quote(name), strings.Join(names, ", "))
 }

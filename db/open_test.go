@@ -2,6 +2,8 @@ package db_test
 
 import (
 	"database/sql"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,25 +104,118 @@ func TestOpen(t *testing.T) {
 		wantCode(t, err, db.EINVALID)
 	})
 
-	t.Run("ErrNotADatabase", func(t *testing.T) {
+	t.Run("OKEmptyFile", func(t *testing.T) {
+		// SQLite makes an empty file a database, as touch-then-open expects.
 		path := filepath.Join(t.TempDir(), "x.db")
-		if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 100)), 0o600); err != nil {
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		s, err := db.Open(t.Context(), path)
-		if err == nil {
-			s.Close()
-			t.Fatal("Open of a file that is not a database succeeded")
+		if err != nil {
+			t.Fatal(err)
 		}
+		s.Close()
 	})
+}
 
-	t.Run("ErrNoDirectory", func(t *testing.T) {
-		s, err := db.Open(t.Context(), filepath.Join(t.TempDir(), "missing", "x.db"))
-		if err == nil {
-			s.Close()
-			t.Fatal("Open in a directory that does not exist succeeded")
+// TestOpen_BadPath gives Open paths it cannot use: each is refused with an
+// EINVALID error that names the file and says what is wrong, and leaves
+// nothing behind.
+func TestOpen_BadPath(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(t *testing.T, dir string) string // returns the path to open
+		root  bool                                  // whether the case holds for root too
+		want  string                                // in the message: %[1]q is the path, %[2]q its directory
+	}{
+		{"ErrNoDirectory", func(t *testing.T, dir string) string {
+			return filepath.Join(dir, "missing", "x.db")
+		}, true, `database %[1]q: directory %[2]q does not exist`},
+		{"ErrDirectoryIsAFile", func(t *testing.T, dir string) string {
+			writeFile(t, filepath.Join(dir, "file"), "x", 0o600)
+			return filepath.Join(dir, "file", "x.db")
+		}, true, `is not a directory`},
+		{"ErrIsADirectory", func(t *testing.T, dir string) string {
+			return dir
+		}, true, `database %[1]q is a directory; give a file path, e.g. `},
+		{"ErrNotADatabase", func(t *testing.T, dir string) string {
+			path := filepath.Join(dir, "notes.txt")
+			writeFile(t, path, strings.Repeat("not a database ", 100), 0o600)
+			return path
+		}, true, `database %[1]q is not an SQLite database`},
+		{"ErrShortNotADatabase", func(t *testing.T, dir string) string {
+			path := filepath.Join(dir, "x.db")
+			writeFile(t, path, "SQLite", 0o600)
+			return path
+		}, true, `database %[1]q is not an SQLite database`},
+		{"ErrPermissionDenied", func(t *testing.T, dir string) string {
+			path := filepath.Join(dir, "x.db")
+			writeFile(t, path, "", 0o000)
+			return path
+		}, false, `database %[1]q: permission denied`},
+		{"ErrDirectoryNotWritable", func(t *testing.T, dir string) string {
+			sub := filepath.Join(dir, "ro")
+			if err := os.Mkdir(sub, 0o500); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { os.Chmod(sub, 0o700) })
+			return filepath.Join(sub, "x.db")
+		}, false, `is not writable`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !tc.root && os.Geteuid() == 0 {
+				t.Skip("root may read and write any file")
+			}
+			dir := t.TempDir()
+			path := tc.setup(t, dir)
+			before := listTree(t, dir)
+			s, err := db.Open(t.Context(), path)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%q) succeeded", path)
+			}
+			wantCode(t, err, db.EINVALID)
+			want := tc.want
+			if strings.Contains(want, "%[") {
+				want = fmt.Sprintf(want, path, filepath.Dir(path))
+			}
+			if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
+				t.Errorf("error %q, want it to name %q and contain %q", err, path, want)
+			}
+			if after := listTree(t, dir); after != before {
+				t.Errorf("Open changed the directory: before %s, after %s", before, after)
+			}
+		})
+	}
+}
+
+// writeFile writes a file for a test.
+func writeFile(t *testing.T, path, content string, perm os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), perm); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// listTree lists the files under dir with their sizes.
+func listTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable: listed by name only
 		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s:%d ", p, info.Size())
+		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 // migrationCount counts the migration files the store embeds.

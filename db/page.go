@@ -38,7 +38,7 @@ func ParseCursor(s string) (Cursor, error) {
 		err = json.Unmarshal(b, &parts)
 	}
 	if err != nil || len(parts) != 3 || parts[2] == "" {
-		return Cursor{}, Errorf(EINVALID, "invalid cursor %q: pass a cursor from a previous page's edges or pageInfo", s)
+		return Cursor{}, Errorf(EINVALID, "invalid cursor %s: pass a cursor from a previous page's edges or pageInfo", Quote(s))
 	}
 	return Cursor{Order: parts[0], Key: parts[1], Slug: parts[2]}, nil
 }

@@ -50,7 +50,7 @@ type PartialDate struct {
 // ParsePartialDate parses 2025, 2025-03, 2025-03-15, 2024-Q4 or 2024-H2.
 func ParsePartialDate(s string) (PartialDate, error) {
 	bad := func(reason string) (PartialDate, error) {
-		return PartialDate{}, Errorf(EINVALID, "invalid date %q: %s (use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn)", s, reason)
+		return PartialDate{}, Errorf(EINVALID, "invalid date %s: %s (use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn)", Quote(s), reason)
 	}
 	if len(s) < 4 {
 		return bad("too short")

@@ -58,7 +58,10 @@ type PersonFilter struct {
 	OrganizationID *int64 // held a position there
 }
 
-var personOrderings = orderings{{"NAME", `x.name COLLATE NOCASE`}}
+var personOrderings = orderings{
+	{"NAME", `x.name COLLATE NOCASE`},
+	{"FIRST_REPORTED", `x.first_reported`},
+}
 
 // FindPeople returns a page of the people f selects, sorted by o.
 func (s *Store) FindPeople(ctx context.Context, f PersonFilter, o Order, p PageArgs) (*Page[*Person], error) {

@@ -78,6 +78,7 @@ var projectOrderings = orderings{
 	{"NAME", `x.name COLLATE NOCASE`},
 	{"SECTOR", `x.sector`},
 	{"STATUS", `x.status`},
+	{"FIRST_REPORTED", `x.first_reported`},
 }
 
 // FindProjects returns a page of the projects f selects, sorted by o.

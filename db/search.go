@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -28,8 +29,8 @@ const maxSearchTerms = 16
 // read as an operator is rejected with a message saying what to change.
 func ParseSearchQuery(q string) (string, error) {
 	bad := func(format string, args ...any) (string, error) {
-		return "", Errorf(EINVALID, "search %q: "+format+`; use words, word* for a prefix and "quoted words" for a phrase`,
-			append([]any{q}, args...)...)
+		return "", Errorf(EINVALID, "search %s: "+format+`; use words, word* for a prefix and "quoted words" for a phrase`,
+			append([]any{Quote(q)}, args...)...)
 	}
 	if strings.Count(q, `"`)%2 != 0 {
 		return bad("unbalanced quote")
@@ -40,7 +41,7 @@ func ParseSearchQuery(q string) (string, error) {
 			words := searchWords(part)
 			if len(words) == 0 {
 				if strings.TrimSpace(part) != "" {
-					return bad("phrase %q has no words", part)
+					return bad("phrase %s has no words", Quote(part))
 				}
 				continue
 			}
@@ -53,12 +54,13 @@ func ParseSearchQuery(q string) (string, error) {
 				return bad("operators such as %s are not supported (all words must match already)", tok)
 			}
 			if strings.ContainsAny(tok, "()^:{}+") {
-				return bad("remove the character(s) %q", strings.Map(func(r rune) rune {
-					if strings.ContainsRune("()^:{}+", r) {
-						return r
+				var found []rune
+				for _, r := range tok {
+					if strings.ContainsRune("()^:{}+", r) && !slices.Contains(found, r) {
+						found = append(found, r)
 					}
-					return -1
-				}, tok))
+				}
+				return bad("remove the character(s) %q", string(found))
 			}
 			prefix := strings.HasSuffix(tok, "*")
 			words := searchWords(strings.TrimSuffix(tok, "*"))
@@ -171,7 +173,7 @@ func (p PageArgs) Window(kind string, total func() (int, error)) (offset, limit 
 func offsetOf(kind string, c *Cursor) (int, error) {
 	n, err := strconv.Atoi(c.Key)
 	if c.Order != kind || err != nil || n < 0 {
-		return 0, Errorf(EINVALID, "invalid cursor %q: pass a cursor from a page of the same %s", c.String(), strings.ToLower(kind))
+		return 0, Errorf(EINVALID, "invalid cursor %s: pass a cursor from a page of the same %s", Quote(c.String()), strings.ToLower(kind))
 	}
 	return n, nil
 }

@@ -8,21 +8,37 @@ import (
 	"github.com/investgraph/investgraph/db"
 )
 
-// FieldMiddleware runs around every field resolver: it scopes the resolver to
-// its asOf date, and prefetches the selection of a field that starts a walk
-// (see prefetch). One middleware rather than two: gqlgen calls it for every
-// field, on goroutines whose stacks grow with each layer.
+// FieldMiddleware runs around every field resolver: it stops the request's
+// resolvers once its deadline has passed or its object budget is spent (see
+// budget.halt), scopes the resolver to its asOf date, counts the
+// objects it returns, and prefetches the selection of a field that starts a
+// walk (see prefetch). One middleware rather than several: gqlgen calls it
+// for every field, on goroutines whose stacks grow with each layer. Fields
+// without a resolver only read what a resolver returned, so they are let
+// through at once.
 func FieldMiddleware(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !(fc.IsResolver || fc.IsMethod) {
 		return next(ctx)
 	}
+	b := budgetFrom(ctx)
+	if res, err, stop := b.halt(ctx); stop {
+		return res, err
+	}
 	ctx = scopeAsOf(ctx, fc)
 	res, err := next(ctx)
-	if err == nil && startsWalk(fc) {
-		prefetch(ctx, fc, res)
+	if err != nil {
+		return res, err
 	}
-	return res, err
+	if err := b.resolve(fc, res); err != nil {
+		return nil, err
+	}
+	if startsWalk(fc) {
+		if err := prefetch(ctx, fc, res, b); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // scopeAsOf gives a resolver under a Query.asOf field that field's date as

@@ -17,7 +17,7 @@ func (r *Resolver) refFromID(ctx context.Context, id string) (db.NodeRef, error)
 		return db.NodeRef{}, err
 	}
 	if n == nil {
-		return db.NodeRef{}, db.Errorf(db.ENOTFOUND, "no object has id %q", id)
+		return db.NodeRef{}, db.Errorf(db.ENOTFOUND, "no object has id %s", db.Quote(id))
 	}
 	return refOf(n), nil
 }

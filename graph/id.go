@@ -33,7 +33,7 @@ func ParseGlobalID(id string) (typ, slug string, err error) {
 			return typ, slug, nil
 		}
 	}
-	return "", "", db.Errorf(db.EINVALID, "invalid id %q: pass an id returned by this API", id)
+	return "", "", db.Errorf(db.EINVALID, "invalid id %s: pass an id returned by this API", db.Quote(id))
 }
 
 // slugFromID decodes id and checks it names an object of type want.
@@ -43,7 +43,7 @@ func slugFromID(id, want string) (string, error) {
 		return "", err
 	}
 	if typ != want {
-		return "", db.Errorf(db.EINVALID, "id %q is a %s id, not a %s id", id, typ, want)
+		return "", db.Errorf(db.EINVALID, "id %s is a %s id, not a %s id", db.Quote(id), typ, want)
 	}
 	return slug, nil
 }

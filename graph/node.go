@@ -28,7 +28,7 @@ func (r *Resolver) findNode(ctx context.Context, id string) (model.Node, error) 
 	case typeSource:
 		n, err = r.Store.FindSourceBySlug(ctx, slug)
 	default:
-		return nil, db.Errorf(db.EINVALID, "invalid id %q: unknown type %q", id, typ)
+		return nil, db.Errorf(db.EINVALID, "invalid id %s: unknown type %s", db.Quote(id), db.Quote(typ))
 	}
 	if db.ErrorCode(err) == db.ENOTFOUND {
 		return nil, nil

@@ -2,7 +2,7 @@ package graph
 
 import (
 	"context"
-	"reflect"
+	"math"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -27,9 +27,23 @@ import (
 // missing from steps is not prefetched: its resolvers' loads gather into
 // batches as package loader describes, and the loader_batches_total metric
 // counts those batches as "gathered".
-func prefetch(ctx context.Context, fc *graphql.FieldContext, res any) {
-	w := prefetcher{op: graphql.GetOperationContext(ctx), loaders: loader.For(ctx)}
-	w.walk(ctx, fc.Field.Selections, objects(res))
+//
+// The walk also knows, before gqlgen builds the response, how many objects
+// each level will put in it, and charges them to the request's budget: it
+// stops with the budget's error once the budget is spent, or with the
+// context's once the request's deadline has passed.
+func prefetch(ctx context.Context, fc *graphql.FieldContext, res any, b *budget) error {
+	w := prefetcher{op: graphql.GetOperationContext(ctx), loaders: loader.For(ctx), budget: b}
+	objs := objects(res)
+	weights := make([]int64, len(objs))
+	for i := range weights {
+		weights[i] = 1
+	}
+	if err := b.walk(int64(len(objs))); err != nil {
+		return err
+	}
+	objs, weights = merge(objs, weights)
+	return w.walk(ctx, fc.Field.Selections, objs, weights)
 }
 
 // startsWalk reports whether fc's resolver starts a prefetch walk: a root
@@ -55,50 +69,141 @@ func objects(res any) []any {
 type prefetcher struct {
 	op      *graphql.OperationContext
 	loaders *loader.Loaders
+	budget  *budget
 }
 
-// walk prefetches the fields sel selects on objs, the objects of one level
-// that one field path reached, then the levels beneath each of them.
-func (w prefetcher) walk(ctx context.Context, sel ast.SelectionSet, objs []any) {
-	if len(objs) == 0 || ctx.Err() != nil {
-		return
+// walk prefetches the fields sel selects on objs, the distinct objects of
+// one level that one field path reached, then the levels beneath each of
+// them. weights[i] is how many times objs[i] appears in the response: a
+// company that takes part in many of the level's projects is loaded once
+// but its own lists are counted once per appearance.
+func (w prefetcher) walk(ctx context.Context, sel ast.SelectionSet, objs []any, weights []int64) error {
+	if len(objs) == 0 {
+		return nil
 	}
-	// The objects of a level are of one type, or of the few types of an
-	// interface or union: group them by type.
-	byType := map[string][]any{}
-	var order []string
-	for _, o := range objs {
-		name := typeName(o)
-		if name == "" {
-			continue
-		}
-		if _, ok := byType[name]; !ok {
-			order = append(order, name)
-		}
-		byType[name] = append(byType[name], o)
-	}
-	for _, name := range order {
-		fields := steps[name]
+	for _, g := range byType(objs, weights) {
+		fields := steps[g.name]
 		if fields == nil {
 			continue
 		}
-		for _, f := range graphql.CollectFields(w.op, sel, implementors()[name]) {
+		for _, f := range graphql.CollectFields(w.op, sel, implementors()[g.name]) {
 			step := fields[f.Name]
 			if step == nil {
 				continue
 			}
-			children := step(ctx, w.loaders, byType[name])
-			if len(f.Selections) > 0 {
-				w.walk(ctx, f.Selections, children)
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			children, counts := step(ctx, w.loaders, g.objs)
+			if len(f.Selections) == 0 {
+				continue // scalars, such as aliases: loaded, not objects
+			}
+			childWeights, n := weigh(counts, g.weights, len(children))
+			if err := w.budget.walk(n); err != nil {
+				return err
+			}
+			children, childWeights = merge(children, childWeights)
+			if err := w.walk(ctx, f.Selections, children, childWeights); err != nil {
+				return err
 			}
 		}
 	}
+	return nil
+}
+
+// group is the objects of one type in a level, with their weights.
+type group struct {
+	name    string
+	objs    []any
+	weights []int64
+}
+
+// byType groups the objects of a level by type, in the order the types
+// first appear. A level's objects are of one type, or of the few types of an
+// interface or union.
+func byType(objs []any, weights []int64) []group {
+	name := typeName(objs[0])
+	one := name != ""
+	for _, o := range objs[1:] {
+		one = one && typeName(o) == name
+	}
+	if one {
+		return []group{{name: name, objs: objs, weights: weights}}
+	}
+	var groups []group
+	index := map[string]int{}
+	for i, o := range objs {
+		name := typeName(o)
+		if name == "" {
+			continue
+		}
+		j, ok := index[name]
+		if !ok {
+			j = len(groups)
+			index[name] = j
+			groups = append(groups, group{name: name})
+		}
+		groups[j].objs = append(groups[j].objs, o)
+		groups[j].weights = append(groups[j].weights, weights[i])
+	}
+	return groups
+}
+
+// weigh gives each child the weight of its parent, counts[i] children
+// being parent i's, and returns the children's total weight: how many
+// objects the level puts in the response.
+func weigh(counts []int, weights []int64, children int) (childWeights []int64, total int64) {
+	childWeights = make([]int64, 0, children)
+	for i, n := range counts {
+		for range n {
+			childWeights = append(childWeights, weights[i])
+		}
+		total = saturatingAdd(total, saturatingMul(int64(n), weights[i]))
+	}
+	return childWeights, total
+}
+
+// merge keeps one of each object, with the weights of its copies added up:
+// the many participations of one hub lead to one company, whose lists are
+// loaded once.
+func merge(objs []any, weights []int64) ([]any, []int64) {
+	if len(objs) < 2 {
+		return objs, weights
+	}
+	index := make(map[any]int, len(objs))
+	out, outWeights := objs[:0], weights[:0]
+	for i, o := range objs {
+		if j, ok := index[o]; ok {
+			outWeights[j] = saturatingAdd(outWeights[j], weights[i])
+			continue
+		}
+		index[o] = len(out)
+		out = append(out, o)
+		outWeights = append(outWeights, weights[i])
+	}
+	return out, outWeights
+}
+
+func saturatingAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+func saturatingMul(a, b int64) int64 {
+	if a != 0 && b > math.MaxInt64/a {
+		return math.MaxInt64
+	}
+	return a * b
 }
 
 // A step loads one field for all parents of a level and returns the objects
-// it leads to, for the next level. Values the store did not return, and
-// errors, are left out: the field's resolver reports them.
-type step func(ctx context.Context, l *loader.Loaders, parents []any) []any
+// it leads to, for the next level, parent by parent: the first counts[0]
+// children are parents[0]'s, the next counts[1] parents[1]'s, and so on.
+// Values the store did not return, and errors, are left out: the field's
+// resolver reports them.
+type step func(ctx context.Context, l *loader.Loaders, parents []any) (children []any, counts []int)
 
 // Short names for the table below.
 type (
@@ -329,221 +434,3 @@ func personID(p *db.Person) int64       { return p.ID }
 func projectID(p *db.Project) int64     { return p.ID }
 func meetingID(m *db.Meeting) int64     { return m.ID }
 func agreementID(a *db.Agreement) int64 { return a.ID }
-
-// load is the step of a list field read through a loader keyed by the
-// parent's row id.
-func load[P, C any](of func(*loader.Loaders) *loader.Loader[int64, []C], key func(*P) int64) step {
-	return func(ctx context.Context, l *loader.Loaders, parents []any) []any {
-		keys := make([]int64, 0, len(parents))
-		for _, p := range parents {
-			if p, ok := p.(*P); ok {
-				keys = append(keys, key(p))
-			}
-		}
-		lists, found := of(l).LoadAll(ctx, unique(keys))
-		var out []any
-		for i, list := range lists {
-			if found[i] {
-				out = append(out, anys(list)...)
-			}
-		}
-		return out
-	}
-}
-
-// loadOne is the step of a field holding one object read through a loader
-// by a row id of the parent's (nil when the parent has none).
-func loadOne[P, C any](of func(*loader.Loaders) *loader.Loader[int64, *C], key func(*P) *int64) step {
-	return func(ctx context.Context, l *loader.Loaders, parents []any) []any {
-		keys := make([]int64, 0, len(parents))
-		for _, p := range parents {
-			if p, ok := p.(*P); ok {
-				if k := key(p); k != nil {
-					keys = append(keys, *k)
-				}
-			}
-		}
-		values, found := of(l).LoadAll(ctx, unique(keys))
-		out := make([]any, 0, len(values))
-		for i, v := range values {
-			if found[i] {
-				out = append(out, v)
-			}
-		}
-		return out
-	}
-}
-
-// citations is the step of a citations field of a subject of kind s.
-func citations[P any](s db.Subject, id func(*P) int64) step {
-	return func(ctx context.Context, l *loader.Loaders, parents []any) []any {
-		keys := make([]db.SubjectKey, 0, len(parents))
-		for _, p := range parents {
-			if p, ok := p.(*P); ok {
-				keys = append(keys, db.SubjectKey{Subject: s, ID: id(p)})
-			}
-		}
-		return loadCitations(ctx, l, keys)
-	}
-}
-
-// eventCitations is the step of TimelineEvent.citations: an event carries
-// its one citation or names the subject whose citations it has.
-func eventCitations(ctx context.Context, l *loader.Loaders, parents []any) []any {
-	var keys []db.SubjectKey
-	var out []any
-	for _, p := range parents {
-		switch e := p.(*db.TimelineEvent); {
-		case e.Citation != nil:
-			out = append(out, e.Citation)
-		case e.CitationsOf != nil:
-			keys = append(keys, *e.CitationsOf)
-		}
-	}
-	return append(out, loadCitations(ctx, l, keys)...)
-}
-
-func loadCitations(ctx context.Context, l *loader.Loaders, keys []db.SubjectKey) []any {
-	lists, found := l.Citations.LoadAll(ctx, unique(keys))
-	var out []any
-	for i, list := range lists {
-		if found[i] {
-			out = append(out, anys(list)...)
-		}
-	}
-	return out
-}
-
-// nodes is the step of a field holding the objects of node references: one
-// statement per type referenced.
-func nodes[P any](refs func(*P) []db.NodeRef) step {
-	return func(ctx context.Context, l *loader.Loaders, parents []any) []any {
-		byType := map[string][]int64{}
-		for _, p := range parents {
-			if p, ok := p.(*P); ok {
-				for _, r := range refs(p) {
-					byType[r.Type] = append(byType[r.Type], r.ID)
-				}
-			}
-		}
-		var out []any
-		for typ, ids := range byType {
-			out = append(out, loadNodeIDs(ctx, l, typ, unique(ids))...)
-		}
-		return out
-	}
-}
-
-// relationships is the step of a list of relationships, which their
-// resolvers return with the global IDs of their ends: it loads the ends.
-func relationships[P any](rels func(*P) []*db.Relationship) step {
-	ends := nodes(func(p *P) []db.NodeRef {
-		var refs []db.NodeRef
-		for _, r := range rels(p) {
-			refs = append(refs, r.From, r.To)
-		}
-		return refs
-	})
-	return func(ctx context.Context, l *loader.Loaders, parents []any) []any {
-		ends(ctx, l, parents)
-		var out []any
-		for _, p := range parents {
-			if p, ok := p.(*P); ok {
-				out = append(out, anys(rels(p))...)
-			}
-		}
-		return out
-	}
-}
-
-// The steps of a path's fields.
-var (
-	pathNodes         = nodes(func(p *db.Path) []db.NodeRef { return p.Nodes })
-	pathRelationships = relationships(func(p *db.Path) []*db.Relationship { return p.Relationships })
-)
-
-// pathElements is the step of Path.elements: the path's objects and the
-// relationships between them.
-func pathElements(ctx context.Context, l *loader.Loaders, parents []any) []any {
-	return append(pathNodes(ctx, l, parents), pathRelationships(ctx, l, parents)...)
-}
-
-func loadNodeIDs(ctx context.Context, l *loader.Loaders, typ string, ids []int64) []any {
-	switch typ {
-	case typeCompany:
-		return found(l.Company.LoadAll(ctx, ids))
-	case typePerson:
-		return found(l.Person.LoadAll(ctx, ids))
-	case typeProject:
-		return found(l.Project.LoadAll(ctx, ids))
-	case typeMeeting:
-		return found(l.Meeting.LoadAll(ctx, ids))
-	case typeAgreement:
-		return found(l.Agreement.LoadAll(ctx, ids))
-	case typeSource:
-		return found(l.Source.LoadAll(ctx, ids))
-	}
-	return nil
-}
-
-// pick is the step of a field whose objects the parent holds.
-func pick[P any](children func(*P) []any) step {
-	return func(_ context.Context, _ *loader.Loaders, parents []any) []any {
-		var out []any
-		for _, p := range parents {
-			if p, ok := p.(*P); ok {
-				out = append(out, nonNil(children(p))...)
-			}
-		}
-		return out
-	}
-}
-
-// found returns the values LoadAll found.
-func found[V any](values []V, found []bool) []any {
-	out := make([]any, 0, len(values))
-	for i, v := range values {
-		if found[i] {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func anys[T any](s []T) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
-// nonNil returns the elements of s that are not nil, nor nil pointers
-// wrapped in an interface.
-func nonNil[T any](s []T) []any {
-	out := make([]any, 0, len(s))
-	for _, v := range s {
-		if a := any(v); a != nil && typeName(a) != "" && !isNilPointer(a) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// unique returns keys without repeats, in first-seen order.
-func unique[K comparable](keys []K) []K {
-	seen := make(map[K]struct{}, len(keys))
-	out := keys[:0:0]
-	for _, k := range keys {
-		if _, ok := seen[k]; !ok {
-			seen[k] = struct{}{}
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-func isNilPointer(v any) bool {
-	r := reflect.ValueOf(v)
-	return r.Kind() == reflect.Pointer && r.IsNil()
-}

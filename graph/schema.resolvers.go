@@ -21,9 +21,9 @@ func (r *aggregatesResolver) Counts(ctx context.Context, obj *model.Aggregates) 
 
 // Money is the resolver for the money field.
 func (r *aggregatesResolver) Money(ctx context.Context, obj *model.Aggregates, groupBy db.MoneyGrouping, currency *string) (*db.MoneySummary, error) {
-	c := "USD"
-	if currency != nil {
-		c = *currency
+	c, err := notNull(ctx, "currency", currency)
+	if err != nil {
+		return nil, err
 	}
 	return r.Store.MoneySummary(ctx, groupBy, c)
 }
@@ -488,7 +488,10 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 	var f db.AgreementFilter
 	if filter != nil {
 		f = db.AgreementFilter{Kinds: filter.Kind, From: filter.From, To: filter.To,
-			MinAmount: filter.MinAmount, MaxAmount: filter.MaxAmount, Currency: str(filter.Currency)}
+			MinAmount: filter.MinAmount, MaxAmount: filter.MaxAmount}
+		if f.Currency, err = notNull(ctx, "filter.currency", filter.Currency); err != nil {
+			return nil, err
+		}
 		if f.PartyID, err = r.rowID(ctx, filter.Party, typeCompany); err != nil {
 			return nil, err
 		}
@@ -588,15 +591,31 @@ func (r *queryResolver) Timeline(ctx context.Context, subject *string, from *db.
 
 // Neighborhood is the resolver for the neighborhood field.
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*db.Subgraph, error) {
+	d, err := notNull(ctx, "depth", depth)
+	if err != nil {
+		return nil, err
+	}
+	n, err := notNull(ctx, "limit", limit)
+	if err != nil {
+		return nil, err
+	}
 	center, err := r.refFromID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Neighborhood(ctx, center, *depth, *limit)
+	return r.Store.Neighborhood(ctx, center, d, n)
 }
 
 // Paths is the resolver for the paths field.
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, first *int) ([]*db.Path, error) {
+	hops, err := notNull(ctx, "maxHops", maxHops)
+	if err != nil {
+		return nil, err
+	}
+	n, err := notNull(ctx, "first", first)
+	if err != nil {
+		return nil, err
+	}
 	a, err := r.refFromID(ctx, from)
 	if err != nil {
 		return nil, err
@@ -605,7 +624,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Paths(ctx, a, b, *maxHops, *first)
+	return r.Store.Paths(ctx, a, b, hops, n)
 }
 
 // From is the resolver for the from field.

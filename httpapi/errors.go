@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graph"
 )
 
 // GraphQL error codes, in extensions.code. gqlgen sets the parse and
@@ -40,6 +41,12 @@ const (
 	CodePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
 	CodeOperationNotAllowed    = "OPERATION_NOT_ALLOWED"
 	CodeRateLimited            = "RATE_LIMITED"
+
+	// Budget errors: the request ran and was stopped, without data, for
+	// resolving more objects than Limits.MaxObjects or producing more than
+	// Limits.MaxResponseBytes.
+	CodeObjectLimitExceeded = "OBJECT_LIMIT_EXCEEDED"
+	CodeResponseTooLarge    = "RESPONSE_TOO_LARGE"
 
 	// CodeTimeout marks fields cut short by the per-request deadline.
 	CodeTimeout = "TIMEOUT"
@@ -72,6 +79,10 @@ var httpStatuses = map[string]int{
 	CodeTimeout:              http.StatusGatewayTimeout,
 	CodeCanceled:             499, // client closed request, as nginx logs it
 	CodeInternal:             http.StatusInternalServerError,
+
+	// A valid query the server will not complete: ask for less.
+	CodeObjectLimitExceeded: http.StatusUnprocessableEntity,
+	CodeResponseTooLarge:    http.StatusUnprocessableEntity,
 }
 
 // requestError returns a GraphQL error with a code, for the transport and
@@ -84,7 +95,9 @@ func requestError(code, format string, args ...any) *gqlerror.Error {
 
 // errorPresenter gives every error an extensions.code. Application errors
 // keep their message; anything unexpected is logged in full and shown to the
-// client only as "internal error", so no SQL or stack reaches it.
+// client only as "internal error", so no SQL or stack reaches it. Errors
+// about input values are put in GraphQL's terms (explainValue), and no
+// message echoes a huge input whole (shorten).
 func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
@@ -97,6 +110,7 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 			// A well-formed query with a bad input value (an unknown enum
 			// value, a variable of the wrong type or missing) is bad user
 			// input rather than a bad query, as Apollo classifies it too.
+			gqlErr.Message = explainValue(ctx, graph.Schema(), gqlErr)
 			setCode(gqlErr, CodeBadUserInput)
 		case gqlErr.Extensions["code"] != nil:
 			// A parse, validation or request error already classified.
@@ -112,6 +126,7 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 			gqlErr.Message = "internal error"
 			setCode(gqlErr, CodeInternal)
 		}
+		gqlErr.Message = shorten(gqlErr.Message)
 		return gqlErr
 	}
 }

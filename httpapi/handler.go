@@ -6,6 +6,7 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -13,7 +14,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/investgraph/investgraph/db"
@@ -113,6 +113,9 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if opts.RateLimit.PerSecond < 0 {
 		return nil, errors.New("the rate limit must not be negative")
 	}
+	if err := checkOrigins(opts.CORSOrigins); err != nil {
+		return nil, fmt.Errorf("CORS origins: %w", err)
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -134,12 +137,13 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 		apq = newCountingCache[string]("apq", opts.APQCacheSize, len(queryHash("")), g.metrics)
 	}
 
-	srv := handler.New(costSchema{es})
+	srv := handler.New(es)
 	maxBody := opts.Limits.MaxBodyBytes
 	if maxBody < 0 {
 		maxBody = math.MaxInt64
 	}
-	srv.AddTransport(httpTransport{maxBody: maxBody, limiter: limiter})
+	srv.AddTransport(httpTransport{maxBody: maxBody, limiter: limiter,
+		maxObjects: opts.Limits.MaxObjects, maxResponse: opts.Limits.MaxResponseBytes})
 	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(max(opts.Limits.MaxTokens, 0))
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.Limits.Timeout.String()))
@@ -156,13 +160,14 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	}
 	srv.Use(persisted)
 	srv.Use(documentChecks{limits: opts.Limits, introspection: !opts.DisableIntrospection, cache: docs})
-	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter})
+	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter, stats: newStatistics(store, opts.Logger)})
 	if apq != nil {
 		srv.Use(apqStore{apq: apq})
 	}
 	srv.AroundResponses(reportExtensions(limiter))
 	// Resolvers under Query.asOf read the graph as of its date; root fields
-	// prefetch their selection a level at a time.
+	// prefetch their selection a level at a time, counting its objects
+	// against Limits.MaxObjects; no resolver runs past the deadline.
 	srv.AroundFields(graph.FieldMiddleware)
 
 	mux := http.NewServeMux()
@@ -182,7 +187,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if !opts.HideMetrics {
 		mux.Handle("GET /metrics", g.metrics.handler())
 	}
-	g.handler = recoverHTTP(opts.Logger, withCORS(opts.CORSOrigins, mux))
+	g.handler = recoverHTTP(opts.Logger, g.withCORS(mux))
 	return g, nil
 }
 
@@ -198,19 +203,4 @@ func withLoaders(store *db.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(graph.WithLoaders(r.Context(), store)))
 	})
-}
-
-// withCORS lets browsers on origins call the API. Without origins there is
-// no CORS at all: browsers then allow only same-origin calls.
-func withCORS(origins []string, next http.Handler) http.Handler {
-	if len(origins) == 0 {
-		return next
-	}
-	return cors.New(cors.Options{
-		AllowedOrigins: origins,
-		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-Request-Id"},
-		ExposedHeaders: []string{"X-Request-Id", "Retry-After"},
-		MaxAge:         600,
-	}).Handler(next)
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// Limits bounds what one request may ask of the server. Each is checked
-// before any SQL runs; a zero field takes its default and a negative one
-// turns that limit off.
+// Limits bounds what one request may ask of the server. Most are checked
+// before any SQL runs, MaxObjects and MaxResponseBytes while it runs; a
+// zero field takes its default and a negative one turns that limit off.
 type Limits struct {
 	// MaxBodyBytes bounds a POST body (and a GET query string); larger
 	// requests get 413.
@@ -29,8 +29,17 @@ type Limits struct {
 	// MaxCost bounds a query's cost (see cost.go).
 	MaxCost int
 	// Timeout bounds a request's whole run; the SQL it runs is canceled when
-	// it expires.
+	// it expires, and no resolver starts after it.
 	Timeout time.Duration
+	// MaxObjects bounds the objects a request resolves, counted as it runs
+	// whatever its cost said: an unpaged list is priced by what 99% of
+	// its parents hold, and a hub that appears throughout a response holds
+	// far more. Over it the request stops with OBJECT_LIMIT_EXCEEDED before
+	// the response is built.
+	MaxObjects int
+	// MaxResponseBytes bounds the size of a response's data; a larger one is
+	// not sent, RESPONSE_TOO_LARGE is.
+	MaxResponseBytes int64
 }
 
 // DefaultLimits are the limits of a zero Limits field: generous for any
@@ -43,6 +52,10 @@ var DefaultLimits = Limits{
 	MaxAliases:   30,
 	MaxCost:      100_000,
 	Timeout:      10 * time.Second,
+	// About 150 MB of response being built, the most one request may hold
+	// (measured: the hub query of README's cost section).
+	MaxObjects:       200_000,
+	MaxResponseBytes: 16 << 20,
 }
 
 // withDefaults fills zero fields from DefaultLimits.
@@ -65,6 +78,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.Timeout == 0 {
 		l.Timeout = d.Timeout
+	}
+	if l.MaxObjects == 0 {
+		l.MaxObjects = d.MaxObjects
+	}
+	if l.MaxResponseBytes == 0 {
+		l.MaxResponseBytes = d.MaxResponseBytes
 	}
 	return l
 }

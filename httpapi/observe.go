@@ -12,6 +12,10 @@ import (
 	"github.com/investgraph/investgraph/graph"
 )
 
+// outcomeCORSRefused is the outcome of a request from an origin the API
+// does not allow.
+const outcomeCORSRefused = "cors_refused"
+
 // observe wraps the GraphQL endpoint: it gives each request an id (echoed in
 // X-Request-Id), a client key, a statement counter and its deadline, and
 // when the request is done writes its one log line and its metrics.
@@ -36,6 +40,12 @@ func (g *Gateway) observe(next http.Handler) http.Handler {
 
 		next.ServeHTTP(w, r.WithContext(ctx))
 
+		// The browser hides the response of a cross-origin request the API
+		// does not allow from its page, whatever the server answered.
+		refused := refusedOrigin(r.Context())
+		if refused != nil {
+			info.outcome = outcomeCORSRefused
+		}
 		elapsed, statements := time.Since(start), db.StatementCount(ctx)
 		g.metrics.observe(info, elapsed, statements)
 		attrs := []slog.Attr{
@@ -50,6 +60,9 @@ func (g *Gateway) observe(next http.Handler) http.Handler {
 		}
 		if info.costKnown {
 			attrs = append(attrs, slog.Int("cost", info.cost))
+		}
+		if refused != nil {
+			attrs = append(attrs, slog.String("origin", loggedOrigin(refused.origin)), slog.String("hint", g.corsHint(refused.origin)))
 		}
 		level := slog.LevelInfo
 		if info.status >= http.StatusInternalServerError && info.status != http.StatusGatewayTimeout {

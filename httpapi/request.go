@@ -22,6 +22,9 @@ type requestInfo struct {
 	// apqHash is the sha256 of an Automatic Persisted Query to store once
 	// the query has passed every check.
 	apqHash string
+	// variables are the request's variables as the client sent them, so
+	// that an error about one can say what it was.
+	variables map[string]any
 
 	operation   string // operation name, "" when anonymous
 	cost        int

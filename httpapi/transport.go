@@ -10,6 +10,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/investgraph/investgraph/graph"
 )
 
 // allowedMethods is the Allow header of /graphql.
@@ -24,6 +26,10 @@ const allowedMethods = "GET, POST, OPTIONS"
 type httpTransport struct {
 	maxBody int64
 	limiter *rateLimiter // nil when rate limiting is off
+	// maxObjects and maxResponse are Limits.MaxObjects and
+	// Limits.MaxResponseBytes, off when negative (see budget.go).
+	maxObjects  int
+	maxResponse int64
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -83,7 +89,9 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	info.operation = params.OperationName
+	info.variables = params.Variables
 
+	ctx = graph.WithObjectLimit(ctx, int64(t.maxObjects), objectLimitError)
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
@@ -94,6 +102,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	resp := responses(ctx)
 	if resp == nil {
 		// The executor gives no response when the context ended first.
+		t.fail(ctx, w, exec, media, contextError(ctx))
+		return
+	}
+	if err := t.overBudget(ctx, resp); err != nil {
+		t.fail(ctx, w, exec, media, err)
+		return
+	}
+	if cutShort(resp.Errors) {
 		t.fail(ctx, w, exec, media, contextError(ctx))
 		return
 	}

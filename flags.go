@@ -1,0 +1,261 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/investgraph/investgraph/httpapi"
+)
+
+// config is what the command line sets.
+type config struct {
+	addr            string
+	metricsAddr     string
+	dbPath          string
+	reseed          bool
+	logFormat       string
+	shutdownTimeout time.Duration
+	gcPercent       int
+	memoryLimit     int64
+	persistedOps    string
+	options         httpapi.Options
+}
+
+// parseFlags reads the command line. Limits given as 0 are turned off. -h
+// prints the usage to stdout and returns flag.ErrHelp.
+func parseFlags(args []string, stdout io.Writer) (config, error) {
+	defaultAddr := ":8080"
+	if port := os.Getenv("PORT"); port != "" {
+		defaultAddr = ":" + port
+	}
+	d := httpapi.DefaultLimits
+	var (
+		c                                                  config
+		memoryLimit                                        = uint64(httpapi.DefaultMemoryLimit)
+		maxBody                                            = d.MaxBodyBytes
+		maxTokens, maxDepth, maxAliases, maxCost, apqCache int
+		corsOrigins                                        string
+		introspection, graphiql                            bool
+	)
+	fs := flag.NewFlagSet("investgraph", flag.ContinueOnError)
+	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; :$PORT when PORT is set")
+	fs.StringVar(&c.dbPath, "db", "investgraph.db", "SQLite database file, created if missing")
+	fs.BoolVar(&c.reseed, "reseed", false, "replace the database's data with the built-in seed before serving")
+
+	fs.DurationVar(&c.options.Limits.Timeout, "timeout", d.Timeout, "per-request deadline; its SQL is canceled when it expires (0: none)")
+	fs.Func("max-body", "largest request body, e.g. 512KiB or 2MiB; larger gets 413 (default 1MiB)", func(s string) error {
+		s, negative := strings.CutPrefix(strings.TrimSpace(s), "-")
+		n, err := humanize.ParseBytes(s)
+		if err != nil || n == 0 || n > math.MaxInt32 {
+			return errors.New("want a size such as 1MiB")
+		}
+		maxBody = int64(n)
+		if negative {
+			maxBody = -maxBody // refused with the other negative limits
+		}
+		return nil
+	})
+	fs.IntVar(&maxTokens, "max-tokens", d.MaxTokens, "most lexical tokens in a query (0: no limit)")
+	fs.IntVar(&maxDepth, "max-depth", d.MaxDepth, "deepest selection nesting, introspection aside (0: no limit)")
+	fs.IntVar(&maxAliases, "max-aliases", d.MaxAliases, "most aliased fields in a query (0: no limit)")
+	fs.IntVar(&maxCost, "max-cost", d.MaxCost, "highest query cost (0: no limit)")
+
+	fs.Float64Var(&c.options.RateLimit.PerSecond, "rate-limit", 2000, "cost points each client's budget regains per second (0: no rate limiting)")
+	fs.IntVar(&c.options.RateLimit.Burst, "rate-burst", 200_000, "most cost points a client's budget holds; at least -max-cost")
+	fs.BoolVar(&c.options.RateLimit.ByToken, "rate-by-token", false, "budget per bearer token instead of per address (only behind a gateway that checks tokens)")
+	fs.StringVar(&c.options.RateLimit.ClientIPHeader, "client-ip-header", "", "header a trusted proxy sets to the client address, e.g. X-Forwarded-For (default: the connection's address)")
+
+	fs.IntVar(&apqCache, "apq-cache", httpapi.DefaultAPQCacheSize, "Automatic Persisted Queries kept (0: APQ off)")
+	fs.IntVar(&c.options.ResponseCache, "response-cache", 0, "responses of identical requests kept until the data changes (0: off; needs -rate-limit 0)")
+	fs.StringVar(&c.persistedOps, "persisted-operations", "", "JSON file of persisted operations (Apollo manifest or id-to-document map)")
+	fs.BoolVar(&c.options.AllowList, "allow-list", false, "run only the operations of -persisted-operations")
+	fs.BoolVar(&introspection, "introspection", true, "answer introspection queries (GraphiQL needs them)")
+	fs.BoolVar(&graphiql, "graphiql", true, "serve GraphiQL at /")
+	fs.StringVar(&corsOrigins, "cors-origins", "", "comma-separated origins browsers may call the API from, as scheme://host[:port] (e.g. https://dash.example.com, https://*.example.com), or * (default: none)")
+
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this address instead of the API's, e.g. 127.0.0.1:9090")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain in-flight requests on SIGINT or SIGTERM")
+	fs.IntVar(&c.gcPercent, "gc-percent", httpapi.DefaultGCPercent, "garbage collection target, as GOGC; the GOGC environment variable wins when set")
+	fs.Func("memory-limit", "soft limit on the Go runtime's memory, e.g. 256MiB, as GOMEMLIMIT (which wins when set); 0: none (default 256MiB)", func(s string) error {
+		n, err := humanize.ParseBytes(s)
+		if err != nil || n > math.MaxInt64 {
+			return errors.New("want a size such as 256MiB, or 0")
+		}
+		memoryLimit = n
+		return nil
+	})
+	// The flag package would print its errors and the usage to one
+	// writer; the usage goes to stdout when asked for, and errors are
+	// returned for the caller to print.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fmt.Fprintf(stdout, "Usage: investgraph [flags]\n\nServes GraphiQL at / and GraphQL at /graphql.\n\nFlags:\n")
+		fs.PrintDefaults()
+		return c, err
+	} else if err != nil {
+		return c, fmt.Errorf("%w (investgraph -h lists the flags)", err)
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+
+	l := &c.options.Limits
+	if err := notNegative(
+		limitFlag{"timeout", l.Timeout.Seconds(), offWithZero},
+		limitFlag{"max-body", float64(maxBody), "want a size such as 1MiB"},
+		limitFlag{"max-tokens", float64(maxTokens), offWithZero},
+		limitFlag{"max-depth", float64(maxDepth), offWithZero},
+		limitFlag{"max-aliases", float64(maxAliases), offWithZero},
+		limitFlag{"max-cost", float64(maxCost), offWithZero},
+		limitFlag{"apq-cache", float64(apqCache), offWithZero},
+		limitFlag{"response-cache", float64(c.options.ResponseCache), offWithZero},
+		limitFlag{"rate-limit", c.options.RateLimit.PerSecond, offWithZero},
+		limitFlag{"rate-burst", float64(c.options.RateLimit.Burst), "it must be at least -max-cost"},
+	); err != nil {
+		return c, err
+	}
+	c.memoryLimit = int64(memoryLimit)
+	l.MaxBodyBytes = maxBody
+	l.MaxTokens, l.MaxDepth, l.MaxAliases, l.MaxCost = offIfZero(maxTokens), offIfZero(maxDepth), offIfZero(maxAliases), offIfZero(maxCost)
+	if l.Timeout == 0 {
+		l.Timeout = -1
+	}
+	c.options.APQCacheSize = offIfZero(apqCache)
+	c.options.DisableIntrospection, c.options.DisableGraphiQL = !introspection, !graphiql
+	origins, err := httpapi.ParseOrigins(corsOrigins)
+	if err != nil {
+		return c, fmt.Errorf("-cors-origins: %w", err)
+	}
+	c.options.CORSOrigins = origins
+	c.options.HideMetrics = c.metricsAddr != ""
+	return c, c.check()
+}
+
+// limitFlag is a numeric flag whose value must not be negative, and what 0
+// does for it.
+type limitFlag struct {
+	name  string
+	value float64
+	zero  string
+}
+
+const offWithZero = "0 turns it off"
+
+// notNegative refuses the first of flags given a negative value, by name.
+func notNegative(flags ...limitFlag) error {
+	for _, f := range flags {
+		if f.value < 0 {
+			return fmt.Errorf("-%s must not be negative (%s)", f.name, f.zero)
+		}
+	}
+	return nil
+}
+
+// check rejects flag combinations that cannot work.
+func (c config) check() error {
+	o := c.options
+	switch {
+	case o.RateLimit.PerSecond > 0 && o.Limits.MaxCost > 0 && o.RateLimit.Burst < o.Limits.MaxCost:
+		return fmt.Errorf("-rate-burst (%d) must be at least -max-cost (%d), or the costliest queries could never run",
+			o.RateLimit.Burst, o.Limits.MaxCost)
+	case o.AllowList && c.persistedOps == "":
+		return errors.New("-allow-list needs -persisted-operations")
+	case c.logFormat != "text" && c.logFormat != "json":
+		return fmt.Errorf("-log-format must be text or json, not %q", c.logFormat)
+	case c.shutdownTimeout <= 0:
+		return errors.New("-shutdown-timeout must be positive")
+	case c.gcPercent <= 0:
+		return errors.New("-gc-percent must be positive")
+	}
+	return nil
+}
+
+// offIfZero maps a flag's "0 means no limit" to httpapi.Limits' negative.
+func offIfZero(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
+}
+
+// logAttrs are the effective configuration for the start-up log line, with
+// the addresses the API and metrics listen on: "off" for what is turned
+// off, and GraphiQL's URL only when it is served.
+func (c config) logAttrs(addr, metricsAddr string) []any {
+	o := c.options
+	base := "http://" + displayAddr(addr)
+	graphiql := "off"
+	if !o.DisableGraphiQL {
+		graphiql = base + "/"
+	}
+	limit := func(n int) any {
+		if n < 0 {
+			return "off"
+		}
+		return n
+	}
+	timeout := any("off")
+	if o.Limits.Timeout > 0 {
+		timeout = o.Limits.Timeout.String()
+	}
+	rate := []any{slog.String("per_second", "off")}
+	if r := o.RateLimit; r.PerSecond > 0 {
+		key := "address"
+		if r.ClientIPHeader != "" {
+			key = "address from " + r.ClientIPHeader
+		}
+		if r.ByToken {
+			key = "bearer token"
+		}
+		rate = []any{slog.Float64("per_second", r.PerSecond), slog.Int("burst", max(r.Burst, o.Limits.MaxCost, 1)), slog.String("by", key)}
+	}
+	cors := "none"
+	if len(o.CORSOrigins) > 0 {
+		cors = strings.Join(o.CORSOrigins, ",")
+	}
+	persisted := "none"
+	if c.persistedOps != "" {
+		persisted = fmt.Sprintf("%s (%d operations)", c.persistedOps, o.PersistedOperations.Len())
+	}
+	apq := limit(o.APQCacheSize)
+	if o.AllowList {
+		apq = "off"
+	}
+	metrics := base + "/metrics"
+	if metricsAddr != "" {
+		metrics = "http://" + displayAddr(metricsAddr) + "/metrics"
+	}
+	return []any{
+		slog.String("addr", addr),
+		slog.String("graphql", base+"/graphql"),
+		slog.String("graphiql", graphiql),
+		slog.Bool("introspection", !o.DisableIntrospection),
+		slog.String("db", c.dbPath),
+		slog.String("cors_origins", cors),
+		slog.Group("limits",
+			slog.Any("timeout", timeout),
+			slog.String("body", humanize.IBytes(uint64(o.Limits.MaxBodyBytes))),
+			slog.Any("tokens", limit(o.Limits.MaxTokens)),
+			slog.Any("depth", limit(o.Limits.MaxDepth)),
+			slog.Any("aliases", limit(o.Limits.MaxAliases)),
+			slog.Any("cost", limit(o.Limits.MaxCost))),
+		slog.Group("rate_limit", rate...),
+		slog.Any("apq_cache", apq),
+		slog.String("persisted_operations", persisted),
+		slog.Bool("allow_list", o.AllowList),
+		slog.Any("response_cache", limit(offIfZero(o.ResponseCache))),
+		slog.String("metrics", metrics),
+	}
+}
