@@ -169,10 +169,14 @@ func (p PageArgs) Window(kind string, total func() (int, error)) (offset, limit 
 	return offset, max(0, end-offset), nil
 }
 
+// maxOffset bounds the offsets a cursor may hold, far beyond any list, so
+// that arithmetic on them cannot overflow.
+const maxOffset = 1 << 40
+
 // offsetOf returns the offset an OffsetCursor of kind holds.
 func offsetOf(kind string, c *Cursor) (int, error) {
 	n, err := strconv.Atoi(c.Key)
-	if c.Order != kind || err != nil || n < 0 {
+	if c.Order != kind || err != nil || n < 0 || n > maxOffset {
 		return 0, Errorf(EINVALID, "invalid cursor %s: pass a cursor from a page of the same %s", Quote(c.String()), strings.ToLower(kind))
 	}
 	return n, nil

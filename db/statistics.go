@@ -135,7 +135,7 @@ func (s *Store) Statistics(ctx context.Context) (*Statistics, error) {
 }
 
 // hubsQuery lists the hubs of every list with the slug and each normalized
-// name ('' for kinds without names) of the parent.
+// name (” for kinds without names) of the parent.
 var hubsQuery = func() string {
 	var parts []string
 	for _, p := range []struct{ subject, table string }{

@@ -42,14 +42,15 @@ func (t httpTransport) overBudget(ctx context.Context, resp *graphql.Response) *
 	return nil
 }
 
-// cutShort reports whether the deadline or the client stopped the request
-// while it ran: its data then has holes where resolvers were stopped (see
-// graph.FieldMiddleware), and only the reason is sent.
-func cutShort(errs gqlerror.List) bool {
+// cutShort returns the request error to send if the deadline or the client
+// stopped the request while it ran: its data then has holes where resolvers
+// were stopped (see graph.FieldMiddleware), and only the reason is sent, as
+// the first field error gave it but for the whole request.
+func cutShort(errs gqlerror.List) *gqlerror.Error {
 	for _, e := range errs {
 		if c := errorCode(e); c == CodeTimeout || c == CodeCanceled {
-			return true
+			return requestError(c, "%s", e.Message)
 		}
 	}
-	return false
+	return nil
 }

@@ -109,8 +109,8 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		t.fail(ctx, w, exec, media, err)
 		return
 	}
-	if cutShort(resp.Errors) {
-		t.fail(ctx, w, exec, media, contextError(ctx))
+	if err := cutShort(resp.Errors); err != nil {
+		t.fail(ctx, w, exec, media, err)
 		return
 	}
 	t.write(w, info, media, resp, true)
