@@ -42,7 +42,9 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		c                                                  config
 		memoryLimit                                        = uint64(httpapi.DefaultMemoryLimit)
 		maxBody                                            = d.MaxBodyBytes
+		maxResponse                                        = d.MaxResponseBytes
 		maxTokens, maxDepth, maxAliases, maxCost, apqCache int
+		maxObjects                                         int
 		corsOrigins                                        string
 		introspection, graphiql                            bool
 	)
@@ -68,6 +70,19 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.IntVar(&maxDepth, "max-depth", d.MaxDepth, "deepest selection nesting, introspection aside (0: no limit)")
 	fs.IntVar(&maxAliases, "max-aliases", d.MaxAliases, "most aliased fields in a query (0: no limit)")
 	fs.IntVar(&maxCost, "max-cost", d.MaxCost, "highest query cost (0: no limit)")
+	fs.IntVar(&maxObjects, "max-objects", d.MaxObjects, "most objects one request resolves, counted as it runs (0: no limit)")
+	fs.Func("max-response", "largest response data, e.g. 4MiB; larger gets RESPONSE_TOO_LARGE (0: no limit; default 16MiB)", func(s string) error {
+		s, negative := strings.CutPrefix(strings.TrimSpace(s), "-")
+		n, err := humanize.ParseBytes(s)
+		if err != nil || n > math.MaxInt64 {
+			return errors.New("want a size such as 16MiB, or 0")
+		}
+		maxResponse = int64(n)
+		if negative {
+			maxResponse = -maxResponse // refused with the other negative limits
+		}
+		return nil
+	})
 
 	fs.Float64Var(&c.options.RateLimit.PerSecond, "rate-limit", 2000, "cost points each client's budget regains per second (0: no rate limiting)")
 	fs.IntVar(&c.options.RateLimit.Burst, "rate-burst", 200_000, "most cost points a client's budget holds; at least -max-cost")
@@ -119,6 +134,8 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		limitFlag{"max-depth", float64(maxDepth), offWithZero},
 		limitFlag{"max-aliases", float64(maxAliases), offWithZero},
 		limitFlag{"max-cost", float64(maxCost), offWithZero},
+		limitFlag{"max-objects", float64(maxObjects), offWithZero},
+		limitFlag{"max-response", float64(maxResponse), offWithZero},
 		limitFlag{"apq-cache", float64(apqCache), offWithZero},
 		limitFlag{"response-cache", float64(c.options.ResponseCache), offWithZero},
 		limitFlag{"rate-limit", c.options.RateLimit.PerSecond, offWithZero},
@@ -129,6 +146,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	c.memoryLimit = int64(memoryLimit)
 	l.MaxBodyBytes = maxBody
 	l.MaxTokens, l.MaxDepth, l.MaxAliases, l.MaxCost = offIfZero(maxTokens), offIfZero(maxDepth), offIfZero(maxAliases), offIfZero(maxCost)
+	l.MaxObjects, l.MaxResponseBytes = offIfZero(maxObjects), offIfZero(maxResponse)
 	if l.Timeout == 0 {
 		l.Timeout = -1
 	}
@@ -183,11 +201,19 @@ func (c config) check() error {
 }
 
 // offIfZero maps a flag's "0 means no limit" to httpapi.Limits' negative.
-func offIfZero(n int) int {
+func offIfZero[N int | int64](n N) N {
 	if n == 0 {
 		return -1
 	}
 	return n
+}
+
+// responseLimit is Limits.MaxResponseBytes for the start-up log line.
+func responseLimit(n int64) any {
+	if n < 0 {
+		return "off"
+	}
+	return humanize.IBytes(uint64(n))
 }
 
 // logAttrs are the effective configuration for the start-up log line, with
@@ -250,7 +276,9 @@ func (c config) logAttrs(addr, metricsAddr string) []any {
 			slog.Any("tokens", limit(o.Limits.MaxTokens)),
 			slog.Any("depth", limit(o.Limits.MaxDepth)),
 			slog.Any("aliases", limit(o.Limits.MaxAliases)),
-			slog.Any("cost", limit(o.Limits.MaxCost))),
+			slog.Any("cost", limit(o.Limits.MaxCost)),
+			slog.Any("objects", limit(o.Limits.MaxObjects)),
+			slog.Any("response", responseLimit(o.Limits.MaxResponseBytes))),
 		slog.Group("rate_limit", rate...),
 		slog.Any("apq_cache", apq),
 		slog.String("persisted_operations", persisted),
