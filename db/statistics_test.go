@@ -141,6 +141,25 @@ func TestStore_Statistics(t *testing.T) {
 		}
 	})
 
+	t.Run("OKRefreshedByLoadNew", func(t *testing.T) {
+		// LoadNew, which seed/synth writes new databases with, derives the
+		// same statistics as Replace.
+		s, _ := newStore(t)
+		if err := s.LoadNew(t.Context(), hubDataset(30, 300)); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.Statistics(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := st.Lists["Company.projects"], (db.ListSize{Parents: 301, Children: 60, Max: 30, P99: 1}); got != want {
+			t.Errorf("Company.projects after LoadNew: %+v, want %+v", got, want)
+		}
+		if got, _ := st.ChildrenOf("Company.projects", "hub", ""); got != 30 {
+			t.Errorf("after LoadNew, the hub has %d projects, want 30", got)
+		}
+	})
+
 	t.Run("OKMigratesExistingData", func(t *testing.T) {
 		// A database made before migration 0004 gets the statistics of the
 		// data it holds.
