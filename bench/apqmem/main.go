@@ -2,7 +2,8 @@
 // registrations leave behind: it serves the gateway in process over a
 // fresh seeded database, registers -n distinct queries of -size bytes each
 // (query and hash, as Apollo's clients do), collects garbage and prints the
-// live heap before and after.
+// live heap before and after, and the process's resident memory, with the
+// garbage collector set as the server sets it.
 //
 //	go run ./bench/apqmem -n 1000 -size 64KiB
 package main
@@ -22,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -48,6 +50,8 @@ func main() {
 }
 
 func run(n, size int, shape string) error {
+	debug.SetGCPercent(httpapi.DefaultGCPercent)
+	debug.SetMemoryLimit(httpapi.DefaultMemoryLimit)
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "apqmem")
 	if err != nil {
@@ -84,10 +88,11 @@ func run(n, size int, shape string) error {
 			stored++
 		}
 	}
+	rss := residentMemory()
 	after := liveHeap()
-	fmt.Printf("registrations %d of %s (%s): live heap %s before, %s after (+%s); %d found by hash right after registering\n",
+	fmt.Printf("registrations %d of %s (%s): live heap %s before, %s after (+%s); resident memory %s, at most %s; %d found by hash right after registering\n",
 		n, humanize.IBytes(uint64(size)), shape, humanize.IBytes(before), humanize.IBytes(after),
-		humanize.IBytes(after-min(before, after)), stored)
+		humanize.IBytes(after-min(before, after)), rss["VmRSS"], rss["VmHWM"], stored)
 	runtime.KeepAlive(gw)
 	return nil
 }
@@ -126,4 +131,23 @@ func liveHeap() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// residentMemory reads the process's resident memory (VmRSS) and its peak
+// (VmHWM) from /proc/self/status, or "?" where there is none.
+func residentMemory() map[string]string {
+	out := map[string]string{"VmRSS": "?", "VmHWM": "?"}
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return out
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && out[k] != "" {
+			var kb uint64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d kB", &kb); err == nil {
+				out[k] = humanize.IBytes(kb << 10)
+			}
+		}
+	}
+	return out
 }
