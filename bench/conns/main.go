@@ -24,8 +24,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/investgraph/investgraph/httpapi"
 )
 
 func main() {
@@ -40,12 +41,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "conns: -clients is at most 250")
 		os.Exit(2)
 	}
-	var rl syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err == nil && rl.Cur < rl.Max {
-		rl.Cur = rl.Max
-		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl)
+	limit, err := httpapi.RaiseFileLimit()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "conns: raise the open-file limit:", err)
 	}
-	fmt.Printf("open-file limit of this process: %d\n", rl.Cur)
+	fmt.Printf("open-file limit of this process: %d\n", limit)
 
 	start := time.Now()
 	var (
