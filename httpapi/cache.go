@@ -49,6 +49,8 @@ type weighed[T any] struct {
 	weight int64
 }
 
+// newCountingCache returns a cache of at most size entries weighing at most
+// maxBytes together.
 func newCountingCache[T any](name string, size int, maxBytes int64, maxKey int, weigh func(string, T) int64, m *metrics) *countingCache[T] {
 	c := &countingCache[T]{name: name, maxKey: maxKey, maxBytes: maxBytes, weigh: weigh, metrics: m}
 	c.lru, _ = simplelru.NewLRU(max(size, 1), func(_ string, v weighed[T]) { c.bytes -= v.weight })

@@ -175,6 +175,7 @@ type limitConn struct {
 	once sync.Once
 }
 
+// Close closes the connection and gives its slots back, once.
 func (c *limitConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() { c.l.closed(c.key) })
