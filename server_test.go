@@ -102,6 +102,10 @@ func TestParseFlags(t *testing.T) {
 		{"max-objects", "-1", "-max-objects must not be negative (0 turns it off)"},
 		{"max-response", "-1MiB", "-max-response must not be negative (0 turns it off)"},
 		{"apq-cache", "-1", "-apq-cache must not be negative (0 turns it off)"},
+		{"apq-cache-bytes", "-1MiB", "-apq-cache-bytes must not be negative (want a size such as 16MiB; 0 turns APQ off)"},
+		{"max-conns", "-1", "-max-conns must not be negative (0 turns it off)"},
+		{"max-conns-per-ip", "-1", "-max-conns-per-ip must not be negative (0 turns it off)"},
+		{"idle-timeout", "-1s", "-idle-timeout must not be negative (0 keeps them for the read timeout)"},
 		{"response-cache", "-1", "-response-cache must not be negative (0 turns it off)"},
 		{"rate-limit", "-0.5", "-rate-limit must not be negative (0 turns it off)"},
 		{"rate-burst", "-1", "-rate-burst must not be negative (it must be at least -max-cost)"},
@@ -352,8 +356,12 @@ func TestRun_ConfigLog(t *testing.T) {
 		if got, want := line["metrics"], "http://"+addr+"/metrics"; got != want {
 			t.Errorf("metrics = %v, want %v", got, want)
 		}
-		if line["cors_origins"] != "none" || line["apq_cache"] != float64(1000) || line["response_cache"] != "off" {
+		if line["cors_origins"] != "none" || line["apq_cache"] != float64(1000) || line["apq_cache_bytes"] != "16 MiB" || line["response_cache"] != "off" {
 			t.Errorf("line = %v", line)
+		}
+		conns, _ := line["conns"].(map[string]any)
+		if conns["max_per_ip"] != float64(256) || conns["idle_timeout"] != "30s" || conns["file_limit"] == nil || conns["max"] == nil {
+			t.Errorf("conns = %v", conns)
 		}
 		rate, _ := line["rate_limit"].(map[string]any)
 		if rate["per_second"] != float64(2000) || rate["burst"] != float64(200_000) || rate["by"] != "address" {
