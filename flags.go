@@ -90,6 +90,8 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.Float64Var(&c.options.RateLimit.PerSecond, "rate-limit", 2000, "cost points each client's budget regains per second (0: no rate limiting)")
 	fs.IntVar(&c.options.RateLimit.Burst, "rate-burst", 200_000, "most cost points a client's budget holds; at least -max-cost")
 	fs.BoolVar(&c.options.RateLimit.ByToken, "rate-by-token", false, "budget per bearer token instead of per address (only behind a gateway that checks tokens)")
+	fs.IntVar(&c.options.RateLimit.MaxInFlight, "max-in-flight", 4, "most requests one client (keyed as for -rate-limit) may have running at once; more wait -in-flight-wait, then get 429 (0: no cap)")
+	fs.DurationVar(&c.options.RateLimit.InFlightWait, "in-flight-wait", httpapi.DefaultInFlightWait, "how long a request over -max-in-flight waits for a turn")
 	fs.StringVar(&c.options.RateLimit.ClientIPHeader, "client-ip-header", "", "header a trusted proxy sets to the client address, e.g. X-Forwarded-For (default: the connection's address)")
 
 	fs.IntVar(&apqCache, "apq-cache", httpapi.DefaultAPQCacheSize, "Automatic Persisted Queries kept (0: APQ off)")
@@ -163,6 +165,8 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		limitFlag{"response-cache", float64(c.options.ResponseCache), offWithZero},
 		limitFlag{"rate-limit", c.options.RateLimit.PerSecond, offWithZero},
 		limitFlag{"rate-burst", float64(c.options.RateLimit.Burst), "it must be at least -max-cost"},
+		limitFlag{"max-in-flight", float64(c.options.RateLimit.MaxInFlight), offWithZero},
+		limitFlag{"in-flight-wait", c.options.RateLimit.InFlightWait.Seconds(), "0 takes the default of 1s"},
 	); err != nil {
 		return c, err
 	}
@@ -321,6 +325,7 @@ func (c config) logAttrs(addr, metricsAddr string, fileLimit uint64) []any {
 			slog.Any("objects", limit(o.Limits.MaxObjects)),
 			slog.Any("response", responseLimit(o.Limits.MaxResponseBytes))),
 		slog.Group("rate_limit", rate...),
+		slog.Any("max_in_flight", limit(offIfZero(o.RateLimit.MaxInFlight))),
 		slog.Any("apq_cache", apq),
 		slog.Any("apq_cache_bytes", apqBytes),
 		slog.Group("conns",

@@ -43,7 +43,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Limits bound each request; zero fields take DefaultLimits.
 	Limits Limits
-	// RateLimit meters clients by query cost; off when zero.
+	// RateLimit meters clients by query cost and caps their requests in
+	// flight; off when zero.
 	RateLimit RateLimit
 	// DisableIntrospection refuses __schema and __type queries.
 	DisableIntrospection bool
@@ -121,6 +122,9 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if opts.RateLimit.PerSecond < 0 {
 		return nil, errors.New("the rate limit must not be negative")
 	}
+	if opts.RateLimit.MaxInFlight < 0 || opts.RateLimit.InFlightWait < 0 {
+		return nil, errors.New("the in-flight cap and its wait must not be negative")
+	}
 	if err := checkOrigins(opts.CORSOrigins); err != nil {
 		return nil, fmt.Errorf("CORS origins: %w", err)
 	}
@@ -142,6 +146,10 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 		rl.Burst = max(rl.Burst, opts.Limits.MaxCost, 1)
 		limiter = newRateLimiter(rl)
 	}
+	var inFlight *inFlight
+	if opts.RateLimit.MaxInFlight > 0 {
+		inFlight = newInFlight(opts.RateLimit.MaxInFlight, opts.RateLimit.InFlightWait)
+	}
 	docs := newCountingCache("query", queryCacheSize, queryCacheBytes, maxCachedQueryBytes, documentWeight, g.metrics)
 	var apq *countingCache[string]
 	if opts.APQCacheSize > 0 && opts.APQCacheBytes > 0 && !opts.AllowList {
@@ -153,7 +161,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if maxBody < 0 {
 		maxBody = math.MaxInt64
 	}
-	srv.AddTransport(httpTransport{maxBody: maxBody, limiter: limiter,
+	srv.AddTransport(httpTransport{maxBody: maxBody, limiter: limiter, inFlight: inFlight,
 		maxObjects: opts.Limits.MaxObjects, maxResponse: opts.Limits.MaxResponseBytes})
 	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(max(opts.Limits.MaxTokens, 0))

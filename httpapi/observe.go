@@ -59,7 +59,7 @@ func (g *Gateway) observe(next http.Handler) http.Handler {
 			slog.Int64("sql", statements),
 		}
 		if info.costKnown {
-			attrs = append(attrs, slog.Int("cost", info.cost))
+			attrs = append(attrs, slog.Int("cost", info.cost), slog.Int64("actual_cost", info.actualCost))
 		}
 		if refused != nil {
 			attrs = append(attrs, slog.String("origin", loggedOrigin(refused.origin)), slog.String("hint", g.corsHint(refused.origin)))
@@ -74,7 +74,8 @@ func (g *Gateway) observe(next http.Handler) http.Handler {
 
 // reportExtensions adds to every response's extensions the number of SQL
 // statements the request ran (so clients and tests can see N+1 problems),
-// its cost once computed, and the client's rate-limit budget.
+// its estimated cost once computed and the objects it resolved, and the
+// client's rate-limit budget once the request has been charged for them.
 func reportExtensions(limiter *rateLimiter) graphql.ResponseMiddleware {
 	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
@@ -88,9 +89,14 @@ func reportExtensions(limiter *rateLimiter) graphql.ResponseMiddleware {
 		info.prefetched, info.onDemand = graph.Batches(ctx)
 		resp.Extensions["sqlStatements"] = db.StatementCount(ctx)
 		if info.costKnown {
+			// The estimate, and what the request resolved: an operation
+			// that did not run resolved nothing.
+			info.actualCost = graph.ObjectsResolved(ctx)
 			resp.Extensions["cost"] = info.cost
+			resp.Extensions["actualCost"] = info.actualCost
 		}
 		if limiter != nil && info.budget != nil {
+			limiter.settle(info, info.actualCost)
 			resp.Extensions["rateLimit"] = map[string]any{
 				"limit":           limiter.cfg.Burst,
 				"remaining":       limiter.remaining(info),

@@ -16,7 +16,9 @@ import (
 
 // RateLimit configures rate limiting by query cost: every client has a
 // budget of points that refills over time, and each request spends its cost
-// (at least 1). The zero value turns rate limiting off.
+// (at least 1) before it runs, then the objects it resolved beyond that once
+// it is done. It also caps the requests one client has in flight. The zero
+// value turns both off.
 type RateLimit struct {
 	// PerSecond is how many points a budget regains each second; 0 turns
 	// rate limiting off.
@@ -34,6 +36,14 @@ type RateLimit struct {
 	// client's address (X-Forwarded-For, whose last entry is used, or
 	// X-Real-IP). Empty means the connection's own address.
 	ClientIPHeader string
+	// MaxInFlight bounds the requests one client (keyed as for the budget)
+	// has running at once; 0 turns the cap off. A request over it waits up
+	// to InFlightWait for another of the client's requests to finish, then
+	// gets RATE_LIMITED.
+	MaxInFlight int
+	// InFlightWait is how long a request over MaxInFlight waits;
+	// DefaultInFlightWait when 0.
+	InFlightWait time.Duration
 }
 
 // sweepEvery is how often budgets that have refilled completely are
@@ -91,6 +101,7 @@ func (l *rateLimiter) charge(info *requestInfo, n int) *gqlerror.Error {
 	wait := time.Duration(float64(n) / l.cfg.PerSecond * float64(time.Second))
 	if res.OK() {
 		if wait = res.DelayFrom(now); wait == 0 {
+			info.charged += n
 			return nil
 		}
 		res.CancelAt(now)
@@ -101,12 +112,38 @@ func (l *rateLimiter) charge(info *requestInfo, n int) *gqlerror.Error {
 		n, l.cfg.PerSecond, wait.Round(time.Second))
 }
 
-// remaining returns the points left in the request's budget.
+// settle charges a request that has run for the work it did beyond what it
+// paid up front: resolved is the objects it resolved (graph.ObjectsResolved),
+// a point each, as in the cost model. The estimate prices lists by what most
+// parents hold, so a query that meets hubs resolves more than it paid for;
+// the difference is taken even when the budget is short, leaving it in
+// debt (by at most one burst), and the client's next requests are refused
+// until it has refilled. A request that resolved less than its estimate is
+// not refunded: the estimate also prices the rows aggregates read, which
+// objects do not count. Only the first call for a request charges.
+func (l *rateLimiter) settle(info *requestInfo, resolved int64) {
+	if info.budget == nil || info.settled {
+		return
+	}
+	info.settled = true
+	extra := resolved - int64(info.charged)
+	if extra <= 0 {
+		return
+	}
+	n := int(min(extra, int64(l.cfg.Burst)))
+	// Never canceled: a reservation of at most the burst always succeeds,
+	// and the time it would have to wait is the debt.
+	info.budget.lim.ReserveN(l.now(), n)
+	info.charged += n
+}
+
+// remaining returns the points left in the request's budget, 0 when it is
+// in debt.
 func (l *rateLimiter) remaining(info *requestInfo) int {
 	if info.budget == nil {
 		return 0
 	}
-	return int(info.budget.lim.TokensAt(l.now()))
+	return max(int(info.budget.lim.TokensAt(l.now())), 0)
 }
 
 // clientKey names the client a request comes from: its bearer token (only

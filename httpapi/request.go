@@ -35,6 +35,9 @@ type requestInfo struct {
 	retryAfter  time.Duration
 	rateLimited bool
 	budget      *budget // the client's rate-limit bucket, nil when off
+	charged     int     // points taken from budget so far
+	settled     bool    // charged for the objects it resolved (rateLimiter.settle)
+	actualCost  int64   // objects resolved, once the operation has run
 
 	// Batches of the request's loaders, by how they were fetched
 	// (graph.Batches).

@@ -26,6 +26,8 @@ const allowedMethods = "GET, POST, OPTIONS"
 type httpTransport struct {
 	maxBody int64
 	limiter *rateLimiter // nil when rate limiting is off
+	// inFlight caps each client's running requests; nil when off.
+	inFlight *inFlight
 	// maxObjects and maxResponse are Limits.MaxObjects and
 	// Limits.MaxResponseBytes, off when negative (see budget.go).
 	maxObjects  int
@@ -71,6 +73,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			t.fail(ctx, w, exec, media, err)
 			return
 		}
+	}
+	if t.inFlight != nil {
+		release, err := t.inFlight.acquire(ctx, info)
+		if err != nil {
+			t.fail(ctx, w, exec, media, err)
+			return
+		}
+		defer release()
 	}
 	start := graphql.Now()
 	var (
