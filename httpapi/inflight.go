@@ -19,8 +19,8 @@ const DefaultInFlightWait = time.Second
 // its budget spends it all at once; the cap keeps that to MaxInFlight
 // requests at a time, so other clients' requests still find the CPU. A
 // request over the cap waits in line (first come, first served) for a
-// while, then is refused; no more requests than the cap wait at once, and
-// those beyond it are refused at once, so waiting holds little.
+// while, then is refused; at most waitingPerSlot requests per slot wait at
+// once, and those beyond them are refused at once, so waiting holds little.
 type inFlight struct {
 	max  int
 	wait time.Duration
@@ -34,6 +34,10 @@ type clientSlots struct {
 	sem   chan struct{} // a token for each running request
 	users int           // requests running or waiting, under inFlight.mu
 }
+
+// waitingPerSlot is how many requests per slot may wait at once: enough for
+// a page that sends its queries together.
+const waitingPerSlot = 4
 
 func newInFlight(max int, wait time.Duration) *inFlight {
 	if wait <= 0 {
@@ -53,7 +57,7 @@ func (f *inFlight) acquire(ctx context.Context, info *requestInfo) (release func
 		c = &clientSlots{sem: make(chan struct{}, f.max)}
 		f.clients[info.client] = c
 	}
-	full := c.users >= 2*f.max
+	full := c.users >= (1+waitingPerSlot)*f.max
 	if !full {
 		c.users++
 	}
@@ -91,6 +95,19 @@ func (f *inFlight) leave(client string, c *clientSlots) {
 	if c.users--; c.users == 0 {
 		delete(f.clients, client)
 	}
+}
+
+// running returns how many of client's requests are running.
+func (f *inFlight) running(client string) int {
+	if f == nil {
+		return 1
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c := f.clients[client]; c != nil {
+		return len(c.sem)
+	}
+	return 0
 }
 
 // users returns how many of client's requests are running or waiting.

@@ -137,6 +137,42 @@ func (l *rateLimiter) settle(info *requestInfo, resolved int64) {
 	info.charged += n
 }
 
+// objectAllowance returns the most objects the request may resolve with
+// what its client's budget holds once its estimate is paid, a point an
+// object: its share (one of running, the client's requests in flight) of
+// what it has paid and what remains. ok is false when that is more than
+// limit, the object limit (off when not positive), or rate limiting is off
+// (l is nil): then the object limit is the bound. Bounding each request so
+// stops a client whose queries resolve far more than their estimate at its
+// budget, rather than one request later, and stops its concurrent requests
+// from each spending the whole budget at once.
+func (l *rateLimiter) objectAllowance(info *requestInfo, limit, running int) (n int64, ok bool) {
+	if l == nil || info.budget == nil {
+		return 0, false
+	}
+	n = (int64(info.charged) + int64(l.remaining(info))) / int64(max(running, 1))
+	if limit > 0 && n >= int64(limit) {
+		return 0, false
+	}
+	return n, true
+}
+
+// allowanceSpent is the error of a request stopped by its allowance, once
+// it has been settled: RATE_LIMITED, to retry once the budget again holds
+// the objects the request went for (at most a burst).
+func (l *rateLimiter) allowanceSpent(info *requestInfo, allowance, resolved int64) *gqlerror.Error {
+	need := float64(min(resolved, int64(l.cfg.Burst)))
+	short := need - info.budget.lim.TokensAt(l.now())
+	wait := time.Duration(max(short, 1) / l.cfg.PerSecond * float64(time.Second))
+	info.rateLimited, info.retryAfter = true, wait
+	e := requestError(CodeRateLimited,
+		"rate limit exceeded: the query resolves more than the %d objects your budget held for it (a point each, "+
+			"shared among your requests in flight); it refills at %g points per second: retry in %s or ask for fewer objects",
+		allowance, l.cfg.PerSecond, wait.Round(time.Second))
+	e.Extensions["objects"] = resolved
+	return e
+}
+
 // remaining returns the points left in the request's budget, 0 when it is
 // in debt.
 func (l *rateLimiter) remaining(info *requestInfo) int {

@@ -108,11 +108,21 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		t.write(w, info, media, resp, false)
 		return
 	}
+	allowance, capped := t.limiter.objectAllowance(info, t.maxObjects, t.inFlight.running(info.client))
+	if capped {
+		ctx = graph.WithObjectLimit(ctx, allowance, func(int64) error { return requestError(CodeRateLimited, "rate limit exceeded") })
+	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	if resp == nil {
 		// The executor gives no response when the context ended first.
 		t.fail(ctx, w, exec, media, contextError(ctx))
+		return
+	}
+	if capped && graph.ObjectLimitExceeded(ctx) {
+		resolved := graph.ObjectsResolved(ctx)
+		t.limiter.settle(info, resolved)
+		t.fail(ctx, w, exec, media, t.limiter.allowanceSpent(info, allowance, resolved))
 		return
 	}
 	if err := t.overBudget(ctx, resp); err != nil {
