@@ -97,6 +97,8 @@ type Gateway struct {
 	logger  *slog.Logger
 	metrics *metrics
 	handler http.Handler
+	// inFlight caps each client's running requests; nil when off.
+	inFlight *inFlight
 }
 
 // NewHandler returns the gateway's HTTP handler. It panics on invalid
@@ -146,9 +148,8 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 		rl.Burst = max(rl.Burst, opts.Limits.MaxCost, 1)
 		limiter = newRateLimiter(rl)
 	}
-	var inFlight *inFlight
 	if opts.RateLimit.MaxInFlight > 0 {
-		inFlight = newInFlight(opts.RateLimit.MaxInFlight, opts.RateLimit.InFlightWait)
+		g.inFlight = newInFlight(opts.RateLimit.MaxInFlight, opts.RateLimit.InFlightWait)
 	}
 	docs := newCountingCache("query", queryCacheSize, queryCacheBytes, maxCachedQueryBytes, documentWeight, g.metrics)
 	var apq *countingCache[string]
@@ -161,7 +162,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if maxBody < 0 {
 		maxBody = math.MaxInt64
 	}
-	srv.AddTransport(httpTransport{maxBody: maxBody, limiter: limiter, inFlight: inFlight,
+	srv.AddTransport(httpTransport{maxBody: maxBody, limiter: limiter, inFlight: g.inFlight,
 		maxObjects: opts.Limits.MaxObjects, maxResponse: opts.Limits.MaxResponseBytes})
 	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(max(opts.Limits.MaxTokens, 0))

@@ -84,3 +84,61 @@ func TestClientKey(t *testing.T) {
 		})
 	}
 }
+
+func TestSettleChargesObjectsBeyondTheEstimate(t *testing.T) {
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := newRateLimiter(RateLimit{PerSecond: 10, Burst: 100})
+	l.now = func() time.Time { return now }
+	info := &requestInfo{budget: l.budgetFor("ip:192.0.2.1")}
+	if err := l.charge(info, 30); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := l.objectAllowance(info, 1000, 1); !ok || n != 100 {
+		t.Errorf("allowance = %d, %v; want the 30 points paid and the 70 left", n, ok)
+	}
+	if n, ok := l.objectAllowance(info, 1000, 2); !ok || n != 50 {
+		t.Errorf("allowance with two requests in flight = %d, %v; want half of 100", n, ok)
+	}
+	if _, ok := l.objectAllowance(info, 80, 1); ok {
+		t.Error("an allowance above the object limit bounds the request")
+	}
+
+	// 130 objects resolved on a 30-point estimate: 100 more are taken, 30
+	// beyond what the budget held.
+	l.settle(info, 130)
+	l.settle(info, 130)
+	if got := info.budget.lim.TokensAt(now); got != -30 {
+		t.Errorf("tokens = %v, want -30 (charged once)", got)
+	}
+	if got := l.remaining(info); got != 0 {
+		t.Errorf("remaining = %d, want 0 in debt", got)
+	}
+	next := &requestInfo{budget: info.budget}
+	if errorCode(l.charge(next, 1)) != CodeRateLimited {
+		t.Fatal("a budget in debt accepted a request")
+	}
+	if next.retryAfter != 3100*time.Millisecond {
+		t.Errorf("retry after %s, want 3.1s: 30 points of debt and 1 more at 10/s", next.retryAfter)
+	}
+	if n, _ := l.objectAllowance(next, 1000, 1); n != 0 {
+		t.Errorf("allowance in debt = %d, want 0", n)
+	}
+
+	t.Run("AtMostABurst", func(t *testing.T) {
+		info := &requestInfo{budget: l.budgetFor("ip:192.0.2.2")}
+		l.settle(info, 1_000_000)
+		if got := info.budget.lim.TokensAt(now); got != 0 {
+			t.Errorf("tokens = %v, want 0: a request is charged at most one burst", got)
+		}
+	})
+	t.Run("FewerObjectsThanPaid", func(t *testing.T) {
+		info := &requestInfo{budget: l.budgetFor("ip:192.0.2.3")}
+		if err := l.charge(info, 40); err != nil {
+			t.Fatal(err)
+		}
+		l.settle(info, 5)
+		if got := l.remaining(info); got != 60 {
+			t.Errorf("remaining = %d, want 60: the estimate stands", got)
+		}
+	})
+}
