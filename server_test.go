@@ -35,7 +35,8 @@ func TestParseFlags(t *testing.T) {
 		if o.Limits != want {
 			t.Errorf("limits = %+v, want %+v", o.Limits, want)
 		}
-		if o.RateLimit.PerSecond != 2000 || o.RateLimit.Burst != 200_000 || o.RateLimit.ByToken || o.RateLimit.ClientIPHeader != "" {
+		if o.RateLimit.PerSecond != 2000 || o.RateLimit.Burst != 200_000 || o.RateLimit.ByToken || o.RateLimit.ClientIPHeader != "" ||
+			o.RateLimit.MaxInFlight != 4 || o.RateLimit.InFlightWait != time.Second {
 			t.Errorf("rate limit = %+v", o.RateLimit)
 		}
 		if c.addr != ":8080" || c.dbPath != "investgraph.db" || c.metricsAddr != "" || c.reseed {
@@ -109,6 +110,8 @@ func TestParseFlags(t *testing.T) {
 		{"response-cache", "-1", "-response-cache must not be negative (0 turns it off)"},
 		{"rate-limit", "-0.5", "-rate-limit must not be negative (0 turns it off)"},
 		{"rate-burst", "-1", "-rate-burst must not be negative (it must be at least -max-cost)"},
+		{"max-in-flight", "-1", "-max-in-flight must not be negative (0 turns it off)"},
+		{"in-flight-wait", "-1s", "-in-flight-wait must not be negative (0 takes the default of 1s)"},
 	} {
 		t.Run("ErrNegative "+tc.flag+" "+tc.value, func(t *testing.T) {
 			_, err := parseFlags([]string{"-" + tc.flag, tc.value}, io.Discard)
