@@ -27,6 +27,7 @@ var migrationFS embed.FS
 // they never contend for SQLite's lock; reads use a pool of read-only
 // connections beside it, which WAL mode lets run during a write.
 type Store struct {
+	path  string
 	write *sql.DB
 	read  *sql.DB
 
@@ -47,13 +48,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
+	release, err := lockForOpening(path)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	write, err := sql.Open("sqlite", dsn(path, "_txlock=immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
-	s := &Store{write: write}
-	if err := s.migrate(ctx); err != nil {
+	s := &Store{path: path, write: write}
+	if err = s.migrate(ctx); err == nil {
+		err = checkIntegrity(ctx, write, path)
+	}
+	if err != nil {
 		write.Close()
 		return nil, openError(path, err)
 	}
