@@ -136,6 +136,9 @@ func lockForOpening(path string) (release func(), err error) {
 func openLockFile(path, key string, exclusive bool) (*os.File, error) {
 	f, err := os.OpenFile(key, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
+		if cerr := checkFile(path); cerr != nil {
+			return nil, cerr // says what is wrong with the directory
+		}
 		return nil, fmt.Errorf("database %q: lock file: %w", path, err)
 	}
 	deadline := time.Now().Add(lockWait)
