@@ -40,7 +40,9 @@ type Store struct {
 // Open opens (creating if needed) the database at path and applies any
 // pending migrations. A path it cannot use gets an EINVALID error saying
 // why: its directory is missing or not writable, it is a directory, it
-// cannot be read and written, or it is not an SQLite database.
+// cannot be read and written, or it is not an SQLite database; a corrupt
+// file gets one with ErrCorrupt in its chain. It is refused at once
+// (ECONFLICT) while another process writes the database (see LockWriter).
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || path == ":memory:" {
 		return nil, Errorf(EINVALID, "database path %q: a file path is required", path)
