@@ -15,7 +15,9 @@
 //
 // The scenarios: synth-new (synth creating a file), synth-replace (synth
 // over a seeded file), reseed (the server with -reseed over a synthetic
-// graph), server-first (the server seeding a file on its first start) and
+// graph), server-first (the server seeding a file on its first start),
+// synth-beside and reseed-beside (the same, while another server serves
+// the file, which must answer with what the file holds after the kill) and
 // server-serving (a server killed while it answers queries).
 package main
 
@@ -23,6 +25,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -172,6 +175,10 @@ type scenario struct {
 	setup    func(path string) (*exec.Cmd, error)
 	// query, when set, is sent to the server while it runs.
 	query bool
+	// beside, when set, has another server serve the file while the
+	// command runs; after the kill it must answer with the counts the
+	// file holds.
+	beside bool
 	// took is how long a run takes, wrote how much its files grow.
 	took   time.Duration
 	wrote  int64
@@ -212,9 +219,7 @@ func (h *harness) scenarios() []*scenario {
 	synth := func(path string) *exec.Cmd {
 		return exec.Command(h.binary("synth"), "-entities", fmt.Sprint(h.cfg.entities), "-db", path)
 	}
-	server := func(path string, args ...string) *exec.Cmd {
-		return exec.Command(h.binary("investgraph"), append([]string{"-addr", "127.0.0.1:0", "-db", path, "-rate-limit", "0"}, args...)...)
-	}
+	server := h.server
 	return []*scenario{
 		{name: "synth-new", old: state{absent: true}, new: h.synthState(), setup: func(path string) (*exec.Cmd, error) {
 			return synth(path), nil
@@ -228,9 +233,46 @@ func (h *harness) scenarios() []*scenario {
 		{name: "server-first", old: state{absent: true}, new: h.seedState(), setup: func(path string) (*exec.Cmd, error) {
 			return server(path), nil
 		}},
+		{name: "synth-beside", old: h.seedState(), new: h.synthState(), beside: true, setup: func(path string) (*exec.Cmd, error) {
+			return synth(path), copyFile(h.seedDB, path)
+		}},
+		{name: "reseed-beside", old: h.synthState(), new: h.seedState(), beside: true, setup: func(path string) (*exec.Cmd, error) {
+			return server(path, "-reseed"), copyFile(h.synthDB, path)
+		}},
 		{name: "server-serving", old: h.synthState(), new: h.synthState(), query: true, setup: func(path string) (*exec.Cmd, error) {
 			return server(path), copyFile(h.synthDB, path)
 		}},
+	}
+}
+
+// server returns the command of a server on the database at path.
+func (h *harness) server(path string, args ...string) *exec.Cmd {
+	return exec.Command(h.binary("investgraph"), append([]string{"-addr", "127.0.0.1:0", "-db", path, "-rate-limit", "0"}, args...)...)
+}
+
+// serveBeside starts a server on the database at path, for a scenario's
+// command to run beside, and returns it once it serves, with its address.
+func (h *harness) serveBeside(path string) (*process, string, error) {
+	p, err := start(h.server(path))
+	if err != nil {
+		return nil, "", err
+	}
+	select {
+	case addr := <-p.serving:
+		return p, addr, nil
+	case <-p.done:
+		return nil, "", errors.New("the server beside did not start")
+	case <-time.After(time.Minute):
+		p.Process.Kill()
+		return nil, "", errors.New("the server beside did not start within a minute")
+	}
+}
+
+// stopProcess kills p, if there is one, and waits for it.
+func stopProcess(p *process) {
+	if p != nil {
+		p.Process.Kill()
+		<-p.done
 	}
 }
 
@@ -242,6 +284,13 @@ func (h *harness) calibrate(ctx context.Context, sc *scenario) (time.Duration, i
 	cmd, err := sc.setup(path)
 	if err != nil {
 		return 0, 0, err
+	}
+	if sc.beside {
+		bs, _, err := h.serveBeside(path)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer stopProcess(bs)
 	}
 	began, size := time.Now(), databaseSize(path)
 	p, err := start(cmd)
@@ -298,6 +347,14 @@ func (h *harness) kill(ctx context.Context, sc *scenario, w when) error {
 	if err != nil {
 		return err
 	}
+	var beside *process
+	var besideAddr string
+	if sc.beside {
+		if beside, besideAddr, err = h.serveBeside(path); err != nil {
+			return err
+		}
+		defer stopProcess(beside)
+	}
 	span := float64(sc.took) * 1.1
 	delay := time.Duration(h.rng.Float64() * span)
 	if w == late {
@@ -331,6 +388,13 @@ func (h *harness) kill(ctx context.Context, sc *scenario, w when) error {
 	r := &sc.result
 	r.kills++
 	st, err := inspect(ctx, path)
+	if err == nil && beside != nil {
+		// The server beside answers with what the file holds.
+		var n int
+		if n, err = companiesTotal(besideAddr); err == nil && fmt.Sprint(n) != companies(st) {
+			err = fmt.Errorf("the server beside answers %d companies, the file holds %s", n, companies(st))
+		}
+	}
 	switch {
 	case err != nil:
 		r.corrupt++
@@ -438,6 +502,34 @@ func queryWhileServing(serving <-chan string, stop <-chan struct{}) {
 	}
 }
 
+// companiesTotal asks the server at addr how many companies there are.
+func companiesTotal(addr string) (int, error) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Post("http://"+addr+"/graphql", "application/json",
+		strings.NewReader(`{"query":"{ companies { totalCount } }"}`))
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data struct{ Companies struct{ TotalCount int } }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return 0, err
+	}
+	return out.Data.Companies.TotalCount, nil
+}
+
+// companies returns the number of companies of a state, "0" when absent.
+func companies(s state) string {
+	for _, kv := range strings.Fields(string(s.counts)) {
+		if n, ok := strings.CutPrefix(kv, "companies="); ok {
+			return n
+		}
+	}
+	return "0"
+}
+
 // tables are the data tables whose row counts make a dataset's signature.
 var tables = []string{"sources", "companies", "people", "projects", "meetings", "agreements", "positions",
 	"project_participants", "measurements", "milestones", "amounts", "names", "citations", "search", "deal_facts"}
@@ -489,8 +581,7 @@ func describe(s state) string {
 	if s.absent {
 		return "no data"
 	}
-	companies, _, _ := strings.Cut(strings.TrimPrefix(string(s.counts), "sources="), " people")
-	return "{" + companies + " ...}"
+	return companies(s) + " companies"
 }
 
 // copyFile copies a closed database file.
