@@ -28,6 +28,8 @@ type config struct {
 	memoryLimit     int64
 	persistedOps    string
 	options         httpapi.Options
+	conns           httpapi.ConnLimits
+	idleTimeout     time.Duration
 }
 
 // parseFlags reads the command line. Limits given as 0 are turned off. -h
@@ -42,9 +44,12 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		c                                                  config
 		memoryLimit                                        = uint64(httpapi.DefaultMemoryLimit)
 		maxBody                                            = d.MaxBodyBytes
+		maxResponse                                        = d.MaxResponseBytes
 		maxTokens, maxDepth, maxAliases, maxCost, apqCache int
+		maxObjects                                         int
 		corsOrigins                                        string
 		introspection, graphiql                            bool
+		apqBytes                                           = int64(httpapi.DefaultAPQCacheBytes)
 	)
 	fs := flag.NewFlagSet("investgraph", flag.ContinueOnError)
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; :$PORT when PORT is set")
@@ -68,6 +73,19 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.IntVar(&maxDepth, "max-depth", d.MaxDepth, "deepest selection nesting, introspection aside (0: no limit)")
 	fs.IntVar(&maxAliases, "max-aliases", d.MaxAliases, "most aliased fields in a query (0: no limit)")
 	fs.IntVar(&maxCost, "max-cost", d.MaxCost, "highest query cost (0: no limit)")
+	fs.IntVar(&maxObjects, "max-objects", d.MaxObjects, "most objects one request resolves, counted as it runs (0: no limit)")
+	fs.Func("max-response", "largest response data, e.g. 4MiB; larger gets RESPONSE_TOO_LARGE (0: no limit; default 16MiB)", func(s string) error {
+		s, negative := strings.CutPrefix(strings.TrimSpace(s), "-")
+		n, err := humanize.ParseBytes(s)
+		if err != nil || n > math.MaxInt64 {
+			return errors.New("want a size such as 16MiB, or 0")
+		}
+		maxResponse = int64(n)
+		if negative {
+			maxResponse = -maxResponse // refused with the other negative limits
+		}
+		return nil
+	})
 
 	fs.Float64Var(&c.options.RateLimit.PerSecond, "rate-limit", 2000, "cost points each client's budget regains per second (0: no rate limiting)")
 	fs.IntVar(&c.options.RateLimit.Burst, "rate-burst", 200_000, "most cost points a client's budget holds; at least -max-cost")
@@ -75,12 +93,28 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.StringVar(&c.options.RateLimit.ClientIPHeader, "client-ip-header", "", "header a trusted proxy sets to the client address, e.g. X-Forwarded-For (default: the connection's address)")
 
 	fs.IntVar(&apqCache, "apq-cache", httpapi.DefaultAPQCacheSize, "Automatic Persisted Queries kept (0: APQ off)")
+	fs.Func("apq-cache-bytes", "most bytes of Automatic Persisted Queries kept, e.g. 16MiB (0: APQ off; default 16MiB)", func(s string) error {
+		s, negative := strings.CutPrefix(strings.TrimSpace(s), "-")
+		n, err := humanize.ParseBytes(s)
+		if err != nil || n > math.MaxInt64 {
+			return errors.New("want a size such as 16MiB, or 0")
+		}
+		apqBytes = int64(n)
+		if negative {
+			apqBytes = -apqBytes // refused with the other negative limits
+		}
+		return nil
+	})
 	fs.IntVar(&c.options.ResponseCache, "response-cache", 0, "responses of identical requests kept until the data changes (0: off; needs -rate-limit 0)")
 	fs.StringVar(&c.persistedOps, "persisted-operations", "", "JSON file of persisted operations (Apollo manifest or id-to-document map)")
 	fs.BoolVar(&c.options.AllowList, "allow-list", false, "run only the operations of -persisted-operations")
 	fs.BoolVar(&introspection, "introspection", true, "answer introspection queries (GraphiQL needs them)")
 	fs.BoolVar(&graphiql, "graphiql", true, "serve GraphiQL at /")
 	fs.StringVar(&corsOrigins, "cors-origins", "", "comma-separated origins browsers may call the API from, as scheme://host[:port] (e.g. https://dash.example.com, https://*.example.com), or * (default: none)")
+
+	fs.IntVar(&c.conns.Total, "max-conns", defaultMaxConns, "most connections open at once; more wait to be accepted (0: no limit)")
+	fs.IntVar(&c.conns.PerAddress, "max-conns-per-ip", defaultMaxConnsPerIP, "most connections open at once from one peer address (IPv6: /64); more are closed at once (0: no limit)")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", defaultIdleTimeout, "how long an idle keep-alive connection stays open (0: the read timeout, 30s)")
 
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this address instead of the API's, e.g. 127.0.0.1:9090")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
@@ -119,7 +153,13 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		limitFlag{"max-depth", float64(maxDepth), offWithZero},
 		limitFlag{"max-aliases", float64(maxAliases), offWithZero},
 		limitFlag{"max-cost", float64(maxCost), offWithZero},
+		limitFlag{"max-objects", float64(maxObjects), offWithZero},
+		limitFlag{"max-response", float64(maxResponse), offWithZero},
 		limitFlag{"apq-cache", float64(apqCache), offWithZero},
+		limitFlag{"apq-cache-bytes", float64(apqBytes), "want a size such as 16MiB; 0 turns APQ off"},
+		limitFlag{"max-conns", float64(c.conns.Total), offWithZero},
+		limitFlag{"max-conns-per-ip", float64(c.conns.PerAddress), offWithZero},
+		limitFlag{"idle-timeout", c.idleTimeout.Seconds(), "0 keeps them for the read timeout"},
 		limitFlag{"response-cache", float64(c.options.ResponseCache), offWithZero},
 		limitFlag{"rate-limit", c.options.RateLimit.PerSecond, offWithZero},
 		limitFlag{"rate-burst", float64(c.options.RateLimit.Burst), "it must be at least -max-cost"},
@@ -129,10 +169,15 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	c.memoryLimit = int64(memoryLimit)
 	l.MaxBodyBytes = maxBody
 	l.MaxTokens, l.MaxDepth, l.MaxAliases, l.MaxCost = offIfZero(maxTokens), offIfZero(maxDepth), offIfZero(maxAliases), offIfZero(maxCost)
+	l.MaxObjects, l.MaxResponseBytes = offIfZero(maxObjects), offIfZero(maxResponse)
 	if l.Timeout == 0 {
 		l.Timeout = -1
 	}
 	c.options.APQCacheSize = offIfZero(apqCache)
+	c.options.APQCacheBytes = apqBytes
+	if apqBytes == 0 {
+		c.options.APQCacheBytes = -1
+	}
 	c.options.DisableIntrospection, c.options.DisableGraphiQL = !introspection, !graphiql
 	origins, err := httpapi.ParseOrigins(corsOrigins)
 	if err != nil {
@@ -182,18 +227,37 @@ func (c config) check() error {
 	return nil
 }
 
+// The connection defaults: a browser opens 6 connections to a server and a
+// busy office behind one NAT address a few hundred, while 20,000 idle ones
+// from one address used to reach the file limit. Behind a reverse proxy,
+// every connection comes from the proxy, so -max-conns-per-ip needs to be
+// raised or turned off there.
+const (
+	defaultMaxConns      = 10_000
+	defaultMaxConnsPerIP = 256
+	defaultIdleTimeout   = 30 * time.Second
+)
+
 // offIfZero maps a flag's "0 means no limit" to httpapi.Limits' negative.
-func offIfZero(n int) int {
+func offIfZero[N int | int64](n N) N {
 	if n == 0 {
 		return -1
 	}
 	return n
 }
 
+// responseLimit is Limits.MaxResponseBytes for the start-up log line.
+func responseLimit(n int64) any {
+	if n < 0 {
+		return "off"
+	}
+	return humanize.IBytes(uint64(n))
+}
+
 // logAttrs are the effective configuration for the start-up log line, with
 // the addresses the API and metrics listen on: "off" for what is turned
 // off, and GraphiQL's URL only when it is served.
-func (c config) logAttrs(addr, metricsAddr string) []any {
+func (c config) logAttrs(addr, metricsAddr string, fileLimit uint64) []any {
 	o := c.options
 	base := "http://" + displayAddr(addr)
 	graphiql := "off"
@@ -229,9 +293,12 @@ func (c config) logAttrs(addr, metricsAddr string) []any {
 	if c.persistedOps != "" {
 		persisted = fmt.Sprintf("%s (%d operations)", c.persistedOps, o.PersistedOperations.Len())
 	}
-	apq := limit(o.APQCacheSize)
-	if o.AllowList {
+	apq, apqBytes := limit(o.APQCacheSize), any("off")
+	if o.AllowList || o.APQCacheBytes < 0 {
 		apq = "off"
+	}
+	if apq != "off" {
+		apqBytes = humanize.IBytes(uint64(o.APQCacheBytes))
 	}
 	metrics := base + "/metrics"
 	if metricsAddr != "" {
@@ -250,9 +317,17 @@ func (c config) logAttrs(addr, metricsAddr string) []any {
 			slog.Any("tokens", limit(o.Limits.MaxTokens)),
 			slog.Any("depth", limit(o.Limits.MaxDepth)),
 			slog.Any("aliases", limit(o.Limits.MaxAliases)),
-			slog.Any("cost", limit(o.Limits.MaxCost))),
+			slog.Any("cost", limit(o.Limits.MaxCost)),
+			slog.Any("objects", limit(o.Limits.MaxObjects)),
+			slog.Any("response", responseLimit(o.Limits.MaxResponseBytes))),
 		slog.Group("rate_limit", rate...),
 		slog.Any("apq_cache", apq),
+		slog.Any("apq_cache_bytes", apqBytes),
+		slog.Group("conns",
+			slog.Any("max", limit(offIfZero(c.conns.Total))),
+			slog.Any("max_per_ip", limit(offIfZero(c.conns.PerAddress))),
+			slog.String("idle_timeout", c.idleTimeout.String()),
+			slog.Any("file_limit", fileLimit)),
 		slog.String("persisted_operations", persisted),
 		slog.Bool("allow_list", o.AllowList),
 		slog.Any("response_cache", limit(offIfZero(o.ResponseCache))),

@@ -50,6 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	defer stop()
 
 	start := time.Now()
+	fileLimit := raiseFileLimit(&cfg, logger)
 	listeners, err := listen(cfg)
 	if err != nil {
 		return err
@@ -91,13 +92,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	}
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
-		go func() { errc <- srv.Serve(listeners[i]) }()
+		ln := listeners[i]
+		if i == 0 {
+			ln = gw.LimitConns(ln, cfg.conns)
+		}
+		go func() { errc <- srv.Serve(ln) }()
 	}
 	addr, metricsAddr := listeners[0].Addr().String(), ""
 	if len(listeners) > 1 {
 		metricsAddr = listeners[1].Addr().String()
 	}
-	logger.Info("serving", append(cfg.logAttrs(addr, metricsAddr), "startup", time.Since(start).Round(time.Millisecond))...)
+	logger.Info("serving", append(cfg.logAttrs(addr, metricsAddr, fileLimit), "startup", time.Since(start).Round(time.Millisecond))...)
 	if ready != nil {
 		ready(addr)
 	}
@@ -162,9 +167,29 @@ func newServer(h http.Handler, cfg config, logger *slog.Logger) *http.Server {
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      write,
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       cfg.idleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+}
+
+// fileReserve is how many file descriptors -max-conns leaves for the
+// database, the metrics listener and the logs.
+const fileReserve = 128
+
+// raiseFileLimit raises the soft limit on open files to the hard one and
+// lowers -max-conns to fit under it, so that the connection limit is what
+// stops new connections, never "too many open files". It returns the
+// limit, for the start-up log line.
+func raiseFileLimit(cfg *config, logger *slog.Logger) uint64 {
+	limit, err := httpapi.RaiseFileLimit()
+	if err != nil {
+		logger.Warn("could not raise the open-file limit to its hard limit", "file_limit", limit, "err", err)
+	}
+	if c := cfg.conns.Total; c > 0 && limit > fileReserve && uint64(c) > limit-fileReserve {
+		cfg.conns.Total = int(limit - fileReserve)
+		logger.Warn("-max-conns lowered to fit the open-file limit", "max_conns", c, "file_limit", limit, "now", cfg.conns.Total)
+	}
+	return limit
 }
 
 // newLogger writes text or JSON log lines to w.

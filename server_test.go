@@ -30,7 +30,8 @@ func TestParseFlags(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := c.options
-		want := httpapi.Limits{MaxBodyBytes: 1 << 20, MaxTokens: 10_000, MaxDepth: 12, MaxAliases: 30, MaxCost: 100_000, Timeout: 10 * time.Second}
+		want := httpapi.Limits{MaxBodyBytes: 1 << 20, MaxTokens: 10_000, MaxDepth: 12, MaxAliases: 30, MaxCost: 100_000, Timeout: 10 * time.Second,
+			MaxObjects: 200_000, MaxResponseBytes: 16 << 20}
 		if o.Limits != want {
 			t.Errorf("limits = %+v, want %+v", o.Limits, want)
 		}
@@ -54,13 +55,14 @@ func TestParseFlags(t *testing.T) {
 	})
 	t.Run("Set", func(t *testing.T) {
 		c, err := parseFlags([]string{"-max-body", "2MiB", "-max-depth", "0", "-timeout", "0", "-max-cost", "500",
-			"-rate-burst", "500", "-cors-origins", "https://a.example, https://b.example", "-introspection=false",
+			"-max-objects", "0", "-max-response", "4MiB", "-rate-burst", "500", "-cors-origins", "https://a.example, https://b.example", "-introspection=false",
 			"-apq-cache", "0", "-metrics-addr", "127.0.0.1:9090", "-rate-by-token", "-log-format", "json", "-gc-percent", "100", "-memory-limit", "0"}, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
 		o := c.options
-		if o.Limits.MaxBodyBytes != 2<<20 || o.Limits.MaxDepth != -1 || o.Limits.Timeout != -1 || o.Limits.MaxCost != 500 {
+		if o.Limits.MaxBodyBytes != 2<<20 || o.Limits.MaxDepth != -1 || o.Limits.Timeout != -1 || o.Limits.MaxCost != 500 ||
+			o.Limits.MaxObjects != -1 || o.Limits.MaxResponseBytes != 4<<20 {
 			t.Errorf("limits = %+v", o.Limits)
 		}
 		if len(o.CORSOrigins) != 2 || o.CORSOrigins[1] != "https://b.example" {
@@ -76,6 +78,7 @@ func TestParseFlags(t *testing.T) {
 		{"-log-format", "xml"},
 		{"-max-body", "0"},
 		{"-max-body", "lots"},
+		{"-max-response", "lots"},
 		{"-shutdown-timeout", "0s"},
 		{"-gc-percent", "0"},
 		{"-memory-limit", "lots"},
@@ -96,7 +99,13 @@ func TestParseFlags(t *testing.T) {
 		{"max-depth", "-3", "-max-depth must not be negative (0 turns it off)"},
 		{"max-aliases", "-1", "-max-aliases must not be negative (0 turns it off)"},
 		{"max-cost", "-1", "-max-cost must not be negative (0 turns it off)"},
+		{"max-objects", "-1", "-max-objects must not be negative (0 turns it off)"},
+		{"max-response", "-1MiB", "-max-response must not be negative (0 turns it off)"},
 		{"apq-cache", "-1", "-apq-cache must not be negative (0 turns it off)"},
+		{"apq-cache-bytes", "-1MiB", "-apq-cache-bytes must not be negative (want a size such as 16MiB; 0 turns APQ off)"},
+		{"max-conns", "-1", "-max-conns must not be negative (0 turns it off)"},
+		{"max-conns-per-ip", "-1", "-max-conns-per-ip must not be negative (0 turns it off)"},
+		{"idle-timeout", "-1s", "-idle-timeout must not be negative (0 keeps them for the read timeout)"},
 		{"response-cache", "-1", "-response-cache must not be negative (0 turns it off)"},
 		{"rate-limit", "-0.5", "-rate-limit must not be negative (0 turns it off)"},
 		{"rate-burst", "-1", "-rate-burst must not be negative (it must be at least -max-cost)"},
@@ -308,7 +317,7 @@ func TestRun_ConfigLog(t *testing.T) {
 	t.Run("Set", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "investgraph.db")
 		line, addr := startAndStop(t, "-db", path, "-graphiql=false", "-max-depth", "0", "-timeout", "3s", "-max-body", "512KiB",
-			"-cors-origins", "https://dash.example.org,https://*.example.com", "-rate-limit", "0", "-response-cache", "50",
+			"-max-response", "0", "-cors-origins", "https://dash.example.org,https://*.example.com", "-rate-limit", "0", "-response-cache", "50",
 			"-metrics-addr", "127.0.0.1:0", "-apq-cache", "10")
 		want := map[string]any{
 			"addr": addr, "graphql": "http://" + addr + "/graphql", "graphiql": "off", "introspection": true, "db": path,
@@ -322,7 +331,7 @@ func TestRun_ConfigLog(t *testing.T) {
 		}
 		limits, _ := line["limits"].(map[string]any)
 		for key, v := range map[string]any{"timeout": "3s", "body": "512 KiB", "tokens": float64(10_000), "depth": "off",
-			"aliases": float64(30), "cost": float64(100_000)} {
+			"aliases": float64(30), "cost": float64(100_000), "objects": float64(200_000), "response": "off"} {
 			if limits[key] != v {
 				t.Errorf("limits.%s = %v, want %v", key, limits[key], v)
 			}
@@ -347,8 +356,12 @@ func TestRun_ConfigLog(t *testing.T) {
 		if got, want := line["metrics"], "http://"+addr+"/metrics"; got != want {
 			t.Errorf("metrics = %v, want %v", got, want)
 		}
-		if line["cors_origins"] != "none" || line["apq_cache"] != float64(1000) || line["response_cache"] != "off" {
+		if line["cors_origins"] != "none" || line["apq_cache"] != float64(1000) || line["apq_cache_bytes"] != "16 MiB" || line["response_cache"] != "off" {
 			t.Errorf("line = %v", line)
+		}
+		conns, _ := line["conns"].(map[string]any)
+		if conns["max_per_ip"] != float64(256) || conns["idle_timeout"] != "30s" || conns["file_limit"] == nil || conns["max"] == nil {
+			t.Errorf("conns = %v", conns)
 		}
 		rate, _ := line["rate_limit"].(map[string]any)
 		if rate["per_second"] != float64(2000) || rate["burst"] != float64(200_000) || rate["by"] != "address" {

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -138,6 +139,25 @@ func TestStore_Statistics(t *testing.T) {
 		}
 		if got, want := st.Lists["Project.milestones"], (db.ListSize{Parents: 50}); got != want {
 			t.Errorf("Project.milestones: %+v, want %+v: the seed's are gone", got, want)
+		}
+	})
+
+	t.Run("OKRefreshedByLoadNew", func(t *testing.T) {
+		// LoadNew, which seed/synth writes new databases with, derives the
+		// same statistics as Replace.
+		path := filepath.Join(t.TempDir(), "x.db")
+		if err := db.LoadNew(t.Context(), path, hubDataset(30, 300)); err != nil {
+			t.Fatal(err)
+		}
+		st, err := openStore(t, path).Statistics(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := st.Lists["Company.projects"], (db.ListSize{Parents: 301, Children: 60, Max: 30, P99: 1}); got != want {
+			t.Errorf("Company.projects after LoadNew: %+v, want %+v", got, want)
+		}
+		if got, _ := st.ChildrenOf("Company.projects", "hub", ""); got != 30 {
+			t.Errorf("after LoadNew, the hub has %d projects, want 30", got)
 		}
 	})
 

@@ -121,20 +121,14 @@ func TestDeadlineBoundsWorkInGo(t *testing.T) {
 	start := time.Now()
 	resp := srv.Do(t, hubQuery, map[string]any{"slug": "hub"})
 	elapsed := time.Since(start)
-	timeouts := 0
-	for _, e := range resp.Errors {
-		if e.Code() == httpapi.CodeTimeout {
-			timeouts++
-		}
+	assertRequestError(t, resp, http.StatusGatewayTimeout, httpapi.CodeTimeout)
+	if len(resp.Errors) != 1 {
+		t.Errorf("%d errors, want the one TIMEOUT", len(resp.Errors))
 	}
-	if timeouts != 1 {
-		t.Errorf("%d TIMEOUT errors, want 1 (errors: %d)", timeouts, len(resp.Errors))
-	}
-	// Generous: the point is that the request does not run to completion.
+	// Generous: the point is that the request does not run to completion,
+	// which takes seconds (README's Budget paragraph gives the figures on
+	// a large graph).
 	if limit := timeout + 2*time.Second; elapsed > limit {
 		t.Errorf("the request took %v, want under %v", elapsed, limit)
-	}
-	if strings.Count(string(resp.Data), `"name"`) >= 300*300 {
-		t.Errorf("the response holds every project: the deadline stopped nothing")
 	}
 }

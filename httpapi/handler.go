@@ -14,7 +14,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph"
@@ -54,6 +53,10 @@ type Options struct {
 	// APQCacheSize is how many Automatic Persisted Queries are kept;
 	// DefaultAPQCacheSize when 0, and APQ is off when negative.
 	APQCacheSize int
+	// APQCacheBytes bounds the bytes of the Automatic Persisted Queries
+	// kept (their text and hashes); DefaultAPQCacheBytes when 0, and APQ
+	// is off when negative.
+	APQCacheBytes int64
 	// PersistedOperations are operations clients may send by id or hash.
 	PersistedOperations *PersistedOperations
 	// AllowList runs only PersistedOperations, whether sent by reference or
@@ -75,6 +78,11 @@ type Options struct {
 // DefaultAPQCacheSize is the default number of Automatic Persisted Queries
 // kept, least recently used first out.
 const DefaultAPQCacheSize = 1000
+
+// DefaultAPQCacheBytes is the default bound on the bytes of the Automatic
+// Persisted Queries kept: thousands of ordinary queries, or 256 of the
+// longest stored (64 KiB).
+const DefaultAPQCacheBytes = 16 << 20
 
 // queryCacheSize is how many parsed and validated documents are kept.
 const queryCacheSize = 1000
@@ -122,6 +130,9 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if opts.APQCacheSize == 0 {
 		opts.APQCacheSize = DefaultAPQCacheSize
 	}
+	if opts.APQCacheBytes == 0 {
+		opts.APQCacheBytes = DefaultAPQCacheBytes
+	}
 	opts.Limits = opts.Limits.withDefaults()
 	g := &Gateway{opts: opts, store: store, logger: opts.Logger, metrics: newMetrics()}
 
@@ -131,10 +142,10 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 		rl.Burst = max(rl.Burst, opts.Limits.MaxCost, 1)
 		limiter = newRateLimiter(rl)
 	}
-	docs := newCountingCache[*ast.QueryDocument]("query", queryCacheSize, maxCachedQueryBytes, g.metrics)
+	docs := newCountingCache("query", queryCacheSize, queryCacheBytes, maxCachedQueryBytes, documentWeight, g.metrics)
 	var apq *countingCache[string]
-	if opts.APQCacheSize > 0 && !opts.AllowList {
-		apq = newCountingCache[string]("apq", opts.APQCacheSize, len(queryHash("")), g.metrics)
+	if opts.APQCacheSize > 0 && opts.APQCacheBytes > 0 && !opts.AllowList {
+		apq = newCountingCache("apq", opts.APQCacheSize, opts.APQCacheBytes, len(queryHash("")), stringWeight, g.metrics)
 	}
 
 	srv := handler.New(es)
@@ -160,6 +171,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	}
 	srv.Use(persisted)
 	srv.Use(documentChecks{limits: opts.Limits, introspection: !opts.DisableIntrospection, cache: docs})
+	srv.Use(validatedOperation{})
 	srv.Use(inlineDefer{})
 	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter, stats: newStatistics(store, opts.Logger)})
 	if apq != nil {

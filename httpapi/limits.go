@@ -29,7 +29,8 @@ type Limits struct {
 	// MaxCost bounds a query's cost (see cost.go).
 	MaxCost int
 	// Timeout bounds a request's whole run; the SQL it runs is canceled when
-	// it expires, and no resolver starts after it.
+	// it expires, and no resolver, prefetch step or list element starts
+	// after it.
 	Timeout time.Duration
 	// MaxObjects bounds the objects a request resolves, counted as it runs
 	// whatever its cost said: an unpaged list is priced by what 99% of

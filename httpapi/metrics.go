@@ -1,33 +1,38 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // maxOperationLabels bounds the distinct operation names the metrics keep;
-// later names are counted as "other", so clients cannot blow up the number
-// of time series by inventing names.
+// later names are counted as "other", so clients cannot blow up the number of time series by
+// inventing names.
 const maxOperationLabels = 200
 
 // metrics are the gateway's Prometheus metrics, in a registry of their own
 // so that several handlers (in tests) never collide.
 type metrics struct {
-	registry    *prometheus.Registry
-	requests    *prometheus.CounterVec
-	duration    *prometheus.HistogramVec
-	cost        prometheus.Histogram
-	statements  prometheus.Counter
-	batches     *prometheus.CounterVec
-	cache       *prometheus.CounterVec
-	rateLimited prometheus.Counter
-	inFlight    prometheus.Gauge
+	registry     *prometheus.Registry
+	requests     *prometheus.CounterVec
+	duration     *prometheus.HistogramVec
+	cost         prometheus.Histogram
+	statements   prometheus.Counter
+	batches      *prometheus.CounterVec
+	cache        *prometheus.CounterVec
+	rateLimited  prometheus.Counter
+	inFlight     prometheus.Gauge
+	connsOpen    prometheus.Gauge
+	connsRefused prometheus.Counter
 
 	mu         sync.Mutex
 	operations map[string]bool
@@ -70,9 +75,18 @@ func newMetrics() *metrics {
 			Name: "investgraph_graphql_requests_in_flight",
 			Help: "GraphQL requests being served.",
 		}),
+		connsOpen: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "investgraph_connections_open",
+			Help: "Connections open on the API's listener.",
+		}),
+		connsRefused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "investgraph_connections_refused_total",
+			Help: "Connections closed as soon as accepted because their address had as many open as it may.",
+		}),
 		operations: map[string]bool{},
 	}
 	m.registry.MustRegister(m.requests, m.duration, m.cost, m.statements, m.batches, m.cache, m.rateLimited, m.inFlight,
+		m.connsOpen, m.connsRefused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -84,7 +98,7 @@ func (m *metrics) handler() http.Handler {
 
 // observe records one finished request.
 func (m *metrics) observe(info *requestInfo, elapsed time.Duration, statements int64) {
-	op := m.operationLabel(info.operation)
+	op := m.operationLabel(info.operation, info.validated)
 	m.requests.WithLabelValues(op, info.outcome).Inc()
 	m.duration.WithLabelValues(op).Observe(elapsed.Seconds())
 	m.statements.Add(float64(statements))
@@ -109,10 +123,14 @@ func (m *metrics) cacheLookup(cache string, hit bool) {
 // graphQLName matches a GraphQL operation name of reasonable length.
 var graphQLName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]{0,63}$`)
 
-// operationLabel is the operation label of a request: its name while fewer
-// than maxOperationLabels names have been seen, "anonymous" for none and
-// "other" otherwise.
-func (m *metrics) operationLabel(name string) string {
+// operationLabel is the operation label of a request: "anonymous" for no
+// name, the name when it has a label already, and otherwise "other",
+// unless the operation passed validation and fewer than
+// maxOperationLabels names have labels: then the name gets one. A request
+// that never reached validation (malformed, rejected by a limit, or naming
+// an operation its document lacks) therefore never takes a label, so
+// made-up names cannot use up the labels that real operations need.
+func (m *metrics) operationLabel(name string, validated bool) string {
 	switch {
 	case name == "":
 		return "anonymous"
@@ -124,9 +142,34 @@ func (m *metrics) operationLabel(name string) string {
 	if m.operations[name] {
 		return name
 	}
-	if len(m.operations) < maxOperationLabels {
+	if validated && len(m.operations) < maxOperationLabels {
 		m.operations[name] = true
 		return name
 	}
 	return "other"
+}
+
+// validatedOperation marks a request whose document passed validation,
+// for its metrics label. It runs as the first operation-context
+// extension, which gqlgen calls only for a valid document.
+type validatedOperation struct{}
+
+var _ interface {
+	graphql.OperationContextMutator
+	graphql.HandlerExtension
+} = validatedOperation{}
+
+// ExtensionName names the extension for gqlgen.
+func (validatedOperation) ExtensionName() string { return "ValidatedOperation" }
+
+// Validate is called once when the extension is added.
+func (validatedOperation) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext records the name of the validated operation.
+func (validatedOperation) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	if opCtx.Operation != nil {
+		info := infoFrom(ctx)
+		info.operation, info.validated = opCtx.Operation.Name, true
+	}
+	return nil
 }

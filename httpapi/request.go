@@ -27,6 +27,7 @@ type requestInfo struct {
 	variables map[string]any
 
 	operation   string // operation name, "" when anonymous
+	validated   bool   // the document passed validation
 	cost        int
 	costKnown   bool
 	status      int

@@ -18290,7 +18290,7 @@ func (ec *executionContext) marshalNAggregates2ᚖgithubᚗcomᚋinvestgraphᚋi
 }
 
 func (ec *executionContext) marshalNAgreement2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Agreement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAgreement2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreement(ctx, sel, v[i])
@@ -18326,7 +18326,7 @@ func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋinvest
 }
 
 func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐAgreementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AgreementEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAgreementEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐAgreementEdge(ctx, sel, v[i])
@@ -18386,7 +18386,7 @@ func (ec *executionContext) marshalNAgreementOrderField2githubᚗcomᚋinvestgra
 }
 
 func (ec *executionContext) marshalNAmount2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAmount2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAmount(ctx, sel, v[i])
@@ -18449,7 +18449,7 @@ func (ec *executionContext) marshalNCitation2githubᚗcomᚋinvestgraphᚋinvest
 }
 
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Citation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCitation2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitation(ctx, sel, v[i])
@@ -18475,7 +18475,7 @@ func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋinvestgraphᚋinv
 }
 
 func (ec *executionContext) marshalNCompany2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCompanyᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Company) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCompany2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCompany(ctx, sel, v[i])
@@ -18511,7 +18511,7 @@ func (ec *executionContext) marshalNCompanyConnection2ᚖgithubᚗcomᚋinvestgr
 }
 
 func (ec *executionContext) marshalNCompanyEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐCompanyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CompanyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCompanyEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐCompanyEdge(ctx, sel, v[i])
@@ -18581,7 +18581,7 @@ func (ec *executionContext) marshalNCounts2ᚖgithubᚗcomᚋinvestgraphᚋinves
 }
 
 func (ec *executionContext) marshalNExcludedAmount2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐExcludedAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.ExcludedAmount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExcludedAmount2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐExcludedAmount(ctx, sel, v[i])
@@ -18701,7 +18701,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) marshalNMeasurement2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeasurementᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMeasurement2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeasurement(ctx, sel, v[i])
@@ -18744,7 +18744,7 @@ func (ec *executionContext) marshalNMeasurementStatus2githubᚗcomᚋinvestgraph
 }
 
 func (ec *executionContext) marshalNMeeting2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeetingᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Meeting) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMeeting2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeeting(ctx, sel, v[i])
@@ -18780,7 +18780,7 @@ func (ec *executionContext) marshalNMeetingConnection2ᚖgithubᚗcomᚋinvestgr
 }
 
 func (ec *executionContext) marshalNMeetingEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐMeetingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MeetingEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMeetingEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐMeetingEdge(ctx, sel, v[i])
@@ -18840,7 +18840,7 @@ func (ec *executionContext) marshalNMetric2githubᚗcomᚋinvestgraphᚋinvestgr
 }
 
 func (ec *executionContext) marshalNMilestone2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMilestoneᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Milestone) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMilestone2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMilestone(ctx, sel, v[i])
@@ -18883,7 +18883,7 @@ func (ec *executionContext) marshalNMilestoneStatus2githubᚗcomᚋinvestgraph�
 }
 
 func (ec *executionContext) marshalNMoneyGroup2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMoneyGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.MoneyGroup) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMoneyGroup2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMoneyGroup(ctx, sel, v[i])
@@ -18956,7 +18956,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋinvestgraphᚋinvestgrap
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -18966,7 +18966,7 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋinvestgraphᚋinvestg
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -19042,7 +19042,7 @@ func (ec *executionContext) marshalNParticipantRole2githubᚗcomᚋinvestgraph�
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Path) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPath2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPath(ctx, sel, v[i])
@@ -19078,7 +19078,7 @@ func (ec *executionContext) marshalNPathElement2githubᚗcomᚋinvestgraphᚋinv
 }
 
 func (ec *executionContext) marshalNPathElement2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐPathElementᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PathElement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPathElement2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐPathElement(ctx, sel, v[i])
@@ -19094,7 +19094,7 @@ func (ec *executionContext) marshalNPathElement2ᚕgithubᚗcomᚋinvestgraphᚋ
 }
 
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Person) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPerson2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPerson(ctx, sel, v[i])
@@ -19130,7 +19130,7 @@ func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋinvestgra
 }
 
 func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐPersonEdge(ctx, sel, v[i])
@@ -19173,7 +19173,7 @@ func (ec *executionContext) marshalNPersonOrderField2githubᚗcomᚋinvestgraph�
 }
 
 func (ec *executionContext) marshalNPosition2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Position) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPosition2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPosition(ctx, sel, v[i])
@@ -19199,7 +19199,7 @@ func (ec *executionContext) marshalNPosition2ᚖgithubᚗcomᚋinvestgraphᚋinv
 }
 
 func (ec *executionContext) marshalNProject2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐProjectᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Project) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProject2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐProject(ctx, sel, v[i])
@@ -19235,7 +19235,7 @@ func (ec *executionContext) marshalNProjectConnection2ᚖgithubᚗcomᚋinvestgr
 }
 
 func (ec *executionContext) marshalNProjectEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐProjectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProjectEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐProjectEdge(ctx, sel, v[i])
@@ -19278,7 +19278,7 @@ func (ec *executionContext) marshalNProjectOrderField2githubᚗcomᚋinvestgraph
 }
 
 func (ec *executionContext) marshalNProjectParticipant2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐProjectParticipantᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.ProjectParticipant) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectParticipant2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐProjectParticipant(ctx, sel, v[i])
@@ -19348,7 +19348,7 @@ func (ec *executionContext) marshalNQuery2ᚖgithubᚗcomᚋinvestgraphᚋinvest
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationship2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
@@ -19401,7 +19401,7 @@ func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋinvestgra
 }
 
 func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
@@ -19467,7 +19467,7 @@ func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋinvestgra
 }
 
 func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSourceEdge(ctx, sel, v[i])
@@ -19565,7 +19565,7 @@ func (ec *executionContext) marshalNTimelineConnection2ᚖgithubᚗcomᚋinvestg
 }
 
 func (ec *executionContext) marshalNTimelineEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐTimelineEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimelineEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐTimelineEdge(ctx, sel, v[i])
@@ -19622,7 +19622,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -19668,7 +19668,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -19696,7 +19696,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -19716,7 +19716,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -19793,7 +19793,7 @@ func (ec *executionContext) marshalOAgreementKind2ᚕgithubᚗcomᚋinvestgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAgreementKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementKind(ctx, sel, v[i])
@@ -19908,7 +19908,7 @@ func (ec *executionContext) marshalOCompanyKind2ᚕgithubᚗcomᚋinvestgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCompanyKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCompanyKind(ctx, sel, v[i])
@@ -20118,7 +20118,7 @@ func (ec *executionContext) marshalOProjectSector2ᚕgithubᚗcomᚋinvestgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectSector2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐProjectSector(ctx, sel, v[i])
@@ -20154,7 +20154,7 @@ func (ec *executionContext) marshalOProjectStatus2ᚕgithubᚗcomᚋinvestgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectStatus2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐProjectStatus(ctx, sel, v[i])
@@ -20190,7 +20190,7 @@ func (ec *executionContext) marshalOSearchType2ᚕgithubᚗcomᚋinvestgraphᚋi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchType(ctx, sel, v[i])
@@ -20294,7 +20294,7 @@ func (ec *executionContext) marshalOTimelineKind2ᚕgithubᚗcomᚋinvestgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimelineKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐTimelineKind(ctx, sel, v[i])
@@ -20313,7 +20313,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -20332,7 +20332,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -20351,7 +20351,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -20377,7 +20377,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
