@@ -39,7 +39,9 @@ var ErrOpenElsewhere = errors.New("the database is open in another process")
 // folds any write-ahead log of the old file into it, and fails with
 // ErrOpenElsewhere, leaving path untouched, if another process has it open
 // (an open Store keeps a connection for its whole life). It refuses a file
-// that is not an SQLite database; a corrupt one is replaced.
+// that is not an SQLite database; a corrupt one is replaced. Within one
+// process, run one LoadNew per path at a time: the write lock keeps out
+// other processes only.
 func LoadNew(ctx context.Context, path string, d *Dataset) error {
 	if path == "" || path == ":memory:" {
 		return Errorf(EINVALID, "database path %q: a file path is required", path)

@@ -44,9 +44,9 @@ var (
 	writeLocks = map[string]*lockFile{}
 )
 
-// lockWait is how long a writer waits for stores being opened, which hold
-// the lock shared for the moment of their migrations, before it is refused.
-// A writer is refused at once.
+// lockWait is how long a lock waits for stores being opened, which hold it
+// shared for the moment of their migrations and name no holder. A lock
+// held by a writer, which names itself, is refused at once.
 const lockWait = 3 * time.Second
 
 // lockFilePath returns the lock file of the database at path.
