@@ -17,9 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/httpapi"
-	"github.com/investgraph/investgraph/seed"
 )
 
 func main() {
@@ -70,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	opts := cfg.options
 	opts.Logger = logger
 
-	store, err := db.Open(ctx, cfg.dbPath)
+	store, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -81,16 +79,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		}
 		logger.Info("database closed", "db", cfg.dbPath)
 	}()
-	empty, err := store.IsEmpty(ctx)
-	if err != nil {
-		return err
-	}
-	if empty || cfg.reseed {
-		if err := seed.Load(ctx, store); err != nil {
-			return err
-		}
-		logger.Info("seeded database", "db", cfg.dbPath, "reseed", cfg.reseed)
-	}
 	gw, err := httpapi.New(store, opts)
 	if err != nil {
 		return err

@@ -88,38 +88,19 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	return n == 0, nil
 }
 
-// Replace swaps the whole graph for d in one transaction: on any error the
-// database is left exactly as it was. Replacing with the same dataset twice
-// leaves the same rows.
+// Replace swaps the whole graph for d in one transaction: on any error,
+// and if the process is killed, the database is left exactly as it was, and
+// readers see the old data or the new, never a mix. It holds the write lock
+// (see LockWriter) while it writes, so it is refused at once, with an
+// ECONFLICT error naming the other writer, while another process writes the
+// same database. Replacing with the same dataset twice leaves the same rows.
 func (s *Store) Replace(ctx context.Context, d *Dataset) error {
-	return s.replaceWith(ctx, d, loadSettings)
-}
-
-// LoadNew writes d into a new database, such as a synthetic graph being
-// generated, about twice as fast to disk as Replace: the transaction keeps
-// its rollback journal in memory instead of writing every page to the
-// write-ahead log and then again to the database, and does not wait for
-// the disk. It is atomic for errors, but not for crashes: a crash during
-// the load leaves a corrupt file, to be deleted. So it refuses a database
-// that holds data, and it needs the file to itself: it fails if the file is
-// open elsewhere or has been read through this store. Never use it on a
-// live database. The database is back in WAL mode when it returns.
-func (s *Store) LoadNew(ctx context.Context, d *Dataset) error {
-	var data bool
-	if err := s.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sources)`).Scan(&data); err != nil {
-		return fmt.Errorf("load: %w", err)
-	} else if data {
-		return Errorf(EINVALID, "load: the database already holds data: replace it instead")
+	lock, err := LockWriter(s.path)
+	if err != nil {
+		return err
 	}
-	var mode string
-	if err := s.write.QueryRowContext(ctx, `PRAGMA journal_mode = MEMORY`).Scan(&mode); err != nil {
-		return fmt.Errorf("load: %w", err)
-	}
-	defer s.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA journal_mode = WAL`)
-	if mode != "memory" {
-		return Errorf(EINVALID, "load: the database is open elsewhere (journal mode stays %s)", mode)
-	}
-	return s.replaceWith(ctx, d, slices.Concat(loadSettings, [][2]string{{`PRAGMA synchronous = OFF`, `PRAGMA synchronous = NORMAL`}}))
+	defer lock.Release()
+	return writeError(s.path, s.replaceWith(ctx, d, loadSettings))
 }
 
 // loadSettings are settings of the write connection for a load, each with

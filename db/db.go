@@ -27,6 +27,7 @@ var migrationFS embed.FS
 // they never contend for SQLite's lock; reads use a pool of read-only
 // connections beside it, which WAL mode lets run during a write.
 type Store struct {
+	path  string
 	write *sql.DB
 	read  *sql.DB
 
@@ -39,7 +40,9 @@ type Store struct {
 // Open opens (creating if needed) the database at path and applies any
 // pending migrations. A path it cannot use gets an EINVALID error saying
 // why: its directory is missing or not writable, it is a directory, it
-// cannot be read and written, or it is not an SQLite database.
+// cannot be read and written, or it is not an SQLite database; a corrupt
+// file gets one with ErrCorrupt in its chain. It is refused at once
+// (ECONFLICT) while another process writes the database (see LockWriter).
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || path == ":memory:" {
 		return nil, Errorf(EINVALID, "database path %q: a file path is required", path)
@@ -47,13 +50,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
+	release, err := lockForOpening(path)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	write, err := sql.Open("sqlite", dsn(path, "_txlock=immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
-	s := &Store{write: write}
-	if err := s.migrate(ctx); err != nil {
+	s := &Store{path: path, write: write}
+	if err = s.migrate(ctx); err == nil {
+		err = checkIntegrity(ctx, write, path)
+	}
+	if err != nil {
 		write.Close()
 		return nil, openError(path, err)
 	}

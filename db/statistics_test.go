@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -144,11 +145,11 @@ func TestStore_Statistics(t *testing.T) {
 	t.Run("OKRefreshedByLoadNew", func(t *testing.T) {
 		// LoadNew, which seed/synth writes new databases with, derives the
 		// same statistics as Replace.
-		s, _ := newStore(t)
-		if err := s.LoadNew(t.Context(), hubDataset(30, 300)); err != nil {
+		path := filepath.Join(t.TempDir(), "x.db")
+		if err := db.LoadNew(t.Context(), path, hubDataset(30, 300)); err != nil {
 			t.Fatal(err)
 		}
-		st, err := s.Statistics(t.Context())
+		st, err := openStore(t, path).Statistics(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}

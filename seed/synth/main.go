@@ -3,9 +3,11 @@
 // generated companies, people, projects, meetings, agreements and sources
 // with their relations, figures and citations in the seed's proportions and
 // with skewed degrees (a few hub organizations and officials, many small
-// ones). The same -seed gives the same graph. A file the command creates is
-// written with db.Store.LoadNew, fast and without a write-ahead log; an
-// existing database's data is replaced (db.Store.Replace).
+// ones). The same -seed gives the same graph. The database is written
+// beside the file and renamed into place (db.LoadNew), fast and without a
+// write-ahead log, so that a run killed at any moment leaves the old file or
+// the new one; a database that a server has open has its data replaced in
+// place instead (db.Store.Replace), in one transaction.
 //
 //	go run ./seed/synth -entities 1000000 -db synth-1m.db
 package main
@@ -44,6 +46,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New("usage: synth -entities N -db FILE [-seed S]")
 	}
 
+	// The write lock is taken first, so that a second writer is refused
+	// before it spends time generating.
+	lock, err := db.LockWriter(*path)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	start := time.Now()
 	d, err := build(*entities, *seedValue)
 	if err != nil {
@@ -51,21 +60,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	generated := time.Since(start)
 
-	_, err = os.Stat(*path)
-	created := errors.Is(err, os.ErrNotExist)
-	store, err := db.Open(ctx, *path)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
 	loadStart := time.Now()
-	// A file this run creates is loaded without a write-ahead log: no one
-	// reads it yet, and a failed run leaves it to delete.
-	load := store.Replace
-	if created {
-		load = store.LoadNew
-	}
-	if err := load(ctx, d); err != nil {
+	if err := db.LoadNew(ctx, *path, d); errors.Is(err, db.ErrOpenElsewhere) {
+		// A server has the file open: its data is replaced in place, in one
+		// transaction its readers see whole.
+		if err := replace(ctx, *path, d); err != nil {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
 	loaded := time.Since(loadStart)
@@ -76,6 +78,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "generate %v, load %v, total %v\n", generated.Round(time.Millisecond),
 		loaded.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// replace replaces the data of the database at path with d in place.
+func replace(ctx context.Context, path string, d *db.Dataset) error {
+	store, err := db.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return store.Replace(ctx, d)
 }
 
 // build returns the seed's dataset grown to n entities.

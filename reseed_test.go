@@ -1,0 +1,120 @@
+//go:build unix
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/seed"
+)
+
+// TestRun_ReseedLocked starts -reseed while another writer holds the
+// database's lock: it is refused at once, naming the holder, and the file
+// is not changed.
+func TestRun_ReseedLocked(t *testing.T) {
+	path := seededFile(t)
+	before := fileSum(t, path)
+
+	// Another process's lock, as a writer leaves it: flock held, holder
+	// line written.
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	holder := fmt.Sprintf("pid %d (synth -entities 100000 -db %s) since 2026-01-02T03:04:05Z", os.Getpid(), path)
+	if _, err := fmt.Fprintln(f, holder); err != nil {
+		t.Fatal(err)
+	}
+
+	// A server that went on to serve would stop at the deadline.
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	err = run(ctx, []string{"-addr", "127.0.0.1:0", "-db", path, "-reseed"}, io.Discard, io.Discard, nil)
+	if err == nil {
+		t.Fatal("-reseed succeeded while another writer held the lock")
+	}
+	if want := "is being written by another process: " + holder; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q, want it to contain %q", err, want)
+	}
+	if fileSum(t, path) != before {
+		t.Error("the refused -reseed changed the database file")
+	}
+}
+
+// TestRun_CorruptDatabase starts the server on a corrupt file: without
+// -reseed it says what to do; with -reseed it rebuilds the file.
+func TestRun_CorruptDatabase(t *testing.T) {
+	path := seededFile(t)
+	corrupt(t, path)
+
+	err := run(t.Context(), []string{"-addr", "127.0.0.1:0", "-db", path}, io.Discard, io.Discard, nil)
+	if err == nil {
+		t.Fatal("the server started on a corrupt file")
+	}
+	for _, want := range []string{"is corrupt", "restore it from a backup", "investgraph -reseed -db " + path} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+
+	startAndStop(t, "-db", path, "-reseed")
+	s, err := db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("open the rebuilt file: %v", err)
+	}
+	defer s.Close()
+	if _, err := s.FindCompanyByName(t.Context(), "CITIC"); err != nil {
+		t.Errorf("the rebuilt file does not hold the seed: %v", err)
+	}
+}
+
+// seededFile returns the path of a closed database holding the built-in
+// seed.
+func seededFile(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "investgraph.db")
+	s, err := db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Load(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// corrupt overwrites pages in the middle of the database file at path.
+func corrupt(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	junk := []byte(strings.Repeat("\xde\xad\xbe\xef", 4096))
+	for off := int64(4096); off < st.Size(); off += 3 * int64(len(junk)) {
+		if _, err := f.WriteAt(junk, off); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/seed"
+)
+
+// openStore opens the database and seeds it when it is empty or -reseed
+// asks. It runs once the addresses are bound. -reseed takes the write lock
+// before it opens the file, so that another process writing the database
+// refuses it at once and nothing is changed; a seed that fails leaves the
+// data as it was (Replace is one transaction). A corrupt file with -reseed
+// is rebuilt beside it and renamed into place (db.LoadNew). The lock is
+// released once seeded: a serving server only reads, and leaves other
+// servers and writers the file.
+func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*db.Store, error) {
+	if cfg.reseed {
+		lock, err := db.LockWriter(cfg.dbPath)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
+	}
+	store, err := db.Open(ctx, cfg.dbPath)
+	if cfg.reseed && errors.Is(err, db.ErrCorrupt) {
+		logger.Warn("database is corrupt: rebuilding it with the built-in seed", "db", cfg.dbPath, "error", err)
+		d, perr := seed.Parse(seed.Files())
+		if perr != nil {
+			return nil, perr
+		}
+		if err := db.LoadNew(ctx, cfg.dbPath, d); err != nil {
+			return nil, err
+		}
+		logger.Info("seeded database", "db", cfg.dbPath, "reseed", true, "rebuilt", true)
+		return db.Open(ctx, cfg.dbPath)
+	}
+	if err != nil {
+		return nil, err
+	}
+	empty, err := store.IsEmpty(ctx)
+	if err == nil && (empty || cfg.reseed) {
+		if err = seed.Load(ctx, store); err == nil {
+			logger.Info("seeded database", "db", cfg.dbPath, "reseed", cfg.reseed)
+		}
+	}
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
