@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,12 +26,14 @@ var migrationFS embed.FS
 // they never contend for SQLite's lock; reads use a pool of read-only
 // connections beside it, which WAL mode lets run during a write.
 type Store struct {
+	path  string
 	write *sql.DB
-	read  *sql.DB
+
+	reader   atomic.Pointer[reader] // the read side over the file at path
+	reopenMu sync.Mutex             // held while the reader is replaced
 
 	statements atomic.Int64
-	version    atomic.Int64
-	prepared   statementCache
+	version    atomic.Int64       // changes with the data (DataVersion)
 	summaries  singleflight.Group // money summaries being computed (MoneySummary)
 }
 
@@ -52,22 +53,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
-	s := &Store{write: write}
+	s := &Store{path: path, write: write}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
 		return nil, openError(path, err)
 	}
 	// The read pool is opened after migrating so that it never sees a file
 	// that is still being created.
-	read, err := sql.Open("sqlite", dsn(path, "_pragma=query_only(1)"))
+	r, err := openReader(ctx, path)
 	if err != nil {
 		write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err
 	}
-	n := max(4, runtime.GOMAXPROCS(0)*2)
-	read.SetMaxOpenConns(n)
-	read.SetMaxIdleConns(n)
-	s.read = read
+	s.reader.Store(r)
 	return s, nil
 }
 
@@ -87,9 +85,8 @@ func dsn(path string, extra ...string) string {
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	var errs []error
-	s.prepared.close()
-	if s.read != nil {
-		errs = append(errs, s.read.Close())
+	if r := s.reader.Load(); r != nil {
+		errs = append(errs, r.close())
 	}
 	errs = append(errs, s.write.Close())
 	for _, err := range errs {
@@ -109,11 +106,6 @@ func (s *Store) Ping(ctx context.Context) error {
 // Statements returns how many SQL statements the store has run since it
 // was opened.
 func (s *Store) Statements() int64 { return s.statements.Load() }
-
-// DataVersion returns a number that changes whenever the store's data does
-// (each Replace), so that caches of query results know when to drop them.
-// It covers the changes made through this Store only.
-func (s *Store) DataVersion() int64 { return s.version.Load() }
 
 // migrate applies the embedded migrations that the database has not recorded,
 // each in its own transaction. Migrations are numbered and forward-only.
@@ -205,20 +197,39 @@ func (s *Store) count(ctx context.Context) {
 	}
 }
 
+// query runs a read, in ctx's snapshot if it has one (WithSnapshot).
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	s.count(ctx)
-	if st := s.prepared.get(ctx, s.read, query); st != nil {
+	if sn := s.snapshotOf(ctx); sn != nil {
+		st, err := sn.stmt(ctx, query)
+		if err != nil {
+			return nil, snapshotError(ctx, err)
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, snapshotError(ctx, err)
+	}
+	r := s.reader.Load()
+	if st := r.prepared.get(ctx, r.pool, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return s.read.QueryContext(ctx, query, args...)
+	return r.pool.QueryContext(ctx, query, args...)
 }
 
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+// queryRow runs a read of one row, in ctx's snapshot if it has one.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) rowScanner {
 	s.count(ctx)
-	if st := s.prepared.get(ctx, s.read, query); st != nil {
+	if sn := s.snapshotOf(ctx); sn != nil {
+		st, err := sn.stmt(ctx, query)
+		if err != nil {
+			return errRow{snapshotError(ctx, err)}
+		}
+		return snapshotRow{ctx, st.QueryRowContext(ctx, args...)}
+	}
+	r := s.reader.Load()
+	if st := r.prepared.get(ctx, r.pool, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return s.read.QueryRowContext(ctx, query, args...)
+	return r.pool.QueryRowContext(ctx, query, args...)
 }
 
 // maxPreparedStatements bounds the statement cache. The store's statement
