@@ -198,38 +198,53 @@ func (s *Store) count(ctx context.Context) {
 }
 
 // query runs a read, in ctx's snapshot if it has one (WithSnapshot).
-func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (s *Store) query(ctx context.Context, query string, args ...any) (*readRows, error) {
 	s.count(ctx)
 	if sn := s.snapshotOf(ctx); sn != nil {
-		st, err := sn.stmt(ctx, query)
-		if err != nil {
-			return nil, snapshotError(ctx, err)
-		}
-		rows, err := st.QueryContext(ctx, args...)
-		return rows, snapshotError(ctx, err)
+		return sn.query(ctx, query, args...)
 	}
 	r := s.reader.Load()
+	var rows *sql.Rows
+	var err error
 	if st := r.prepared.get(ctx, r.pool, query); st != nil {
-		return st.QueryContext(ctx, args...)
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = r.pool.QueryContext(ctx, query, args...)
 	}
-	return r.pool.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return &readRows{Rows: rows}, nil
 }
 
 // queryRow runs a read of one row, in ctx's snapshot if it has one.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) rowScanner {
 	s.count(ctx)
 	if sn := s.snapshotOf(ctx); sn != nil {
-		st, err := sn.stmt(ctx, query)
-		if err != nil {
-			return errRow{snapshotError(ctx, err)}
-		}
-		return snapshotRow{ctx, st.QueryRowContext(ctx, args...)}
+		return snapshotRow{sn: sn, ctx: ctx, query: query, args: args}
 	}
 	r := s.reader.Load()
 	if st := r.prepared.get(ctx, r.pool, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return r.pool.QueryRowContext(ctx, query, args...)
+}
+
+// readRows are the rows of a read. Closing them lets the next read of
+// their snapshot run.
+type readRows struct {
+	*sql.Rows
+	release func()
+}
+
+// Close closes the rows.
+func (r *readRows) Close() error {
+	err := r.Rows.Close()
+	if r.release != nil {
+		r.release()
+		r.release = nil
+	}
+	return err
 }
 
 // maxPreparedStatements bounds the statement cache. The store's statement

@@ -191,6 +191,7 @@ type snapshotKey struct{}
 type snapshot struct {
 	store *Store
 	ctx   context.Context
+	use   sync.Mutex // held by the read running (query)
 
 	mu      sync.Mutex
 	r       *reader
@@ -207,7 +208,7 @@ type snapshot struct {
 // first statement runs; it then begins a read transaction (WAL lets
 // writers commit beside it) on a connection kept for the snapshot. Reads
 // under the context may run from several goroutines at once: they take
-// turns on the connection. Under a context that already has a snapshot of
+// turns on the connection, one statement at a time. Under a context that already has a snapshot of
 // s, WithSnapshot returns that one and a function that does nothing.
 //
 // The transaction's own statements (begin, a first read that fixes the
@@ -337,18 +338,42 @@ func snapshotError(ctx context.Context, err error) error {
 	return err
 }
 
-// errRow is a row that could not be read.
-type errRow struct{ err error }
-
-func (r errRow) Scan(...any) error { return r.err }
-
-// snapshotRow is a row read under a snapshot, its error explained.
-type snapshotRow struct {
-	ctx context.Context
-	row *sql.Row
+// query runs a read in the snapshot. The reads of a snapshot take turns,
+// each from its start to the closing of its rows: they share one
+// connection, and a statement of it must not run twice at once.
+func (sn *snapshot) query(ctx context.Context, query string, args ...any) (*readRows, error) {
+	sn.use.Lock()
+	st, err := sn.stmt(ctx, query)
+	if err != nil {
+		sn.use.Unlock()
+		return nil, snapshotError(ctx, err)
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		sn.use.Unlock()
+		return nil, snapshotError(ctx, err)
+	}
+	return &readRows{Rows: rows, release: sn.use.Unlock}, nil
 }
 
-func (r snapshotRow) Scan(dest ...any) error { return snapshotError(r.ctx, r.row.Scan(dest...)) }
+// snapshotRow is a row to read under a snapshot: it is read when scanned,
+// so that no read of the snapshot waits on a row never scanned.
+type snapshotRow struct {
+	sn    *snapshot
+	ctx   context.Context
+	query string
+	args  []any
+}
+
+func (r snapshotRow) Scan(dest ...any) error {
+	r.sn.use.Lock()
+	defer r.sn.use.Unlock()
+	st, err := r.sn.stmt(r.ctx, r.query)
+	if err != nil {
+		return snapshotError(r.ctx, err)
+	}
+	return snapshotError(r.ctx, st.QueryRowContext(r.ctx, r.args...).Scan(dest...))
+}
 
 // readVersion names the version of the data reads under ctx see, for
 // sharing what is computed from them: the snapshot's data version, or,
