@@ -230,21 +230,35 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) rowScan
 	return r.pool.QueryRowContext(ctx, query, args...)
 }
 
-// readRows are the rows of a read. Closing them lets the next read of
-// their snapshot run.
+// readRows are the rows of a read. Under a snapshot, their statement is
+// given back once they are read to the end or closed.
 type readRows struct {
 	*sql.Rows
-	release func()
+	sn *snapshot
+	ss *snapshotStmt
+}
+
+// Next prepares the next row, as sql.Rows.Next does.
+func (r *readRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.done()
+	return false
 }
 
 // Close closes the rows.
 func (r *readRows) Close() error {
 	err := r.Rows.Close()
-	if r.release != nil {
-		r.release()
-		r.release = nil
-	}
+	r.done()
 	return err
+}
+
+func (r *readRows) done() {
+	if r.sn != nil {
+		r.sn.release(r.ss)
+		r.sn = nil
+	}
 }
 
 // maxPreparedStatements bounds the statement cache. The store's statement

@@ -191,7 +191,6 @@ type snapshotKey struct{}
 type snapshot struct {
 	store *Store
 	ctx   context.Context
-	use   sync.Mutex // held by the read running (query)
 
 	mu      sync.Mutex
 	r       *reader
@@ -199,7 +198,16 @@ type snapshot struct {
 	version int64 // the data version it reads, or -1 if not known
 	err     error // why it could not begin
 	ended   bool
-	stmts   map[string]*sql.Stmt
+	stmts   map[string][]*snapshotStmt
+}
+
+// snapshotStmt is a statement prepared on a snapshot's connection. A
+// statement runs once at a time: its rows are read from the statement
+// itself, so a second read of the same text while the first one's rows
+// are open gets a statement of its own.
+type snapshotStmt struct {
+	st   *sql.Stmt
+	busy bool
 }
 
 // WithSnapshot returns a context under which every read of s sees the same
@@ -207,9 +215,11 @@ type snapshot struct {
 // that ends it, to call once the reads are done. Nothing is read until the
 // first statement runs; it then begins a read transaction (WAL lets
 // writers commit beside it) on a connection kept for the snapshot. Reads
-// under the context may run from several goroutines at once: they take
-// turns on the connection, one statement at a time. Under a context that already has a snapshot of
-// s, WithSnapshot returns that one and a function that does nothing.
+// under the context may run from several goroutines at once, and while
+// other rows are open: they take turns on the connection, one SQLite call
+// at a time, and a read of a statement whose rows are still open gets a
+// statement of its own. Under a context that already has a snapshot of s,
+// WithSnapshot returns that one and a function that does nothing.
 //
 // The transaction's own statements (begin, a first read that fixes the
 // snapshot, end) are not counted by Statements or StatementCount.
@@ -269,25 +279,30 @@ func (sn *snapshot) begin() error {
 	if after := s.DataVersion(); after == before {
 		sn.version = before
 	}
-	sn.r, sn.tx, sn.stmts = r, tx, map[string]*sql.Stmt{}
+	sn.r, sn.tx, sn.stmts = r, tx, map[string][]*snapshotStmt{}
 	return nil
 }
 
-// stmt returns the snapshot's statement for query, beginning the snapshot
-// if it has not begun.
-func (sn *snapshot) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+// stmt returns a statement of the snapshot for query that no read is
+// using, beginning the snapshot if it has not begun; release gives it back.
+func (sn *snapshot) stmt(ctx context.Context, query string) (*snapshotStmt, error) {
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
 	if err := sn.begin(); err != nil {
 		return nil, err
 	}
-	if st, ok := sn.stmts[query]; ok {
-		return st, nil
+	for _, ss := range sn.stmts[query] {
+		if !ss.busy {
+			ss.busy = true
+			return ss, nil
+		}
 	}
 	// A statement the pool has prepared is reused on the snapshot's
-	// connection, prepared there once for all the snapshots that use it.
+	// connection, prepared there once for all the snapshots that use it;
+	// the transaction finds the same one every time, so a second one at
+	// once is prepared for the snapshot alone.
 	var st *sql.Stmt
-	if ps := sn.r.prepared.get(ctx, sn.r.pool, query); ps != nil {
+	if ps := sn.r.prepared.get(ctx, sn.r.pool, query); ps != nil && len(sn.stmts[query]) == 0 {
 		st = sn.tx.StmtContext(ctx, ps)
 	} else {
 		var err error
@@ -295,10 +310,18 @@ func (sn *snapshot) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 			return nil, err
 		}
 	}
+	ss := &snapshotStmt{st: st, busy: true}
 	if ctx.Err() == nil {
-		sn.stmts[query] = st
+		sn.stmts[query] = append(sn.stmts[query], ss)
 	}
-	return st, nil
+	return ss, nil
+}
+
+// release gives back a statement stmt returned.
+func (sn *snapshot) release(ss *snapshotStmt) {
+	sn.mu.Lock()
+	ss.busy = false
+	sn.mu.Unlock()
 }
 
 // dataVersion returns the data version the snapshot reads, beginning it if
@@ -338,26 +361,21 @@ func snapshotError(ctx context.Context, err error) error {
 	return err
 }
 
-// query runs a read in the snapshot. The reads of a snapshot take turns,
-// each from its start to the closing of its rows: they share one
-// connection, and a statement of it must not run twice at once.
+// query runs a read in the snapshot.
 func (sn *snapshot) query(ctx context.Context, query string, args ...any) (*readRows, error) {
-	sn.use.Lock()
-	st, err := sn.stmt(ctx, query)
+	ss, err := sn.stmt(ctx, query)
 	if err != nil {
-		sn.use.Unlock()
 		return nil, snapshotError(ctx, err)
 	}
-	rows, err := st.QueryContext(ctx, args...)
+	rows, err := ss.st.QueryContext(ctx, args...)
 	if err != nil {
-		sn.use.Unlock()
+		sn.release(ss)
 		return nil, snapshotError(ctx, err)
 	}
-	return &readRows{Rows: rows, release: sn.use.Unlock}, nil
+	return &readRows{Rows: rows, sn: sn, ss: ss}, nil
 }
 
-// snapshotRow is a row to read under a snapshot: it is read when scanned,
-// so that no read of the snapshot waits on a row never scanned.
+// snapshotRow is a row to read under a snapshot, read when scanned.
 type snapshotRow struct {
 	sn    *snapshot
 	ctx   context.Context
@@ -366,13 +384,12 @@ type snapshotRow struct {
 }
 
 func (r snapshotRow) Scan(dest ...any) error {
-	r.sn.use.Lock()
-	defer r.sn.use.Unlock()
-	st, err := r.sn.stmt(r.ctx, r.query)
+	ss, err := r.sn.stmt(r.ctx, r.query)
 	if err != nil {
 		return snapshotError(r.ctx, err)
 	}
-	return snapshotError(r.ctx, st.QueryRowContext(r.ctx, r.args...).Scan(dest...))
+	defer r.sn.release(ss)
+	return snapshotError(r.ctx, ss.st.QueryRowContext(r.ctx, r.args...).Scan(dest...))
 }
 
 // readVersion names the version of the data reads under ctx see, for
