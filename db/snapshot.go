@@ -32,7 +32,8 @@ type reader struct {
 
 	watchMu sync.Mutex
 	watch   *sql.Conn
-	seen    int64 // the watch connection's last PRAGMA data_version
+	version *sql.Stmt // PRAGMA data_version, prepared on watch
+	seen    int64     // its last value
 }
 
 // dataVersionTimeout bounds one look at the data version.
@@ -71,10 +72,15 @@ func (r *reader) changedLocked(ctx context.Context) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		r.watch = conn
+		st, err := conn.PrepareContext(ctx, `PRAGMA data_version`)
+		if err != nil {
+			conn.Close()
+			return false, err
+		}
+		r.watch, r.version = conn, st
 	}
 	var v int64
-	if err := r.watch.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+	if err := r.version.QueryRowContext(ctx).Scan(&v); err != nil {
 		return false, err
 	}
 	changed := !first && v != r.seen
@@ -122,6 +128,7 @@ func (r *reader) close() error {
 	r.prepared.close()
 	r.watchMu.Lock()
 	if r.watch != nil {
+		r.version.Close()
 		r.watch.Close()
 	}
 	r.watchMu.Unlock()
@@ -147,8 +154,9 @@ func (s *Store) DataVersion() int64 {
 		s.reopen(r)
 		return s.version.Load()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), dataVersionTimeout)
-	defer cancel()
+	// The pragma only reads the file's header: it runs with no deadline,
+	// which spares setting one up for each look.
+	ctx := context.Background()
 	// An error counts as a change: the caches start again rather than
 	// serve what they may no longer know to be current. The version moves
 	// before the watch is released, so a concurrent call that saw no
@@ -221,8 +229,9 @@ type snapshotStmt struct {
 // statement of its own. Under a context that already has a snapshot of s,
 // WithSnapshot returns that one and a function that does nothing.
 //
-// The transaction's own statements (begin, a first read that fixes the
-// snapshot, end) are not counted by Statements or StatementCount.
+// The transaction's own statements (begin and end, and the first read
+// that fixes the snapshot when its data version is wanted) are not counted
+// by Statements or StatementCount.
 func (s *Store) WithSnapshot(ctx context.Context) (context.Context, func()) {
 	if sn, ok := ctx.Value(snapshotKey{}).(*snapshot); ok && sn.store == s {
 		return ctx, func() {}
@@ -239,13 +248,18 @@ func (s *Store) snapshotOf(ctx context.Context) *snapshot {
 	return nil
 }
 
-// snapshotFirstRead is the statement that fixes a snapshot: BEGIN is
-// deferred, and the read transaction starts with the first statement that
-// reads the file.
+// snapshotFirstRead is the statement that fixes a snapshot when its data
+// version is wanted: BEGIN is deferred, and the read transaction starts
+// with the first statement that reads the file.
 const snapshotFirstRead = `SELECT count(*) FROM schema_migrations`
 
-// begin starts the read transaction; sn.mu is held.
-func (sn *snapshot) begin() error {
+// begin starts the read transaction; sn.mu is held. Its first statement
+// fixes the snapshot. When the data version it reads is wanted, begin
+// fixes it at once, between two looks at the data version: if they agree,
+// no commit came in between, and the snapshot reads that version. Otherwise
+// the version stays unknown (-1), which spares the looks and the first
+// read to the requests that do not need it.
+func (sn *snapshot) begin(wantVersion bool) error {
 	switch {
 	case sn.ended:
 		return errSnapshotEnded
@@ -255,14 +269,17 @@ func (sn *snapshot) begin() error {
 		return sn.err
 	}
 	s := sn.store
-	before := s.DataVersion()
+	var before int64
+	if wantVersion {
+		before = s.DataVersion()
+	}
 	r, err := s.acquire(sn.ctx)
 	if err != nil {
 		sn.err = err
 		return err
 	}
 	tx, err := r.pool.BeginTx(sn.ctx, nil)
-	if err == nil {
+	if err == nil && wantVersion {
 		var n int
 		if err = tx.QueryRowContext(sn.ctx, snapshotFirstRead).Scan(&n); err != nil {
 			tx.Rollback()
@@ -273,10 +290,8 @@ func (sn *snapshot) begin() error {
 		sn.err = fmt.Errorf("begin snapshot: %w", err)
 		return sn.err
 	}
-	// The snapshot was fixed between the two looks: if they agree, no
-	// commit came in between, and it reads that version.
 	sn.version = -1
-	if after := s.DataVersion(); after == before {
+	if wantVersion && s.DataVersion() == before {
 		sn.version = before
 	}
 	sn.r, sn.tx, sn.stmts = r, tx, map[string][]*snapshotStmt{}
@@ -288,7 +303,7 @@ func (sn *snapshot) begin() error {
 func (sn *snapshot) stmt(ctx context.Context, query string) (*snapshotStmt, error) {
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
-	if err := sn.begin(); err != nil {
+	if err := sn.begin(false); err != nil {
 		return nil, err
 	}
 	for _, ss := range sn.stmts[query] {
@@ -325,11 +340,11 @@ func (sn *snapshot) release(ss *snapshotStmt) {
 }
 
 // dataVersion returns the data version the snapshot reads, beginning it if
-// needed, and false if it is not known.
+// needed, and false if it is not known (it began without looking).
 func (sn *snapshot) dataVersion() (int64, bool) {
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
-	if sn.begin() != nil || sn.version < 0 {
+	if sn.begin(true) != nil || sn.version < 0 {
 		return 0, false
 	}
 	return sn.version, true

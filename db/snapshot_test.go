@@ -225,3 +225,37 @@ func checkpoint(t *testing.T, path string) {
 		t.Fatalf("checkpoint: busy %d, err %v", busy, err)
 	}
 }
+
+// BenchmarkSnapshot reads one company per op, from the pool and in a
+// snapshot of its own: the difference is what a request's snapshot costs
+// (begin, the first read, two looks at the data version, end).
+func BenchmarkSnapshot(b *testing.B) {
+	s, _ := newStore(b)
+	if err := s.Replace(b.Context(), seedDataset(b)); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Pool", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.FindCompanyBySlug(b.Context(), "citic-group"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Snapshot", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			ctx, end := s.WithSnapshot(b.Context())
+			if _, err := s.FindCompanyBySlug(ctx, "citic-group"); err != nil {
+				b.Fatal(err)
+			}
+			end()
+		}
+	})
+	b.Run("DataVersion", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			s.DataVersion()
+		}
+	})
+}
