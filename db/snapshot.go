@@ -53,7 +53,11 @@ func openReader(ctx context.Context, path string) (*reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	n := max(4, runtime.GOMAXPROCS(0)*2)
+	// A snapshot holds its connection for the whole request, including
+	// the time spent in Go between statements, so there are several per
+	// core: the few requests one client may have running at once
+	// (-max-in-flight) cannot take them all.
+	n := max(16, runtime.GOMAXPROCS(0)*4)
 	pool.SetMaxOpenConns(n + 2)
 	pool.SetMaxIdleConns(n + 2)
 	return &reader{pool: pool, file: file, slots: make(chan struct{}, n), done: make(chan struct{})}, nil
