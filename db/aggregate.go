@@ -154,7 +154,7 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 	// of the data share a single computation, so its time and memory are
 	// spent once. A request that joins another's reports none of its
 	// statements.
-	key := fmt.Sprintf("%d %s %s %s", s.version.Load(), cutoff(ctx), g, currency)
+	key := fmt.Sprintf("%s %s %s %s", s.readVersion(ctx), cutoff(ctx), g, currency)
 	for {
 		res := s.summaries.DoChan(key, func() (any, error) { return s.moneySummary(ctx, g, currency) })
 		select {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,11 +28,12 @@ var migrationFS embed.FS
 type Store struct {
 	path  string
 	write *sql.DB
-	read  *sql.DB
+
+	reader   atomic.Pointer[reader] // the read side over the file at path
+	reopenMu sync.Mutex             // held while the reader is replaced
 
 	statements atomic.Int64
-	version    atomic.Int64
-	prepared   statementCache
+	version    atomic.Int64       // changes with the data (DataVersion)
 	summaries  singleflight.Group // money summaries being computed (MoneySummary)
 }
 
@@ -70,15 +70,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	// The read pool is opened after migrating so that it never sees a file
 	// that is still being created.
-	read, err := sql.Open("sqlite", dsn(path, "_pragma=query_only(1)"))
+	r, err := openReader(ctx, path)
 	if err != nil {
 		write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err
 	}
-	n := max(4, runtime.GOMAXPROCS(0)*2)
-	read.SetMaxOpenConns(n)
-	read.SetMaxIdleConns(n)
-	s.read = read
+	s.reader.Store(r)
 	return s, nil
 }
 
@@ -98,9 +95,8 @@ func dsn(path string, extra ...string) string {
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	var errs []error
-	s.prepared.close()
-	if s.read != nil {
-		errs = append(errs, s.read.Close())
+	if r := s.reader.Load(); r != nil {
+		errs = append(errs, r.close())
 	}
 	errs = append(errs, s.write.Close())
 	for _, err := range errs {
@@ -120,11 +116,6 @@ func (s *Store) Ping(ctx context.Context) error {
 // Statements returns how many SQL statements the store has run since it
 // was opened.
 func (s *Store) Statements() int64 { return s.statements.Load() }
-
-// DataVersion returns a number that changes whenever the store's data does
-// (each Replace), so that caches of query results know when to drop them.
-// It covers the changes made through this Store only.
-func (s *Store) DataVersion() int64 { return s.version.Load() }
 
 // migrate applies the embedded migrations that the database has not recorded,
 // each in its own transaction. Migrations are numbered and forward-only.
@@ -216,20 +207,68 @@ func (s *Store) count(ctx context.Context) {
 	}
 }
 
-func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// query runs a read, in ctx's snapshot if it has one (WithSnapshot).
+func (s *Store) query(ctx context.Context, query string, args ...any) (*readRows, error) {
 	s.count(ctx)
-	if st := s.prepared.get(ctx, s.read, query); st != nil {
-		return st.QueryContext(ctx, args...)
+	if sn := s.snapshotOf(ctx); sn != nil {
+		return sn.query(ctx, query, args...)
 	}
-	return s.read.QueryContext(ctx, query, args...)
+	r := s.reader.Load()
+	var rows *sql.Rows
+	var err error
+	if st := r.prepared.get(ctx, r.pool, query); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = r.pool.QueryContext(ctx, query, args...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &readRows{Rows: rows}, nil
 }
 
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+// queryRow runs a read of one row, in ctx's snapshot if it has one.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) rowScanner {
 	s.count(ctx)
-	if st := s.prepared.get(ctx, s.read, query); st != nil {
+	if sn := s.snapshotOf(ctx); sn != nil {
+		return snapshotRow{sn: sn, ctx: ctx, query: query, args: args}
+	}
+	r := s.reader.Load()
+	if st := r.prepared.get(ctx, r.pool, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return s.read.QueryRowContext(ctx, query, args...)
+	return r.pool.QueryRowContext(ctx, query, args...)
+}
+
+// readRows are the rows of a read. Under a snapshot, their statement is
+// given back once they are read to the end or closed.
+type readRows struct {
+	*sql.Rows
+	sn *snapshot
+	ss *snapshotStmt
+}
+
+// Next prepares the next row, as sql.Rows.Next does.
+func (r *readRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.done()
+	return false
+}
+
+// Close closes the rows.
+func (r *readRows) Close() error {
+	err := r.Rows.Close()
+	r.done()
+	return err
+}
+
+func (r *readRows) done() {
+	if r.sn != nil {
+		r.sn.release(r.ss)
+		r.sn = nil
+	}
 }
 
 // maxPreparedStatements bounds the statement cache. The store's statement

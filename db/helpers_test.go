@@ -17,7 +17,7 @@ import (
 
 // newStore opens a store on a new database file in a temporary directory
 // and returns it with the file's path. The store is closed when the test ends.
-func newStore(t *testing.T) (*db.Store, string) {
+func newStore(t testing.TB) (*db.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "x.db")
 	s, err := db.Open(t.Context(), path)
@@ -34,7 +34,7 @@ func newStore(t *testing.T) (*db.Store, string) {
 
 // seedDataset parses the built-in seed. Every call returns a fresh dataset
 // that the caller may modify.
-func seedDataset(t *testing.T) *db.Dataset {
+func seedDataset(t testing.TB) *db.Dataset {
 	t.Helper()
 	d, err := seed.Parse(seed.Files())
 	if err != nil {

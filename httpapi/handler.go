@@ -220,9 +220,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.
 func (g *Gateway) MetricsHandler() http.Handler { return g.metrics.handler() }
 
 // withLoaders gives every request its own loaders, so nothing is cached
-// between requests.
+// between requests, and its own snapshot of the store, so that all its
+// statements read the same data whatever is committed meanwhile.
 func withLoaders(store *db.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(graph.WithLoaders(r.Context(), store)))
+		ctx, end := store.WithSnapshot(r.Context())
+		defer end()
+		next.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
 	})
 }

@@ -1,8 +1,9 @@
 // Package respcache caches whole GraphQL responses: a request identical to
 // an earlier one (method, query string, Accept and Content-Type headers and
 // body) gets the earlier response's bytes without running the query, as long
-// as the data has not changed since. Dashboards that poll the same queries
-// are served at close to the cost of a static response.
+// as the data version has not changed since (db.Store.DataVersion follows
+// commits made by any process). Dashboards that poll the same queries are
+// served at close to the cost of a static response.
 //
 // Wire it around the GraphQL handler, inside the request log and metrics:
 //
@@ -49,12 +50,15 @@ type Cache struct {
 }
 
 type entry struct {
+	version     int64 // the data version it was made from
 	contentType string
 	body        []byte
 }
 
 // New returns a cache of up to size responses, valid while version returns
-// the same number (e.g. db.Store.DataVersion, which each Replace changes).
+// the same number. db.Store.DataVersion is such a number: it follows every
+// commit to the database, whichever process made it, so a response is
+// never served after the data it was made from has changed.
 func New(version func() int64, size int) *Cache {
 	entries, err := lru.New[string, *entry](max(size, 1))
 	if err != nil {
@@ -76,8 +80,13 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// Each entry carries the version it was made from and is served
+		// only at that version, whatever order concurrent requests see
+		// the versions in. A response is kept only if the version was the
+		// same before and after it was made: no change came in between,
+		// so that is the version it read.
 		version := c.current()
-		if e, ok := c.entries.Get(key); ok && c.version() == version {
+		if e, ok := c.entries.Get(key); ok && e.version == version {
 			c.hits.Add(1)
 			w.Header().Set("Content-Type", e.contentType)
 			w.Write(e.body)
@@ -87,12 +96,13 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		if body, ok := reusable(rec); ok && c.current() == version {
-			c.entries.Add(key, &entry{contentType: rec.Header().Get("Content-Type"), body: body})
+			c.entries.Add(key, &entry{version: version, contentType: rec.Header().Get("Content-Type"), body: body})
 		}
 	})
 }
 
-// current returns the data version, emptying the cache when it changed.
+// current returns the data version, emptying the cache when it changed
+// (the entries of an older version are never served again).
 func (c *Cache) current() int64 {
 	v := c.version()
 	c.mu.Lock()

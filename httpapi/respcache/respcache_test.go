@@ -133,3 +133,25 @@ func TestCache(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkHit serves a repeated request from the cache: the cost of a hit,
+// with its look at the data version.
+func BenchmarkHit(b *testing.B) {
+	srv := graphtest.New(b)
+	cache := respcache.New(srv.Store.DataVersion, 10)
+	h := cache.Middleware(httpapi.NewHandler(srv.Store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	serve := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(designCard))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	serve()
+	b.ReportAllocs()
+	for b.Loop() {
+		if rec := serve(); statements(rec.Body.String()) != "0" {
+			b.Fatalf("not served from the cache: %s", rec.Body.String())
+		}
+	}
+}
