@@ -164,7 +164,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	}
 	srv.AddTransport(httpTransport{maxBody: maxBody, limiter: limiter, inFlight: g.inFlight,
 		maxObjects: opts.Limits.MaxObjects, maxResponse: opts.Limits.MaxResponseBytes})
-	srv.SetQueryCache(docs)
+	srv.SetQueryCache(inlineDeferCache{docs})
 	srv.SetParserTokenLimit(max(opts.Limits.MaxTokens, 0))
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.Limits.Timeout.String()))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
