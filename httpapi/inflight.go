@@ -36,8 +36,10 @@ type clientSlots struct {
 }
 
 // waitingPerSlot is how many requests per slot may wait at once: enough for
-// a page that sends its queries together.
-const waitingPerSlot = 4
+// a dashboard or a test suite that sends dozens of queries together (with
+// the default cap of 4, 256 wait, as many as -max-conns-per-ip lets one
+// address open over HTTP/1.1), while bounding what one client holds.
+const waitingPerSlot = 64
 
 func newInFlight(max int, wait time.Duration) *inFlight {
 	if wait <= 0 {
