@@ -24,7 +24,7 @@ const (
 //	companies 1 "Alpha" (early, parent 2), 2 "Beta" (late)
 //	people    1 "Pat Late" (late), 2 "Dana Early" (early)
 //	projects  1 "Late Line" (late), 2 "Early Plant" (early, cited again late)
-//	meetings  1 (late); agreements 1 "Early Deal" (early, at meeting 1), 2 "Late Deal" (late), 3 "Other Deal" (early)
+//	meetings  1 (late), 2 (early, attended by Pat Late and Dana Early); agreements 1 "Early Deal" (early, at meeting 1), 2 "Late Deal" (late), 3 "Other Deal" (early)
 //	positions 1 Pat Late at Alpha (early), 2 Dana Early "Board of Directors" at Alpha (mid)
 //	participants 1 Alpha in Late Line (early)
 //	milestone and measurement of Late Line (early)
@@ -50,7 +50,7 @@ func lateDataset() *db.Dataset {
 			{ID: 1, Slug: "late-line", Name: "Late Line", Sector: "PIPELINES", Status: "PROPOSED"},
 			{ID: 2, Slug: "early-plant", Name: "Early Plant", Sector: "POWER", Status: "PROPOSED"},
 		},
-		Meetings: []*db.Meeting{{ID: 1, Slug: "late-meeting", Date: day}},
+		Meetings: []*db.Meeting{{ID: 1, Slug: "late-meeting", Date: day}, {ID: 2, Slug: "early-meeting", Date: day}},
 		Agreements: []*db.Agreement{
 			{ID: 1, Slug: "early-deal", Title: "Early Deal", Kind: "AGREEMENT", SignedOn: &day, MeetingID: ptr(1)},
 			{ID: 2, Slug: "late-deal", Title: "Late Deal", Kind: "AGREEMENT"},
@@ -74,12 +74,13 @@ func lateDataset() *db.Dataset {
 			cite(db.SubjectCompany, 1, 1), cite(db.SubjectCompany, 2, 3),
 			cite(db.SubjectPerson, 1, 3), cite(db.SubjectPerson, 2, 1),
 			cite(db.SubjectProject, 1, 3), cite(db.SubjectProject, 2, 1), cite(db.SubjectProject, 2, 3),
-			cite(db.SubjectMeeting, 1, 3),
+			cite(db.SubjectMeeting, 1, 3), cite(db.SubjectMeeting, 2, 1),
 			cite(db.SubjectAgreement, 1, 1), cite(db.SubjectAgreement, 2, 3), cite(db.SubjectAgreement, 3, 1),
 			cite(db.SubjectPosition, 1, 1), cite(db.SubjectPosition, 2, 2),
 			cite(db.SubjectParticipant, 1, 1),
 		},
-		Links: []db.Link{{Kind: db.AgreementParty, From: 1, To: 1}, {Kind: db.AgreementParty, From: 1, To: 2}},
+		Links: []db.Link{{Kind: db.AgreementParty, From: 1, To: 1}, {Kind: db.AgreementParty, From: 1, To: 2},
+			{Kind: db.MeetingParticipant, From: 2, To: 1}, {Kind: db.MeetingParticipant, From: 2, To: 2}},
 	}
 }
 
@@ -191,9 +192,11 @@ func TestAsOfRelationNeedsBothEnds(t *testing.T) {
 			}
 		}
 		// Dana Early's position is reported mid, after 2021-05; what is
-		// left: the early source's publication and the Early Deal signing.
-		if total != 2 {
-			t.Errorf("timeline as of 2021-05: %d events, want 2: %v", total, eventTitles(events))
+		// left: the early source's publication, the Early Deal signing and
+		// the early meeting, attended by Dana Early only as yet.
+		want := []string{"Meeting: Dana Early", "Published: Report of 2020-01-01", "Signed: Early Deal"}
+		if got := eventTitles(events); total != len(want) || !sameSet(got, want) {
+			t.Errorf("timeline as of 2021-05: %d events %q, want %q", total, got, want)
 		}
 	})
 	t.Run("Edges", func(t *testing.T) {
@@ -270,6 +273,19 @@ func TestAsOfSearch(t *testing.T) {
 		}
 		if total != tc.want || len(hits) != tc.want {
 			t.Errorf("search %q as of %q: %d hits, total %d, want %d", tc.query, tc.date, len(hits), total, tc.want)
+		}
+	}
+	// A meeting is found by its participants' names once they are reported.
+	for _, tc := range []struct {
+		date string
+		want int
+	}{{"2021-05", 0}, {late, 1}} {
+		_, total, err := s.Search(asOf(t, tc.date), "pat", []string{"MEETING"}, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != tc.want {
+			t.Errorf("meetings attended by Pat as of %s: %d, want %d", tc.date, total, tc.want)
 		}
 	}
 }
