@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -234,4 +235,38 @@ func postContext(t *testing.T, ctx context.Context, h http.Handler, query string
 		t.Fatalf("response is not JSON: %s", rec.Body)
 	}
 	return rec.Code, resp
+}
+
+// TestResolverErrorHidden checks that an unexpected error reaches the
+// client only as "internal error": its text (SQL, a Go type) is logged for
+// the operator, never sent.
+func TestResolverErrorHidden(t *testing.T) {
+	raw := errors.New(`SQL logic error: no such column: x.secret in "SELECT x.secret FROM companies x" (*sqlite.Error)`)
+	h, logs := misbehavingGateway(t, Options{}, func(context.Context, *graph.Resolver) (model.Node, error) {
+		return nil, fmt.Errorf("find node: %w", raw)
+	})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ node(id: \"x\") { id } company(slug: \"citic-group\") { name } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", mediaGraphQLResponse)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body := rec.Body.String()
+	var resp gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("response is not JSON: %s", body)
+	}
+	if len(resp.Errors) != 1 || resp.Errors[0].Message != "internal error" || resp.Errors[0].Extensions["code"] != CodeInternal {
+		t.Errorf("errors = %+v, want one INTERNAL \"internal error\"", resp.Errors)
+	}
+	for _, leak := range []string{"SQL", "SELECT", "secret", "sqlite", "find node"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("the response names %q: %s", leak, body)
+		}
+	}
+	if !strings.Contains(string(resp.Data), `"name":"CITIC Group"`) {
+		t.Errorf("the other field of the request was lost: %s", resp.Data)
+	}
+	if log := logs.String(); !strings.Contains(log, "no such column: x.secret") {
+		t.Errorf("the error is not logged:\n%s", log)
+	}
 }
