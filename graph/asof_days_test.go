@@ -1,0 +1,90 @@
+package graph_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graphtest"
+	"github.com/investgraph/investgraph/seed"
+)
+
+// TestAsOfPublicationDays counts every root list as of each source's
+// publication day and the day before, and compares the counts with the seed
+// files: an object is listed as of a day when a source published on or
+// before it cites the object. The day itself counts, so these are the dates
+// where a cut-off compared the wrong way shows.
+func TestAsOfPublicationDays(t *testing.T) {
+	d, err := seed.Parse(seed.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := map[int64]string{}
+	var days []string
+	for _, s := range d.Sources {
+		day := s.PublishedOn.Start()
+		published[s.ID] = day
+		before, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			t.Fatalf("source %s: publication date %s is not a day", s.Slug, s.PublishedOn)
+		}
+		days = append(days, day, before.AddDate(0, 0, -1).Format(time.DateOnly))
+	}
+	first := map[db.SubjectKey]string{} // day each object is first cited
+	for _, c := range d.Citations {
+		if f, ok := first[c.SubjectKey]; !ok || published[c.SourceID] < f {
+			first[c.SubjectKey] = published[c.SourceID]
+		}
+	}
+	lists := []struct {
+		field   string
+		subject db.Subject
+		ids     []int64
+	}{
+		{"companies", db.SubjectCompany, idsOf(d.Companies, func(v *db.Company) int64 { return v.ID })},
+		{"people", db.SubjectPerson, idsOf(d.People, func(v *db.Person) int64 { return v.ID })},
+		{"projects", db.SubjectProject, idsOf(d.Projects, func(v *db.Project) int64 { return v.ID })},
+		{"meetings", db.SubjectMeeting, idsOf(d.Meetings, func(v *db.Meeting) int64 { return v.ID })},
+		{"agreements", db.SubjectAgreement, idsOf(d.Agreements, func(v *db.Agreement) int64 { return v.ID })},
+	}
+	srv := graphtest.New(t)
+	for _, day := range days {
+		var got struct {
+			AsOf map[string]struct{ TotalCount int }
+		}
+		q := "{ asOf(date: " + fmt.Sprintf("%q", day) + ") { sources { totalCount }"
+		for _, l := range lists {
+			q += " " + l.field + " { totalCount }"
+		}
+		srv.MustQuery(t, q+" } }", nil, &got)
+		want := 0
+		for _, p := range published {
+			if p <= day {
+				want++
+			}
+		}
+		if n := got.AsOf["sources"].TotalCount; n != want {
+			t.Errorf("as of %s: %d sources, want %d", day, n, want)
+		}
+		for _, l := range lists {
+			want := 0
+			for _, id := range l.ids {
+				if f, ok := first[db.SubjectKey{Subject: l.subject, ID: id}]; ok && f <= day {
+					want++
+				}
+			}
+			if n := got.AsOf[l.field].TotalCount; n != want {
+				t.Errorf("as of %s: %d %s, want %d", day, n, l.field, want)
+			}
+		}
+	}
+}
+
+func idsOf[T any](vs []T, id func(T) int64) []int64 {
+	out := make([]int64, len(vs))
+	for i, v := range vs {
+		out[i] = id(v)
+	}
+	return out
+}
