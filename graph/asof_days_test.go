@@ -88,3 +88,54 @@ func idsOf[T any](vs []T, id func(T) int64) []int64 {
 	}
 	return out
 }
+
+// TestAsOfRelations follows relations as of the day the first article
+// about CITIC's document package was published (2023-05-20: CITIC Group a
+// party, "over $1.6 billion") and the day of the second (2023-10-18, which
+// adds CITIC Construction as a party, the $2 billion figure, CITIC's part in
+// two projects and its agreement with KMG).
+func TestAsOfRelations(t *testing.T) {
+	srv := graphtest.New(t)
+	type view struct {
+		Agreement struct {
+			Parties []struct{ Slug string }
+			Amounts []struct{ Amount float64 }
+		}
+		Company struct {
+			Projects   []struct{ Project struct{ Slug string } }
+			Agreements []struct{ Slug string }
+		}
+	}
+	for _, tc := range []struct {
+		date                                   string
+		parties, amounts, projects, agreements string
+	}{
+		{"2023-05-20", "[citic-group]", "[1.6e+09]", "[]", "[citic-five-documents-2023]"},
+		{"2023-10-17", "[citic-group]", "[1.6e+09]", "[]", "[citic-five-documents-2023]"},
+		{"2023-10-18", "[citic-construction citic-group]", "[2e+09 1.6e+09]", "[caspi-bitum-expansion karazhambas-field]",
+			"[citic-five-documents-2023 kmg-citic-caspi-bitum-agreement]"},
+	} {
+		var got struct{ AsOf view }
+		srv.MustQuery(t, `query($d: PartialDate!) { asOf(date: $d) {
+			agreement(slug: "citic-five-documents-2023") { parties { slug } amounts { amount } }
+			company(slug: "citic-group") { projects { project { slug } } agreements { slug } } } }`, map[string]any{"d": tc.date}, &got)
+		var projects []string
+		for _, p := range got.AsOf.Company.Projects {
+			projects = append(projects, p.Project.Slug)
+		}
+		var amounts []float64
+		for _, a := range got.AsOf.Agreement.Amounts {
+			amounts = append(amounts, a.Amount)
+		}
+		for _, c := range []struct{ what, got, want string }{
+			{"parties of the document package", fmt.Sprint(slugs(got.AsOf.Agreement.Parties)), tc.parties},
+			{"amounts of the document package", fmt.Sprint(amounts), tc.amounts},
+			{"CITIC Group's projects", fmt.Sprint(projects), tc.projects},
+			{"CITIC Group's agreements", fmt.Sprint(slugs(got.AsOf.Company.Agreements)), tc.agreements},
+		} {
+			if c.got != c.want {
+				t.Errorf("as of %s, %s = %s, want %s", tc.date, c.what, c.got, c.want)
+			}
+		}
+	}
+}
