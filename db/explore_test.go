@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -167,22 +168,41 @@ func TestTimelineAndPaths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths, err := s.Paths(ctx, db.NodeRef{Type: "Person", ID: tokayev.ID}, db.NodeRef{Type: "Project", ID: caspi.ID}, 4, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Fatal("no path from Tokayev to the Caspi Bitum expansion")
-	}
-	for _, p := range paths {
-		if len(p.Nodes) != len(p.Relationships)+1 {
-			t.Errorf("path has %d nodes and %d relationships", len(p.Nodes), len(p.Relationships))
+	// The seed's truth: Tokayev attended the 2023-10-17 meeting with Zhu
+	// Hexin, which discussed the Caspi Bitum expansion; CITIC is a partner
+	// in the project; Tokayev met Zhu Hexin, CITIC's chairman, and CITIC was
+	// represented at two of his meetings.
+	for _, tc := range []struct {
+		from, to db.NodeRef
+		want     []string // sorted
+	}{
+		{ref(t, s, "Person", "kassym-jomart-tokayev"), ref(t, s, "Project", "caspi-bitum-expansion"), []string{
+			"Person:kassym-jomart-tokayev -ATTENDED(attended)-> Meeting:2023-10-17-tokayev-zhu-hexin -DISCUSSED(discussed)-> Project:caspi-bitum-expansion",
+		}},
+		{ref(t, s, "Company", "citic-group"), ref(t, s, "Project", "caspi-bitum-expansion"), []string{
+			"Company:citic-group -PARTICIPANT(PARTNER)-> Project:caspi-bitum-expansion",
+		}},
+		{ref(t, s, "Person", "kassym-jomart-tokayev"), ref(t, s, "Company", "citic-group"), []string{
+			"Person:kassym-jomart-tokayev -ATTENDED(attended)-> Meeting:2023-05-18-tokayev-zhu-hexin <-REPRESENTED_AT(represented)- Company:citic-group",
+			"Person:kassym-jomart-tokayev -ATTENDED(attended)-> Meeting:2023-10-17-tokayev-zhu-hexin <-REPRESENTED_AT(represented)- Company:citic-group",
+			"Person:kassym-jomart-tokayev -MET(met)-> Person:zhu-hexin -POSITION(Chairman)-> Company:citic-group",
+		}},
+	} {
+		paths, err := s.Paths(ctx, tc.from, tc.to, 4, 10)
+		if err != nil {
+			t.Fatal(err)
 		}
-		var steps []string
-		for _, r := range p.Relationships {
-			steps = append(steps, string(r.Type)+"("+r.Label+")")
+		var got []string
+		for _, p := range paths {
+			got = append(got, pathString(t, s, p))
 		}
-		t.Logf("path: %s", strings.Join(steps, " → "))
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("paths %v → %v:\n got %q\nwant %q", tc.from, tc.to, got, tc.want)
+		}
+	}
+	if paths, err := s.Paths(ctx, ref(t, s, "Person", "kassym-jomart-tokayev"), ref(t, s, "Project", "caspi-bitum-expansion"), 1, 3); err != nil || len(paths) != 0 {
+		t.Errorf("paths within 1 hop of a project 2 hops away: %d paths, %v", len(paths), err)
 	}
 	g, err := s.Neighborhood(ctx, db.NodeRef{Type: "Project", ID: caspi.ID}, 2, 1000)
 	if err != nil {
@@ -217,4 +237,103 @@ func TestAsOf(t *testing.T) {
 	if _, err := s.FindProjectBySlug(at("2023-05-01"), "caspi-bitum-expansion"); db.ErrorCode(err) != db.ENOTFOUND {
 		t.Errorf("before any report, the project is visible: err = %v", err)
 	}
+}
+
+// ref returns the node of the type with the slug.
+func ref(t *testing.T, s *db.Store, typ, slug string) db.NodeRef {
+	t.Helper()
+	ctx := t.Context()
+	var id int64
+	var err error
+	switch typ {
+	case "Person":
+		var p *db.Person
+		if p, err = s.FindPersonBySlug(ctx, slug); err == nil {
+			id = p.ID
+		}
+	case "Company":
+		var c *db.Company
+		if c, err = s.FindCompanyBySlug(ctx, slug); err == nil {
+			id = c.ID
+		}
+	case "Project":
+		var p *db.Project
+		if p, err = s.FindProjectBySlug(ctx, slug); err == nil {
+			id = p.ID
+		}
+	case "Meeting":
+		var m *db.Meeting
+		if m, err = s.FindMeetingBySlug(ctx, slug); err == nil {
+			id = m.ID
+		}
+	default:
+		t.Fatalf("ref: no lookup for type %s", typ)
+	}
+	if err != nil {
+		t.Fatalf("find %s %q: %v", typ, slug, err)
+	}
+	return db.NodeRef{Type: typ, ID: id}
+}
+
+// nodeSlug returns a node's type and slug.
+func nodeSlug(t *testing.T, s *db.Store, n db.NodeRef) string {
+	t.Helper()
+	ctx, ids := t.Context(), []int64{n.ID}
+	var slug string
+	var err error
+	switch n.Type {
+	case "Person":
+		var m map[int64]*db.Person
+		if m, err = s.FindPeopleByIDs(ctx, ids); err == nil && m[n.ID] != nil {
+			slug = m[n.ID].Slug
+		}
+	case "Company":
+		var m map[int64]*db.Company
+		if m, err = s.FindCompaniesByIDs(ctx, ids); err == nil && m[n.ID] != nil {
+			slug = m[n.ID].Slug
+		}
+	case "Project":
+		var m map[int64]*db.Project
+		if m, err = s.FindProjectsByIDs(ctx, ids); err == nil && m[n.ID] != nil {
+			slug = m[n.ID].Slug
+		}
+	case "Meeting":
+		var m map[int64]*db.Meeting
+		if m, err = s.FindMeetingsByIDs(ctx, ids); err == nil && m[n.ID] != nil {
+			slug = m[n.ID].Slug
+		}
+	case "Agreement":
+		var m map[int64]*db.Agreement
+		if m, err = s.FindAgreementsByIDs(ctx, ids); err == nil && m[n.ID] != nil {
+			slug = m[n.ID].Slug
+		}
+	}
+	if err != nil || slug == "" {
+		t.Fatalf("no slug for %v (%v)", n, err)
+	}
+	return n.Type + ":" + slug
+}
+
+// pathString writes a path as its nodes' slugs joined by its relationships,
+// each arrow pointing the way the relationship does, and checks that every
+// relationship joins the nodes beside it.
+func pathString(t *testing.T, s *db.Store, p *db.Path) string {
+	t.Helper()
+	if len(p.Nodes) != len(p.Relationships)+1 {
+		t.Fatalf("path has %d nodes and %d relationships", len(p.Nodes), len(p.Relationships))
+	}
+	out := nodeSlug(t, s, p.Nodes[0])
+	for i, r := range p.Relationships {
+		a, b := p.Nodes[i], p.Nodes[i+1]
+		switch {
+		case r.From == a && r.To == b:
+			out += " -" + string(r.Type) + "(" + r.Label + ")-> "
+		case r.From == b && r.To == a:
+			out += " <-" + string(r.Type) + "(" + r.Label + ")- "
+		default:
+			t.Fatalf("relationship %+v does not join %v and %v", *r, a, b)
+		}
+		out += nodeSlug(t, s, b)
+	}
+	return out
 }

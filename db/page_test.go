@@ -17,8 +17,10 @@ func TestNewPageArgs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := p.First, db.DefaultPageSize; got != want {
-			t.Errorf("First = %d, want DefaultPageSize %d", got, want)
+		// The schema and README promise 20 items when neither first nor
+		// last is given.
+		if got, want := p.First, 20; got != want {
+			t.Errorf("First = %d, want %d", got, want)
 		}
 		if p.After != nil {
 			t.Errorf("After = %+v, want nil", p.After)
@@ -95,9 +97,11 @@ func TestNewPageArgs(t *testing.T) {
 	})
 }
 
+// TestPageSizes holds the page sizes to the documented ones: 20 items by
+// default, 100 at most.
 func TestPageSizes(t *testing.T) {
-	if db.DefaultPageSize < 1 || db.DefaultPageSize > db.MaxPageSize {
-		t.Errorf("DefaultPageSize %d is not within 1..MaxPageSize %d", db.DefaultPageSize, db.MaxPageSize)
+	if db.DefaultPageSize != 20 || db.MaxPageSize != 100 {
+		t.Errorf("DefaultPageSize %d, MaxPageSize %d, want 20 and 100", db.DefaultPageSize, db.MaxPageSize)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graphtest"
 )
 
@@ -79,10 +80,18 @@ func TestBackwardPaging(t *testing.T) {
 				t.Fatalf("%d nodes of totalCount %d: too few to page, or not all", len(want), all.TotalCount)
 			}
 			for _, n := range []int{1, 3, len(want) - 1, 100} {
+				// Every page is full but the last, which is not empty and
+				// says there is no next page.
+				wantPages := (len(want) + n - 1) / n
 				var forward []string
 				vars := map[string]any{"first": n}
+				pages := 0
 				for range 200 {
 					p := pageOf(t, srv, c.field, c.args, c.node, vars)
+					pages++
+					if len(p.Edges) == 0 || (p.PageInfo.HasNextPage && len(p.Edges) != n) {
+						t.Errorf("first %d: page %d has %d edges, hasNextPage %v", n, pages, len(p.Edges), p.PageInfo.HasNextPage)
+					}
 					if got, want := p.PageInfo.HasPreviousPage, vars["after"] != nil; got != want {
 						t.Errorf("first %d: hasPreviousPage = %v after %v", n, got, vars["after"])
 					}
@@ -95,25 +104,31 @@ func TestBackwardPaging(t *testing.T) {
 				if !slices.Equal(forward, want) {
 					t.Errorf("forward by %d: %s", n, listDiff(forward, want))
 				}
+				if pages != wantPages {
+					t.Errorf("forward by %d: %d pages, want %d", n, pages, wantPages)
+				}
 
-				var pages [][]string
+				var backward [][]string
 				vars = map[string]any{"last": n}
 				for range 200 {
 					p := pageOf(t, srv, c.field, c.args, c.node, vars)
-					if len(p.Edges) > n {
-						t.Fatalf("last %d gave %d edges", n, len(p.Edges))
+					if len(p.Edges) > n || len(p.Edges) == 0 || (p.PageInfo.HasPreviousPage && len(p.Edges) != n) {
+						t.Fatalf("last %d gave %d edges, hasPreviousPage %v", n, len(p.Edges), p.PageInfo.HasPreviousPage)
 					}
-					if vars["before"] != nil && !p.PageInfo.HasNextPage {
-						t.Errorf("last %d: hasNextPage = false on a page before a cursor", n)
+					if got, want := p.PageInfo.HasNextPage, vars["before"] != nil; got != want {
+						t.Errorf("last %d: hasNextPage = %v before %v", n, got, vars["before"])
 					}
-					pages = append([][]string{nodeKeys(p)}, pages...)
+					backward = append([][]string{nodeKeys(p)}, backward...)
 					if !p.PageInfo.HasPreviousPage {
 						break
 					}
 					vars["before"] = *p.PageInfo.StartCursor
 				}
-				if got := slices.Concat(pages...); !slices.Equal(got, want) {
+				if got := slices.Concat(backward...); !slices.Equal(got, want) {
 					t.Errorf("backward by %d: %s", n, listDiff(got, want))
+				}
+				if len(backward) != wantPages {
+					t.Errorf("backward by %d: %d pages, want %d", n, len(backward), wantPages)
 				}
 			}
 
@@ -166,6 +181,36 @@ func TestBackwardPagingErrors(t *testing.T) {
 					t.Errorf("error %q (%s), want BAD_USER_INPUT mentioning %q", e.Message, e.Code(), tc.mention)
 				}
 			})
+		}
+	}
+}
+
+// TestRankedAndDatedOrder checks the order of the lists without an orderBy:
+// search results by falling score, timeline events by the first day of
+// their date.
+func TestRankedAndDatedOrder(t *testing.T) {
+	srv := graphtest.New(t)
+	var got struct {
+		Search struct {
+			Edges []struct{ Score float64 }
+		}
+		Timeline struct {
+			Edges []struct{ Node struct{ Date string } }
+		}
+	}
+	srv.MustQuery(t, `{ search(query: "kaz*", first: 100) { edges { score } } timeline(first: 100) { edges { node { date } } } }`, nil, &got)
+	if len(got.Search.Edges) < 4 || len(got.Timeline.Edges) < 20 {
+		t.Fatalf("%d search results and %d events: too few to check an order", len(got.Search.Edges), len(got.Timeline.Edges))
+	}
+	for i := 1; i < len(got.Search.Edges); i++ {
+		if a, b := got.Search.Edges[i-1].Score, got.Search.Edges[i].Score; a < b {
+			t.Errorf("search result %d scores %v, more than %v before it", i, b, a)
+		}
+	}
+	for i := 1; i < len(got.Timeline.Edges); i++ {
+		a, b := got.Timeline.Edges[i-1].Node.Date, got.Timeline.Edges[i].Node.Date
+		if db.MustParsePartialDate(a).Start() > db.MustParsePartialDate(b).Start() {
+			t.Errorf("timeline event %d, dated %s, comes after one dated %s", i, b, a)
 		}
 	}
 }

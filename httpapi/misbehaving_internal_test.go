@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -158,20 +159,114 @@ func TestDeadlineCancelsSQL(t *testing.T) {
 	// database: the store must refuse rather than run the statement, and
 	// the client learns the request timed out, with no data: a response
 	// whose resolvers were stopped has holes that would look like nulls.
+	// The deadline passes when the test says, once the resolver is
+	// waiting, so no clock decides what the request reaches first.
 	var sqlErr error
-	h, _ := misbehavingGateway(t, Options{Limits: Limits{Timeout: 20 * time.Millisecond}},
+	var left time.Duration
+	var hasDeadline bool
+	waiting := make(chan struct{})
+	h, _ := misbehavingGateway(t, Options{Limits: Limits{Timeout: time.Hour}},
 		func(ctx context.Context, r *graph.Resolver) (model.Node, error) {
+			var d time.Time
+			d, hasDeadline = ctx.Deadline()
+			left = time.Until(d)
+			close(waiting)
 			<-ctx.Done()
 			sqlErr = r.Store.Ping(ctx)
 			return nil, sqlErr
 		})
-	status, resp := post(t, h, `{ node(id: "x") { id } }`)
+	ctx := newDeadline()
+	go func() {
+		<-waiting
+		ctx.expire()
+	}()
+	status, resp := postContext(t, ctx, h, `{ node(id: "x") { id } }`)
+	// -timeout itself puts the deadline on the request: an hour from its
+	// start, of which a minute is far more than the request took.
+	if !hasDeadline || left > time.Hour || left < time.Hour-time.Minute {
+		t.Errorf("the resolver ran with deadline %v (%v left), want one an hour after the request began", hasDeadline, left)
+	}
 	if !errors.Is(sqlErr, context.DeadlineExceeded) {
 		t.Errorf("SQL after the deadline returned %v, want context.DeadlineExceeded", sqlErr)
 	}
 	if status != http.StatusGatewayTimeout || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != CodeTimeout ||
-		!strings.Contains(resp.Errors[0].Message, "limit 20ms") || resp.Data != nil {
+		!strings.Contains(resp.Errors[0].Message, "limit 1h0m0s") || resp.Data != nil {
 		t.Errorf("status %d, errors %+v, data %s; want 504, one TIMEOUT error naming the limit, no data",
 			status, resp.Errors, resp.Data)
+	}
+}
+
+// deadline is a context whose deadline passes when expire is called: the
+// contexts derived from it end with context.DeadlineExceeded then, as they
+// would when a clock ran out.
+type deadline struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func newDeadline() *deadline {
+	return &deadline{Context: context.Background(), done: make(chan struct{})}
+}
+
+func (d *deadline) expire() { d.once.Do(func() { close(d.done) }) }
+
+func (d *deadline) Done() <-chan struct{} { return d.done }
+
+func (d *deadline) Err() error {
+	select {
+	case <-d.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// postContext is post with the request's context.
+func postContext(t *testing.T, ctx context.Context, h http.Handler, query string) (int, gqlResponse) {
+	t.Helper()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":`+strconvQuote(query)+`}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", mediaGraphQLResponse)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var resp gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("response is not JSON: %s", rec.Body)
+	}
+	return rec.Code, resp
+}
+
+// TestResolverErrorHidden checks that an unexpected error reaches the
+// client only as "internal error": its text (SQL, a Go type) is logged for
+// the operator, never sent.
+func TestResolverErrorHidden(t *testing.T) {
+	raw := errors.New(`SQL logic error: no such column: x.secret in "SELECT x.secret FROM companies x" (*sqlite.Error)`)
+	h, logs := misbehavingGateway(t, Options{}, func(context.Context, *graph.Resolver) (model.Node, error) {
+		return nil, fmt.Errorf("find node: %w", raw)
+	})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ node(id: \"x\") { id } company(slug: \"citic-group\") { name } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", mediaGraphQLResponse)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body := rec.Body.String()
+	var resp gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("response is not JSON: %s", body)
+	}
+	if len(resp.Errors) != 1 || resp.Errors[0].Message != "internal error" || resp.Errors[0].Extensions["code"] != CodeInternal {
+		t.Errorf("errors = %+v, want one INTERNAL \"internal error\"", resp.Errors)
+	}
+	for _, leak := range []string{"SQL", "SELECT", "secret", "sqlite", "find node"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("the response names %q: %s", leak, body)
+		}
+	}
+	if !strings.Contains(string(resp.Data), `"name":"CITIC Group"`) {
+		t.Errorf("the other field of the request was lost: %s", resp.Data)
+	}
+	if log := logs.String(); !strings.Contains(log, "no such column: x.secret") {
+		t.Errorf("the error is not logged:\n%s", log)
 	}
 }

@@ -1,6 +1,7 @@
 package seed_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -89,6 +90,37 @@ func TestParse_Valid(t *testing.T) {
 		if p := d.Participants[0]; p.CompanyID != d.Companies[0].ID || p.ProjectID != d.Projects[0].ID {
 			t.Errorf("participant links company %d and project %d, want %d and %d",
 				p.CompanyID, p.ProjectID, d.Companies[0].ID, d.Projects[0].ID)
+		}
+	})
+
+	t.Run("OKAgreementLinks", func(t *testing.T) {
+		d := parse(t, map[string]string{"000_a.yaml": source + acme + plant + `agreements:
+  - slug: deal
+    title: "Deal"
+    kind: AGREEMENT
+    parties: [acme]
+    projects: [plant]
+    cite: [1]
+`})
+		if len(d.Agreements) != 1 {
+			t.Fatalf("%d agreements, want 1", len(d.Agreements))
+		}
+		a := d.Agreements[0]
+		if a.Slug != "deal" || a.Title != "Deal" || a.Kind != "AGREEMENT" {
+			t.Errorf("agreement = %+v, want deal, titled Deal, an AGREEMENT", a)
+		}
+		want := []db.Link{
+			{Kind: db.AgreementParty, From: a.ID, To: d.Companies[0].ID},
+			{Kind: db.AgreementProject, From: a.ID, To: d.Projects[0].ID},
+		}
+		var got []db.Link
+		for _, l := range d.Links {
+			if l.Kind == db.AgreementParty || l.Kind == db.AgreementProject {
+				got = append(got, l)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("agreement links = %+v, want %+v: its party and its project", got, want)
 		}
 	})
 
@@ -188,6 +220,18 @@ func TestParse_Errors(t *testing.T) {
     meeting: 2024-01-01-nothing
     cite: [1]
 `}, []string{"agreements[0]", `unknown meeting "2024-01-01-nothing"`}},
+		{"ErrAgreementTitleRequired", map[string]string{"000_a.yaml": source + acme + `agreements:
+  - slug: deal
+    kind: AGREEMENT
+    parties: [acme]
+    cite: [1]
+`}, []string{"000_a.yaml", "agreements[0]", `agreement "deal" has no title`}},
+		{"ErrAgreementKindRequired", map[string]string{"000_a.yaml": source + acme + `agreements:
+  - slug: deal
+    title: "Deal"
+    parties: [acme]
+    cite: [1]
+`}, []string{"000_a.yaml", "agreements[0]", `agreement "deal" has no kind`}},
 		{"ErrCiteRequired", map[string]string{"000_a.yaml": source + `companies:
   - slug: acme
     name: "Acme"

@@ -43,7 +43,8 @@ func (g *generator) addCompanies() {
 			metric := [...]db.Metric{"INVESTMENT", "EMPLOYEES"}[g.r.IntN(2)]
 			g.d.Measurements = append(g.d.Measurements, &db.Measurement{ID: int64(len(g.d.Measurements) + 1),
 				CompanyID: ptr(id), Metric: metric, Value: float64(100 + g.r.IntN(100000)), Unit: "USD",
-				Approximation: db.Approximations[g.r.IntN(4)], AsOf: g.date(), Status: "ACTUAL", Citation: g.citation()})
+				Approximation: db.Approximations[g.r.IntN(4)], AsOf: g.date(), Status: "ACTUAL",
+				Citation: g.factCitation(db.SubjectKey{Subject: db.SubjectCompany, ID: id})})
 		}
 	}
 }
@@ -66,7 +67,7 @@ func (g *generator) addPeople() {
 			pos := &db.Position{ID: int64(len(g.d.Positions) + 1), PersonID: id, OrganizationID: g.company(),
 				Title: g.pick(titles), ReportedOn: g.date()}
 			g.d.Positions = append(g.d.Positions, pos)
-			g.cite(db.SubjectPosition, pos.ID, 1)
+			g.cite(db.SubjectPosition, pos.ID, 1, db.SubjectKey{Subject: db.SubjectPerson, ID: id}, db.SubjectKey{Subject: db.SubjectCompany, ID: pos.OrganizationID})
 		}
 	}
 }
@@ -86,7 +87,7 @@ func (g *generator) addProjects() {
 			for i := range 1 + g.r.IntN(3) {
 				m := &db.Milestone{ID: int64(len(g.d.Milestones) + 1), ProjectID: id,
 					Name:   [...]string{"Start of construction", "Commissioning", "Financial close"}[i],
-					Status: db.MilestoneStatuses[g.r.IntN(2)], Citation: g.citation()}
+					Status: db.MilestoneStatuses[g.r.IntN(2)], Citation: g.factCitation(db.SubjectKey{Subject: db.SubjectProject, ID: id})}
 				if g.r.IntN(5) > 0 {
 					m.Date = ptr(g.date())
 				}
@@ -111,7 +112,7 @@ func (g *generator) addParticipants(project int64) {
 		p := &db.ProjectParticipant{ID: int64(len(g.d.Participants) + 1), ProjectID: project, CompanyID: c,
 			Role: db.ParticipantRoles[g.r.IntN(len(db.ParticipantRoles))]}
 		g.d.Participants = append(g.d.Participants, p)
-		g.cite(db.SubjectParticipant, p.ID, 2)
+		g.cite(db.SubjectParticipant, p.ID, 2, db.SubjectKey{Subject: db.SubjectProject, ID: project}, db.SubjectKey{Subject: db.SubjectCompany, ID: c})
 	}
 }
 
@@ -128,7 +129,8 @@ func (g *generator) addCapacityHistory(project int64) {
 		}
 		g.d.Measurements = append(g.d.Measurements, &db.Measurement{ID: int64(len(g.d.Measurements) + 1),
 			ProjectID: ptr(project), Metric: metric, Value: v, Unit: units[string(metric)],
-			Approximation: db.Approximations[g.r.IntN(4)], AsOf: when, Status: status, Citation: g.citation()})
+			Approximation: db.Approximations[g.r.IntN(4)], AsOf: when, Status: status,
+			Citation: g.factCitation(db.SubjectKey{Subject: db.SubjectProject, ID: project})})
 		value *= 1 + float64(g.r.IntN(40))/100
 		when.Year++
 	}
@@ -137,10 +139,16 @@ func (g *generator) addCapacityHistory(project int64) {
 // addAmounts reports one sum, sometimes twice with figures that disagree.
 func (g *generator) addAmounts(project, agreement *int64) {
 	sum := float64(1+g.r.IntN(2000)) * 1e6
+	of := db.SubjectKey{Subject: db.SubjectProject}
+	if project != nil {
+		of.ID = *project
+	} else {
+		of = db.SubjectKey{Subject: db.SubjectAgreement, ID: *agreement}
+	}
 	for range 1 + g.r.IntN(2) {
 		g.d.Amounts = append(g.d.Amounts, &db.Amount{ID: int64(len(g.d.Amounts) + 1), ProjectID: project,
 			AgreementID: agreement, Amount: sum, Currency: "USD", Approximation: db.Approximations[g.r.IntN(4)],
-			Citation: g.citation()})
+			Citation: g.factCitation(of)})
 		sum *= 0.8
 	}
 }

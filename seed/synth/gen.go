@@ -3,6 +3,7 @@ package main
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/investgraph/investgraph/db"
 )
@@ -34,6 +35,14 @@ type generator struct {
 	companyHubs, peopleHubs *rand.Zipf
 
 	taken map[string]bool // normalized seed names, which synthetic names avoid
+
+	// early is the percent of facts cited on purpose by a source published
+	// before one of the objects they belong to is first reported (see
+	// earlyCitation); firstReport and byDate serve it, kept only when early
+	// is above 0 so that the default graph draws no extra random numbers.
+	early       int
+	firstReport map[db.SubjectKey]string // first day of each subject's earliest source
+	byDate      []int64                  // generated source indexes, by publication date
 }
 
 // span is a range of ids, first to last inclusive.
@@ -41,9 +50,13 @@ type span struct{ first, last int64 }
 
 func (s span) len() int64 { return s.last - s.first + 1 }
 
-// newGenerator prepares to add n entities to d, deterministically for seed.
-func newGenerator(d *db.Dataset, n int64, seed uint64) *generator {
-	g := &generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), d: d, taken: map[string]bool{}}
+// newGenerator prepares to add n entities to d, deterministically for seed,
+// early percent of the facts cited early on purpose.
+func newGenerator(d *db.Dataset, n int64, seed uint64, early int) *generator {
+	g := &generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), d: d, taken: map[string]bool{}, early: early}
+	if early > 0 {
+		g.firstReport = map[db.SubjectKey]string{}
+	}
 	for _, nm := range d.Names {
 		g.taken[db.NormalizeName(nm.Name)] = true
 	}
@@ -105,15 +118,76 @@ func (g *generator) citation() db.Citation {
 }
 
 // cite gives a subject one to most citations, each a different paragraph.
-// The seed cites an entity about twice and a relation about once.
-func (g *generator) cite(subject db.Subject, id int64, most int) {
+// The seed cites an entity about twice and a relation about once. A
+// relation's first citation may be an early one (factCitation) for the
+// objects it joins, given as of.
+func (g *generator) cite(subject db.Subject, id int64, most int, of ...db.SubjectKey) {
 	first := len(g.d.Citations)
-	for range 1 + g.r.IntN(most) {
-		c := db.SubjectCitation{SubjectKey: db.SubjectKey{Subject: subject, ID: id}, Citation: g.citation()}
+	key := db.SubjectKey{Subject: subject, ID: id}
+	for i := range 1 + g.r.IntN(most) {
+		var cit db.Citation
+		if i == 0 && len(of) > 0 {
+			cit = g.factCitation(of...)
+		} else {
+			cit = g.citation()
+		}
+		c := db.SubjectCitation{SubjectKey: key, Citation: cit}
 		if !slices.Contains(g.d.Citations[first:], c) {
 			g.d.Citations = append(g.d.Citations, c)
+			g.reported(key, cit)
 		}
 	}
+}
+
+// reported records when a subject was first reported, for early citations.
+func (g *generator) reported(key db.SubjectKey, c db.Citation) {
+	if g.firstReport == nil {
+		return
+	}
+	day := g.published(c.SourceID)
+	if f, ok := g.firstReport[key]; !ok || day < f {
+		g.firstReport[key] = day
+	}
+}
+
+// published is the first day of a generated source's publication date.
+func (g *generator) published(sourceID int64) string {
+	return g.d.Sources[len(g.d.Sources)-int(g.sources.len())+int(sourceID-g.sources.first)].PublishedOn.Start()
+}
+
+// factCitation cites a fact about the objects of: in early percent of the
+// cases, by a source published before the latest of their first reports, so
+// that the fact is reported before one of its objects is (a store must not
+// show it, or that object through it, as of a date in between); otherwise,
+// and when no source is that early, by any source.
+func (g *generator) factCitation(of ...db.SubjectKey) db.Citation {
+	if g.early == 0 || g.r.IntN(100) >= g.early {
+		return g.citation()
+	}
+	latest := ""
+	for _, k := range of {
+		latest = max(latest, g.firstReport[k])
+	}
+	if g.byDate == nil {
+		g.byDate = make([]int64, g.sources.len())
+		for i := range g.byDate {
+			g.byDate[i] = int64(i)
+		}
+		slices.SortStableFunc(g.byDate, func(a, b int64) int {
+			return strings.Compare(g.published(g.sources.first+a), g.published(g.sources.first+b))
+		})
+	}
+	earlier, _ := slices.BinarySearchFunc(g.byDate, latest, func(i int64, day string) int {
+		if g.published(g.sources.first+i) < day {
+			return -1
+		}
+		return 1
+	})
+	if earlier == 0 {
+		return g.citation()
+	}
+	i := g.byDate[g.r.IntN(earlier)]
+	return db.Citation{SourceID: g.sources.first + i, Paragraph: 1 + g.r.IntN(g.paragraphs[i])}
 }
 
 // date makes a partial date between 2012 and 2025 at a random precision.

@@ -9,7 +9,15 @@
 // the new one; a database that a server has open has its data replaced in
 // place instead (db.Store.Replace), in one transaction.
 //
+// Facts cite random sources, so many are reported before the objects they
+// belong to are (which the seed's loader never does). -early-facts P makes
+// this deliberate: P percent of the relations (participants, positions) and
+// figures (measurements, milestones, amounts) are cited first by a source
+// published before one of their objects is first reported, for tests of
+// what a store shows as of a date.
+//
 //	go run ./seed/synth -entities 1000000 -db synth-1m.db
+//	go run ./seed/synth -entities 10000 -early-facts 50 -db s10k-early.db
 package main
 
 import (
@@ -39,11 +47,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	entities := fs.Int64("entities", 10000, "total entities (companies, people, projects, meetings, agreements, sources), the seed's included")
 	seedValue := fs.Uint64("seed", 1, "random seed; the same seed gives the same graph")
 	path := fs.String("db", "", "database file to write (created if missing, its data replaced)")
+	early := fs.Int("early-facts", 0, "percent (0 to 100) of relations and figures cited first by a source published before one of their objects is first reported")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *path == "" || fs.NArg() > 0 {
-		return errors.New("usage: synth -entities N -db FILE [-seed S]")
+		return errors.New("usage: synth -entities N -db FILE [-seed S] [-early-facts P]")
+	}
+	if *early < 0 || *early > 100 {
+		return fmt.Errorf("-early-facts must be a percent from 0 to 100, got %d", *early)
 	}
 
 	// The write lock is taken first, so that a second writer is refused
@@ -54,7 +66,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer lock.Release()
 	start := time.Now()
-	d, err := build(*entities, *seedValue)
+	d, err := build(*entities, *seedValue, *early)
 	if err != nil {
 		return err
 	}
@@ -90,14 +102,15 @@ func replace(ctx context.Context, path string, d *db.Dataset) error {
 	return store.Replace(ctx, d)
 }
 
-// build returns the seed's dataset grown to n entities.
-func build(n int64, randomSeed uint64) (*db.Dataset, error) {
+// build returns the seed's dataset grown to n entities, early percent of the
+// generated facts cited early on purpose.
+func build(n int64, randomSeed uint64, early int) (*db.Dataset, error) {
 	d, err := seed.Parse(seed.Files())
 	if err != nil {
 		return nil, err
 	}
 	if have := int64(entityCount(d)); n > have {
-		newGenerator(d, n-have, randomSeed).generate()
+		newGenerator(d, n-have, randomSeed, early).generate()
 	}
 	return d, nil
 }

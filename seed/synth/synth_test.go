@@ -19,22 +19,22 @@ import (
 
 func TestBuild(t *testing.T) {
 	t.Run("OKDeterministic", func(t *testing.T) {
-		a, err := build(3000, 7)
+		a, err := build(3000, 7, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := build(3000, 7)
+		b, _ := build(3000, 7, 0)
 		if !reflect.DeepEqual(a, b) {
 			t.Error("the same seed gave two different datasets")
 		}
-		c, _ := build(3000, 8)
+		c, _ := build(3000, 8, 0)
 		if reflect.DeepEqual(a, c) {
 			t.Error("another seed gave the same dataset")
 		}
 	})
 
 	t.Run("OKSizeAndShape", func(t *testing.T) {
-		d, err := build(5000, 1)
+		d, err := build(5000, 1, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func TestBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, _ := build(2000, 1)
+		d, _ := build(2000, 1, 0)
 		for i, c := range s.Companies {
 			if !reflect.DeepEqual(c, d.Companies[i]) {
 				t.Errorf("seed company %s changed", c.Slug)
@@ -107,7 +107,7 @@ func TestLoadAndQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	big, err := build(5000, 1)
+	big, err := build(5000, 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,5 +117,98 @@ func TestLoadAndQuery(t *testing.T) {
 	}
 	if got != want {
 		t.Errorf("design card on 5,000 entities:\n%s\nwant, as on the seed:\n%s", got, want)
+	}
+	early, err := build(5000, 1, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := answer(early); got != want {
+		t.Errorf("design card on 5,000 entities with early facts:\n%s\nwant, as on the seed:\n%s", got, want)
+	}
+}
+
+// earlyShares computes, from the dataset's citations and sources alone, the
+// share of each kind of fact first reported before one of the objects it
+// belongs to.
+func earlyShares(d *db.Dataset) map[string]float64 {
+	published := map[int64]string{}
+	for _, s := range d.Sources {
+		published[s.ID] = s.PublishedOn.Start()
+	}
+	first := map[db.SubjectKey]string{}
+	for _, c := range d.Citations {
+		if f, ok := first[c.SubjectKey]; !ok || published[c.SourceID] < f {
+			first[c.SubjectKey] = published[c.SourceID]
+		}
+	}
+	key := func(s db.Subject, id int64) db.SubjectKey { return db.SubjectKey{Subject: s, ID: id} }
+	early, all := map[string]int{}, map[string]int{}
+	count := func(kind, reported string, of ...db.SubjectKey) {
+		all[kind]++
+		for _, k := range of {
+			if reported < first[k] {
+				early[kind]++
+				return
+			}
+		}
+	}
+	for _, p := range d.Participants {
+		count("participants", first[key(db.SubjectParticipant, p.ID)], key(db.SubjectProject, p.ProjectID), key(db.SubjectCompany, p.CompanyID))
+	}
+	for _, p := range d.Positions {
+		count("positions", first[key(db.SubjectPosition, p.ID)], key(db.SubjectPerson, p.PersonID), key(db.SubjectCompany, p.OrganizationID))
+	}
+	for _, m := range d.Measurements {
+		if m.ProjectID != nil {
+			count("measurements", published[m.Citation.SourceID], key(db.SubjectProject, *m.ProjectID))
+		}
+	}
+	for _, m := range d.Milestones {
+		count("milestones", published[m.Citation.SourceID], key(db.SubjectProject, m.ProjectID))
+	}
+	for _, a := range d.Amounts {
+		if a.AgreementID != nil {
+			count("amounts", published[a.Citation.SourceID], key(db.SubjectAgreement, *a.AgreementID))
+		}
+	}
+	shares := map[string]float64{}
+	for kind, n := range all {
+		shares[kind] = float64(early[kind]) / float64(n)
+	}
+	return shares
+}
+
+func TestEarlyFacts(t *testing.T) {
+	build := func(early int) *db.Dataset {
+		t.Helper()
+		d, err := build(5000, 1, early)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	random, half, all := earlyShares(build(0)), earlyShares(build(50)), earlyShares(build(100))
+	for _, kind := range []string{"participants", "positions", "measurements", "milestones", "amounts"} {
+		t.Logf("%s reported early: %.0f%% at random, %.0f%% at -early-facts 50, %.0f%% at 100", kind, 100*random[kind], 100*half[kind], 100*all[kind])
+	}
+	for _, kind := range []string{"participants", "positions", "measurements", "milestones", "amounts"} {
+		// At 100, every fact with a source old enough is early: all but
+		// those whose objects were first reported by the oldest sources.
+		if all[kind] < 0.95 {
+			t.Errorf("-early-facts 100: %.0f%% of %s reported early, want nearly all", 100*all[kind], kind)
+		}
+		if !(random[kind] < half[kind] && half[kind] < all[kind]) {
+			t.Errorf("%s reported early: %.0f%% at random, %.0f%% at 50, %.0f%% at 100; want more with each", kind,
+				100*random[kind], 100*half[kind], 100*all[kind])
+		}
+	}
+	if a, b := build(50), build(50); !reflect.DeepEqual(a, b) {
+		t.Error("-early-facts 50 gave two different datasets for one seed")
+	}
+	for _, bad := range []string{"-1", "101"} {
+		err := run(context.Background(), []string{"-entities", "10", "-early-facts", bad, "-db", filepath.Join(t.TempDir(), "x.db")}, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-early-facts must be a percent from 0 to 100") {
+			t.Errorf("-early-facts %s: error %v", bad, err)
+		}
 	}
 }
