@@ -100,7 +100,7 @@ func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, 
 	}
 	q := pageQuery{table: `agreements x`, columns: agreementColumns, order: o, key: key, slug: `x.slug`, visible: `x.first_reported`}
 	in(&q, `x.kind`, f.Kinds)
-	q.overlaps(`x.signed_start`, `x.signed_start`, f.From, f.To)
+	q.overlaps(`x.signed_start`, `x.signed_end`, f.From, f.To)
 	if f.PartyID != nil {
 		q.where, q.args = append(q.where, `x.id IN (SELECT agreement_id FROM agreement_parties WHERE company_id = ?)`), append(q.args, *f.PartyID)
 	}

@@ -2299,8 +2299,12 @@ type Query {
   """
   Every dated thing about ` + "`" + `subject` + "`" + ` (or about everything, without it) in
   date order: meetings, signings, milestones, figures, reported positions and
-  publications, each with its citations and the precision of its date.
-  ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep events whose date overlaps the range. Paged like the
+  publications, each with its citations and the precision of its date. A
+  date is the period it names (` + "`" + `2024-H2` + "`" + ` is 1 July to 31 December 2024), the
+  same for every kind: events sort by their period's first day, then the
+  shorter period first (` + "`" + `2024-07-01` + "`" + `, ` + "`" + `2024-07` + "`" + `, ` + "`" + `2024-Q3` + "`" + `, ` + "`" + `2024-H2` + "`" + `, then
+  ` + "`" + `2024-07-15` + "`" + `), then by kind, subject and title. ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep events
+  whose period overlaps the range. Paged like the
   other lists: ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 events
   when neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given).
   """
@@ -3055,15 +3059,15 @@ input AgreementFilter {
   kind: [AgreementKind!]
   "Only agreements this organization is party to (global ID)."
   party: ID
-  "Signed on or after this date (overlap, as for meetings)."
+  "Signed in a period that ends on or after this date's first day (` + "`" + `from: \"2025-06\"` + "`" + ` keeps ` + "`" + `2025` + "`" + `); undated agreements are left out."
   from: PartialDate
-  "Signed on or before this date."
+  "Signed in a period that starts on or before this date's last day (` + "`" + `to: \"2025-06\"` + "`" + ` keeps ` + "`" + `2025` + "`" + `)."
   to: PartialDate
   "Only agreements with a reported amount (in ` + "`" + `currency` + "`" + `) of at least this."
   minAmount: Float
   "Only agreements with a reported amount (in ` + "`" + `currency` + "`" + `) of at most this."
   maxAmount: Float
-  "Currency of ` + "`" + `minAmount` + "`" + ` and ` + "`" + `maxAmount` + "`" + `."
+  "ISO 4217 code of ` + "`" + `minAmount` + "`" + ` and ` + "`" + `maxAmount` + "`" + `, any case (` + "`" + `usd` + "`" + ` is ` + "`" + `USD` + "`" + `); anything but three letters is refused with BAD_USER_INPUT."
   currency: String = "USD"
 }
 
