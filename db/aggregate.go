@@ -146,8 +146,9 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 	if !slices.Contains([]MoneyGrouping{ByCounterpartyCountry, ByCompany, BySector, ByYear}, g) {
 		return nil, Errorf(EINVALID, "cannot group money by %q", g)
 	}
-	if currency = strings.ToUpper(strings.TrimSpace(currency)); len(currency) != 3 {
-		return nil, Errorf(EINVALID, "currency %s is not an ISO 4217 code such as USD", Quote(currency))
+	currency, err := ParseCurrency("currency", currency)
+	if err != nil {
+		return nil, err
 	}
 	// Dashboards ask for the same summary at once, and at scale each one
 	// reads every amount: concurrent requests for one summary of one version

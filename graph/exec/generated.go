@@ -3157,7 +3157,7 @@ type Aggregates {
   money(
     "How to group the totals."
     groupBy: MoneyGrouping!
-    "ISO 4217 code of the amounts to total, any case; amounts in other currencies are listed as ` + "`" + `OTHER_CURRENCY` + "`" + ` exclusions."
+    "ISO 4217 code of the amounts to total, any case (` + "`" + `usd` + "`" + ` is ` + "`" + `USD` + "`" + `); anything but three letters is refused with BAD_USER_INPUT. Amounts in other currencies are listed as ` + "`" + `OTHER_CURRENCY` + "`" + ` exclusions."
     currency: String = "USD"
   ): MoneySummary!
 }
