@@ -2335,9 +2335,11 @@ type Query {
 
   """
   The objects within ` + "`" + `depth` + "`" + ` relationships of ` + "`" + `id` + "`" + ` (1 to 3, default 1) and
-  the typed, directed relationships among them, ready for a graph-drawing
-  library. A request that would include more than ` + "`" + `limit` + "`" + ` nodes (default
-  100, at most 1000) is refused with a message saying so.
+  every typed, directed relationship among them (those between the farthest
+  objects included), ready for a graph-drawing library. A request that would
+  include more than ` + "`" + `limit` + "`" + ` nodes (default 100, at most 1000) is refused with
+  a message saying so; ` + "`" + `limit` + "`" + ` bounds the nodes only, and every relationship
+  among the nodes returned is included.
   """
   neighborhood(
     "Global ID of the center object; an unknown ID is refused with NOT_FOUND."
@@ -3246,7 +3248,7 @@ type ExcludedAmount {
   reason: ExclusionReason!
   "The reason in words."
   explanation: String!
-  "The amount counted in its place, where there is one."
+  "The amount counted in its place, where there is one: always an amount that counts (another report of a project covered by an agreement names the agreement's amount)."
   countedInstead: Amount
 }
 
@@ -3346,7 +3348,7 @@ type Neighborhood {
   center: Node!
   "The center first, then every object reached, each once, nearest first."
   nodes: [Node!]!
-  "Each relationship of an object nearer than ` + "`" + `depth` + "`" + ` (the center included), once; both ends are in ` + "`" + `nodes` + "`" + `."
+  "Every relationship whose two ends are in ` + "`" + `nodes` + "`" + `, once."
   relationships: [Relationship!]!
 }
 
