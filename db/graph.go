@@ -130,9 +130,10 @@ var edgesQuery = unionOf(edgeArms, edgeArm.touching)
 // followed by every relationship among the objects those relationships
 // reach (ends), so that the neighborhood holds every relationship among its
 // objects in one statement. The conditions on every's columns are pushed
-// down into each arm, where they are index lookups on both ends (which is
-// why every's arms are not grouped: a pair that met twice comes twice, and
-// is kept once by its key). They are
+// down into each arm, where the from end's is an index lookup per object
+// and the to end's a test (the + keeps SQLite from seeking every pair of
+// objects); every's arms are not grouped so that they can be, and a pair
+// that met twice comes twice, kept once by its key. They are
 // read only if the objects are at most ?7, the neighborhood's limit: a
 // larger one is refused anyway.
 var lastEdgesQuery = `WITH touching (type, label, from_type, from_id, to_type, to_id) AS MATERIALIZED (
@@ -145,7 +146,7 @@ var lastEdgesQuery = `WITH touching (type, label, from_type, from_id, to_type, t
 SELECT type, label, from_type, from_id, to_type, to_id FROM touching
 UNION ALL
 SELECT type, label, from_type, from_id, to_type, to_id FROM every
-WHERE (from_type, from_id) IN (SELECT type, id FROM ends) AND (to_type, to_id) IN (SELECT type, id FROM ends)
+WHERE (from_type, from_id) IN (SELECT type, id FROM ends) AND (to_type, +to_id) IN (SELECT type, id FROM ends)
 	AND (SELECT count(*) FROM ends) <= ?7`
 
 // Edges returns the relationships touching the given objects, each once.
