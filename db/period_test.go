@@ -211,7 +211,7 @@ func TestFindAgreements_SigningPeriodOverlaps(t *testing.T) {
 }
 
 // TestOpen_UpgradeDerivesPeriodEnds opens a loaded database that predates
-// migration 0005: the migration derives the last day of every date it
+// migration 0006: the migration derives the last day of every date it
 // finds, the same days a load writes.
 func TestOpen_UpgradeDerivesPeriodEnds(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
@@ -226,7 +226,7 @@ func TestOpen_UpgradeDerivesPeriodEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := dump(t, path)
-	// Take the database back to before migration 0005.
+	// Take the database back to before migration 0006.
 	conn, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
@@ -234,7 +234,7 @@ func TestOpen_UpgradeDerivesPeriodEnds(t *testing.T) {
 	for _, q := range []string{
 		`ALTER TABLE milestones DROP COLUMN date_end`, `ALTER TABLE agreements DROP COLUMN signed_end`,
 		`ALTER TABLE positions DROP COLUMN reported_end`, `ALTER TABLE sources DROP COLUMN published_end`,
-		`DELETE FROM schema_migrations WHERE version = 5`,
+		`DELETE FROM schema_migrations WHERE version = 6`,
 	} {
 		if _, err := conn.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
