@@ -51,10 +51,10 @@ func scanAgreementKeyed(r rowScanner, key *int64) (*Agreement, error) { return s
 // agreementOrder sorts by signing date, undated agreements last.
 const agreementOrder = `coalesce(x.signed_start, '9999')`
 
-// FindAgreementsByIDs returns the agreements with the given ids, keyed by id.
+// FindAgreementsByIDs returns the agreements with the given ids visible under ctx, keyed by id.
 func (s *Store) FindAgreementsByIDs(ctx context.Context, ids []int64) (map[int64]*Agreement, error) {
 	list, err := queryAll(ctx, s, func(r rowScanner) (*Agreement, error) { return scanAgreement(r) },
-		`SELECT `+agreementColumns+` FROM agreements x WHERE x.id IN (SELECT value FROM json_each(?))`, idList(ids))
+		`SELECT `+agreementColumns+` FROM agreements x WHERE x.id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?`, idList(ids), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find agreements by ids: %w", err)
 	}
@@ -83,8 +83,9 @@ type AgreementFilter struct {
 var agreementOrderings = orderings{
 	{"SIGNED_ON", agreementOrder},
 	{"TITLE", `x.title COLLATE NOCASE`},
-	// Fixed-width text so that the cursor key sorts like the number.
-	{"AMOUNT", `printf('%020.2f', coalesce((SELECT max(a.amount) FROM amounts a WHERE a.agreement_id = x.id), 0))`},
+	// Fixed-width text so that the cursor key sorts like the number; of the
+	// amounts visible at the cutoff.
+	{"AMOUNT", `printf('%020.2f', coalesce((SELECT max(a.amount) FROM amounts a WHERE a.agreement_id = x.id AND a.reported <= ?), 0))`},
 }
 
 // FindAgreements returns a page of the agreements f selects, sorted by o.
@@ -106,6 +107,9 @@ func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, 
 		return nil, Errorf(EINVALID, "minAmount (%v) is more than maxAmount (%v): swap them", *f.MinAmount, *f.MaxAmount)
 	}
 	q := pageQuery{table: `agreements x`, columns: agreementColumns, order: o, key: key, slug: `x.slug`, visible: `x.first_reported`}
+	if o.Field == "AMOUNT" {
+		q.keyArgs = []any{cutoff(ctx)}
+	}
 	in(&q, `x.kind`, f.Kinds)
 	q.overlaps(`x.signed_start`, `x.signed_end`, f.From, f.To)
 	if f.PartyID != nil {

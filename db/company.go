@@ -41,10 +41,10 @@ func scanCompany(r rowScanner, extra ...any) (*Company, error) {
 
 func scanCompanyKeyed(r rowScanner, key *int64) (*Company, error) { return scanCompany(r, key) }
 
-// FindCompaniesByIDs returns the companies with the given ids, keyed by id.
+// FindCompaniesByIDs returns the companies with the given ids visible under ctx, keyed by id.
 func (s *Store) FindCompaniesByIDs(ctx context.Context, ids []int64) (map[int64]*Company, error) {
 	list, err := queryAll(ctx, s, func(r rowScanner) (*Company, error) { return scanCompany(r) },
-		`SELECT `+companyColumns+` FROM companies x WHERE x.id IN (SELECT value FROM json_each(?))`, idList(ids))
+		`SELECT `+companyColumns+` FROM companies x WHERE x.id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?`, idList(ids), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find companies by ids: %w", err)
 	}

@@ -150,6 +150,7 @@ func (s *Store) migrate(ctx context.Context) error {
 var migrationData = map[int][]string{
 	3: dealFactsStatements,
 	4: statisticsStatements,
+	5: derivedStatements,
 }
 
 func (s *Store) applyMigration(ctx context.Context, version int, name string) error {

@@ -9,10 +9,40 @@ import (
 
 // derivedStatements recompute what is derived from the replaced data, once
 // its rows and indexes are written with their first-reported dates (see
-// reportDates): the deal facts behind money summaries, the full-text index
-// and the statistics queries are priced by. They run inside Replace's
-// transaction.
-var derivedStatements = slices.Concat(dealFactsStatements, searchStatements, statisticsStatements)
+// reportDates): the days from which rows are visible, the deal facts behind
+// money summaries, the full-text index and the statistics queries are
+// priced by. They run inside Replace's transaction.
+var derivedStatements = slices.Concat(visibilityStatements, dealFactsStatements, searchStatements, statisticsStatements)
+
+// visibilityStatements decide, in one place, from which day each row is
+// visible to reads as of a date (see WithAsOf); every read compares that
+// day, the row's first_reported or reported column, with the cutoff. An
+// object (company, person, project, meeting, agreement) is visible from the
+// first day a source reports it. A relation is visible once it and both its
+// ends are: a position from the latest of its own first report, its
+// person's and its organization's; a participation likewise with its project
+// and company; a figure, milestone or amount from the latest of its report
+// and its owner's. Relations without citations of their own (an
+// agreement's parties, a meeting's participants, a company's parent, an
+// agreement's meeting) are reported by the object that holds them, so
+// reads keep them when both ends are visible. The statements only ever
+// raise a day, so running them twice changes nothing.
+var visibilityStatements = []string{
+	`UPDATE positions SET first_reported = max(first_reported,
+		(SELECT p.first_reported FROM people p WHERE p.id = positions.person_id),
+		(SELECT c.first_reported FROM companies c WHERE c.id = positions.organization_id))`,
+	`UPDATE project_participants SET first_reported = max(first_reported,
+		(SELECT p.first_reported FROM projects p WHERE p.id = project_participants.project_id),
+		(SELECT c.first_reported FROM companies c WHERE c.id = project_participants.company_id))`,
+	`UPDATE measurements SET reported = max(reported, coalesce(
+		(SELECT c.first_reported FROM companies c WHERE c.id = measurements.company_id),
+		(SELECT p.first_reported FROM projects p WHERE p.id = measurements.project_id)))`,
+	`UPDATE milestones SET reported = max(reported,
+		(SELECT p.first_reported FROM projects p WHERE p.id = milestones.project_id))`,
+	`UPDATE amounts SET reported = max(reported, coalesce(
+		(SELECT p.first_reported FROM projects p WHERE p.id = amounts.project_id),
+		(SELECT a.first_reported FROM agreements a WHERE a.id = amounts.agreement_id)))`,
+}
 
 // dealFactsStatements fill deal_facts (see migration 0003), which also runs
 // them once over the data it finds.
@@ -45,32 +75,47 @@ var dealFactsStatements = []string{
 	GROUP BY l.project_id, l.company_id`,
 }
 
-// searchStatements fill the full-text index.
+// searchStatements fill the full-text index. Each row: a kind, the
+// entity's id, the days from which and until which (NULL: for good) the row
+// is the entity's text, its name and a body of everything else worth
+// finding it by. An entity whose text depends on relations reported later
+// than itself has one row per day its text changes, so that a search as of
+// a date matches the text visible on that date, and only once.
 var searchStatements = []string{
 	`DELETE FROM search`,
-	// Each row: a kind, the entity's id, when it was first reported, its name
-	// and a body of everything else worth finding it by.
 	`INSERT INTO search (kind, subject_id, reported, name, body)
 	SELECT 'COMPANY', x.id, x.first_reported, x.name,
 		concat_ws(' ', (SELECT group_concat(n.name, ' ') FROM names n WHERE n.subject = 'company' AND n.subject_id = x.id AND n.alias = 1),
 			x.description, x.headquarters, x.kind)
 	FROM companies x`,
-	`INSERT INTO search (kind, subject_id, reported, name, body)
-	SELECT 'PERSON', x.id, x.first_reported, x.name,
+	// A person's text grows with the positions reported: one row per day it
+	// changes, visible from that day until the next.
+	`INSERT INTO search (kind, subject_id, reported, until, name, body)
+	WITH v AS (SELECT x.id, x.first_reported AS day FROM people x
+		UNION SELECT p.person_id, p.first_reported FROM positions p),
+	w AS (SELECT id, day, lead(day) OVER (PARTITION BY id ORDER BY day) AS until FROM v)
+	SELECT 'PERSON', x.id, w.day, w.until, x.name,
 		concat_ws(' ', (SELECT group_concat(n.name, ' ') FROM names n WHERE n.subject = 'person' AND n.subject_id = x.id AND n.alias = 1),
-			x.description, (SELECT group_concat(p.title, ' ') FROM positions p WHERE p.person_id = x.id))
-	FROM people x`,
+			x.description, (SELECT group_concat(p.title, ' ') FROM positions p WHERE p.person_id = x.id AND p.first_reported <= w.day))
+	FROM w JOIN people x ON x.id = w.id`,
 	`INSERT INTO search (kind, subject_id, reported, name, body)
 	SELECT 'PROJECT', x.id, x.first_reported, x.name,
 		concat_ws(' ', (SELECT group_concat(n.name, ' ') FROM names n WHERE n.subject = 'project' AND n.subject_id = x.id AND n.alias = 1),
 			x.description, x.region, replace(x.sector, '_', ' '))
 	FROM projects x`,
-	`INSERT INTO search (kind, subject_id, reported, name, body)
-	SELECT 'MEETING', x.id, x.first_reported,
-		(SELECT group_concat(p.name, ', ') FROM meeting_participants l JOIN people p ON p.id = l.person_id WHERE l.meeting_id = x.id),
+	// A meeting is named by its participants, each from the day both the
+	// meeting and the person are reported.
+	`INSERT INTO search (kind, subject_id, reported, until, name, body)
+	WITH v AS (SELECT x.id, x.first_reported AS day FROM meetings x
+		UNION SELECT l.meeting_id, max(m.first_reported, p.first_reported)
+		FROM meeting_participants l JOIN meetings m ON m.id = l.meeting_id JOIN people p ON p.id = l.person_id),
+	w AS (SELECT id, day, lead(day) OVER (PARTITION BY id ORDER BY day) AS until FROM v)
+	SELECT 'MEETING', x.id, w.day, w.until,
+		(SELECT group_concat(p.name, ', ') FROM meeting_participants l JOIN people p ON p.id = l.person_id
+			WHERE l.meeting_id = x.id AND p.first_reported <= w.day),
 		concat_ws(' ', x.location, x.occasion, x.summary,
 			(SELECT group_concat(t.topic, ' ') FROM meeting_topics t WHERE t.meeting_id = x.id))
-	FROM meetings x`,
+	FROM w JOIN meetings x ON x.id = w.id`,
 	`INSERT INTO search (kind, subject_id, reported, name, body)
 	SELECT 'AGREEMENT', x.id, x.first_reported, x.title, concat_ws(' ', x.summary, replace(x.kind, '_', ' '))
 	FROM agreements x`,

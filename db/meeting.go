@@ -37,10 +37,10 @@ func scanMeeting(r rowScanner, extra ...any) (*Meeting, error) {
 
 func scanMeetingKeyed(r rowScanner, key *int64) (*Meeting, error) { return scanMeeting(r, key) }
 
-// FindMeetingsByIDs returns the meetings with the given ids, keyed by id.
+// FindMeetingsByIDs returns the meetings with the given ids visible under ctx, keyed by id.
 func (s *Store) FindMeetingsByIDs(ctx context.Context, ids []int64) (map[int64]*Meeting, error) {
 	list, err := queryAll(ctx, s, func(r rowScanner) (*Meeting, error) { return scanMeeting(r) },
-		`SELECT `+meetingColumns+` FROM meetings x WHERE x.id IN (SELECT value FROM json_each(?))`, idList(ids))
+		`SELECT `+meetingColumns+` FROM meetings x WHERE x.id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?`, idList(ids), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find meetings by ids: %w", err)
 	}

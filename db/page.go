@@ -164,6 +164,7 @@ type pageQuery struct {
 	columns string
 	order   Order
 	key     string // sort expression
+	keyArgs []any  // the arguments of key's ? parameters
 	slug    string // unique tie-breaker column
 	// visible is the column holding when a row was first reported; rows
 	// reported after the context's as-of cutoff are left out.
@@ -198,7 +199,7 @@ func findPage[T any](ctx context.Context, s *Store, p PageArgs, q pageQuery, sca
 				c.cursor.Order, q.order.String())
 		}
 		where = append(where, fmt.Sprintf(`(%s, %s) %s (?, ?)`, q.key, q.slug, c.cmp))
-		args = append(args, c.cursor.Key, c.cursor.Slug)
+		args = append(append(args, q.keyArgs...), c.cursor.Key, c.cursor.Slug)
 	}
 	// A backward page reads the window from its end, then turns the rows
 	// round. One row beyond the page tells whether there is more.
@@ -217,7 +218,7 @@ func findPage[T any](ctx context.Context, s *Store, p PageArgs, q pageQuery, sca
 		item, err := scan(r, &k.key)
 		k.item = item
 		return k, err
-	}, query, append(args, n+1)...)
+	}, query, slices.Concat(q.keyArgs, args, q.keyArgs, []any{n + 1})...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", q.table, err)
 	}

@@ -30,10 +30,10 @@ func scanPerson(r rowScanner, extra ...any) (*Person, error) {
 
 func scanPersonKeyed(r rowScanner, key *int64) (*Person, error) { return scanPerson(r, key) }
 
-// FindPeopleByIDs returns the people with the given ids, keyed by id.
+// FindPeopleByIDs returns the people with the given ids visible under ctx, keyed by id.
 func (s *Store) FindPeopleByIDs(ctx context.Context, ids []int64) (map[int64]*Person, error) {
 	list, err := queryAll(ctx, s, func(r rowScanner) (*Person, error) { return scanPerson(r) },
-		`SELECT `+personColumns+` FROM people x WHERE x.id IN (SELECT value FROM json_each(?))`, idList(ids))
+		`SELECT `+personColumns+` FROM people x WHERE x.id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?`, idList(ids), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find people by ids: %w", err)
 	}

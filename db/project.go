@@ -41,10 +41,10 @@ func scanProject(r rowScanner, extra ...any) (*Project, error) {
 
 func scanProjectKeyed(r rowScanner, key *int64) (*Project, error) { return scanProject(r, key) }
 
-// FindProjectsByIDs returns the projects with the given ids, keyed by id.
+// FindProjectsByIDs returns the projects with the given ids visible under ctx, keyed by id.
 func (s *Store) FindProjectsByIDs(ctx context.Context, ids []int64) (map[int64]*Project, error) {
 	list, err := queryAll(ctx, s, func(r rowScanner) (*Project, error) { return scanProject(r) },
-		`SELECT `+projectColumns+` FROM projects x WHERE x.id IN (SELECT value FROM json_each(?))`, idList(ids))
+		`SELECT `+projectColumns+` FROM projects x WHERE x.id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?`, idList(ids), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find projects by ids: %w", err)
 	}
@@ -101,6 +101,7 @@ func (s *Store) FindProjects(ctx context.Context, f ProjectFilter, o Order, p Pa
 	}
 	if f.From != nil || f.To != nil {
 		from, to := rangeBounds(f.From, f.To)
+		to = min(to, cutoff(ctx)) // a report published later is not visible yet
 		q.where = append(q.where, `x.id IN (SELECT c.subject_id FROM citations c JOIN sources s ON s.id = c.source_id
 			WHERE c.subject = 'project' AND s.published_start BETWEEN ? AND ?)`)
 		q.args = append(q.args, from, to)

@@ -112,16 +112,18 @@ func (s *Store) Search(ctx context.Context, query string, kinds []string, offset
 	if len(kinds) == 0 {
 		kinds = SearchKinds
 	}
-	// bm25 weights: name 10, body 1 (kind, subject_id and reported are
-	// unindexed). Lower bm25 is better, so the score is its negation.
-	const from = ` FROM search WHERE search MATCH ? AND kind IN (SELECT value FROM json_each(?)) AND reported <= ?`
+	// bm25 weights: name 10, body 1 (kind, subject_id, reported and until
+	// are unindexed). Lower bm25 is better, so the score is its negation.
+	// Of an entity's rows, the one visible at the cutoff is its text then.
+	const from = ` FROM search WHERE search MATCH ? AND kind IN (SELECT value FROM json_each(?))
+		AND reported <= ?3 AND (until IS NULL OR until > ?3)`
 	args := []any{match, jsonString(kinds), cutoff(ctx)}
 	hits, err := queryAll(ctx, s, func(r rowScanner) (SearchHit, error) {
 		var h SearchHit
 		return h, r.Scan(&h.Kind, &h.ID, &h.Score, &h.Snippet)
-	}, `SELECT kind, subject_id, -bm25(search, 0, 0, 0, 10, 1),
+	}, `SELECT kind, subject_id, -bm25(search, 0, 0, 0, 0, 10, 1),
 		snippet(search, -1, '<mark>', '</mark>', '…', 12)`+from+`
-		ORDER BY bm25(search, 0, 0, 0, 10, 1), kind, subject_id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+		ORDER BY bm25(search, 0, 0, 0, 0, 10, 1), kind, subject_id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q: %w", query, err)
 	}

@@ -60,10 +60,11 @@ type timelineArm struct {
 var timelineArms = []timelineArm{{
 	query: `SELECT 'MEETING' AS kind, x.date AS date, x.date_start AS date_start, x.date_end AS date_end,
 		'Meeting' || coalesce(' in ' || x.location, '') || ': ' || coalesce((SELECT group_concat(p.name, ', ')
-			FROM meeting_participants l JOIN people p ON p.id = l.person_id WHERE l.meeting_id = x.id), '') AS title,
+			FROM meeting_participants l JOIN people p ON p.id = l.person_id
+			WHERE l.meeting_id = x.id AND p.first_reported <= k.cutoff), '') AS title,
 		'Meeting' AS subject_type, x.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'meeting' AS cite_subject
-	FROM meetings x
-	WHERE x.first_reported <= ?`,
+	FROM meetings x, (SELECT ? AS cutoff) k
+	WHERE x.first_reported <= k.cutoff`,
 	about: map[string]string{
 		"Company":   `x.id IN (SELECT meeting_id FROM meeting_organizations WHERE company_id = ?)`,
 		"Person":    `x.id IN (SELECT meeting_id FROM meeting_participants WHERE person_id = ?)`,

@@ -68,6 +68,12 @@ func TestDesignCardStatements(t *testing.T) {
 	if got, want := srv.MustQuery(t, designCard, nil, nil).Statements(), 6; got != want {
 		t.Errorf("design card ran %d statements, want %d", got, want)
 	}
+	// The same card as of a date: asOf changes the conditions, not the
+	// statements.
+	asOfCard := `{ asOf(date: "2024-07") ` + designCard + ` }`
+	if got, want := srv.MustQuery(t, asOfCard, nil, nil).Statements(), 6; got != want {
+		t.Errorf("design card as of 2024-07 ran %d statements, want %d", got, want)
+	}
 }
 
 // exploring touches every field of the exploration API that leads to

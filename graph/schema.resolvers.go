@@ -58,7 +58,7 @@ func (r *agreementResolver) Meeting(ctx context.Context, obj *db.Agreement) (*db
 	if obj.MeetingID == nil {
 		return nil, nil
 	}
-	return loader.For(ctx).Meeting.Load(ctx, *obj.MeetingID)
+	return loader.For(ctx).Meeting.LoadOptional(ctx, *obj.MeetingID)
 }
 
 // Citations is the resolver for the citations field.
@@ -102,7 +102,7 @@ func (r *companyResolver) Parent(ctx context.Context, obj *db.Company) (*db.Comp
 	if obj.ParentID == nil {
 		return nil, nil
 	}
-	return loader.For(ctx).Company.Load(ctx, *obj.ParentID)
+	return loader.For(ctx).Company.LoadOptional(ctx, *obj.ParentID)
 }
 
 // Subsidiaries is the resolver for the subsidiaries field.

@@ -49,6 +49,17 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 	return l.result(ctx, batches[0], key)
 }
 
+// LoadOptional is Load for a reference that may lead nowhere: a key the
+// store did not return, such as a company's parent not yet reported as of
+// the request's date, gives the zero value and no error.
+func (l *Loader[K, V]) LoadOptional(ctx context.Context, key K) (V, error) {
+	v, err := l.Load(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		return v, nil
+	}
+	return v, err
+}
+
 // LoadAll returns the values of keys, fetching every key not cached yet in
 // one batch, at once and on the calling goroutine. found[i] reports whether
 // values[i] holds the value of keys[i]; it is false for a key the store did

@@ -153,3 +153,30 @@ func TestLoader(t *testing.T) {
 		close(block)
 	})
 }
+
+// TestLoadOptional checks that a reference the store does not return, such
+// as a parent not reported yet as of the request's date, resolves to
+// nothing rather than to an error, while other errors still surface.
+func TestLoadOptional(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OKMissingIsZero", func(t *testing.T) {
+		var r recorder
+		l := one(nil, new(Stats), r.fetch)
+		if v, err := l.LoadOptional(ctx, -1); v != 0 || err != nil {
+			t.Errorf("LoadOptional(-1) = %v, %v; want 0, nil", v, err)
+		}
+		if v, err := l.LoadOptional(ctx, 4); v != 8 || err != nil {
+			t.Errorf("LoadOptional(4) = %v, %v; want 8, nil", v, err)
+		}
+		if _, err := l.Load(ctx, -1); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Load(-1) error %v, want ErrNotFound", err)
+		}
+	})
+	t.Run("ErrFetch", func(t *testing.T) {
+		r := recorder{err: errors.New("disk on fire")}
+		l := one(nil, new(Stats), r.fetch)
+		if _, err := l.LoadOptional(ctx, 1); !errors.Is(err, r.err) {
+			t.Errorf("LoadOptional error %v, want the fetch's", err)
+		}
+	})
+}
