@@ -146,8 +146,9 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 	if !slices.Contains([]MoneyGrouping{ByCounterpartyCountry, ByCompany, BySector, ByYear}, g) {
 		return nil, Errorf(EINVALID, "cannot group money by %q", g)
 	}
-	if currency = strings.ToUpper(strings.TrimSpace(currency)); len(currency) != 3 {
-		return nil, Errorf(EINVALID, "currency %s is not an ISO 4217 code such as USD", Quote(currency))
+	currency, err := ParseCurrency("currency", currency)
+	if err != nil {
+		return nil, err
 	}
 	// Dashboards ask for the same summary at once, and at scale each one
 	// reads every amount: concurrent requests for one summary of one version
@@ -238,6 +239,11 @@ func (s *Store) moneySummary(ctx context.Context, g MoneyGrouping, currency stri
 		}
 	}
 
+	// An amount left out names the one that counts instead, even when the
+	// one it was left out for is left out in turn: another report of a
+	// project covered by an agreement names the agreement's amount.
+	countInstead(sum.Excluded)
+
 	// Rule 4 and grouping.
 	groups := map[string]*MoneyGroup{}
 	for _, d := range counting {
@@ -264,6 +270,28 @@ func (s *Store) moneySummary(ctx context.Context, g MoneyGrouping, currency stri
 		return cmp.Or(-cmp.Compare(x.Total, y.Total), cmp.Compare(x.Key, y.Key))
 	})
 	return sum, nil
+}
+
+// countInstead makes every exclusion's CountedInstead the amount that
+// counts: while it names an amount that is itself excluded, it names what
+// that one was excluded for, and the explanation says so.
+func countInstead(excluded []*ExcludedAmount) {
+	instead := make(map[*Amount]*ExcludedAmount, len(excluded))
+	for _, e := range excluded {
+		instead[e.Amount] = e
+	}
+	for _, e := range excluded {
+		// Each step follows an exclusion made before, so there are at most
+		// as many steps as exclusions.
+		for range excluded {
+			next, ok := instead[e.CountedInstead]
+			if e.CountedInstead == nil || !ok {
+				break
+			}
+			e.CountedInstead = next.CountedInstead
+			e.Explanation += "; that report is left out in turn: " + next.Explanation
+		}
+	}
 }
 
 // precision ranks approximations, most precise first.

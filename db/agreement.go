@@ -74,7 +74,8 @@ type AgreementFilter struct {
 	// From and To keep agreements whose signing date overlaps the range.
 	From, To *PartialDate
 	// MinAmount and MaxAmount keep agreements with a reported amount in
-	// Currency within the bounds.
+	// Currency (an ISO 4217 code in any case, USD when empty) within the
+	// bounds.
 	MinAmount, MaxAmount *float64
 	Currency             string
 }
@@ -96,6 +97,12 @@ func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, 
 	if err := checkRange(f.From, f.To); err != nil {
 		return nil, err
 	}
+	currency := "USD"
+	if f.Currency != "" {
+		if currency, err = ParseCurrency("currency", f.Currency); err != nil {
+			return nil, err
+		}
+	}
 	if f.MinAmount != nil && f.MaxAmount != nil && *f.MinAmount > *f.MaxAmount {
 		return nil, Errorf(EINVALID, "minAmount (%v) is more than maxAmount (%v): swap them", *f.MinAmount, *f.MaxAmount)
 	}
@@ -104,7 +111,7 @@ func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, 
 		q.keyArgs = []any{cutoff(ctx)}
 	}
 	in(&q, `x.kind`, f.Kinds)
-	q.overlaps(`x.signed_start`, `x.signed_start`, f.From, f.To)
+	q.overlaps(`x.signed_start`, `x.signed_end`, f.From, f.To)
 	if f.PartyID != nil {
 		q.where, q.args = append(q.where, `x.id IN (SELECT agreement_id FROM agreement_parties WHERE company_id = ?)`), append(q.args, *f.PartyID)
 	}
@@ -115,10 +122,6 @@ func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, 
 		}
 		if f.MaxAmount != nil {
 			hi = *f.MaxAmount
-		}
-		currency := f.Currency
-		if currency == "" {
-			currency = "USD"
 		}
 		q.where = append(q.where, `x.id IN (SELECT agreement_id FROM amounts
 			WHERE agreement_id IS NOT NULL AND currency = ? AND amount BETWEEN ? AND ? AND reported <= ?)`)

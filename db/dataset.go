@@ -287,10 +287,11 @@ func (r *reportDates) source(c Citation) string { return r.published[c.SourceID]
 
 // insertAll writes every row of d, parents before children.
 func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
-	w.insert(`sources (id, slug, title, publisher, attribution, published_on, published_start, paragraphs)`, len(d.Sources),
+	w.insert(`sources (id, slug, title, publisher, attribution, published_on, published_start, published_end, paragraphs)`, len(d.Sources),
 		func(a []any, i int) []any {
 			v := d.Sources[i]
-			return append(a, v.ID, v.Slug, v.Title, v.Publisher, v.Attribution, v.PublishedOn.String(), v.PublishedOn.Start(), v.Paragraphs)
+			return append(a, v.ID, v.Slug, v.Title, v.Publisher, v.Attribution, v.PublishedOn.String(), v.PublishedOn.Start(), v.PublishedOn.End(),
+				v.Paragraphs)
 		})
 	w.insert(`companies (id, slug, name, kind, country, parent_id, founded, headquarters, description, first_reported)`,
 		len(d.Companies), func(a []any, i int) []any {
@@ -314,7 +315,7 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 			return append(a, v.ID, v.Slug, v.Date.String(), v.Date.Start(), v.Date.End(), v.Location, v.Occasion, v.Summary,
 				on.of(SubjectMeeting, v.ID))
 		})
-	w.insert(`agreements (id, slug, title, kind, signed_on, signed_start, document_count, document_count_approximation,
+	w.insert(`agreements (id, slug, title, kind, signed_on, signed_start, signed_end, document_count, document_count_approximation,
 		meeting_id, summary, first_reported)`, len(d.Agreements), func(a []any, i int) []any {
 		v := d.Agreements[i]
 		var approx *string
@@ -322,13 +323,14 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 			s := string(*v.DocumentCountApproximation)
 			approx = &s
 		}
-		return append(a, v.ID, v.Slug, v.Title, string(v.Kind), dateString(v.SignedOn), dateStart(v.SignedOn), v.DocumentCount,
+		return append(a, v.ID, v.Slug, v.Title, string(v.Kind), dateString(v.SignedOn), dateStart(v.SignedOn), dateEnd(v.SignedOn),
+			v.DocumentCount,
 			approx, v.MeetingID, v.Summary, on.of(SubjectAgreement, v.ID))
 	})
-	w.insert(`positions (id, person_id, organization_id, title, reported_on, reported_start, first_reported)`, len(d.Positions),
+	w.insert(`positions (id, person_id, organization_id, title, reported_on, reported_start, reported_end, first_reported)`, len(d.Positions),
 		func(a []any, i int) []any {
 			v := d.Positions[i]
-			return append(a, v.ID, v.PersonID, v.OrganizationID, v.Title, v.ReportedOn.String(), v.ReportedOn.Start(),
+			return append(a, v.ID, v.PersonID, v.OrganizationID, v.Title, v.ReportedOn.String(), v.ReportedOn.Start(), v.ReportedOn.End(),
 				on.of(SubjectPosition, v.ID))
 		})
 	w.insert(`project_participants (id, project_id, company_id, role, first_reported)`, len(d.Participants),
@@ -343,10 +345,10 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 			v.AsOf.String(), v.AsOf.Start(), v.AsOf.End(), string(v.Status), v.Citation.SourceID, v.Citation.Paragraph,
 			on.source(v.Citation))
 	})
-	w.insert(`milestones (id, project_id, name, date, date_start, status, source_id, paragraph, reported)`, len(d.Milestones),
+	w.insert(`milestones (id, project_id, name, date, date_start, date_end, status, source_id, paragraph, reported)`, len(d.Milestones),
 		func(a []any, i int) []any {
 			v := d.Milestones[i]
-			return append(a, v.ID, v.ProjectID, v.Name, dateString(v.Date), dateStart(v.Date), string(v.Status),
+			return append(a, v.ID, v.ProjectID, v.Name, dateString(v.Date), dateStart(v.Date), dateEnd(v.Date), string(v.Status),
 				v.Citation.SourceID, v.Citation.Paragraph, on.source(v.Citation))
 		})
 	w.insert(`amounts (id, project_id, agreement_id, amount, currency, approximation, label, source_id, paragraph, reported)`,
@@ -520,5 +522,13 @@ func dateStart(d *PartialDate) *string {
 		return nil
 	}
 	s := d.Start()
+	return &s
+}
+
+func dateEnd(d *PartialDate) *string {
+	if d == nil {
+		return nil
+	}
+	s := d.End()
 	return &s
 }

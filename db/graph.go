@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // RelationshipType is the type of a relationship between two objects.
@@ -28,71 +29,141 @@ func (r *Relationship) key() string {
 	return fmt.Sprint(r.Type, r.Label, a, b)
 }
 
-// edgesQuery returns every relationship touching the frontier, whose ids
-// come as JSON arrays by type: ?1 companies, ?2 people, ?3 projects,
-// ?4 meetings, ?5 agreements; ?6 is the as-of cutoff.
-const edgesQuery = `
-SELECT 'POSITION', x.title, 'Person', x.person_id, 'Company', x.organization_id FROM positions x
-	WHERE x.first_reported <= ?6 AND (x.person_id IN (SELECT value FROM json_each(?2)) OR x.organization_id IN (SELECT value FROM json_each(?1)))
-UNION ALL
-SELECT 'PARTICIPANT', x.role, 'Company', x.company_id, 'Project', x.project_id FROM project_participants x
-	WHERE x.first_reported <= ?6 AND (x.company_id IN (SELECT value FROM json_each(?1)) OR x.project_id IN (SELECT value FROM json_each(?3)))
-UNION ALL
-SELECT 'PARTY', a.kind, 'Company', l.company_id, 'Agreement', l.agreement_id
+// edgeArm is one kind of relationship: a SELECT of the visible ones (each
+// row: type, label, the from end's type and id, the to end's; ?6 is the
+// as-of cutoff), and the id columns and types of its two ends. An
+// undirected arm's SELECT gives each relationship in both directions.
+type edgeArm struct {
+	query            string
+	from, to         string
+	fromType, toType string
+	undirected       bool
+	groupBy          string
+}
+
+var edgeArms = []edgeArm{{
+	query: `SELECT 'POSITION', x.title, 'Person', x.person_id, 'Company', x.organization_id FROM positions x
+	WHERE x.first_reported <= ?6`,
+	from: `x.person_id`, fromType: "Person", to: `x.organization_id`, toType: "Company",
+}, {
+	query: `SELECT 'PARTICIPANT', x.role, 'Company', x.company_id, 'Project', x.project_id FROM project_participants x
+	WHERE x.first_reported <= ?6`,
+	from: `x.company_id`, fromType: "Company", to: `x.project_id`, toType: "Project",
+}, {
+	query: `SELECT 'PARTY', a.kind, 'Company', l.company_id, 'Agreement', l.agreement_id
 	FROM agreement_parties l JOIN companies c ON c.id = l.company_id JOIN agreements a ON a.id = l.agreement_id
-	WHERE c.first_reported <= ?6 AND a.first_reported <= ?6
-		AND (l.company_id IN (SELECT value FROM json_each(?1)) OR l.agreement_id IN (SELECT value FROM json_each(?5)))
-UNION ALL
-SELECT 'SIGNATORY', 'signed', 'Person', l.person_id, 'Agreement', l.agreement_id
+	WHERE c.first_reported <= ?6 AND a.first_reported <= ?6`,
+	from: `l.company_id`, fromType: "Company", to: `l.agreement_id`, toType: "Agreement",
+}, {
+	query: `SELECT 'SIGNATORY', 'signed', 'Person', l.person_id, 'Agreement', l.agreement_id
 	FROM agreement_signatories l JOIN people p ON p.id = l.person_id JOIN agreements a ON a.id = l.agreement_id
-	WHERE p.first_reported <= ?6 AND a.first_reported <= ?6
-		AND (l.person_id IN (SELECT value FROM json_each(?2)) OR l.agreement_id IN (SELECT value FROM json_each(?5)))
-UNION ALL
-SELECT 'COVERS', 'covers', 'Agreement', l.agreement_id, 'Project', l.project_id
+	WHERE p.first_reported <= ?6 AND a.first_reported <= ?6`,
+	from: `l.person_id`, fromType: "Person", to: `l.agreement_id`, toType: "Agreement",
+}, {
+	query: `SELECT 'COVERS', 'covers', 'Agreement', l.agreement_id, 'Project', l.project_id
 	FROM agreement_projects l JOIN agreements a ON a.id = l.agreement_id JOIN projects p ON p.id = l.project_id
-	WHERE a.first_reported <= ?6 AND p.first_reported <= ?6
-		AND (l.agreement_id IN (SELECT value FROM json_each(?5)) OR l.project_id IN (SELECT value FROM json_each(?3)))
-UNION ALL
-SELECT 'ATTENDED', 'attended', 'Person', l.person_id, 'Meeting', l.meeting_id
+	WHERE a.first_reported <= ?6 AND p.first_reported <= ?6`,
+	from: `l.agreement_id`, fromType: "Agreement", to: `l.project_id`, toType: "Project",
+}, {
+	query: `SELECT 'ATTENDED', 'attended', 'Person', l.person_id, 'Meeting', l.meeting_id
 	FROM meeting_participants l JOIN people p ON p.id = l.person_id JOIN meetings m ON m.id = l.meeting_id
-	WHERE p.first_reported <= ?6 AND m.first_reported <= ?6
-		AND (l.person_id IN (SELECT value FROM json_each(?2)) OR l.meeting_id IN (SELECT value FROM json_each(?4)))
-UNION ALL
-SELECT 'REPRESENTED_AT', 'represented', 'Company', l.company_id, 'Meeting', l.meeting_id
+	WHERE p.first_reported <= ?6 AND m.first_reported <= ?6`,
+	from: `l.person_id`, fromType: "Person", to: `l.meeting_id`, toType: "Meeting",
+}, {
+	query: `SELECT 'REPRESENTED_AT', 'represented', 'Company', l.company_id, 'Meeting', l.meeting_id
 	FROM meeting_organizations l JOIN companies c ON c.id = l.company_id JOIN meetings m ON m.id = l.meeting_id
-	WHERE c.first_reported <= ?6 AND m.first_reported <= ?6
-		AND (l.company_id IN (SELECT value FROM json_each(?1)) OR l.meeting_id IN (SELECT value FROM json_each(?4)))
-UNION ALL
-SELECT 'DISCUSSED', 'discussed', 'Meeting', l.meeting_id, 'Project', l.project_id
+	WHERE c.first_reported <= ?6 AND m.first_reported <= ?6`,
+	from: `l.company_id`, fromType: "Company", to: `l.meeting_id`, toType: "Meeting",
+}, {
+	query: `SELECT 'DISCUSSED', 'discussed', 'Meeting', l.meeting_id, 'Project', l.project_id
 	FROM meeting_projects l JOIN meetings m ON m.id = l.meeting_id JOIN projects p ON p.id = l.project_id
-	WHERE m.first_reported <= ?6 AND p.first_reported <= ?6
-		AND (l.meeting_id IN (SELECT value FROM json_each(?4)) OR l.project_id IN (SELECT value FROM json_each(?3)))
-UNION ALL
-SELECT 'SIGNED_AT', 'signed at', 'Agreement', a.id, 'Meeting', a.meeting_id
+	WHERE m.first_reported <= ?6 AND p.first_reported <= ?6`,
+	from: `l.meeting_id`, fromType: "Meeting", to: `l.project_id`, toType: "Project",
+}, {
+	query: `SELECT 'SIGNED_AT', 'signed at', 'Agreement', a.id, 'Meeting', a.meeting_id
 	FROM agreements a JOIN meetings m ON m.id = a.meeting_id
-	WHERE a.first_reported <= ?6 AND m.first_reported <= ?6
-		AND (a.id IN (SELECT value FROM json_each(?5)) OR a.meeting_id IN (SELECT value FROM json_each(?4)))
-UNION ALL
-SELECT 'SUBSIDIARY_OF', 'subsidiary of', 'Company', c.id, 'Company', c.parent_id
+	WHERE a.first_reported <= ?6 AND m.first_reported <= ?6`,
+	from: `a.id`, fromType: "Agreement", to: `a.meeting_id`, toType: "Meeting",
+}, {
+	query: `SELECT 'SUBSIDIARY_OF', 'subsidiary of', 'Company', c.id, 'Company', c.parent_id
 	FROM companies c JOIN companies parent ON parent.id = c.parent_id
-	WHERE c.first_reported <= ?6 AND parent.first_reported <= ?6
-		AND (c.id IN (SELECT value FROM json_each(?1)) OR c.parent_id IN (SELECT value FROM json_each(?1)))
-UNION ALL
-SELECT 'MET', 'met', 'Person', a.person_id, 'Person', b.person_id
+	WHERE c.first_reported <= ?6 AND parent.first_reported <= ?6`,
+	from: `c.id`, fromType: "Company", to: `c.parent_id`, toType: "Company",
+}, {
+	query: `SELECT 'MET', 'met', 'Person', a.person_id, 'Person', b.person_id
 	FROM meeting_participants a
 	JOIN meeting_participants b ON b.meeting_id = a.meeting_id AND b.person_id <> a.person_id
 	JOIN meetings m ON m.id = a.meeting_id JOIN people p ON p.id = b.person_id
-	WHERE m.first_reported <= ?6 AND p.first_reported <= ?6 AND a.person_id IN (SELECT value FROM json_each(?2))
-	GROUP BY a.person_id, b.person_id`
+	WHERE m.first_reported <= ?6 AND p.first_reported <= ?6`,
+	from: `a.person_id`, fromType: "Person", to: `b.person_id`, toType: "Person",
+	undirected: true, groupBy: ` GROUP BY a.person_id, b.person_id`,
+}}
+
+// frontierParams are the parameters holding the frontier's ids, by type,
+// as JSON arrays.
+var frontierParams = map[string]string{"Company": "?1", "Person": "?2", "Project": "?3", "Meeting": "?4", "Agreement": "?5"}
+
+// touching is the arm's SELECT of the relationships with an end in the
+// frontier.
+func (a edgeArm) touching() string {
+	cond := a.from + ` IN (SELECT value FROM json_each(` + frontierParams[a.fromType] + `))`
+	if !a.undirected {
+		cond = `(` + cond + ` OR ` + a.to + ` IN (SELECT value FROM json_each(` + frontierParams[a.toType] + `)))`
+	}
+	return a.query + ` AND ` + cond + a.groupBy
+}
+
+// unionOf joins the SELECTs arm makes of each arm with UNION ALL.
+func unionOf(arms []edgeArm, arm func(edgeArm) string) string {
+	parts := make([]string, len(arms))
+	for i, a := range arms {
+		parts[i] = arm(a)
+	}
+	return strings.Join(parts, "\nUNION ALL\n")
+}
+
+// edgesQuery returns every relationship touching the frontier, whose ids
+// come as JSON arrays by type (frontierParams); ?6 is the as-of cutoff.
+var edgesQuery = unionOf(edgeArms, edgeArm.touching)
+
+// lastEdgesQuery is edgesQuery for the last level of a neighborhood,
+// followed by every relationship among the objects those relationships
+// reach (ends), so that the neighborhood holds every relationship among its
+// objects in one statement. The conditions on every's columns are pushed
+// down into each arm, where the from end's is an index lookup per object
+// and the to end's a test (the + keeps SQLite from seeking every pair of
+// objects); every's arms are not grouped so that they can be, and a pair
+// that met twice comes twice, kept once by its key. They are
+// read only if the objects are at most ?7, the neighborhood's limit: a
+// larger one is refused anyway.
+var lastEdgesQuery = `WITH touching (type, label, from_type, from_id, to_type, to_id) AS MATERIALIZED (
+` + edgesQuery + `
+), ends (type, id) AS MATERIALIZED (
+	SELECT from_type, from_id FROM touching UNION SELECT to_type, to_id FROM touching
+), every (type, label, from_type, from_id, to_type, to_id) AS NOT MATERIALIZED (
+` + unionOf(edgeArms, func(a edgeArm) string { return a.query }) + `
+)
+SELECT type, label, from_type, from_id, to_type, to_id FROM touching
+UNION ALL
+SELECT type, label, from_type, from_id, to_type, to_id FROM every
+WHERE (from_type, from_id) IN (SELECT type, id FROM ends) AND (to_type, +to_id) IN (SELECT type, id FROM ends)
+	AND (SELECT count(*) FROM ends) <= ?7`
 
 // Edges returns the relationships touching the given objects, each once.
 func (s *Store) Edges(ctx context.Context, frontier []NodeRef) ([]*Relationship, error) {
+	return s.edges(ctx, edgesQuery, frontier)
+}
+
+// edges runs query, edgesQuery or lastEdgesQuery, over the frontier and
+// returns the relationships it finds, each once.
+func (s *Store) edges(ctx context.Context, query string, frontier []NodeRef, extra ...any) ([]*Relationship, error) {
 	ids := map[string][]int64{}
 	for _, n := range frontier {
 		ids[n.Type] = append(ids[n.Type], n.ID)
 	}
-	rows, err := s.query(ctx, edgesQuery, idList(ids["Company"]), idList(ids["Person"]), idList(ids["Project"]),
-		idList(ids["Meeting"]), idList(ids["Agreement"]), cutoff(ctx))
+	args := append([]any{idList(ids["Company"]), idList(ids["Person"]), idList(ids["Project"]),
+		idList(ids["Meeting"]), idList(ids["Agreement"]), cutoff(ctx)}, extra...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("edges: %w", err)
 	}
@@ -130,8 +201,10 @@ type Subgraph struct {
 }
 
 // Neighborhood returns the objects within depth relationships of center and
-// the relationships that reach them. It refuses, before reading further, a
-// neighborhood of more than limit objects.
+// every relationship among them. It refuses, before reading further, a
+// neighborhood of more than limit objects; the relationships among the
+// objects it returns are not limited. It runs one statement per level: the
+// last one also reads the relationships among the objects it reaches.
 func (s *Store) Neighborhood(ctx context.Context, center NodeRef, depth, limit int) (*Subgraph, error) {
 	switch {
 	case depth < 1 || depth > MaxNeighborhoodDepth:
@@ -144,7 +217,11 @@ func (s *Store) Neighborhood(ctx context.Context, center NodeRef, depth, limit i
 	seen := map[string]bool{}
 	frontier := []NodeRef{center}
 	for d := 1; d <= depth && len(frontier) > 0; d++ {
-		edges, err := s.Edges(ctx, frontier)
+		query, extra := edgesQuery, []any(nil)
+		if d == depth {
+			query, extra = lastEdgesQuery, []any{limit}
+		}
+		edges, err := s.edges(ctx, query, frontier, extra...)
 		if err != nil {
 			return nil, err
 		}

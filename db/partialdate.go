@@ -127,8 +127,10 @@ func (d PartialDate) String() string {
 	return ""
 }
 
-// Start returns the first day d covers, as YYYY-MM-DD. Sorting by Start, then
-// by End, puts a year before its months and a month before its days.
+// Start returns the first day d covers, as YYYY-MM-DD. A partial date is the
+// period from Start to End; sorting by Start, then by End, puts periods in
+// the order of their first day, the shorter of two starting the same day
+// first: 2024-07-01, 2024-07, 2024-Q3, 2024-H2, then 2024-07-15.
 func (d PartialDate) Start() string {
 	y, m1, _ := d.months()
 	day := 1

@@ -42,7 +42,9 @@ type TimelineFilter struct {
 // at a cutoff (its one ? parameter) and, by subject type, the condition that
 // keeps those about a subject (its ? parameters all the subject's id). Each
 // row: kind, date, date_start, date_end, title, subject type and id, an
-// inline citation (source, paragraph) or a citation subject.
+// inline citation (source, paragraph) or a citation subject. date_start and
+// date_end are the first and last day of the period the date names, for
+// every kind: range filters and the order depend on nothing else.
 type timelineArm struct {
 	query string
 	about map[string]string
@@ -71,7 +73,7 @@ var timelineArms = []timelineArm{{
 		"Agreement": `x.id IN (SELECT meeting_id FROM agreements WHERE id = ?)`,
 	},
 }, {
-	query: `SELECT 'SIGNING' AS kind, x.signed_on AS date, x.signed_start AS date_start, x.signed_start AS date_end,
+	query: `SELECT 'SIGNING' AS kind, x.signed_on AS date, x.signed_start AS date_start, x.signed_end AS date_end,
 		'Signed: ' || x.title AS title,
 		'Agreement' AS subject_type, x.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'agreement' AS cite_subject
 	FROM agreements x
@@ -84,7 +86,7 @@ var timelineArms = []timelineArm{{
 		"Agreement": `x.id = ?`,
 	},
 }, {
-	query: `SELECT 'MILESTONE' AS kind, x.date AS date, x.date_start AS date_start, x.date_start AS date_end,
+	query: `SELECT 'MILESTONE' AS kind, x.date AS date, x.date_start AS date_start, x.date_end AS date_end,
 		p.name || ': ' || x.name || ' (' || lower(x.status) || ')' AS title,
 		'Project' AS subject_type, p.id AS subject_id, x.source_id AS source_id, x.paragraph AS paragraph, NULL AS cite_subject
 	FROM milestones x JOIN projects p ON p.id = x.project_id
@@ -108,7 +110,7 @@ var timelineArms = []timelineArm{{
 		"Company": `(x.company_id = ? OR x.project_id IN (SELECT project_id FROM project_participants WHERE company_id = ?))`,
 	},
 }, {
-	query: `SELECT 'POSITION' AS kind, x.reported_on AS date, x.reported_start AS date_start, x.reported_start AS date_end,
+	query: `SELECT 'POSITION' AS kind, x.reported_on AS date, x.reported_start AS date_start, x.reported_end AS date_end,
 		p.name || ': ' || x.title || ', ' || c.name AS title,
 		'Person' AS subject_type, p.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'position:' || x.id AS cite_subject
 	FROM positions x JOIN people p ON p.id = x.person_id JOIN companies c ON c.id = x.organization_id
@@ -118,7 +120,7 @@ var timelineArms = []timelineArm{{
 		"Company": `x.organization_id = ?`,
 	},
 }, {
-	query: `SELECT 'PUBLICATION' AS kind, s.published_on AS date, s.published_start AS date_start, s.published_start AS date_end,
+	query: `SELECT 'PUBLICATION' AS kind, s.published_on AS date, s.published_start AS date_start, s.published_end AS date_end,
 		'Published: ' || s.title AS title,
 		'Source' AS subject_type, s.id AS subject_id, s.id AS source_id, 1 AS paragraph, NULL AS cite_subject
 	FROM sources s
@@ -170,7 +172,10 @@ LIMIT ? OFFSET ?`, args
 }
 
 // Timeline returns a page of the events f selects, in date order, and the
-// number of events in all.
+// number of events in all. Each event's date is a period: events whose
+// period overlaps [From, To] are kept, and they sort by the period's first
+// day, then its last (the shorter of two periods starting the same day
+// first), then by kind, subject and title, whatever their kind.
 func (s *Store) Timeline(ctx context.Context, f TimelineFilter, offset, limit int) ([]*TimelineEvent, int, error) {
 	if err := checkRange(f.From, f.To); err != nil {
 		return nil, 0, err

@@ -492,6 +492,9 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 		if f.Currency, err = notNull(ctx, "filter.currency", filter.Currency); err != nil {
 			return nil, err
 		}
+		if f.Currency, err = db.ParseCurrency("filter.currency", f.Currency); err != nil {
+			return nil, err
+		}
 		if f.PartyID, err = r.rowID(ctx, filter.Party, typeCompany); err != nil {
 			return nil, err
 		}

@@ -2299,8 +2299,12 @@ type Query {
   """
   Every dated thing about ` + "`" + `subject` + "`" + ` (or about everything, without it) in
   date order: meetings, signings, milestones, figures, reported positions and
-  publications, each with its citations and the precision of its date.
-  ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep events whose date overlaps the range. Paged like the
+  publications, each with its citations and the precision of its date. A
+  date is the period it names (` + "`" + `2024-H2` + "`" + ` is 1 July to 31 December 2024), the
+  same for every kind: events sort by their period's first day, then the
+  shorter period first (` + "`" + `2024-07-01` + "`" + `, ` + "`" + `2024-07` + "`" + `, ` + "`" + `2024-Q3` + "`" + `, ` + "`" + `2024-H2` + "`" + `, then
+  ` + "`" + `2024-07-15` + "`" + `), then by kind, subject and title. ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep events
+  whose period overlaps the range. Paged like the
   other lists: ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 events
   when neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given).
   """
@@ -2331,9 +2335,11 @@ type Query {
 
   """
   The objects within ` + "`" + `depth` + "`" + ` relationships of ` + "`" + `id` + "`" + ` (1 to 3, default 1) and
-  the typed, directed relationships among them, ready for a graph-drawing
-  library. A request that would include more than ` + "`" + `limit` + "`" + ` nodes (default
-  100, at most 1000) is refused with a message saying so.
+  every typed, directed relationship among them (those between the farthest
+  objects included), ready for a graph-drawing library. A request that would
+  include more than ` + "`" + `limit` + "`" + ` nodes (default 100, at most 1000) is refused with
+  a message saying so; ` + "`" + `limit` + "`" + ` bounds the nodes only, and every relationship
+  among the nodes returned is included.
   """
   neighborhood(
     "Global ID of the center object; an unknown ID is refused with NOT_FOUND."
@@ -3055,15 +3061,15 @@ input AgreementFilter {
   kind: [AgreementKind!]
   "Only agreements this organization is party to (global ID)."
   party: ID
-  "Signed on or after this date (overlap, as for meetings)."
+  "Signed in a period that ends on or after this date's first day (` + "`" + `from: \"2025-06\"` + "`" + ` keeps ` + "`" + `2025` + "`" + `); undated agreements are left out."
   from: PartialDate
-  "Signed on or before this date."
+  "Signed in a period that starts on or before this date's last day (` + "`" + `to: \"2025-06\"` + "`" + ` keeps ` + "`" + `2025` + "`" + `)."
   to: PartialDate
   "Only agreements with a reported amount (in ` + "`" + `currency` + "`" + `) of at least this."
   minAmount: Float
   "Only agreements with a reported amount (in ` + "`" + `currency` + "`" + `) of at most this."
   maxAmount: Float
-  "Currency of ` + "`" + `minAmount` + "`" + ` and ` + "`" + `maxAmount` + "`" + `."
+  "ISO 4217 code of ` + "`" + `minAmount` + "`" + ` and ` + "`" + `maxAmount` + "`" + `, any case (` + "`" + `usd` + "`" + ` is ` + "`" + `USD` + "`" + `); anything but three letters is refused with BAD_USER_INPUT."
   currency: String = "USD"
 }
 
@@ -3153,7 +3159,7 @@ type Aggregates {
   money(
     "How to group the totals."
     groupBy: MoneyGrouping!
-    "ISO 4217 code of the amounts to total, any case; amounts in other currencies are listed as ` + "`" + `OTHER_CURRENCY` + "`" + ` exclusions."
+    "ISO 4217 code of the amounts to total, any case (` + "`" + `usd` + "`" + ` is ` + "`" + `USD` + "`" + `); anything but three letters is refused with BAD_USER_INPUT. Amounts in other currencies are listed as ` + "`" + `OTHER_CURRENCY` + "`" + ` exclusions."
     currency: String = "USD"
   ): MoneySummary!
 }
@@ -3242,7 +3248,7 @@ type ExcludedAmount {
   reason: ExclusionReason!
   "The reason in words."
   explanation: String!
-  "The amount counted in its place, where there is one."
+  "The amount counted in its place, where there is one: always an amount that counts (another report of a project covered by an agreement names the agreement's amount)."
   countedInstead: Amount
 }
 
@@ -3342,7 +3348,7 @@ type Neighborhood {
   center: Node!
   "The center first, then every object reached, each once, nearest first."
   nodes: [Node!]!
-  "Each relationship of an object nearer than ` + "`" + `depth` + "`" + ` (the center included), once; both ends are in ` + "`" + `nodes` + "`" + `."
+  "Every relationship whose two ends are in ` + "`" + `nodes` + "`" + `, once."
   relationships: [Relationship!]!
 }
 
