@@ -12,7 +12,7 @@ import (
 // agreements, that every amount a money summary leaves out for another one
 // names an amount that counts, under every grouping and at several dates.
 func TestMoneyCountedInsteadCounts(t *testing.T) {
-	d, err := build(10000, 1)
+	d, err := build(10000, 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
