@@ -1,0 +1,44 @@
+package oracle_test
+
+import (
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graphtest/oracle"
+	"github.com/investgraph/investgraph/httpapi"
+	"github.com/investgraph/investgraph/seed"
+)
+
+// TestSeedAgreesWithOracle compares the root lists, their totals and each
+// company's projects and agreements with the oracle on the built-in seed,
+// as of every source's publication day, the day before, months, years,
+// random days and no date at all.
+func TestSeedAgreesWithOracle(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "seed.db")
+	store, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := seed.LoadFS(ctx, store, seed.Files()); err != nil {
+		t.Fatal(err)
+	}
+	o, err := oracle.LoadFile(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := 40
+	if oracle.Long() {
+		limit = 0
+	}
+	dates := o.Dates(20, limit, 1)
+	if len(dates) < 20 {
+		t.Fatalf("only %d dates to compare", len(dates))
+	}
+	h := httpapi.NewHandler(store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	oracle.Compare(t, h, o, dates)
+}
