@@ -43,8 +43,8 @@ type Participant struct {
 
 // Oracle holds the raw rows it needs.
 type Oracle struct {
-	published    map[int64]string          // source id → first day of publication
-	citedBy      map[string][]int64        // "subject/id" → citing source ids
+	published    map[int64]string            // source id → first day of publication
+	citedBy      map[string][]int64          // "subject/id" → citing source ids
 	slugs        map[string]map[int64]string // list → id → slug
 	participants []participantRow
 	parties      []partyRow
