@@ -1,0 +1,45 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graphtest/oracle"
+	"github.com/investgraph/investgraph/httpapi"
+)
+
+// TestSyntheticAgreesWithOracle compares the root lists, their totals and
+// each company's projects and agreements with the oracle on small
+// synthetic graphs whose facts are often cited before the objects they
+// belong to (-early-facts), so relations must wait for both their ends.
+func TestSyntheticAgreesWithOracle(t *testing.T) {
+	n, limit, earlies := int64(1000), 25, []int{0, 100}
+	if oracle.Long() {
+		n, limit, earlies = 5000, 0, []int{0, 50, 100}
+	}
+	for _, early := range earlies {
+		d, err := build(n, 3, early)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := t.Context()
+		path := filepath.Join(t.TempDir(), "synth.db")
+		store, err := db.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		if err := store.Replace(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		o, err := oracle.LoadFile(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := httpapi.NewHandler(store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		oracle.Compare(t, h, o, o.Dates(limit, limit, uint64(early)+1))
+	}
+}
