@@ -88,6 +88,34 @@ type page struct {
 	Edges []struct{ Node node }
 }
 
+// Partial counts the dates at which some, but not all, of the objects of
+// every root list are visible: the dates that can tell a cut-off from
+// none.
+func (o *Oracle) Partial(t testing.TB, dates []string) int {
+	t.Helper()
+	all, err := o.As("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, date := range dates {
+		v, err := o.As(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		partial := true
+		for _, list := range Kinds {
+			if k := len(v.Lists[list]); k == 0 || k == len(all.Lists[list]) {
+				partial = false
+			}
+		}
+		if partial {
+			n++
+		}
+	}
+	return n
+}
+
 // Compare checks, for each date, every root list's totalCount and the
 // slugs of a full forward walk, and each visible company's participations
 // and agreements, against the oracle's view.

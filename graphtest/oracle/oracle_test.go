@@ -36,6 +36,9 @@ func TestSeedAgreesWithOracle(t *testing.T) {
 		limit = 0
 	}
 	dates := o.Dates(20, limit, 1)
+	if n := o.Partial(t, dates); n < 5 {
+		t.Fatalf("only %d of %d dates show part of every list", n, len(dates))
+	}
 	if len(dates) < 20 {
 		t.Fatalf("only %d dates to compare", len(dates))
 	}
