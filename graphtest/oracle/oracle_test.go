@@ -42,6 +42,7 @@ func TestSeedAgreesWithOracle(t *testing.T) {
 	if len(dates) < 20 {
 		t.Fatalf("only %d dates to compare", len(dates))
 	}
+	t.Logf("%d dates, %d of them show part of every list", len(dates), o.Partial(t, dates))
 	h := httpapi.NewHandler(store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	oracle.Compare(t, h, o, dates)
 }

@@ -44,6 +44,7 @@ func TestSyntheticAgreesWithOracle(t *testing.T) {
 		if n := o.Partial(t, dates); n < limit/2 {
 			t.Fatalf("early facts %d%%: only %d of %d dates show part of every list", early, n, len(dates))
 		}
+		t.Logf("early facts %d%%: %d dates, %d of them show part of every list", early, len(dates), o.Partial(t, dates))
 		oracle.Compare(t, h, o, dates)
 	}
 }
