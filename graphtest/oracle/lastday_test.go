@@ -19,3 +19,24 @@ func TestLastDay(t *testing.T) {
 		t.Error("lastDay(2024-Q1): no error")
 	}
 }
+
+func TestSpan(t *testing.T) {
+	for date, want := range map[string][2]string{
+		"2024":       {"2024-01-01", "2024-12-31"},
+		"2024-H1":    {"2024-01-01", "2024-06-30"},
+		"2024-H2":    {"2024-07-01", "2024-12-31"},
+		"2024-Q1":    {"2024-01-01", "2024-03-31"},
+		"2023-Q4":    {"2023-10-01", "2023-12-31"},
+		"2024-02":    {"2024-02-01", "2024-02-29"},
+		"2023-05-20": {"2023-05-20", "2023-05-20"},
+	} {
+		if start, end, err := span(date); err != nil || start != want[0] || end != want[1] {
+			t.Errorf("span(%q) = %q, %q, %v, want %q", date, start, end, err, want)
+		}
+	}
+	for _, bad := range []string{"2024-Q5", "2024-H3", "2024-13", "yesterday"} {
+		if _, _, err := span(bad); err == nil {
+			t.Errorf("span(%q): no error", bad)
+		}
+	}
+}

@@ -9,8 +9,12 @@
 //     D's last day cites it;
 //   - a project participation is visible when it is cited so, and its
 //     company and project are visible;
-//   - an agreement's party is visible when the agreement and the company
-//     are;
+//   - an agreement's party, and a meeting's participant, is visible when
+//     both its ends are;
+//   - a figure (a measurement or an amount) is visible when the source
+//     that reports it is published by then and the object it belongs to is
+//     visible;
+//   - a source is visible when it is published by then;
 //   - without a date, everything is visible.
 package oracle
 
@@ -48,7 +52,23 @@ type Oracle struct {
 	slugs        map[string]map[int64]string // list → id → slug
 	participants []participantRow
 	parties      []partyRow
+	attendees    []attendeeRow
+	sources      map[int64]sourceRow
+	measurements []measurementRow
+	amounts      []amountRow
 }
+
+type attendeeRow struct{ meeting, person int64 }
+
+type sourceRow struct{ title, publishedOn string }
+
+type measurementRow struct {
+	company, project, source, paragraph              int64
+	metric, label, unit, approximation, asOf, status string
+	value                                            float64
+}
+
+type amountRow struct{ project, agreement, source int64 }
 
 type participantRow struct {
 	id, project, company int64
@@ -59,13 +79,14 @@ type partyRow struct{ agreement, company int64 }
 
 // Load reads the raw tables of db.
 func Load(ctx context.Context, db *sql.DB) (*Oracle, error) {
-	o := &Oracle{published: map[int64]string{}, citedBy: map[string][]int64{}, slugs: map[string]map[int64]string{}}
+	o := &Oracle{published: map[int64]string{}, citedBy: map[string][]int64{}, slugs: map[string]map[int64]string{}, sources: map[int64]sourceRow{}}
 	sources, err := table(ctx, db, "sources")
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range sources {
 		o.published[integer(r["id"])] = text(r["published_start"])
+		o.sources[integer(r["id"])] = sourceRow{text(r["title"]), text(r["published_on"])}
 	}
 	citations, err := table(ctx, db, "citations")
 	if err != nil {
@@ -99,6 +120,34 @@ func Load(ctx context.Context, db *sql.DB) (*Oracle, error) {
 	for _, r := range parties {
 		o.parties = append(o.parties, partyRow{integer(r["agreement_id"]), integer(r["company_id"])})
 	}
+	attendees, err := table(ctx, db, "meeting_participants")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range attendees {
+		o.attendees = append(o.attendees, attendeeRow{integer(r["meeting_id"]), integer(r["person_id"])})
+	}
+	measurements, err := table(ctx, db, "measurements")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range measurements {
+		value, _ := r["value"].(float64)
+		o.measurements = append(o.measurements, measurementRow{
+			company: integer(r["company_id"]), project: integer(r["project_id"]),
+			source: integer(r["source_id"]), paragraph: integer(r["paragraph"]),
+			metric: text(r["metric"]), label: text(r["label"]), unit: text(r["unit"]),
+			approximation: text(r["approximation"]), asOf: text(r["as_of"]), status: text(r["status"]),
+			value: value,
+		})
+	}
+	amounts, err := table(ctx, db, "amounts")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range amounts {
+		o.amounts = append(o.amounts, amountRow{integer(r["project_id"]), integer(r["agreement_id"]), integer(r["source_id"])})
+	}
 	return o, nil
 }
 
@@ -127,6 +176,33 @@ type View struct {
 	// Agreements maps each visible company's slug to the slugs of the
 	// visible agreements it is a party to.
 	Agreements map[string][]string
+	// Participants maps each visible project's slug to its visible
+	// participations, Project set to the company's slug.
+	Participants map[string][]Participant
+	// Attendees maps each visible meeting's slug to the slugs of its
+	// visible participants.
+	Attendees map[string][]string
+	// Figures maps each visible project's slug to its visible
+	// measurements.
+	Figures map[string][]Figure
+	// Counts is what aggregates.counts shows.
+	Counts Counts
+	// Waiting counts the measurements and amounts whose source is
+	// published but whose owner is not yet visible.
+	Waiting int
+}
+
+// Figure is a measurement as the API shows it.
+type Figure struct {
+	Metric, Label, Unit, Approximation, AsOf, Status string
+	Value                                            float64
+	Source, PublishedOn                              string // the citing source's title and publishedOn
+	Paragraph                                        int64
+}
+
+// Counts mirrors aggregates.counts.
+type Counts struct {
+	Companies, People, Projects, Meetings, Agreements, Sources, Measurements, Amounts int
 }
 
 // As returns the view as of date: "" for no date, else YYYY, YYYY-MM or
@@ -147,7 +223,10 @@ func (o *Oracle) As(date string) (View, error) {
 		}
 		return false
 	}
-	v := View{Lists: map[string]map[string]bool{}, Projects: map[string][]Participant{}, Agreements: map[string][]string{}}
+	v := View{
+		Lists: map[string]map[string]bool{}, Projects: map[string][]Participant{}, Agreements: map[string][]string{},
+		Participants: map[string][]Participant{}, Attendees: map[string][]string{}, Figures: map[string][]Figure{},
+	}
 	for _, list := range Kinds {
 		v.Lists[list] = map[string]bool{}
 		for id, slug := range o.slugs[list] {
@@ -164,11 +243,19 @@ func (o *Oracle) As(date string) (View, error) {
 		v.Projects[c] = []Participant{}
 		v.Agreements[c] = []string{}
 	}
+	for p := range v.Lists["projects"] {
+		v.Participants[p] = []Participant{}
+		v.Figures[p] = []Figure{}
+	}
+	for m := range v.Lists["meetings"] {
+		v.Attendees[m] = []string{}
+	}
 	for _, p := range o.participants {
 		c, ok := company(p.company)
 		project := o.slugs["projects"][p.project]
 		if ok && v.Lists["projects"][project] && visible("participant", p.id) {
 			v.Projects[c] = append(v.Projects[c], Participant{project, p.role})
+			v.Participants[project] = append(v.Participants[project], Participant{c, p.role})
 		}
 	}
 	for _, p := range o.parties {
@@ -178,6 +265,51 @@ func (o *Oracle) As(date string) (View, error) {
 			v.Agreements[c] = append(v.Agreements[c], agreement)
 		}
 	}
+	for _, a := range o.attendees {
+		meeting, person := o.slugs["meetings"][a.meeting], o.slugs["people"][a.person]
+		if v.Lists["meetings"][meeting] && v.Lists["people"][person] {
+			v.Attendees[meeting] = append(v.Attendees[meeting], person)
+		}
+	}
+	published := func(source int64) bool { return date == "" || o.published[source] <= cutoff }
+	owned := func(list string, id int64) bool { return id != 0 && v.Lists[list][o.slugs[list][id]] }
+	for _, m := range o.measurements {
+		if !published(m.source) {
+			continue
+		}
+		if !owned("companies", m.company) && !owned("projects", m.project) {
+			v.Waiting++
+			continue
+		}
+		v.Counts.Measurements++
+		if m.project == 0 {
+			continue
+		}
+		s := o.sources[m.source]
+		p := o.slugs["projects"][m.project]
+		v.Figures[p] = append(v.Figures[p], Figure{
+			Metric: m.metric, Label: m.label, Unit: m.unit, Approximation: m.approximation,
+			AsOf: m.asOf, Status: m.status, Value: m.value,
+			Source: s.title, PublishedOn: s.publishedOn, Paragraph: m.paragraph,
+		})
+	}
+	for _, a := range o.amounts {
+		switch {
+		case !published(a.source):
+		case owned("projects", a.project) || owned("agreements", a.agreement):
+			v.Counts.Amounts++
+		default:
+			v.Waiting++
+		}
+	}
+	for id := range o.sources {
+		if published(id) {
+			v.Counts.Sources++
+		}
+	}
+	v.Counts.Companies, v.Counts.People = len(v.Lists["companies"]), len(v.Lists["people"])
+	v.Counts.Projects, v.Counts.Meetings = len(v.Lists["projects"]), len(v.Lists["meetings"])
+	v.Counts.Agreements = len(v.Lists["agreements"])
 	return v, nil
 }
 

@@ -12,8 +12,10 @@ import (
 	"github.com/investgraph/investgraph/seed"
 )
 
-// TestSeedAgreesWithOracle compares the root lists, their totals and each
-// company's projects and agreements with the oracle on the built-in seed,
+// TestSeedAgreesWithOracle compares the root lists, their totals, each
+// company's projects and agreements, each project's participants and
+// figures, each meeting's participants and aggregates.counts with the
+// oracle on the built-in seed,
 // as of every source's publication day, the day before, months, years,
 // random days and no date at all.
 func TestSeedAgreesWithOracle(t *testing.T) {
@@ -43,6 +45,11 @@ func TestSeedAgreesWithOracle(t *testing.T) {
 		t.Fatalf("only %d dates to compare", len(dates))
 	}
 	t.Logf("%d dates, %d of them show part of every list", len(dates), o.Partial(t, dates))
+	c := o.Covers(t, dates)
+	if c.Figures == 0 || c.Capacity == 0 || c.ProjectParticipants == 0 || c.MeetingParticipants == 0 {
+		t.Fatalf("nothing to compare beyond the lists: %+v", c)
+	}
+	t.Logf("coverage over the dates: %+v", c)
 	h := httpapi.NewHandler(store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	oracle.Compare(t, h, o, dates)
 }

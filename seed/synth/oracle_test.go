@@ -11,10 +11,12 @@ import (
 	"github.com/investgraph/investgraph/httpapi"
 )
 
-// TestSyntheticAgreesWithOracle compares the root lists, their totals and
-// each company's projects and agreements with the oracle on small
-// synthetic graphs whose facts are often cited before the objects they
-// belong to (-early-facts), so relations must wait for both their ends.
+// TestSyntheticAgreesWithOracle compares the root lists, their totals,
+// each company's projects and agreements, each project's participants and
+// figures, each meeting's participants and aggregates.counts with the
+// oracle on small synthetic graphs whose facts are often cited before the
+// objects they belong to (-early-facts), so relations must wait for both
+// their ends and figures for their owner.
 func TestSyntheticAgreesWithOracle(t *testing.T) {
 	n, limit, earlies := int64(1000), 25, []int{0, 100}
 	if oracle.Long() {
@@ -45,6 +47,11 @@ func TestSyntheticAgreesWithOracle(t *testing.T) {
 			t.Fatalf("early facts %d%%: only %d of %d dates show part of every list", early, n, len(dates))
 		}
 		t.Logf("early facts %d%%: %d dates, %d of them show part of every list", early, len(dates), o.Partial(t, dates))
+		c := o.Covers(t, dates)
+		if c.Figures == 0 || c.Capacity == 0 || c.ProjectParticipants == 0 || c.MeetingParticipants == 0 || early > 0 && c.Waiting == 0 {
+			t.Fatalf("early facts %d%%: too little to compare beyond the lists: %+v", early, c)
+		}
+		t.Logf("early facts %d%%: coverage over the dates: %+v", early, c)
 		oracle.Compare(t, h, o, dates)
 	}
 }
