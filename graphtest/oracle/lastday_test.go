@@ -40,3 +40,25 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+func TestInAsOfOrder(t *testing.T) {
+	at := func(asOf, status string) measurement { return measurement{AsOf: asOf, Status: status} }
+	for _, ok := range [][]measurement{
+		{},
+		{at("2023", "ACTUAL"), at("2023", "TARGET"), at("2023-07", "ACTUAL")},
+		{at("2024-01", "TARGET"), at("2024-Q1", "ACTUAL"), at("2024-H1", "ACTUAL"), at("2024-01-15", "ACTUAL")},
+	} {
+		if err := inAsOfOrder(ok); err != nil {
+			t.Errorf("%v: %v", ok, err)
+		}
+	}
+	for _, bad := range [][]measurement{
+		{at("2023", "TARGET"), at("2023", "ACTUAL")},
+		{at("2024-H2", "ACTUAL"), at("2024-07", "ACTUAL")},
+		{at("2025", "ACTUAL"), at("2024-12-31", "ACTUAL")},
+	} {
+		if inAsOfOrder(bad) == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+}
