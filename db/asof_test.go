@@ -2,7 +2,6 @@ package db_test
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"testing"
 
@@ -370,34 +369,17 @@ func TestOpen_UpgradeDerivesVisibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := dump(t, path)
-	conn, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{
-		`UPDATE positions SET first_reported = CASE id WHEN 1 THEN '` + early + `' ELSE '` + mid + `' END`,
-		`UPDATE project_participants SET first_reported = '` + early + `'`,
-		`UPDATE measurements SET reported = '` + early + `'`,
-		`UPDATE milestones SET reported = '` + early + `'`,
-		`UPDATE amounts SET reported = CASE id WHEN 2 THEN '` + mid + `' ELSE '` + early + `' END`,
+	rollBack(t, path,
+		`UPDATE positions SET first_reported = CASE id WHEN 1 THEN '`+early+`' ELSE '`+mid+`' END`,
+		`UPDATE project_participants SET first_reported = '`+early+`'`,
+		`UPDATE measurements SET reported = '`+early+`'`,
+		`UPDATE milestones SET reported = '`+early+`'`,
+		`UPDATE amounts SET reported = CASE id WHEN 2 THEN '`+mid+`' ELSE '`+early+`' END`,
 		`DROP TABLE search`,
 		`CREATE VIRTUAL TABLE search USING fts5 (kind UNINDEXED, subject_id UNINDEXED, reported UNINDEXED, name, body)`,
-		`DELETE FROM schema_migrations WHERE version = 5`,
-	} {
-		if _, err := conn.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+		`DELETE FROM schema_migrations WHERE version = 5`)
 	if diff := diffDumps(want, dump(t, path)); diff == "" {
 		t.Fatal("taking the database back before migration 0005 changed nothing: the test shows nothing")
 	}
-	s2, err := db.Open(t.Context(), path)
-	if err != nil {
-		t.Fatalf("open after the upgrade: %v", err)
-	}
-	defer s2.Close()
-	if diff := diffDumps(want, dump(t, path)); diff != "" {
-		t.Errorf("the upgraded database differs from a fresh load: %s", diff)
-	}
+	wantUpgraded(t, path, want)
 }

@@ -245,3 +245,36 @@ func sameSet(a, b []string) bool {
 	sort.Strings(b)
 	return slices.Equal(a, b) && len(slices.Compact(a)) == len(b)
 }
+
+// rollBack runs stmts on the database at path, outside the store: tests use
+// it to take a database back to before a migration.
+func rollBack(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	conn, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range stmts {
+		if _, err := conn.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantUpgraded opens the database at path, which applies the migrations it
+// lacks, and fails unless its rows are then want's.
+func wantUpgraded(t *testing.T, path string, want map[string][]string) {
+	t.Helper()
+	s, err := db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("open after the upgrade: %v", err)
+	}
+	defer s.Close()
+	if diff := diffDumps(want, dump(t, path)); diff != "" {
+		t.Errorf("the upgraded database differs from a fresh load: %s", diff)
+	}
+}

@@ -1,7 +1,6 @@
 package db_test
 
 import (
-	"database/sql"
 	"fmt"
 	"io/fs"
 	"os"
@@ -251,25 +250,6 @@ func TestOpen_UpgradeDerivesDealFacts(t *testing.T) {
 		t.Fatal("the seed has no deal facts: the test shows nothing")
 	}
 	// Take the database back to before migration 0003.
-	conn, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{`DROP TABLE deal_facts`, `DELETE FROM schema_migrations WHERE version = 3`} {
-		if _, err := conn.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	if err := conn.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s, err = db.Open(t.Context(), path)
-	if err != nil {
-		t.Fatalf("open after the upgrade: %v", err)
-	}
-	defer s.Close()
-	if diff := diffDumps(want, dump(t, path)); diff != "" {
-		t.Errorf("the upgraded database differs from a fresh load: %s", diff)
-	}
+	rollBack(t, path, `DROP TABLE deal_facts`, `DELETE FROM schema_migrations WHERE version = 3`)
+	wantUpgraded(t, path, want)
 }

@@ -2,7 +2,6 @@ package db_test
 
 import (
 	"cmp"
-	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -227,31 +226,11 @@ func TestOpen_UpgradeDerivesPeriodEnds(t *testing.T) {
 	}
 	want := dump(t, path)
 	// Take the database back to before migration 0006.
-	conn, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	rollBack(t, path,
 		`ALTER TABLE milestones DROP COLUMN date_end`, `ALTER TABLE agreements DROP COLUMN signed_end`,
 		`ALTER TABLE positions DROP COLUMN reported_end`, `ALTER TABLE sources DROP COLUMN published_end`,
-		`DELETE FROM schema_migrations WHERE version = 6`,
-	} {
-		if _, err := conn.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	if err := conn.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s, err = db.Open(t.Context(), path)
-	if err != nil {
-		t.Fatalf("open after the upgrade: %v", err)
-	}
-	defer s.Close()
-	if diff := diffDumps(want, dump(t, path)); diff != "" {
-		t.Errorf("the upgraded database differs from a fresh load: %s", diff)
-	}
+		`DELETE FROM schema_migrations WHERE version = 6`)
+	wantUpgraded(t, path, want)
 }
 
 // totalCount counts the whole list a page is of.
