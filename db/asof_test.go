@@ -383,3 +383,43 @@ func TestOpen_UpgradeDerivesVisibility(t *testing.T) {
 	}
 	wantUpgraded(t, path, want)
 }
+
+// TestAsOfCompanyTimelineNeedsParticipation checks that a company's
+// timeline reaches a project's milestones and figures only through
+// participations visible as of the date: Alpha's part in Early Plant is
+// reported late, the plant and its milestone early.
+func TestAsOfCompanyTimelineNeedsParticipation(t *testing.T) {
+	d := lateDataset()
+	day := db.MustParsePartialDate("2020-02")
+	d.Participants = append(d.Participants, &db.ProjectParticipant{ID: 2, ProjectID: 2, CompanyID: 1, Role: "OWNER"})
+	d.Milestones = append(d.Milestones, &db.Milestone{ID: 2, ProjectID: 2, Name: "Ground", Date: &day, Status: "PLANNED",
+		Citation: db.Citation{SourceID: 1, Paragraph: 2}})
+	d.Measurements = append(d.Measurements, &db.Measurement{ID: 2, ProjectID: new(int64(2)), Metric: "POWER_CAPACITY", Value: 7,
+		Unit: "MW", Approximation: "EXACT", AsOf: day, Status: "TARGET", Citation: db.Citation{SourceID: 1, Paragraph: 2}})
+	d.Citations = append(d.Citations, db.SubjectCitation{SubjectKey: db.SubjectKey{Subject: db.SubjectParticipant, ID: 2},
+		Citation: db.Citation{SourceID: 3, Paragraph: 1}})
+	s, _ := newStore(t)
+	if err := s.Replace(t.Context(), d); err != nil {
+		t.Fatalf("replace: %v", err)
+	}
+	alpha := db.NodeRef{Type: "Company", ID: 1}
+	for _, tc := range []struct {
+		date string
+		want int
+	}{{mid, 0}, {late, 2}} {
+		events, _, err := s.Timeline(asOf(t, tc.date), db.TimelineFilter{Subject: &alpha,
+			Kinds: []db.TimelineKind{"MILESTONE", "MEASUREMENT"}}, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range events {
+			if e.Subject == (db.NodeRef{Type: "Project", ID: 2}) {
+				n++
+			}
+		}
+		if n != tc.want {
+			t.Errorf("Alpha's timeline as of %s: %d events of Early Plant %q, want %d", tc.date, n, eventTitles(events), tc.want)
+		}
+	}
+}

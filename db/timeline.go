@@ -40,7 +40,8 @@ type TimelineFilter struct {
 
 // timelineArm is one kind of timeline event: a SELECT of the events visible
 // at a cutoff (its one ? parameter) and, by subject type, the condition that
-// keeps those about a subject (its ? parameters all the subject's id). Each
+// keeps those about a subject (its ? parameters all the subject's id; a
+// condition that walks a relation reads the cutoff as k.cutoff). Each
 // row: kind, date, date_start, date_end, title, subject type and id, an
 // inline citation (source, paragraph) or a citation subject. date_start and
 // date_end are the first and last day of the period the date names, for
@@ -89,11 +90,11 @@ var timelineArms = []timelineArm{{
 	query: `SELECT 'MILESTONE' AS kind, x.date AS date, x.date_start AS date_start, x.date_end AS date_end,
 		p.name || ': ' || x.name || ' (' || lower(x.status) || ')' AS title,
 		'Project' AS subject_type, p.id AS subject_id, x.source_id AS source_id, x.paragraph AS paragraph, NULL AS cite_subject
-	FROM milestones x JOIN projects p ON p.id = x.project_id
-	WHERE x.date IS NOT NULL AND x.reported <= ?`,
+	FROM milestones x JOIN projects p ON p.id = x.project_id, (SELECT ? AS cutoff) k
+	WHERE x.date IS NOT NULL AND x.reported <= k.cutoff`,
 	about: map[string]string{
 		"Project": `x.project_id = ?`,
-		"Company": `x.project_id IN (SELECT project_id FROM project_participants WHERE company_id = ?)`,
+		"Company": `x.project_id IN (SELECT project_id FROM project_participants WHERE company_id = ? AND first_reported <= k.cutoff)`,
 	},
 }, {
 	query: `SELECT 'MEASUREMENT' AS kind, x.as_of AS date, x.as_of_start AS date_start, x.as_of_end AS date_end,
@@ -103,11 +104,12 @@ var timelineArms = []timelineArm{{
 		' ' || x.unit || ' (' || lower(x.status) || ')' AS title,
 		CASE WHEN p.id IS NULL THEN 'Company' ELSE 'Project' END AS subject_type, coalesce(p.id, c.id) AS subject_id,
 		x.source_id AS source_id, x.paragraph AS paragraph, NULL AS cite_subject
-	FROM measurements x LEFT JOIN projects p ON p.id = x.project_id LEFT JOIN companies c ON c.id = x.company_id
-	WHERE x.reported <= ?`,
+	FROM measurements x LEFT JOIN projects p ON p.id = x.project_id LEFT JOIN companies c ON c.id = x.company_id,
+		(SELECT ? AS cutoff) k
+	WHERE x.reported <= k.cutoff`,
 	about: map[string]string{
 		"Project": `x.project_id = ?`,
-		"Company": `(x.company_id = ? OR x.project_id IN (SELECT project_id FROM project_participants WHERE company_id = ?))`,
+		"Company": `(x.company_id = ? OR x.project_id IN (SELECT project_id FROM project_participants WHERE company_id = ? AND first_reported <= k.cutoff))`,
 	},
 }, {
 	query: `SELECT 'POSITION' AS kind, x.reported_on AS date, x.reported_start AS date_start, x.reported_end AS date_end,
