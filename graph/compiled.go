@@ -75,6 +75,7 @@ type opKey struct{ query, operation string }
 // variables its directives read, and its plans by their values.
 type opEntry struct {
 	conditions []string
+	others     bool             // directives other than @skip and @include
 	plans      map[string]*plan // nil plan: not supported
 }
 
@@ -136,7 +137,11 @@ func (s *compiledSchema) planFor(oc *graphql.OperationContext) *plan {
 	e := s.ops[key]
 	s.mu.Unlock()
 	if e == nil {
-		e = &opEntry{conditions: conditionVariables(oc.Doc), plans: map[string]*plan{}}
+		e = &opEntry{plans: map[string]*plan{}}
+		e.conditions, e.others = conditionVariables(oc.Doc)
+	}
+	if e.others {
+		return nil
 	}
 	cond := conditionKey(e.conditions, oc.Variables)
 	s.mu.Lock()
@@ -163,13 +168,13 @@ func (s *compiledSchema) planFor(oc *graphql.OperationContext) *plan {
 }
 
 // conditionVariables lists the variables the document's @skip and
-// @include directives read.
-func conditionVariables(doc *ast.QueryDocument) []string {
-	var names []string
+// @include directives read, and reports whether it has other directives.
+func conditionVariables(doc *ast.QueryDocument) (names []string, others bool) {
 	var walk func(ast.SelectionSet)
 	directives := func(ds ast.DirectiveList) {
 		for _, d := range ds {
 			if d.Name != "skip" && d.Name != "include" {
+				others = true
 				continue
 			}
 			for _, a := range d.Arguments {
@@ -197,9 +202,10 @@ func conditionVariables(doc *ast.QueryDocument) []string {
 		walk(op.SelectionSet)
 	}
 	for _, f := range doc.Fragments {
+		directives(f.Directives)
 		walk(f.SelectionSet)
 	}
-	return names
+	return names, others
 }
 
 func contains(names []string, name string) bool {
@@ -236,8 +242,9 @@ func conditionKey(names []string, vars map[string]any) string {
 
 // plan is a compiled operation.
 type plan struct {
-	root   *selection
-	fields []*fieldPlan
+	bindings *bindings
+	root     *selection
+	fields   []*fieldPlan
 	// static holds the arguments of every field when none depends on a
 	// variable; nil otherwise.
 	static [][]reflect.Value
@@ -264,6 +271,7 @@ type fieldPlan struct {
 	resolver  bool       // FieldMiddleware treats it as a resolver
 	startWalk bool
 	asOf      bool // Query.asOf: its date scopes what it selects
+	query     bool // of the Query type
 }
 
 type leafKind int
@@ -283,7 +291,7 @@ var errUnsupported = errors.New("not supported by the compiled executor")
 // compile compiles oc's operation, or returns nil when it selects anything
 // the compiled executor does not support.
 func compile(b *bindings, oc *graphql.OperationContext) *plan {
-	c := compiler{b: b, oc: oc, p: &plan{}}
+	c := compiler{b: b, oc: oc, p: &plan{bindings: b}}
 	root, err := c.selection(oc.Operation.SelectionSet, b.schema.Query)
 	if err != nil {
 		return nil
@@ -327,9 +335,6 @@ func (c *compiler) selection(set ast.SelectionSet, def *ast.Definition) (*select
 }
 
 func (c *compiler) field(o *objectBinding, cf graphql.CollectedField) (*fieldPlan, error) {
-	if cf.Deferrable != nil {
-		return nil, errUnsupported
-	}
 	for _, d := range cf.Directives {
 		if d.Name != "skip" && d.Name != "include" {
 			return nil, errUnsupported
@@ -353,8 +358,11 @@ func (c *compiler) field(o *objectBinding, cf graphql.CollectedField) (*fieldPla
 			c.variables = true
 		}
 	}
-	f.resolver = f.binding.kind != viaField
 	f.typeName = cf.Definition.Type.Name()
+	// gqlgen's executor calls no resolver and no middleware for a field of
+	// the Query type: it selects on a new Query.
+	f.query = f.typeName == c.b.schema.Query.Name
+	f.resolver = f.binding.kind != viaField && !f.query
 	f.startWalk = walkStarts(o.name, cf.Name, f.binding.kind == viaResolver, len(cf.Selections) > 0)
 	f.asOf = o.name == c.b.schema.Query.Name && cf.Name == "asOf"
 	def := c.b.schema.Types[f.typeName]
