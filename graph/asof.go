@@ -34,7 +34,7 @@ func FieldMiddleware(ctx context.Context, next graphql.Resolver) (any, error) {
 		return nil, err
 	}
 	if startsWalk(fc) {
-		if err := prefetch(ctx, fc, res, b); err != nil {
+		if err := prefetch(ctx, fc.Field.Selections, res, b); err != nil {
 			return nil, err
 		}
 	}

@@ -76,16 +76,45 @@ func (b *budget) resolve(fc *graphql.FieldContext, res any) error {
 	if b == nil {
 		return nil
 	}
-	if len(fc.Field.Selections) == 0 {
+	list := fc.Field.Definition != nil && fc.Field.Definition.Type.Elem != nil
+	return b.resolveValue(len(fc.Field.Selections) > 0, list, reflect.ValueOf(res))
+}
+
+// resolveValue counts the objects in v, a resolver's result for a field
+// with or without a selection (objects or scalars), of a list type or not.
+func (b *budget) resolveValue(selections, list bool, v reflect.Value) error {
+	if !selections {
 		return b.err() // scalars are not objects
 	}
 	n := int64(1)
-	if fc.Field.Definition != nil && fc.Field.Definition.Type.Elem != nil {
-		if v := reflect.ValueOf(res); v.Kind() == reflect.Slice {
-			n = int64(v.Len())
-		}
+	if list && v.Kind() == reflect.Slice {
+		n = int64(v.Len())
 	}
 	return b.check(b.resolved.Add(n))
+}
+
+// budgetState is what a budget has counted, to undo a run the compiled
+// executor gives up on before handing the request to gqlgen's.
+type budgetState struct {
+	walked, resolved int64
+	over, halted     bool
+}
+
+func (b *budget) save() budgetState {
+	if b == nil {
+		return budgetState{}
+	}
+	return budgetState{b.walked.Load(), b.resolved.Load(), b.over.Load(), b.halted.Load()}
+}
+
+func (b *budget) restore(s budgetState) {
+	if b == nil {
+		return
+	}
+	b.walked.Store(s.walked)
+	b.resolved.Store(s.resolved)
+	b.over.Store(s.over)
+	b.halted.Store(s.halted)
 }
 
 func (b *budget) check(n int64) error {

@@ -32,7 +32,7 @@ import (
 // each level will put in it, and charges them to the request's budget: it
 // stops with the budget's error once the budget is spent, or with the
 // context's once the request's deadline has passed.
-func prefetch(ctx context.Context, fc *graphql.FieldContext, res any, b *budget) error {
+func prefetch(ctx context.Context, sel ast.SelectionSet, res any, b *budget) error {
 	w := prefetcher{op: graphql.GetOperationContext(ctx), loaders: loader.For(ctx), budget: b}
 	objs := objects(res)
 	weights := make([]int64, len(objs))
@@ -43,14 +43,20 @@ func prefetch(ctx context.Context, fc *graphql.FieldContext, res any, b *budget)
 		return err
 	}
 	objs, weights = merge(objs, weights)
-	return w.walk(ctx, fc.Field.Selections, objs, weights)
+	return w.walk(ctx, sel, objs, weights)
 }
 
 // startsWalk reports whether fc's resolver starts a prefetch walk: a root
 // field, or a resolver whose results no walk reaches (Aggregates.money
 // computes its own), with a selection beneath it.
 func startsWalk(fc *graphql.FieldContext) bool {
-	return fc.IsResolver && len(fc.Field.Selections) > 0 && steps[fc.Object][fc.Field.Name] == nil
+	return walkStarts(fc.Object, fc.Field.Name, fc.IsResolver, len(fc.Field.Selections) > 0)
+}
+
+// walkStarts reports whether a field object.name starts a prefetch walk,
+// as startsWalk does for a field's context.
+func walkStarts(object, name string, resolver, selections bool) bool {
+	return resolver && selections && steps[object][name] == nil
 }
 
 // objects returns a root field's result as the list of objects its

@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -74,6 +75,10 @@ type Options struct {
 	// carry a client's rate-limit budget are never kept, so the cache only
 	// helps with rate limiting off.
 	ResponseCache int
+	// Executor runs queries: "fast" (the default when empty) is the compiled
+	// executor, which hands what it does not support to gqlgen's; "gqlgen"
+	// is gqlgen's executor alone.
+	Executor string
 }
 
 // DefaultAPQCacheSize is the default number of Automatic Persisted Queries
@@ -113,7 +118,19 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 
 // New returns the gateway over store.
 func New(store *db.Store, opts Options) (*Gateway, error) {
-	return newGateway(store, graph.NewExecutableSchema(store), opts)
+	switch opts.Executor {
+	case graph.ExecutorGqlgen:
+		return newGateway(store, graph.NewExecutableSchema(store), opts)
+	case "", graph.ExecutorCompiled:
+	default:
+		return nil, fmt.Errorf("unknown executor %q: use %s or %s", opts.Executor, graph.ExecutorCompiled, graph.ExecutorGqlgen)
+	}
+	var g *Gateway
+	es := graph.NewCompiledSchema(store, func(_ context.Context, executor string) {
+		g.metrics.executor.WithLabelValues(executor).Inc()
+	})
+	g, err := newGateway(store, es, opts)
+	return g, err
 }
 
 // newGateway serves es; tests pass schemas with misbehaving resolvers.

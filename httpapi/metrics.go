@@ -33,6 +33,7 @@ type metrics struct {
 	inFlight     prometheus.Gauge
 	connsOpen    prometheus.Gauge
 	connsRefused prometheus.Counter
+	executor     *prometheus.CounterVec
 
 	mu         sync.Mutex
 	operations map[string]bool
@@ -83,10 +84,14 @@ func newMetrics() *metrics {
 			Name: "investgraph_connections_refused_total",
 			Help: "Connections closed as soon as accepted because their address had as many open as it may.",
 		}),
+		executor: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "investgraph_graphql_executor_total",
+			Help: "GraphQL operations by the executor that ran them under -executor fast: fast (compiled) or gqlgen (those the compiled executor does not support).",
+		}, []string{"executor"}),
 		operations: map[string]bool{},
 	}
 	m.registry.MustRegister(m.requests, m.duration, m.cost, m.statements, m.batches, m.cache, m.rateLimited, m.inFlight,
-		m.connsOpen, m.connsRefused,
+		m.connsOpen, m.connsRefused, m.executor,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
