@@ -31,8 +31,15 @@ func main() {
 // in-flight requests and closes the database. It binds its addresses before
 // it touches the database, so that a port in use changes nothing. ready,
 // when not nil, is told the address the API listens on once it accepts
-// connections. -h prints the usage to stdout; logs go to stderr.
+// connections. -h prints the usage to stdout; logs go to stderr. `export`
+// as the first argument writes an export instead (runExport).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) (err error) {
+	if len(args) > 0 && args[0] == "export" {
+		if err := runExport(ctx, args[1:], stdout, stderr); !errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return nil
+	}
 	cfg, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
