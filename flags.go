@@ -48,7 +48,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		maxTokens, maxDepth, maxAliases, maxCost, apqCache int
 		maxObjects                                         int
 		corsOrigins                                        string
-		introspection, graphiql                            bool
+		introspection, graphiql, explore                   bool
 		apqBytes                                           = int64(httpapi.DefaultAPQCacheBytes)
 	)
 	fs := flag.NewFlagSet("investgraph", flag.ContinueOnError)
@@ -113,6 +113,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.BoolVar(&c.options.AllowList, "allow-list", false, "run only the operations of -persisted-operations")
 	fs.BoolVar(&introspection, "introspection", true, "answer introspection queries (GraphiQL needs them)")
 	fs.BoolVar(&graphiql, "graphiql", true, "serve GraphiQL at /")
+	fs.BoolVar(&explore, "explore", true, "serve the explorer at /explore (its persisted operations are allowed under -allow-list)")
 	fs.StringVar(&corsOrigins, "cors-origins", "", "comma-separated origins browsers may call the API from, as scheme://host[:port] (e.g. https://dash.example.com, https://*.example.com), or * (default: none)")
 
 	fs.IntVar(&c.conns.Total, "max-conns", defaultMaxConns, "most connections open at once; more wait to be accepted (0: no limit)")
@@ -186,7 +187,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	if apqBytes == 0 {
 		c.options.APQCacheBytes = -1
 	}
-	c.options.DisableIntrospection, c.options.DisableGraphiQL = !introspection, !graphiql
+	c.options.DisableIntrospection, c.options.DisableGraphiQL, c.options.DisableExplore = !introspection, !graphiql, !explore
 	origins, err := httpapi.ParseOrigins(corsOrigins)
 	if err != nil {
 		return c, fmt.Errorf("-cors-origins: %w", err)

@@ -52,6 +52,11 @@ type Options struct {
 	// DisableGraphiQL stops serving GraphiQL at / and its files under
 	// /graphiql/.
 	DisableGraphiQL bool
+	// DisableExplore stops serving the explorer at /explore and its files
+	// under /explore/. While it is served, its persisted operations
+	// (ExploreOperations) are added to PersistedOperations, and so are
+	// allowed in allow-list mode.
+	DisableExplore bool
 	// APQCacheSize is how many Automatic Persisted Queries are kept;
 	// DefaultAPQCacheSize when 0, and APQ is off when negative.
 	APQCacheSize int
@@ -191,6 +196,9 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	// Extensions run in the order they are added: persisted queries are
 	// resolved before the document is checked, and an APQ is stored only
 	// after its cost has been accepted.
+	if !opts.DisableExplore {
+		opts.PersistedOperations = opts.PersistedOperations.with(ExploreOperations())
+	}
 	persisted := persistedQueries{ops: opts.PersistedOperations, allowList: opts.AllowList}
 	if apq != nil {
 		persisted.apq = apq
@@ -212,6 +220,9 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	mux := http.NewServeMux()
 	if !opts.DisableGraphiQL {
 		serveGraphiQL(mux)
+	}
+	if !opts.DisableExplore {
+		serveExplore(mux)
 	}
 	var api http.Handler = withLoaders(store, srv)
 	if opts.ResponseCache > 0 {

@@ -1,0 +1,88 @@
+// common.js: how every view shows an object, a citation, a number.
+import { h } from '../dom.js';
+import { href } from '../nav.js';
+
+// TYPE_COLORS colour each kind of object, the same in every view.
+export const TYPE_COLORS = {
+  Company: '#1f6fb4',
+  Person: '#c2332b',
+  Project: '#23843a',
+  Meeting: '#7b4fb0',
+  Agreement: '#c76a00',
+  Source: '#666666',
+};
+
+export const TYPE_LABELS = {
+  Company: 'Organization',
+  Person: 'Person',
+  Project: 'Project',
+  Meeting: 'Meeting',
+  Agreement: 'Agreement',
+  Source: 'Source',
+};
+
+// nameOf is how an object reads: a name, a title, or a meeting's date and
+// place.
+export function nameOf(n) {
+  if (!n) return '';
+  if (n.name) return n.name;
+  if (n.title) return n.title;
+  if (n.__typename === 'Meeting') return `${n.occasion || 'Meeting'}${n.location ? ', ' + n.location : ''} (${n.date})`;
+  return n.id;
+}
+
+export function badge(type) {
+  return h('span', { class: `badge t-${type}` }, TYPE_LABELS[type] || type);
+}
+
+// link is a link to an object's page, with its type.
+export function link(n, { withBadge = true } = {}) {
+  if (!n) return h('span', { class: 'muted' }, '—');
+  return h('span', { class: 'obj' }, withBadge ? badge(n.__typename) : null, ' ', h('a', { href: href('entity', n.id) }, nameOf(n)));
+}
+
+// cite shows a citation: the source, its date and the paragraph.
+export function cite(c) {
+  if (!c) return null;
+  return h('cite', { class: 'cite' },
+    h('a', { href: href('entity', c.source.id), title: c.source.publisher || '' }, c.source.title),
+    ` (${c.source.publishedOn}) ¶${c.paragraph}`);
+}
+
+export function cites(list) {
+  if (!list?.length) return h('span', { class: 'muted' }, 'no citation');
+  return h('span', { class: 'cites' }, list.map((c, i) => [i ? '; ' : '', cite(c)]));
+}
+
+const approxWords = { EXACT: '', ABOUT: 'about ', AT_LEAST: 'at least ', UP_TO: 'up to ' };
+
+// num formats a figure with its approximation: "about 1,200,000,000".
+export function num(value, approximation = 'EXACT') {
+  return (approxWords[approximation] ?? '') + Number(value).toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+export function money(a) {
+  return `${num(a.amount, a.approximation)} ${a.currency}`;
+}
+
+export function enumText(s) {
+  return s ? s.toLowerCase().replaceAll('_', ' ') : '';
+}
+
+// section is a titled part of a page; empty lists give nothing.
+export function section(title, body, { id } = {}) {
+  if (body === null || body === undefined || (Array.isArray(body) && body.length === 0)) return null;
+  return h('section', { class: 'card', id }, h('h2', {}, title), body);
+}
+
+// table builds a table from a header and rows of cells.
+export function table(headers, rows, attrs = {}) {
+  if (!rows.length) return null;
+  return h('table', attrs,
+    h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, rows));
+}
+
+export function loading(main, what) {
+  main.replaceChildren(h('p', { class: 'muted' }, `Loading ${what}…`));
+}
