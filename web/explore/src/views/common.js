@@ -49,9 +49,19 @@ export function cite(c) {
     ` (${c.source.publishedOn}) ¶${c.paragraph}`);
 }
 
+// cites shows citations grouped by source: "Title (2023-10-18) ¶3, ¶4".
 export function cites(list) {
   if (!list?.length) return h('span', { class: 'muted' }, 'no citation');
-  return h('span', { class: 'cites' }, list.map((c, i) => [i ? '; ' : '', cite(c)]));
+  const bySource = new Map();
+  for (const c of list) {
+    if (!bySource.has(c.source.id)) bySource.set(c.source.id, { source: c.source, paragraphs: [] });
+    const g = bySource.get(c.source.id);
+    if (!g.paragraphs.includes(c.paragraph)) g.paragraphs.push(c.paragraph);
+  }
+  return h('span', { class: 'cites' }, [...bySource.values()].map((g, i) => [i ? '; ' : '',
+    h('cite', { class: 'cite' },
+      h('a', { href: href('entity', g.source.id), title: g.source.publisher || '' }, g.source.title),
+      ` (${g.source.publishedOn}) ${g.paragraphs.map((p) => `¶${p}`).join(', ')}`)]));
 }
 
 const approxWords = { EXACT: '', ABOUT: 'about ', AT_LEAST: 'at least ', UP_TO: 'up to ' };

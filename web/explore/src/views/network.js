@@ -90,6 +90,7 @@ export async function renderNetwork(ctx) {
   });
   box.dataset.nodes = String(cy.nodes().length);
   box.dataset.edges = String(cy.edges().length);
+  box.dataset.pathEdges = String(cy.edges('.path').length);
 
   const expand = (id) => {
     const r = route();
