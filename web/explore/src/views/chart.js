@@ -39,7 +39,8 @@ function figureChart(ms) {
     new uPlot({
       width,
       height: 220,
-      scales: { x: { time: true } },
+      // From zero, so that a change reads at its true size.
+      scales: { x: { time: true }, y: { range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.12 : 1] } },
       series: [
         { label: 'date' },
         { label: 'ACTUAL', stroke: ACTUAL, width: 2, spanGaps: true, points: { show: true, size: 9, fill: ACTUAL, stroke: ACTUAL } },
