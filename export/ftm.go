@@ -236,7 +236,7 @@ func (f *ftmWriter) thing(id, schema string, p props, cites []Citation) {
 	for _, src := range order {
 		f.emit(edgeID("documentation", src, id), "Documentation", newProps().
 			add("document", src).add("entity", id).
-			add("role", "paragraphs "+joinInts(bySource[src])))
+			add("role", paragraphWord(bySource[src])+joinInts(bySource[src])))
 	}
 }
 
@@ -266,11 +266,15 @@ func citationText(g *Graph, sourceID string, paragraphs []int) string {
 	if s := g.Source(sourceID); s != nil {
 		title, date = s.Title, s.PublishedOn
 	}
-	word := "paragraph "
-	if len(paragraphs) > 1 {
-		word = "paragraphs "
+	return fmt.Sprintf("%s (%s), %s%s", title, date, paragraphWord(paragraphs), joinInts(paragraphs))
+}
+
+// paragraphWord is "paragraph " or "paragraphs ", for the count.
+func paragraphWord(paragraphs []int) string {
+	if len(paragraphs) == 1 {
+		return "paragraph "
 	}
-	return fmt.Sprintf("%s (%s), %s%s", title, date, word, joinInts(paragraphs))
+	return "paragraphs "
 }
 
 // groupCitations gathers cites' paragraphs by source, sources in first-cited
