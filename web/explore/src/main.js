@@ -35,7 +35,13 @@ async function render() {
   const main = document.getElementById('view');
   const asOf = r.params.get('asOf') || '';
   const input = document.getElementById('asof');
-  if (/^\d{4}-\d{2}-\d{2}$/.test(asOf) || asOf === '') input.value = asOf;
+  // A shared address may name a month, a quarter or a year, which a date
+  // input cannot hold: it is shown beside it instead.
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
+  input.value = day ? asOf : '';
+  const partial = document.getElementById('asof-partial');
+  partial.hidden = day || asOf === '';
+  partial.textContent = day ? '' : asOf;
   document.body.classList.toggle('has-asof', asOf !== '');
   for (const a of document.querySelectorAll('nav a[data-view]')) {
     const active = a.dataset.view === r.view;

@@ -26,6 +26,8 @@ import { promisify } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
+import { searchText } from '../src/query.js';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 
@@ -132,6 +134,36 @@ async function main() {
     server.stdout.on('data', (d) => (serverLog += d));
     server.stderr.on('data', (d) => (serverLog += d));
     await waitHealthy(base);
+  });
+
+  // Whatever a person types, the search the explorer sends is one the API
+  // accepts: generated texts, sent as the page sends them.
+  await step('no typed text makes a search the API refuses', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const manifest = JSON.parse(await readFile(path.join(repoRoot, 'httpapi/assets/explore/operations.json'), 'utf8'));
+    const id = manifest.operations.find((o) => o.name === 'Search').id;
+    const alphabet = ['bitu', 'CITIC', 'з', '中', '1', ' ', '(', ')', '^', ':', '{', '}', '+', '"', '*', '-', 'AND', 'OR', 'NOT', 'NEAR', "'", '.', ',', '\t'];
+    let seed = 7;
+    const rand = (n) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let sent = 0;
+    for (let i = 0; i < 300; i++) {
+      let typed = '';
+      for (let j = 1 + rand(12); j > 0; j--) typed += alphabet[rand(alphabet.length)] + (rand(3) ? '' : ' ');
+      const query = searchText(typed);
+      if (!query) continue;
+      const res = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ documentId: `sha256:${id}`, variables: { query, first: 1 } }),
+      });
+      const body = await res.json();
+      assert(res.status === 200 && !body.errors, `typed ${JSON.stringify(typed)}, sent ${JSON.stringify(query)}: ${res.status} ${JSON.stringify(body.errors)}`);
+      sent++;
+    }
+    assert(sent > 200, `only ${sent} searches sent`);
   });
 
   // A fresh profile directory: no cache, no history, nothing from a
@@ -353,6 +385,10 @@ async function main() {
     await rendered(other, 'money', '2024-06-30');
     assert((await other.locator('#asof').inputValue()) === '2024-06-30', 'the date control does not show the shared date');
     assert((await other.locator('[aria-current="page"]', { hasText: 'Sector' }).count()) === 1, 'the sector grouping is not chosen');
+    await other.goto(`${base}/explore#/money?asOf=2024-Q2`);
+    await rendered(other, 'money', '2024-Q2');
+    assert((await other.locator('#asof-partial').innerText()) === '2024-Q2', 'a quarter as of date is not shown');
+    assert((await other.locator('.total').innerText()).includes('2024-Q2'), 'the money view is not as of the quarter');
     await other.close();
   });
 

@@ -4,7 +4,7 @@ import { gql } from '../api.js';
 import { h, show } from '../dom.js';
 import { href, route } from '../nav.js';
 import { TYPE_COLORS, badge, link, nameOf } from './common.js';
-import { searchText } from './search.js';
+import { searchText } from '../query.js';
 
 // renderNetwork draws an object's neighborhood: nodes coloured by type,
 // edges labelled by relationship. Clicking a node (or its button in the

@@ -2,25 +2,10 @@ import { gql } from '../api.js';
 import { h, marked, show } from '../dom.js';
 import { href, setParams } from '../nav.js';
 import { badge, nameOf } from './common.js';
+import { searchText } from '../query.js';
 
 const TYPES = ['COMPANY', 'PERSON', 'PROJECT', 'MEETING', 'AGREEMENT', 'SOURCE'];
 const TYPE_NAMES = { COMPANY: 'Organizations', PERSON: 'People', PROJECT: 'Projects', MEETING: 'Meetings', AGREEMENT: 'Agreements', SOURCE: 'Sources' };
-
-// searchText turns what is typed into a query the API accepts: its
-// operator characters dropped, operator words in lower case, at most 16
-// words, the last one a prefix (bitu finds Bitum) as the user is typing.
-export function searchText(typed) {
-  const words = typed
-    .replace(/[()^:{}+"*]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((w) => (/^(AND|OR|NOT|NEAR)$/.test(w) ? w.toLowerCase() : w))
-    .filter((w) => /[\p{L}\p{N}]/u.test(w))
-    .slice(0, 16);
-  if (!words.length) return '';
-  words[words.length - 1] += '*';
-  return words.join(' ');
-}
 
 // renderSearch shows ranked results with highlighted snippets and type
 // filters; the query and filters are in the URL.
