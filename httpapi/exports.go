@@ -3,8 +3,9 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
-	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/investgraph/investgraph/db"
@@ -16,8 +17,12 @@ import (
 // ?asOf=DATE.
 const exportPath = "/export/"
 
-// serveExports adds the export downloads to mux.
-func serveExports(mux *http.ServeMux, store *db.Store, logger *slog.Logger) {
+// serveExports adds the export downloads to mux. An export reads the whole
+// graph, so it counts against its client's -max-in-flight cap like a
+// GraphQL request: a client cannot run more exports and requests at once
+// than that.
+func (g *Gateway) serveExports(mux *http.ServeMux) {
+	store, logger := g.store, g.logger
 	mux.HandleFunc("GET "+exportPath+"{file}", func(w http.ResponseWriter, r *http.Request) {
 		f, ok := export.FormatByFile(r.PathValue("file"))
 		if !ok {
@@ -44,7 +49,19 @@ func serveExports(mux *http.ServeMux, store *db.Store, logger *slog.Logger) {
 			exportError(w, http.StatusBadRequest, CodeBadUserInput, "asOf is empty: give a date such as 2023-12-31, 2024-Q3 or 2024, or leave it out")
 			return
 		}
-		g, err := export.Fetch(r.Context(), store, asOf)
+		if g.inFlight != nil {
+			info := &requestInfo{client: clientKey(r, g.opts.RateLimit.ByToken, g.opts.RateLimit.ClientIPHeader)}
+			release, err := g.inFlight.acquire(r.Context(), info)
+			if err != nil {
+				if info.retryAfter > 0 {
+					w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(info.retryAfter.Seconds()))))
+				}
+				exportError(w, http.StatusTooManyRequests, CodeRateLimited, err.Message)
+				return
+			}
+			defer release()
+		}
+		graph, err := export.Fetch(r.Context(), store, asOf)
 		if err != nil {
 			if db.ErrorCode(err) == db.EINVALID {
 				exportError(w, http.StatusBadRequest, CodeBadUserInput, "asOf: "+db.ErrorMessage(err))
@@ -59,10 +76,10 @@ func serveExports(mux *http.ServeMux, store *db.Store, logger *slog.Logger) {
 		}
 		h := w.Header()
 		h.Set("Content-Type", f.ContentType)
-		h.Set("Content-Disposition", `attachment; filename="`+downloadName(f, g.AsOf)+`"`)
+		h.Set("Content-Disposition", `attachment; filename="`+downloadName(f, graph.AsOf)+`"`)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Cache-Control", "no-store")
-		if err := f.Write(w, g); err != nil {
+		if err := f.Write(w, graph); err != nil {
 			logger.Warn("export cut short", "file", f.File, "asOf", asOf, "err", err)
 		}
 	})

@@ -232,7 +232,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if !opts.DisableIntrospection {
 		mux.Handle("GET /schema.graphql", sdlHandler(es.Schema()))
 	}
-	serveExports(mux, store, opts.Logger)
+	g.serveExports(mux)
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", g.readyz)
 	if !opts.HideMetrics {
