@@ -139,7 +139,9 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.Usage = func() {}
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
-		fmt.Fprintf(stdout, "Usage: investgraph [flags]\n\nServes GraphiQL at / and GraphQL at /graphql.\n\nFlags:\n")
+		fmt.Fprintf(stdout, "Usage: investgraph [flags]\n       investgraph export -format ftm|csv|graphml [flags]\n\n"+
+			"Serves GraphiQL at /, the explorer at /explore, exports under /export/ and GraphQL at /graphql.\n"+
+			"investgraph export -h lists the export's flags.\n\nFlags:\n")
 		fs.PrintDefaults()
 		return c, err
 	} else if err != nil {
