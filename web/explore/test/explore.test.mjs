@@ -376,6 +376,33 @@ async function main() {
     await shot(page, 'timeline');
   });
 
+  await step('a meeting, an agreement and a source have pages with citations', async () => {
+    for (const [type, word] of [['MEETING', 'Beijing'], ['AGREEMENT', 'CITIC'], ['SOURCE', 'Tokayev']]) {
+      await page.goto(`${base}/explore#/search?q=${word}&types=${type}`);
+      await rendered(page, 'search');
+      await page.locator('a.result').first().click();
+      await rendered(page, 'entity');
+      const text = await page.locator('main').innerText();
+      assert(type === 'SOURCE' ? /Published\s+\d{4}/.test(text) : /Reported in[\s\S]*¶\d+/.test(text), `the ${type} page: ${text.slice(0, 300)}`);
+      await fits(page, `the ${type} page`);
+      if (type === 'AGREEMENT') {
+        await page.locator('.tabs a', { hasText: 'Timeline' }).click();
+        await rendered(page, 'timeline');
+        assert(page.url().includes('subject='), `the URL is ${page.url()}`);
+        const kinds = await page.$$eval('tr.event', (rows) => rows.map((r) => r.dataset.kind));
+        assert(kinds.length > 0, "the agreement's timeline is empty");
+      }
+    }
+  });
+
+  await step('a malformed address shows the API\'s error, not a broken page', async () => {
+    await page.goto(`${base}/explore#/entity/not-an-id`);
+    await rendered(page, 'entity');
+    const banner = page.locator('#banner');
+    await banner.waitFor();
+    assert(/BAD_USER_INPUT/.test(await banner.innerText()), `banner: ${await banner.innerText()}`);
+  });
+
   await step('a shared URL opens the same view', async () => {
     const url = `${base}/explore#/money?groupBy=SECTOR&asOf=2024-06-30`;
     const other = await context.newPage();
