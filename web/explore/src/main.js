@@ -69,7 +69,10 @@ async function render() {
   } catch (err) {
     if (gen === generation) showError(err);
   }
-  if (gen === generation) document.body.dataset.rendered = `${r.view}:${asOf}:${gen}`;
+  if (gen === generation) {
+    document.body.dataset.rendered = `${r.view}:${asOf}:${gen}`;
+    document.body.dataset.renderedHash = location.hash;
+  }
 }
 
 function setupSearch() {

@@ -220,6 +220,8 @@ async function main() {
     await page.keyboard.press('/');
     assert(await page.evaluate(() => document.activeElement?.id === 'q'), '/ does not focus the search box');
     await page.keyboard.type('bitu', { delay: 40 });
+    // Each keystroke may draw results; wait for those of the whole word.
+    await page.waitForFunction(() => /#\/search\?q=bitu(&|$)/.test(document.body.dataset.renderedHash || ''));
     const result = page.locator('a.result', { hasText: 'Caspi Bitum plant expansion' });
     await result.waitFor();
     const marks = await result.locator('mark').allInnerTexts();
@@ -231,6 +233,7 @@ async function main() {
 
   await step('the Projects filter leaves only projects', async () => {
     await page.getByLabel('Projects').check();
+    await page.waitForFunction(() => (document.body.dataset.renderedHash || '').includes('types=PROJECT'));
     await page.waitForFunction(() => {
       const rs = [...document.querySelectorAll('a.result')];
       return rs.length > 0 && rs.every((a) => a.dataset.type === 'Project');
@@ -313,6 +316,7 @@ async function main() {
   await step('expanding a node draws its neighbors too', async () => {
     const before = await cyNodes();
     await page.getByRole('button', { name: 'Expand Caspi Bitum plant expansion' }).click();
+    await page.waitForFunction(() => (document.body.dataset.renderedHash || '').includes('expand='));
     await page.waitForFunction((n) => Number(document.querySelector('.cy')?.dataset.nodes) > n, before);
     assert(page.url().includes('expand='), `the URL is ${page.url()}`);
   });
@@ -325,7 +329,7 @@ async function main() {
     await rendered(page, 'network');
     await page.locator('#path-to').fill('Caspi Bitum plant');
     await page.locator('.choices a', { hasText: 'Caspi Bitum plant expansion' }).click();
-    await rendered(page, 'network');
+    await page.waitForFunction(() => /^#\/network\/.*[?&]to=/.test(document.body.dataset.renderedHash || ''));
     const path1 = await page.locator('li.path').first().innerText();
     assert(path1.startsWith('Kassym-Jomart Tokayev') && path1.endsWith('Caspi Bitum plant expansion'), `path ${path1}`);
     const highlighted = await page.locator('.cy').evaluate((el) => Number(el.dataset.pathEdges));
