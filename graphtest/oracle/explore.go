@@ -1,0 +1,675 @@
+package oracle
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// This file compares what the API answers with the extended model: every
+// relation, the orderings and filters with paging in both directions,
+// lookups, neighborhood, paths, timeline, search and money.
+
+// relationSelections select, per list, every field of relationFields.
+var relationSelections = map[string]string{
+	"companies": `slug parent { slug } subsidiaries { slug } positions { title person { slug } } meetings { slug }
+		measurements { metric value asOf status citation { paragraph source { title } } } citations { paragraph source { title } }`,
+	"people": `slug positions { title organization { slug } } meetings { slug } citations { paragraph source { title } }`,
+	"projects": `slug amounts { amount currency approximation citation { paragraph source { title } } } agreements { slug }
+		meetings { slug } milestones { name date status citation { paragraph } } citations { paragraph source { title } }`,
+	"meetings": `slug organizations { slug } projects { slug } agreements { slug } citations { paragraph source { title } }`,
+	"agreements": `slug parties { slug } signatories { slug } projects { slug } meeting { slug }
+		amounts { amount currency approximation citation { paragraph source { title } } } citations { paragraph source { title } }`,
+}
+
+type obj = map[string]any
+
+func str(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case nil:
+		return "-"
+	}
+	return fmt.Sprint(v)
+}
+
+func field(v any, path ...string) any {
+	for _, p := range path {
+		m, ok := v.(obj)
+		if !ok {
+			return nil
+		}
+		v = m[p]
+	}
+	return v
+}
+
+// flatten turns one relation field of an API node into the model's strings.
+func flatten(name string, v any) []string {
+	var items []any
+	switch x := v.(type) {
+	case nil:
+		return []string{}
+	case []any:
+		items = x
+	default:
+		items = []any{x}
+	}
+	out := []string{}
+	for _, it := range items {
+		var s string
+		switch name {
+		case "positions":
+			other := field(it, "person", "slug")
+			if other == nil {
+				other = field(it, "organization", "slug")
+			}
+			s = str(other) + " " + str(field(it, "title"))
+		case "measurements":
+			s = fmt.Sprintf("%s %s %s %s %s ¶%s", str(field(it, "metric")), str(field(it, "value")), str(field(it, "asOf")),
+				str(field(it, "status")), str(field(it, "citation", "source", "title")), str(field(it, "citation", "paragraph")))
+		case "amounts":
+			s = fmt.Sprintf("%s %s %s %s ¶%s", str(field(it, "amount")), str(field(it, "currency")), str(field(it, "approximation")),
+				str(field(it, "citation", "source", "title")), str(field(it, "citation", "paragraph")))
+		case "milestones":
+			s = fmt.Sprintf("%s %s %s ¶%s", str(field(it, "name")), str(field(it, "date")), str(field(it, "status")), str(field(it, "citation", "paragraph")))
+		case "citations":
+			s = fmt.Sprintf("%s ¶%s", str(field(it, "source", "title")), str(field(it, "paragraph")))
+		default:
+			s = str(field(it, "slug"))
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// listPage is one page of a root list, decoded loosely.
+type listPage struct {
+	TotalCount int
+	PageInfo   struct {
+		HasNextPage, HasPreviousPage bool
+		StartCursor, EndCursor       *string
+	}
+	Edges []struct {
+		Cursor string
+		Node   obj
+	}
+}
+
+// walkArgs says how to walk a root list.
+type walkArgs struct {
+	list, date, selection string
+	size                  int
+	backward              bool
+	order                 string // "FIELD ASC" or ""
+	filter                obj
+}
+
+// walkList pages through a root list and returns its totalCount and the
+// nodes in list order (a backward walk is put back into list order). It
+// checks every page's cursors and paging flags on the way.
+func walkList(t testing.TB, h http.Handler, a walkArgs) (int, []obj) {
+	t.Helper()
+	args, params := []string{}, []string{}
+	vars := map[string]any{}
+	if a.backward {
+		args = append(args, fmt.Sprintf("last: %d, before: $cursor", a.size))
+	} else {
+		args = append(args, fmt.Sprintf("first: %d, after: $cursor", a.size))
+	}
+	params = append(params, "$cursor: String")
+	if a.order != "" {
+		f, dir, _ := strings.Cut(a.order, " ")
+		args = append(args, fmt.Sprintf("orderBy: {field: %s, direction: %s}", f, dir))
+	}
+	if a.filter != nil {
+		args = append(args, "filter: $filter")
+		params = append(params, "$filter: "+filterTypes[a.list])
+		vars["filter"] = a.filter
+	}
+	body := fmt.Sprintf(`%s(%s) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { %s } } }`,
+		a.list, strings.Join(args, ", "), a.selection)
+	if a.date != "" {
+		params = append(params, "$date: PartialDate!")
+		vars["date"] = a.date
+		body = `view: asOf(date: $date) { ` + body + ` }`
+	}
+	query := fmt.Sprintf(`query(%s) { %s }`, strings.Join(params, ", "), body)
+	label := fmt.Sprintf("%s %s %v size %d backward %v asOf %q", a.list, a.order, a.filter, a.size, a.backward, a.date)
+	var pages [][]obj
+	total := -1
+	vars["cursor"] = nil
+	for n := 0; ; n++ {
+		if n > 5000 {
+			t.Fatalf("%s: the walk does not end", label)
+		}
+		var p listPage
+		data := post(t, h, query, vars)
+		if a.date != "" {
+			var d struct{ View map[string]listPage }
+			decode(t, data, &d)
+			p = d.View[a.list]
+		} else {
+			var d map[string]listPage
+			decode(t, data, &d)
+			p = d[a.list]
+		}
+		if total >= 0 && p.TotalCount != total {
+			t.Errorf("%s: totalCount %d, then %d", label, total, p.TotalCount)
+		}
+		total = p.TotalCount
+		var nodes []obj
+		for _, e := range p.Edges {
+			nodes = append(nodes, e.Node)
+		}
+		if len(p.Edges) > a.size {
+			t.Errorf("%s: a page of %d asked for %d", label, len(p.Edges), a.size)
+		}
+		if len(p.Edges) == 0 {
+			if p.PageInfo.StartCursor != nil || p.PageInfo.EndCursor != nil {
+				t.Errorf("%s: an empty page with cursors %v %v", label, p.PageInfo.StartCursor, p.PageInfo.EndCursor)
+			}
+		} else if p.PageInfo.StartCursor == nil || *p.PageInfo.StartCursor != p.Edges[0].Cursor ||
+			p.PageInfo.EndCursor == nil || *p.PageInfo.EndCursor != p.Edges[len(p.Edges)-1].Cursor {
+			t.Errorf("%s: pageInfo cursors %v %v are not the page's first and last edge cursors", label, p.PageInfo.StartCursor, p.PageInfo.EndCursor)
+		}
+		more := p.PageInfo.HasNextPage
+		if a.backward {
+			more = p.PageInfo.HasPreviousPage
+			pages = append([][]obj{nodes}, pages...)
+		} else {
+			pages = append(pages, nodes)
+		}
+		if !more {
+			if len(p.Edges) == a.size && sumLen(pages) < total {
+				t.Errorf("%s: no more pages after %d of %d", label, sumLen(pages), total)
+			}
+			break
+		}
+		if len(p.Edges) == 0 {
+			t.Errorf("%s: an empty page says more follow", label)
+			break
+		}
+		if a.backward {
+			vars["cursor"] = *p.PageInfo.StartCursor
+		} else {
+			vars["cursor"] = *p.PageInfo.EndCursor
+		}
+	}
+	var all []obj
+	for _, p := range pages {
+		all = append(all, p...)
+	}
+	return total, all
+}
+
+func sumLen(pages [][]obj) int {
+	n := 0
+	for _, p := range pages {
+		n += len(p)
+	}
+	return n
+}
+
+// lookupField is the root field that looks one object of each list up.
+var lookupField = map[string]string{"companies": "company", "people": "person", "projects": "project", "agreements": "agreement"}
+
+var filterTypes = map[string]string{
+	"companies": "CompanyFilter", "people": "PersonFilter", "projects": "ProjectFilter",
+	"meetings": "MeetingFilter", "agreements": "AgreementFilter",
+}
+
+func slugsOf(nodes []obj) []string {
+	out := []string{}
+	for _, n := range nodes {
+		out = append(out, str(n["slug"]))
+	}
+	return out
+}
+
+// CompareRelations checks every relation field of every visible object
+// against the model, as of each date, and returns how many items each
+// field ("companies.parent") held over all dates, so a test can tell that
+// there was something to compare.
+func CompareRelations(t testing.TB, h http.Handler, o *Oracle, dates []string) map[string]int {
+	t.Helper()
+	seen := map[string]int{}
+	for _, date := range dates {
+		w, err := o.world(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := w.relations()
+		for list, fields := range relationFields {
+			_, nodes := walkList(t, h, walkArgs{list: list, date: date, selection: relationSelections[list], size: 50})
+			if len(nodes) == 0 {
+				continue
+			}
+			for _, n := range nodes {
+				r := ref(list, str(n["slug"]))
+				for _, f := range fields {
+					got, exp := flatten(f, n[f]), want[r][f]
+					seen[list+"."+f] += len(exp)
+					if !sameBag(got, exp) {
+						t.Errorf("asOf %q: %s %s\n  API    %q\n  oracle %q", date, r, f, sorted(got), sorted(exp))
+					}
+				}
+			}
+		}
+	}
+	return seen
+}
+
+// Empty lists the relation fields that held nothing in seen.
+func Empty(seen map[string]int) []string {
+	var out []string
+	for list, fields := range relationFields {
+		for _, f := range fields {
+			if seen[list+"."+f] == 0 {
+				out = append(out, list+"."+f)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// CompareOrders walks every root list in every ordering, both directions
+// of it, forward and backward, a page of each size at a time, and checks
+// the sequence against the model's.
+func CompareOrders(t testing.TB, h http.Handler, o *Oracle, dates []string, sizes []int) {
+	t.Helper()
+	for _, date := range dates {
+		w, err := o.world(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, list := range append(slices.Clone(Kinds), "sources") {
+			selection := "slug"
+			if list == "sources" {
+				selection = "slug: title"
+			}
+			for _, f := range Orderings[list] {
+				for _, desc := range []bool{false, true} {
+					want := w.ordered(list, f, desc, nil)
+					if list == "sources" {
+						want = titles(w, want)
+					}
+					dir := map[bool]string{false: "ASC", true: "DESC"}[desc]
+					for _, size := range sizes {
+						for _, back := range []bool{false, true} {
+							total, nodes := walkList(t, h, walkArgs{list: list, date: date, selection: selection, size: size, backward: back, order: f + " " + dir})
+							if got := slugsOf(nodes); total != len(want) || !slices.Equal(got, want) {
+								t.Errorf("asOf %q: %s by %s %s, pages of %d, backward %v: totalCount %d\n  API    %q\n  oracle %q",
+									date, list, f, dir, size, back, total, got, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func titles(w *world, slugs []string) []string {
+	bySlug := map[string]string{}
+	for _, r := range w.o.rows("sources") {
+		bySlug[text(r["slug"])] = text(r["title"])
+	}
+	out := make([]string, len(slugs))
+	for i, s := range slugs {
+		out[i] = bySlug[s]
+	}
+	return out
+}
+
+// filterCase is one generated filter with the model's rule for it.
+type filterCase struct {
+	list   string
+	filter obj
+	keep   func(r map[string]any) bool
+}
+
+// filters draws n random filters over the values the data holds.
+func (w *world) filters(r *rand.Rand, n int) []filterCase {
+	o := w.o
+	values := func(table, col string) []string {
+		seen := map[string]bool{}
+		var out []string
+		for _, row := range o.rows(table) {
+			if v := text(row[col]); v != "" && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	pick := func(vs []string) []string {
+		var out []string
+		for _, v := range vs {
+			if r.IntN(3) == 0 {
+				out = append(out, v)
+			}
+		}
+		if len(out) == 0 && len(vs) > 0 {
+			out = append(out, vs[r.IntN(len(vs))])
+		}
+		return out
+	}
+	in := func(vs []string, v string) bool { return slices.Contains(vs, strings.ToUpper(v)) || slices.Contains(vs, v) }
+	upper := func(vs []string) []string {
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = strings.ToUpper(v)
+		}
+		return out
+	}
+	some := func(list string) (int64, string) {
+		rows := o.rows(list)
+		row := rows[r.IntN(len(rows))]
+		return integer(row["id"]), ID(list, text(row["slug"]))
+	}
+	linked := func(table, col string, id int64, otherCol string) map[int64]bool {
+		out := map[int64]bool{}
+		for _, row := range o.rows(table) {
+			if integer(row[col]) == id {
+				out[integer(row[otherCol])] = true
+			}
+		}
+		return out
+	}
+	// a date with a random precision within the data's years.
+	days := o.PublicationDays()
+	date := func() string {
+		d := days[r.IntN(len(days))]
+		switch r.IntN(3) {
+		case 0:
+			return d[:4]
+		case 1:
+			return d[:7]
+		}
+		return d
+	}
+	// fromTo draws an optional from and to, from never after to.
+	fromTo := func(f obj) (from, to string) {
+		if r.IntN(2) == 0 {
+			from = date()
+		}
+		if r.IntN(2) == 0 {
+			to = date()
+		}
+		if from != "" && to != "" {
+			if a, _, _ := span(from); a > func() string { _, b, _ := span(to); return b }() {
+				from, to = to, from
+			}
+			if a, _, _ := span(from); a > func() string { _, b, _ := span(to); return b }() {
+				to = ""
+			}
+		}
+		if from != "" {
+			f["from"] = from
+		}
+		if to != "" {
+			f["to"] = to
+		}
+		return from, to
+	}
+	overlaps := func(start, end, from, to string) bool {
+		if start == "" {
+			return false
+		}
+		if from != "" {
+			f, _, _ := span(from)
+			if end < f {
+				return false
+			}
+		}
+		if to != "" {
+			_, l, _ := span(to)
+			if start > l {
+				return false
+			}
+		}
+		return true
+	}
+	var cases []filterCase
+	for range n {
+		switch r.IntN(5) {
+		case 0:
+			countries, kinds := pick(values("companies", "country")), upper(pick(values("companies", "kind")))
+			f := obj{}
+			useC, useK := r.IntN(2) == 0, r.IntN(2) == 0
+			if useC {
+				f["country"] = countries
+			}
+			if useK {
+				f["kind"] = kinds
+			}
+			cases = append(cases, filterCase{"companies", f, func(row map[string]any) bool {
+				return (!useC || in(countries, text(row["country"]))) && (!useK || in(kinds, text(row["kind"])))
+			}})
+		case 1:
+			id, gid := some("companies")
+			posVisible := map[int64]bool{}
+			for _, row := range o.rows("positions") {
+				if integer(row["organization_id"]) == id && w.sees("companies", id) && (w.date == "" || w.cited("position", integer(row["id"]))) {
+					posVisible[integer(row["person_id"])] = true
+				}
+			}
+			cases = append(cases, filterCase{"people", obj{"organization": gid}, func(row map[string]any) bool {
+				return posVisible[integer(row["id"])]
+			}})
+		case 2:
+			sectors, statuses := upper(pick(values("projects", "sector"))), upper(pick(values("projects", "status")))
+			from, to := "", ""
+			f := obj{"sector": sectors}
+			useS := r.IntN(2) == 0
+			if useS {
+				f["status"] = statuses
+			}
+			from, to = fromTo(f)
+			var company map[int64]bool
+			if r.IntN(3) == 0 {
+				id, gid := some("companies")
+				f["company"] = gid
+				company = map[int64]bool{}
+				for _, row := range o.rows("project_participants") {
+					if integer(row["company_id"]) == id && w.sees("companies", id) && (w.date == "" || w.cited("participant", integer(row["id"]))) {
+						company[integer(row["project_id"])] = true
+					}
+				}
+			}
+			cases = append(cases, filterCase{"projects", f, func(row map[string]any) bool {
+				id := integer(row["id"])
+				if !in(sectors, text(row["sector"])) || useS && !in(statuses, text(row["status"])) || company != nil && !company[id] {
+					return false
+				}
+				if from == "" && to == "" {
+					return true
+				}
+				for _, s := range o.citedBy[key("project", id)] {
+					if !w.published(s) {
+						continue
+					}
+					day := o.published[s]
+					if overlaps(day, day, from, to) {
+						return true
+					}
+				}
+				return false
+			}})
+		case 3:
+			f := obj{}
+			from, to := fromTo(f)
+			var keepLink func(int64) bool
+			switch r.IntN(4) {
+			case 0:
+				id, gid := some("people")
+				f["participant"] = gid
+				m := linked("meeting_participants", "person_id", id, "meeting_id")
+				keepLink = func(meeting int64) bool { return m[meeting] && w.sees("people", id) }
+			case 1:
+				id, gid := some("companies")
+				f["organization"] = gid
+				m := linked("meeting_organizations", "company_id", id, "meeting_id")
+				keepLink = func(meeting int64) bool { return m[meeting] && w.sees("companies", id) }
+			case 2:
+				id, gid := some("projects")
+				f["project"] = gid
+				m := linked("meeting_projects", "project_id", id, "meeting_id")
+				keepLink = func(meeting int64) bool { return m[meeting] && w.sees("projects", id) }
+			}
+			cases = append(cases, filterCase{"meetings", f, func(row map[string]any) bool {
+				return (keepLink == nil || keepLink(integer(row["id"]))) &&
+					overlaps(text(row["date_start"]), text(row["date_end"]), from, to)
+			}})
+		case 4:
+			kinds := upper(pick(values("agreements", "kind")))
+			f := obj{"kind": kinds}
+			from, to := fromTo(f)
+			var party map[int64]bool
+			if r.IntN(3) == 0 {
+				id, gid := some("companies")
+				f["party"] = gid
+				party = map[int64]bool{}
+				if w.sees("companies", id) {
+					party = linked("agreement_parties", "company_id", id, "agreement_id")
+				}
+			}
+			var lo, hi = math.Inf(-1), math.Inf(1)
+			bounded := false
+			if r.IntN(3) == 0 {
+				lo, bounded = math.Pow(10, float64(6+r.IntN(5))), true
+				f["minAmount"] = lo
+			}
+			if r.IntN(3) == 0 {
+				hi, bounded = math.Pow(10, float64(7+r.IntN(5))), true
+				f["maxAmount"] = hi
+			}
+			currency := "USD"
+			if bounded && r.IntN(2) == 0 {
+				f["currency"] = "usd"
+			}
+			cases = append(cases, filterCase{"agreements", f, func(row map[string]any) bool {
+				id := integer(row["id"])
+				if !in(kinds, text(row["kind"])) || party != nil && !party[id] {
+					return false
+				}
+				if (from != "" || to != "") && !overlaps(text(row["signed_start"]), text(row["signed_end"]), from, to) {
+					return false
+				}
+				if !bounded {
+					return true
+				}
+				for _, a := range o.rows("amounts") {
+					v, _ := a["amount"].(float64)
+					if integer(a["agreement_id"]) == id && w.published(integer(a["source_id"])) &&
+						strings.EqualFold(text(a["currency"]), currency) && v >= lo && v <= hi {
+						return true
+					}
+				}
+				return false
+			}})
+		}
+	}
+	return cases
+}
+
+// CompareFilters checks n random filters per date against the model, the
+// results in the list's default order.
+func CompareFilters(t testing.TB, h http.Handler, o *Oracle, dates []string, n int, seed uint64) (matched int) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	for _, date := range dates {
+		w, err := o.world(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range w.filters(r, n) {
+			want := w.ordered(c.list, Orderings[c.list][0], false, c.keep)
+			total, nodes := walkList(t, h, walkArgs{list: c.list, date: date, selection: "slug", size: 100, filter: c.filter})
+			if got := slugsOf(nodes); total != len(want) || !slices.Equal(got, want) {
+				f, _ := json.Marshal(c.filter)
+				t.Errorf("asOf %q: %s(filter: %s): totalCount %d\n  API    %q\n  oracle %q", date, c.list, f, total, got, want)
+			}
+			matched += len(want)
+		}
+	}
+	return matched
+}
+
+// CompareLookups fetches every object of every list, visible or not, by
+// global ID and by slug, and checks that exactly the visible ones come
+// back.
+func CompareLookups(t testing.TB, h http.Handler, o *Oracle, dates []string) {
+	t.Helper()
+	type target struct{ list, slug string }
+	var all []target
+	for _, list := range append(slices.Clone(Kinds), "sources") {
+		for _, r := range o.rows(list) {
+			all = append(all, target{list, text(r["slug"])})
+		}
+	}
+	for _, date := range dates {
+		w, err := o.world(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		visible := map[string]bool{}
+		for _, list := range append(slices.Clone(Kinds), "sources") {
+			for _, id := range w.visibleObjects(list) {
+				visible[ref(list, o.slugOf(list, id))] = true
+			}
+		}
+		// 25 at a time: the lookups are aliases, and the API allows 30.
+		for start := 0; start < len(all); start += 25 {
+			batch := all[start:min(start+25, len(all))]
+			var ids []string
+			var lookups []string
+			for i, tg := range batch {
+				ids = append(ids, ID(tg.list, tg.slug))
+				switch tg.list {
+				case "companies", "people", "projects", "agreements":
+					lookups = append(lookups, fmt.Sprintf(`l%d: %s(slug: %q) { id }`, i, lookupField[tg.list], tg.slug))
+				}
+			}
+			body := `nodes(ids: $ids) { id } ` + strings.Join(lookups, " ")
+			vars := map[string]any{"ids": ids}
+			query := `query($ids: [ID!]!) { ` + body + ` }`
+			if date != "" {
+				query = `query($ids: [ID!]!, $date: PartialDate!) { view: asOf(date: $date) { ` + body + ` } }`
+				vars["date"] = date
+			}
+			var got map[string]json.RawMessage
+			data := post(t, h, query, vars)
+			if date != "" {
+				var d struct{ View map[string]json.RawMessage }
+				decode(t, data, &d)
+				got = d.View
+			} else {
+				decode(t, data, &got)
+			}
+			var nodes []*struct{ ID string }
+			decode(t, got["nodes"], &nodes)
+			for i, tg := range batch {
+				want := visible[ref(tg.list, tg.slug)]
+				if (nodes[i] != nil) != want || nodes[i] != nil && nodes[i].ID != ids[i] {
+					t.Errorf("asOf %q: node(%s %s) gave %v, visible %v", date, tg.list, tg.slug, nodes[i], want)
+				}
+				if l, ok := got[fmt.Sprintf("l%d", i)]; ok && (string(l) != "null") != want {
+					t.Errorf("asOf %q: lookup of %s %s gave %s, visible %v", date, tg.list, tg.slug, l, want)
+				}
+			}
+		}
+	}
+}
