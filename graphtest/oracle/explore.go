@@ -366,7 +366,9 @@ func (w *world) filters(r *rand.Rand, n int) []filterCase {
 		}
 		return out
 	}
-	in := func(vs []string, v string) bool { return slices.Contains(vs, strings.ToUpper(v)) || slices.Contains(vs, v) }
+	in := func(vs []string, v string) bool {
+		return slices.Contains(vs, strings.ToUpper(v)) || slices.Contains(vs, v)
+	}
 	upper := func(vs []string) []string {
 		out := make([]string, len(vs))
 		for i, v := range vs {
