@@ -1,11 +1,14 @@
 package oracle
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -674,4 +677,258 @@ func CompareLookups(t testing.TB, h http.Handler, o *Oracle, dates []string) {
 			}
 		}
 	}
+}
+
+// refOfID turns a global ID back into the model's ref.
+func refOfID(id string) string {
+	b, err := base64.RawURLEncoding.DecodeString(id)
+	if err != nil {
+		return "?" + id
+	}
+	typ, slug, _ := strings.Cut(string(b), ":")
+	return ref(listOf[typ], slug)
+}
+
+// graphObjects are the refs of every visible object that can be a node.
+func (w *world) graphObjects() []string {
+	var out []string
+	for _, list := range append(slices.Clone(Kinds), "sources") {
+		for _, id := range w.visibleObjects(list) {
+			out = append(out, ref(list, w.o.slugOf(list, id)))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func idOfRef(r string) string {
+	list, slug, _ := strings.Cut(r, "/")
+	return ID(list, slug)
+}
+
+type relationship struct{ Type, Label, FromID, ToID string }
+
+func (r relationship) edge() edge { return edge{r.Type, refOfID(r.FromID), refOfID(r.ToID), r.Label} }
+
+const relationshipFields = `type label fromId toId`
+
+// CompareNeighborhoods checks the neighborhood of n random visible objects
+// per date, at depths 1 and 2: the nodes within reach (nearest first) and
+// every relationship among them, or a refusal when more than limit objects
+// are within reach.
+func CompareNeighborhoods(t testing.TB, h http.Handler, o *Oracle, dates []string, n int, seed uint64) (nodes int) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+2))
+	const limit = 300
+	for _, date := range dates {
+		w, err := o.world(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := w.graph()
+		objects := w.graphObjects()
+		if len(objects) == 0 {
+			continue
+		}
+		for range n {
+			center := objects[r.IntN(len(objects))]
+			depth := 1 + r.IntN(2)
+			dist := g.distances(center, depth)
+			body := fmt.Sprintf(`neighborhood(id: %q, depth: %d, limit: %d) { center { id } nodes { id } relationships { %s } }`, idOfRef(center), depth, limit, relationshipFields)
+			data, errs := postAllowingErrors(t, h, asOfQuery(body, date), asOfVars(date))
+			label := fmt.Sprintf("asOf %q: neighborhood of %s, depth %d", date, center, depth)
+			if len(dist) > limit {
+				if len(errs) == 0 {
+					t.Errorf("%s: %d objects within reach, more than the limit %d, but no refusal", label, len(dist), limit)
+				}
+				continue
+			}
+			if len(errs) > 0 {
+				t.Errorf("%s: %s", label, errs)
+				continue
+			}
+			var got struct {
+				Center        struct{ ID string }
+				Nodes         []struct{ ID string }
+				Relationships []relationship
+			}
+			decode(t, unwrap(t, data, date)["neighborhood"], &got)
+			var gotNodes []string
+			last := -1
+			for i, nd := range got.Nodes {
+				rf := refOfID(nd.ID)
+				gotNodes = append(gotNodes, rf)
+				if d, ok := dist[rf]; ok && d < last {
+					t.Errorf("%s: node %d %s at distance %d after one at %d", label, i, rf, d, last)
+				} else if ok {
+					last = d
+				}
+			}
+			if refOfID(got.Center.ID) != center || len(gotNodes) == 0 || gotNodes[0] != center {
+				t.Errorf("%s: center %s, first node %v", label, got.Center.ID, gotNodes)
+			}
+			var wantNodes []string
+			for k := range dist {
+				wantNodes = append(wantNodes, k)
+			}
+			if !sameBag(gotNodes, wantNodes) {
+				t.Errorf("%s: nodes\n  API    %q\n  oracle %q", label, sorted(gotNodes), sorted(wantNodes))
+			}
+			var gotEdges, wantEdges []string
+			for _, rel := range got.Relationships {
+				gotEdges = append(gotEdges, rel.edge().String())
+			}
+			seen := map[string]bool{}
+			for _, e := range g.edges {
+				_, a := dist[e.from]
+				_, b := dist[e.to]
+				if s := e.String(); a && b && !seen[s] {
+					seen[s] = true
+					wantEdges = append(wantEdges, s)
+				}
+			}
+			if !sameBag(gotEdges, wantEdges) {
+				t.Errorf("%s: relationships\n  API    %q\n  oracle %q", label, sorted(gotEdges), sorted(wantEdges))
+			}
+			nodes += len(wantNodes)
+		}
+	}
+	return nodes
+}
+
+// ComparePaths checks paths between n random pairs of visible objects per
+// date: none when the model has no path of at most maxHops, otherwise
+// between 1 and first paths, all of the shortest length, each a walk along
+// relationships the model has, distinct, and as many as first allows.
+func ComparePaths(t testing.TB, h http.Handler, o *Oracle, dates []string, n int, seed uint64) (found int) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+3))
+	for _, date := range dates {
+		w, err := o.world(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := w.graph()
+		objects := w.graphObjects()
+		if len(objects) < 2 {
+			continue
+		}
+		for range n {
+			a, b := objects[r.IntN(len(objects))], objects[r.IntN(len(objects))]
+			if a == b {
+				continue
+			}
+			if r.IntN(2) == 0 && len(g.adj[a]) > 0 {
+				// a pair within reach, so that paths are often found
+				near := g.distances(a, 3)
+				var keys []string
+				for k := range near {
+					keys = append(keys, k)
+				}
+				slices.Sort(keys)
+				if b = keys[r.IntN(len(keys))]; b == a {
+					continue
+				}
+			}
+			maxHops, first := 1+r.IntN(4), 1+r.IntN(5)
+			length, count := g.shortestPaths(a, b, maxHops, first)
+			body := fmt.Sprintf(`paths(from: %q, to: %q, maxHops: %d, first: %d) { length nodes { id } relationships { %s } }`,
+				idOfRef(a), idOfRef(b), maxHops, first, relationshipFields)
+			data, errs := postAllowingErrors(t, h, asOfQuery(body, date), asOfVars(date))
+			label := fmt.Sprintf("asOf %q: paths %s → %s, maxHops %d, first %d", date, a, b, maxHops, first)
+			if len(errs) > 0 {
+				if !strings.Contains(string(errs[0]), "5000") {
+					t.Errorf("%s: %s", label, errs)
+				}
+				continue
+			}
+			var got []struct {
+				Length        int
+				Nodes         []struct{ ID string }
+				Relationships []relationship
+			}
+			decode(t, unwrap(t, data, date)["paths"], &got)
+			if len(got) != count {
+				t.Errorf("%s: %d paths, oracle %d of length %d", label, len(got), count, length)
+			}
+			distinct := map[string]bool{}
+			for _, p := range got {
+				var seq []string
+				for _, nd := range p.Nodes {
+					seq = append(seq, refOfID(nd.ID))
+				}
+				key := strings.Join(seq, " ")
+				for _, rel := range p.Relationships {
+					key += " " + rel.edge().String()
+				}
+				if distinct[key] {
+					t.Errorf("%s: path %s twice", label, key)
+				}
+				distinct[key] = true
+				if p.Length != length || len(seq) != length+1 || len(p.Relationships) != length || seq[0] != a || seq[len(seq)-1] != b {
+					t.Errorf("%s: path of length %d (%d relationships) %v, oracle length %d", label, p.Length, len(p.Relationships), seq, length)
+					continue
+				}
+				for i, rel := range p.Relationships {
+					e := rel.edge()
+					pair := [2]string{seq[i], seq[i+1]}
+					if !slices.ContainsFunc(g.pairs[pair], func(m edge) bool { return m.String() == e.String() }) {
+						t.Errorf("%s: step %d %s is not a relationship between %s and %s in the oracle", label, i, e, pair[0], pair[1])
+					}
+				}
+			}
+			found += len(got)
+		}
+	}
+	return found
+}
+
+func asOfQuery(body, date string) string {
+	if date == "" {
+		return `{ ` + body + ` }`
+	}
+	return `query($date: PartialDate!) { view: asOf(date: $date) { ` + body + ` } }`
+}
+
+func asOfVars(date string) map[string]any {
+	if date == "" {
+		return nil
+	}
+	return map[string]any{"date": date}
+}
+
+// unwrap returns the root fields of data, under the asOf view when there
+// is a date.
+func unwrap(t testing.TB, data json.RawMessage, date string) map[string]json.RawMessage {
+	t.Helper()
+	if date == "" {
+		var d map[string]json.RawMessage
+		decode(t, data, &d)
+		return d
+	}
+	var d struct{ View map[string]json.RawMessage }
+	decode(t, data, &d)
+	return d.View
+}
+
+// postAllowingErrors posts a query and returns its data and errors; only
+// a transport failure fails the test.
+func postAllowingErrors(t testing.TB, h http.Handler, query string, vars map[string]any) (json.RawMessage, []json.RawMessage) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var resp struct {
+		Data   json.RawMessage
+		Errors []json.RawMessage
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("status %d: %s\nquery: %s", rec.Code, rec.Body.String(), query)
+	}
+	return resp.Data, resp.Errors
 }

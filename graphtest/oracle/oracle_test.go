@@ -78,6 +78,16 @@ func TestSeedExplorationAgreesWithOracle(t *testing.T) {
 			t.Fatal("no filter matched anything")
 		}
 	})
+	t.Run("neighborhoods", func(t *testing.T) {
+		if n := oracle.CompareNeighborhoods(t, h, o, dates, 12, 3); n == 0 {
+			t.Fatal("no neighborhood had anything in it")
+		}
+	})
+	t.Run("paths", func(t *testing.T) {
+		if n := oracle.ComparePaths(t, h, o, dates, 12, 4); n == 0 {
+			t.Fatal("no path was found")
+		}
+	})
 	t.Run("lookups", func(t *testing.T) { oracle.CompareLookups(t, h, o, dates) })
 }
 
