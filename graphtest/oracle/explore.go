@@ -932,3 +932,208 @@ func postAllowingErrors(t testing.TB, h http.Handler, query string, vars map[str
 	}
 	return resp.Data, resp.Errors
 }
+
+// TimelineKinds are the kinds of timeline event.
+var TimelineKinds = []string{"MEETING", "SIGNING", "MILESTONE", "MEASUREMENT", "POSITION", "PUBLICATION"}
+
+// CompareTimelines checks, per date, the whole timeline and n random
+// narrowed ones (a company as subject, from, to, kinds), each walked in
+// pages of several sizes forward and backward: the events (kind, date,
+// subject) against the model, the order by period start then length, and
+// the same sequence whatever the page size and direction.
+func CompareTimelines(t testing.TB, h http.Handler, o *Oracle, dates []string, n int, seed uint64) (events int) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+4))
+	days := o.PublicationDays()
+	companies := o.rows("companies")
+	for _, date := range dates {
+		w, err := o.world(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range n + 1 {
+			var company int64
+			args := map[string]any{}
+			var from, to string
+			var kinds []string
+			if i > 0 {
+				if r.IntN(2) == 0 {
+					c := companies[r.IntN(len(companies))]
+					company = integer(c["id"])
+					args["subject"] = ID("companies", text(c["slug"]))
+				}
+				if r.IntN(2) == 0 {
+					from = days[r.IntN(len(days))][:4+3*r.IntN(2)]
+					args["from"] = from
+				}
+				if r.IntN(3) == 0 {
+					to = days[r.IntN(len(days))][:7]
+					if f, _, _ := span(from); from != "" && f > lastOf(to) {
+						to = ""
+					} else {
+						args["to"] = to
+					}
+				}
+				if r.IntN(2) == 0 {
+					for _, k := range TimelineKinds {
+						if r.IntN(2) == 0 {
+							kinds = append(kinds, k)
+						}
+					}
+					if len(kinds) > 0 {
+						args["kinds"] = kinds
+					}
+				}
+			}
+			var want []string
+			for _, e := range w.timeline(company) {
+				start, end, err := span(e.date)
+				if err != nil {
+					t.Fatalf("model: %v", err)
+				}
+				if (len(kinds) == 0 || slices.Contains(kinds, e.kind)) && (from == "" || end >= firstOf(from)) && (to == "" || start <= lastOf(to)) {
+					want = append(want, e.String())
+				}
+			}
+			label := fmt.Sprintf("asOf %q: timeline %v", date, args)
+			if company != 0 && !w.sees("companies", company) {
+				// the subject is not visible: the API refuses it as unknown
+				_, errs := postAllowingErrors(t, h, asOfQuery(timelineBody(args, "first: 5"), date), asOfVars(date))
+				if len(errs) == 0 || !strings.Contains(string(errs[0]), "NOT_FOUND") {
+					t.Errorf("%s: a subject not yet reported gave %s", label, errs)
+				}
+				continue
+			}
+			var first []string
+			for _, size := range []int{100, 7} {
+				for _, back := range []bool{false, true} {
+					got, total := walkTimeline(t, h, date, args, size, back)
+					var keys []string
+					for _, e := range got {
+						keys = append(keys, e.String())
+					}
+					if total != len(want) || !sameBag(keys, want) {
+						t.Errorf("%s: totalCount %d\n  API    %q\n  oracle %q", label, total, sorted(keys), sorted(want))
+					}
+					if first == nil {
+						first = keys
+						if err := inPeriodOrder(got); err != nil {
+							t.Errorf("%s: %v", label, err)
+						}
+					} else if !slices.Equal(keys, first) {
+						t.Errorf("%s: pages of %d, backward %v, give another order:\n  %q\n  %q", label, size, back, keys, first)
+					}
+				}
+			}
+			events += len(want)
+		}
+	}
+	return events
+}
+
+func firstOf(d string) string { f, _, _ := span(d); return f }
+func lastOf(d string) string  { _, l, _ := span(d); return l }
+
+// inPeriodOrder checks the documented order: by the period's first day,
+// then the shorter period first.
+func inPeriodOrder(es []event) error {
+	var prev [2]string
+	for i, e := range es {
+		start, end, err := span(e.date)
+		if err != nil {
+			return err
+		}
+		k := [2]string{start, end}
+		if i > 0 && (k[0] < prev[0] || k[0] == prev[0] && k[1] < prev[1]) {
+			return fmt.Errorf("event %d (%s) after a period %v", i, e, prev)
+		}
+		prev = k
+	}
+	return nil
+}
+
+func timelineBody(args map[string]any, paging string) string {
+	var parts []string
+	for _, k := range []string{"subject", "from", "to"} {
+		if v, ok := args[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s: %q", k, v))
+		}
+	}
+	if v, ok := args["kinds"]; ok {
+		parts = append(parts, fmt.Sprintf("kinds: [%s]", strings.Join(v.([]string), ", ")))
+	}
+	parts = append(parts, paging)
+	return fmt.Sprintf(`timeline(%s) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { date kind subject { id } } } }`, strings.Join(parts, ", "))
+}
+
+// walkTimeline pages through a timeline and returns its events in
+// timeline order and its totalCount.
+func walkTimeline(t testing.TB, h http.Handler, date string, args map[string]any, size int, backward bool) ([]event, int) {
+	t.Helper()
+	var pages [][]event
+	cursor := ""
+	total := -1
+	for n := 0; ; n++ {
+		if n > 5000 {
+			t.Fatalf("timeline %v: the walk does not end", args)
+		}
+		paging := fmt.Sprintf("first: %d", size)
+		if backward {
+			paging = fmt.Sprintf("last: %d", size)
+		}
+		if cursor != "" {
+			paging += fmt.Sprintf(", %s: %q", map[bool]string{false: "after", true: "before"}[backward], cursor)
+		}
+		data := post(t, h, asOfQuery(timelineBody(args, paging), date), asOfVars(date))
+		var p struct {
+			TotalCount int
+			PageInfo   struct {
+				HasNextPage, HasPreviousPage bool
+				StartCursor, EndCursor       *string
+			}
+			Edges []struct {
+				Cursor string
+				Node   struct {
+					Date, Kind string
+					Subject    struct{ ID string }
+				}
+			}
+		}
+		decode(t, unwrap(t, data, date)["timeline"], &p)
+		if total >= 0 && total != p.TotalCount {
+			t.Errorf("timeline %v: totalCount %d, then %d", args, total, p.TotalCount)
+		}
+		total = p.TotalCount
+		var es []event
+		for _, e := range p.Edges {
+			es = append(es, event{e.Node.Kind, e.Node.Date, refOfID(e.Node.Subject.ID)})
+		}
+		if len(p.Edges) > 0 && (p.PageInfo.StartCursor == nil || *p.PageInfo.StartCursor != p.Edges[0].Cursor ||
+			p.PageInfo.EndCursor == nil || *p.PageInfo.EndCursor != p.Edges[len(p.Edges)-1].Cursor) {
+			t.Errorf("timeline %v: pageInfo cursors are not the page's first and last edge cursors", args)
+		}
+		more := p.PageInfo.HasNextPage
+		if backward {
+			more = p.PageInfo.HasPreviousPage
+			pages = append([][]event{es}, pages...)
+		} else {
+			pages = append(pages, es)
+		}
+		if !more || len(p.Edges) == 0 {
+			break
+		}
+		if backward {
+			cursor = *p.PageInfo.StartCursor
+		} else {
+			cursor = *p.PageInfo.EndCursor
+		}
+	}
+	var all []event
+	for _, p := range pages {
+		all = append(all, p...)
+	}
+	if len(all) != total {
+		t.Errorf("timeline %v: walked %d events of %d", args, len(all), total)
+	}
+	return all, total
+}

@@ -491,3 +491,78 @@ func (g *graph) shortestPaths(a, b string, maxHops, most int) (length, count int
 func globalID(typ, slug string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + slug))
 }
+
+// event is one timeline event as the model sees it.
+type event struct {
+	kind, date, subject string
+}
+
+func (e event) String() string { return e.kind + " " + e.date + " " + e.subject }
+
+// timeline lists every visible dated thing, about company (a company's
+// id) when it is not 0, as the schema describes Query.timeline.
+func (w *world) timeline(company int64) []event {
+	o := w.o
+	var es []event
+	obj := func(list string, id int64) string { return ref(list, o.slugOf(list, id)) }
+	linked := func(table, col, otherCol string) map[int64]bool {
+		out := map[int64]bool{}
+		for _, r := range o.rows(table) {
+			if integer(r[col]) == company && w.sees("companies", company) {
+				out[integer(r[otherCol])] = true
+			}
+		}
+		return out
+	}
+	about := func(set map[int64]bool, id int64) bool { return company == 0 || set[id] }
+	meetings, agreements := linked("meeting_organizations", "company_id", "meeting_id"), linked("agreement_parties", "company_id", "agreement_id")
+	projects := map[int64]bool{}
+	for _, r := range o.rows("project_participants") {
+		if integer(r["company_id"]) == company && (w.date == "" || w.cited("participant", integer(r["id"]))) && w.sees("companies", company) {
+			projects[integer(r["project_id"])] = true
+		}
+	}
+	for _, r := range o.rows("meetings") {
+		if id := integer(r["id"]); w.sees("meetings", id) && about(meetings, id) {
+			es = append(es, event{"MEETING", text(r["date"]), obj("meetings", id)})
+		}
+	}
+	for _, r := range o.rows("agreements") {
+		if id := integer(r["id"]); w.sees("agreements", id) && text(r["signed_on"]) != "" && about(agreements, id) {
+			es = append(es, event{"SIGNING", text(r["signed_on"]), obj("agreements", id)})
+		}
+	}
+	for _, r := range o.rows("milestones") {
+		p := integer(r["project_id"])
+		if text(r["date"]) != "" && w.published(integer(r["source_id"])) && w.sees("projects", p) && about(projects, p) {
+			es = append(es, event{"MILESTONE", text(r["date"]), obj("projects", p)})
+		}
+	}
+	for _, r := range o.rows("measurements") {
+		if !w.published(integer(r["source_id"])) {
+			continue
+		}
+		if c := integer(r["company_id"]); c != 0 && w.sees("companies", c) && (company == 0 || c == company) {
+			es = append(es, event{"MEASUREMENT", text(r["as_of"]), obj("companies", c)})
+		}
+		if p := integer(r["project_id"]); p != 0 && w.sees("projects", p) && about(projects, p) {
+			es = append(es, event{"MEASUREMENT", text(r["as_of"]), obj("projects", p)})
+		}
+	}
+	for _, r := range o.rows("positions") {
+		person, org := integer(r["person_id"]), integer(r["organization_id"])
+		if w.sees("people", person) && w.sees("companies", org) && (w.date == "" || w.cited("position", integer(r["id"]))) && (company == 0 || org == company) {
+			es = append(es, event{"POSITION", text(r["reported_on"]), obj("people", person)})
+		}
+	}
+	citing := map[int64]bool{}
+	for _, s := range o.citedBy[key("company", company)] {
+		citing[s] = true
+	}
+	for _, r := range o.rows("sources") {
+		if id := integer(r["id"]); w.published(id) && (company == 0 || citing[id] && w.sees("companies", company)) {
+			es = append(es, event{"PUBLICATION", text(r["published_on"]), obj("sources", id)})
+		}
+	}
+	return es
+}

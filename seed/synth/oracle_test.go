@@ -90,6 +90,11 @@ func TestSyntheticExplorationAgreesWithOracle(t *testing.T) {
 			t.Fatal("no path was found")
 		}
 	})
+	t.Run("timelines", func(t *testing.T) {
+		if n := oracle.CompareTimelines(t, h, o, dates[:6], 6, 5); n == 0 {
+			t.Fatal("no timeline had events")
+		}
+	})
 	t.Run("lookups", func(t *testing.T) { oracle.CompareLookups(t, h, o, dates[:4]) })
 }
 
