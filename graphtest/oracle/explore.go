@@ -1137,3 +1137,251 @@ func walkTimeline(t testing.TB, h http.Handler, date string, args map[string]any
 	}
 	return all, total
 }
+
+// searchable are the lists search finds by name (or title), with their
+// SearchType and name column.
+var searchable = []struct{ list, typ, col string }{
+	{"companies", "COMPANY", "name"}, {"people", "PERSON", "name"}, {"projects", "PROJECT", "name"},
+	{"agreements", "AGREEMENT", "title"}, {"sources", "SOURCE", "title"},
+}
+
+// CompareSearch searches, per date, for the names of n random objects,
+// visible or not, as quoted phrases narrowed to their type: a visible
+// object is found, one not yet reported is not, and every result of every
+// search is visible as of the date.
+func CompareSearch(t testing.TB, h http.Handler, o *Oracle, dates []string, n int, seed uint64) (found int) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+5))
+	for _, date := range dates {
+		w, err := o.world(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		visible := map[string]bool{}
+		for _, r := range w.graphObjects() {
+			visible[r] = true
+		}
+		for range n {
+			s := searchable[r.IntN(len(searchable))]
+			rows := o.rows(s.list)
+			row := rows[r.IntN(len(rows))]
+			name := text(row[s.col])
+			if strings.ContainsAny(name, `()^:{}+"*`) {
+				continue
+			}
+			target := ref(s.list, text(row["slug"]))
+			body := fmt.Sprintf(`search(query: %q, types: [%s], first: 100) { totalCount edges { node { ... on Node { id } } } }`, `"`+name+`"`, s.typ)
+			data := post(t, h, asOfQuery(body, date), asOfVars(date))
+			var got struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ ID string } }
+			}
+			decode(t, unwrap(t, data, date)["search"], &got)
+			label := fmt.Sprintf("asOf %q: search %q in %s", date, name, s.typ)
+			hit := false
+			for _, e := range got.Edges {
+				rf := refOfID(e.Node.ID)
+				if !visible[rf] {
+					t.Errorf("%s: found %s, not visible then", label, rf)
+				}
+				if !strings.HasPrefix(rf, s.list+"/") {
+					t.Errorf("%s: found %s, not of that type", label, rf)
+				}
+				hit = hit || rf == target
+			}
+			if got.TotalCount < len(got.Edges) || len(got.Edges) < 100 && got.TotalCount != len(got.Edges) {
+				t.Errorf("%s: totalCount %d with %d results", label, got.TotalCount, len(got.Edges))
+			}
+			if hit != visible[target] && (hit || len(got.Edges) < 100) {
+				t.Errorf("%s: found %s %v, visible %v", label, target, hit, visible[target])
+			}
+			if hit {
+				found++
+			}
+		}
+	}
+	return found
+}
+
+// MoneyGroupings are the ways money totals can be grouped.
+var MoneyGroupings = []string{"COUNTERPARTY_COUNTRY", "COMPANY", "SECTOR", "YEAR"}
+
+type moneyAmount struct {
+	Amount        float64
+	Currency      string
+	Approximation string
+	Project       *struct{ Slug string }
+	Agreement     *struct{ Slug string }
+	Citation      struct {
+		Paragraph int64
+		Source    struct{ Title string }
+	}
+}
+
+func (a moneyAmount) String() string {
+	owner := "-"
+	if a.Project != nil {
+		owner = ref("projects", a.Project.Slug)
+	} else if a.Agreement != nil {
+		owner = ref("agreements", a.Agreement.Slug)
+	}
+	return fmt.Sprintf("%s %s %s %s %s ¶%d", owner, strconv.FormatFloat(a.Amount, 'g', -1, 64), strings.ToUpper(a.Currency),
+		strings.ToUpper(a.Approximation), a.Citation.Source.Title, a.Citation.Paragraph)
+}
+
+const moneyAmountFields = `amount currency approximation project { slug } agreement { slug } citation { paragraph source { title } }`
+
+// CompareMoney checks the money rule's bookkeeping, per date and grouping,
+// against the model's visible amounts: every visible amount is counted or
+// left out once, and nothing else appears; other currencies and UP_TO
+// ceilings are left out for those reasons; an amount counted instead is
+// itself counted; the total is the sum of the counted amounts, each once,
+// and the same for every grouping; each group's total is the sum of its
+// amounts; groups come largest first; the lower-bound flag says whether an
+// AT_LEAST amount counts.
+func CompareMoney(t testing.TB, h http.Handler, o *Oracle, dates []string) (counted int) {
+	t.Helper()
+	for _, date := range dates {
+		w, err := o.world(date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		model := w.money("USD")
+		var want []string
+		byKey := map[string]*moneyItem{}
+		for _, it := range model {
+			want = append(want, it.key)
+			byKey[it.key] = it
+		}
+		var firstTotal *float64
+		var firstCounted []string
+		for _, g := range MoneyGroupings {
+			body := fmt.Sprintf(`aggregates { money(groupBy: %s, currency: "usd") { currency total totalIsLowerBound
+				groups { key total amounts { %s } } excluded { reason amount { %s } countedInstead { %s } } } }`, g, moneyAmountFields, moneyAmountFields, moneyAmountFields)
+			data := post(t, h, asOfQuery(body, date), asOfVars(date))
+			var got struct {
+				Money struct {
+					Currency          string
+					Total             float64
+					TotalIsLowerBound bool
+					Groups            []struct {
+						Key     string
+						Total   float64
+						Amounts []moneyAmount
+					}
+					Excluded []struct {
+						Reason         string
+						Amount         moneyAmount
+						CountedInstead *moneyAmount
+					}
+				}
+			}
+			decode(t, unwrap(t, data, date)["aggregates"], &got)
+			m := got.Money
+			label := fmt.Sprintf("asOf %q: money by %s", date, g)
+			if m.Currency != "USD" {
+				t.Errorf("%s: currency %q for usd", label, m.Currency)
+			}
+			countedSet := map[string]moneyAmount{}
+			groupsOf := map[string][]string{}
+			for i, grp := range m.Groups {
+				sum := 0.0
+				inGroup := map[string]bool{}
+				for _, a := range grp.Amounts {
+					if inGroup[a.String()] {
+						t.Errorf("%s: group %s lists %s twice", label, grp.Key, a)
+					}
+					inGroup[a.String()] = true
+					groupsOf[a.String()] = append(groupsOf[a.String()], grp.Key)
+					countedSet[a.String()] = a
+					sum += a.Amount
+				}
+				if !near(sum, grp.Total) {
+					t.Errorf("%s: group %s total %g, its amounts sum to %g", label, grp.Key, grp.Total, sum)
+				}
+				if i > 0 && grp.Total > m.Groups[i-1].Total {
+					t.Errorf("%s: group %s (%g) after a smaller one (%g)", label, grp.Key, grp.Total, m.Groups[i-1].Total)
+				}
+			}
+			var seen []string
+			lower, total := false, 0.0
+			for k, a := range countedSet {
+				seen = append(seen, k)
+				total += a.Amount
+				lower = lower || a.Approximation == "AT_LEAST"
+				if a.Currency != "USD" || a.Approximation == "UP_TO" {
+					t.Errorf("%s: counted %s", label, k)
+				}
+			}
+			for k := range countedSet {
+				it := byKey[k]
+				switch {
+				case it == nil:
+				case it.reason != "":
+					t.Errorf("%s: counted %s, which the rule leaves out as %s", label, k, it.reason)
+				case it.groups[g] != nil && !sameBag(groupsOf[k], it.groups[g]):
+					t.Errorf("%s: %s in groups %q, oracle %q", label, k, sorted(groupsOf[k]), it.groups[g])
+				}
+			}
+			for _, it := range model {
+				if _, ok := countedSet[it.key]; it.reason == "" && !ok {
+					t.Errorf("%s: %s is not counted, though the rule counts it", label, it.key)
+				}
+			}
+			for _, x := range m.Excluded {
+				k := x.Amount.String()
+				if it := byKey[k]; it != nil && it.reason != "" {
+					instead := ""
+					if x.CountedInstead != nil {
+						instead = x.CountedInstead.String()
+					}
+					if x.Reason != it.reason || instead != it.countedInstead {
+						t.Errorf("%s: %s left out as %s for %q, oracle %s for %q", label, k, x.Reason, instead, it.reason, it.countedInstead)
+					}
+				}
+				if _, ok := countedSet[k]; ok {
+					t.Errorf("%s: %s both counted and left out", label, k)
+				}
+				seen = append(seen, k)
+				switch {
+				case x.Amount.Currency != "USD" && x.Reason != "OTHER_CURRENCY",
+					x.Amount.Currency == "USD" && x.Amount.Approximation == "UP_TO" && x.Reason != "UPPER_BOUND_ONLY":
+					t.Errorf("%s: %s left out as %s", label, k, x.Reason)
+				}
+				if x.CountedInstead != nil {
+					if _, ok := countedSet[x.CountedInstead.String()]; !ok {
+						t.Errorf("%s: %s left out for %s, which is not counted", label, k, x.CountedInstead)
+					}
+				}
+			}
+			if !sameBag(seen, want) {
+				t.Errorf("%s: counted and left out\n  API    %q\n  oracle %q", label, sorted(seen), sorted(want))
+			}
+			if !near(total, m.Total) {
+				t.Errorf("%s: total %g, the counted amounts sum to %g", label, m.Total, total)
+			}
+			if lower != m.TotalIsLowerBound {
+				t.Errorf("%s: totalIsLowerBound %v, an AT_LEAST amount counted: %v", label, m.TotalIsLowerBound, lower)
+			}
+			if firstTotal == nil {
+				firstTotal, firstCounted = &m.Total, sorted(keys(countedSet))
+			} else if !near(*firstTotal, m.Total) || !slices.Equal(firstCounted, sorted(keys(countedSet))) {
+				t.Errorf("%s: total %g over %d amounts, by %s %g over %d", label, m.Total, len(countedSet), MoneyGroupings[0], *firstTotal, len(firstCounted))
+			}
+			counted += len(countedSet)
+		}
+	}
+	return counted
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func near(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-6*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}

@@ -566,3 +566,156 @@ func (w *world) timeline(company int64) []event {
 	}
 	return es
 }
+
+// moneyItem is one visible amount and what the documented rule does with
+// it.
+type moneyItem struct {
+	key            string // as moneyAmount.String gives it
+	row            map[string]any
+	reason         string // "" when counted
+	countedInstead string // key of the amount counted in its place, if any
+	groups         map[string][]string
+}
+
+var precision = map[string]int{"EXACT": 0, "ABOUT": 1, "AT_LEAST": 2}
+
+// money applies the README's rule against double counting, in currency,
+// to the visible amounts, and puts each counted amount in its groups.
+func (w *world) money(currency string) []*moneyItem {
+	o := w.o
+	var items []*moneyItem
+	deals := map[string][]*moneyItem{}
+	for _, r := range o.rows("amounts") {
+		if !w.published(integer(r["source_id"])) {
+			continue
+		}
+		deal := ""
+		if p := integer(r["project_id"]); w.sees("projects", p) {
+			deal = ref("projects", o.slugOf("projects", p))
+		} else if a := integer(r["agreement_id"]); w.sees("agreements", a) {
+			deal = ref("agreements", o.slugOf("agreements", a))
+		} else {
+			continue
+		}
+		it := &moneyItem{key: deal + " " + o.amountRow(r), row: r, groups: map[string][]string{}}
+		items = append(items, it)
+		switch {
+		case !strings.EqualFold(text(r["currency"]), currency):
+			it.reason = "OTHER_CURRENCY"
+		case strings.EqualFold(text(r["approximation"]), "UP_TO"):
+			it.reason = "UPPER_BOUND_ONLY"
+		default:
+			deals[deal] = append(deals[deal], it)
+		}
+	}
+	best := map[string]*moneyItem{}
+	for deal, reports := range deals {
+		slices.SortStableFunc(reports, func(a, b *moneyItem) int {
+			pa, pb := precision[strings.ToUpper(text(a.row["approximation"]))], precision[strings.ToUpper(text(b.row["approximation"]))]
+			if pa != pb {
+				return pa - pb
+			}
+			return strings.Compare(o.published[integer(b.row["source_id"])], o.published[integer(a.row["source_id"])])
+		})
+		best[deal] = reports[0]
+		for _, it := range reports[1:] {
+			it.reason, it.countedInstead = "SAME_DEAL_REPORTED_AGAIN", reports[0].key
+		}
+	}
+	// covered projects: a visible agreement with a counted amount names them
+	coveredBy := map[string]string{}
+	for _, r := range o.rows("agreement_projects") {
+		a, p := integer(r["agreement_id"]), integer(r["project_id"])
+		if !w.sees("agreements", a) || !w.sees("projects", p) {
+			continue
+		}
+		if b := best[ref("agreements", o.slugOf("agreements", a))]; b != nil {
+			coveredBy[ref("projects", o.slugOf("projects", p))] = b.key
+		}
+	}
+	for deal, b := range best {
+		if instead, ok := coveredBy[deal]; ok {
+			b.reason, b.countedInstead = "COVERED_BY_AGREEMENT", instead
+			for _, it := range deals[deal][1:] {
+				it.countedInstead = instead
+			}
+		}
+	}
+	for _, it := range items {
+		if it.reason == "" {
+			w.moneyGroups(it)
+		}
+	}
+	return items
+}
+
+// moneyGroups puts a counted amount in its groups, by each grouping, as
+// the schema's MoneyGrouping describes them.
+func (w *world) moneyGroups(it *moneyItem) {
+	o := w.o
+	r := it.row
+	var orgs []int64
+	var sectors []string
+	year := ""
+	if p := integer(r["project_id"]); p != 0 {
+		for _, pp := range o.rows("project_participants") {
+			if integer(pp["project_id"]) == p && w.sees("companies", integer(pp["company_id"])) && (w.date == "" || w.cited("participant", integer(pp["id"]))) {
+				orgs = append(orgs, integer(pp["company_id"]))
+			}
+		}
+		sectors = append(sectors, strings.ToUpper(text(o.rawByID["projects"][p]["sector"])))
+	} else {
+		a := integer(r["agreement_id"])
+		for _, ap := range o.rows("agreement_parties") {
+			if integer(ap["agreement_id"]) == a && w.sees("companies", integer(ap["company_id"])) {
+				orgs = append(orgs, integer(ap["company_id"]))
+			}
+		}
+		for _, ap := range o.rows("agreement_projects") {
+			if p := integer(ap["project_id"]); integer(ap["agreement_id"]) == a && w.sees("projects", p) {
+				sectors = append(sectors, strings.ToUpper(text(o.rawByID["projects"][p]["sector"])))
+			}
+		}
+		if s := text(o.rawByID["agreements"][a]["signed_start"]); s != "" {
+			year = s[:4]
+		}
+	}
+	if year == "" {
+		year = o.published[integer(r["source_id"])][:4]
+	}
+	countries := map[string]bool{}
+	for _, c := range orgs {
+		it.groups["COMPANY"] = append(it.groups["COMPANY"], o.slugOf("companies", c))
+		if country := text(o.rawByID["companies"][c]["country"]); country != "KZ" {
+			countries[country] = true
+		}
+	}
+	it.groups["COMPANY"] = unique(it.groups["COMPANY"])
+	switch {
+	case len(countries) == 0:
+		it.groups["COUNTERPARTY_COUNTRY"] = []string{"UNKNOWN"}
+	case len(countries) > 1:
+		it.groups["COUNTERPARTY_COUNTRY"] = []string{"MULTIPLE"}
+	case countries[""]:
+		it.groups["COUNTERPARTY_COUNTRY"] = []string{"MULTILATERAL"}
+	default:
+		for c := range countries {
+			it.groups["COUNTERPARTY_COUNTRY"] = []string{c}
+		}
+	}
+	switch sectors = unique(sectors); len(sectors) {
+	case 0:
+		it.groups["SECTOR"] = nil // not modelled: an agreement covering no visible project
+	case 1:
+		it.groups["SECTOR"] = sectors
+	default:
+		it.groups["SECTOR"] = []string{"MULTIPLE"}
+	}
+	it.groups["YEAR"] = []string{year}
+}
+
+func unique(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
+}

@@ -93,6 +93,16 @@ func TestSeedExplorationAgreesWithOracle(t *testing.T) {
 			t.Fatal("no timeline had events")
 		}
 	})
+	t.Run("search", func(t *testing.T) {
+		if n := oracle.CompareSearch(t, h, o, dates, 20, 6); n == 0 {
+			t.Fatal("search found nothing")
+		}
+	})
+	t.Run("money", func(t *testing.T) {
+		if n := oracle.CompareMoney(t, h, o, dates); n == 0 {
+			t.Fatal("no amount was counted")
+		}
+	})
 	t.Run("lookups", func(t *testing.T) { oracle.CompareLookups(t, h, o, dates) })
 }
 
