@@ -559,6 +559,7 @@ func (w *world) filters(r *rand.Rand, n int) []filterCase {
 			}
 			if r.IntN(3) == 0 {
 				hi, bounded = math.Pow(10, float64(7+r.IntN(5))), true
+				hi = math.Max(hi, lo)
 				f["maxAmount"] = hi
 			}
 			currency := "USD"
@@ -1335,8 +1336,8 @@ func CompareMoney(t testing.TB, h http.Handler, o *Oracle, dates []string) (coun
 					if x.CountedInstead != nil {
 						instead = x.CountedInstead.String()
 					}
-					if x.Reason != it.reason || instead != it.countedInstead {
-						t.Errorf("%s: %s left out as %s for %q, oracle %s for %q", label, k, x.Reason, instead, it.reason, it.countedInstead)
+					if x.Reason != it.reason || instead == "" && len(it.countedInstead) > 0 || instead != "" && !slices.Contains(it.countedInstead, instead) {
+						t.Errorf("%s: %s left out as %s for %q, oracle %s for one of %q", label, k, x.Reason, instead, it.reason, it.countedInstead)
 					}
 				}
 				if _, ok := countedSet[k]; ok {

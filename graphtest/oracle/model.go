@@ -461,8 +461,10 @@ func (g *graph) distances(center string, depth int) map[string]int {
 	return dist
 }
 
-// shortestPaths counts the shortest node sequences from a to b of at most
-// maxHops steps, capped at most, and returns their length (-1 for none).
+// shortestPaths counts the shortest paths from a to b of at most maxHops
+// steps, capped at most, and returns their length (-1 for none). Two paths
+// through the same objects along different relationships (two titles held
+// at one organization) are two paths.
 func (g *graph) shortestPaths(a, b string, maxHops, most int) (length, count int) {
 	dist := g.distances(a, maxHops)
 	d, ok := dist[b]
@@ -478,7 +480,7 @@ func (g *graph) shortestPaths(a, b string, maxHops, most int) (length, count int
 		for _, n := range byDist[k] {
 			for _, m := range g.adj[n] {
 				if dist[m] == k-1 {
-					ways[n] = min(ways[n]+ways[m], most)
+					ways[n] = min(ways[n]+ways[m]*g.distinct(m, n), most)
 				}
 			}
 		}
@@ -572,8 +574,8 @@ func (w *world) timeline(company int64) []event {
 type moneyItem struct {
 	key            string // as moneyAmount.String gives it
 	row            map[string]any
-	reason         string // "" when counted
-	countedInstead string // key of the amount counted in its place, if any
+	reason         string   // "" when counted
+	countedInstead []string // keys of the amounts that may be counted in its place; one where the rule decides
 	groups         map[string][]string
 }
 
@@ -619,18 +621,21 @@ func (w *world) money(currency string) []*moneyItem {
 		})
 		best[deal] = reports[0]
 		for _, it := range reports[1:] {
-			it.reason, it.countedInstead = "SAME_DEAL_REPORTED_AGAIN", reports[0].key
+			it.reason, it.countedInstead = "SAME_DEAL_REPORTED_AGAIN", []string{reports[0].key}
 		}
 	}
-	// covered projects: a visible agreement with a counted amount names them
-	coveredBy := map[string]string{}
+	// covered projects: a visible agreement with a counted amount names
+	// them; of several such agreements, the rule does not say which one a
+	// left-out amount names, so any of them will do.
+	coveredBy := map[string][]string{}
 	for _, r := range o.rows("agreement_projects") {
 		a, p := integer(r["agreement_id"]), integer(r["project_id"])
 		if !w.sees("agreements", a) || !w.sees("projects", p) {
 			continue
 		}
 		if b := best[ref("agreements", o.slugOf("agreements", a))]; b != nil {
-			coveredBy[ref("projects", o.slugOf("projects", p))] = b.key
+			deal := ref("projects", o.slugOf("projects", p))
+			coveredBy[deal] = append(coveredBy[deal], b.key)
 		}
 	}
 	for deal, b := range best {
@@ -718,4 +723,13 @@ func unique(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return slices.Compact(s)
+}
+
+// distinct counts the different relationships between a and b.
+func (g *graph) distinct(a, b string) int {
+	seen := map[string]bool{}
+	for _, e := range g.pairs[[2]string{a, b}] {
+		seen[e.String()] = true
+	}
+	return len(seen)
 }
