@@ -939,10 +939,10 @@ var TimelineKinds = []string{"MEETING", "SIGNING", "MILESTONE", "MEASUREMENT", "
 
 // CompareTimelines checks, per date, the whole timeline and n random
 // narrowed ones (a company as subject, from, to, kinds), each walked in
-// pages of several sizes forward and backward: the events (kind, date,
+// pages of each size forward and backward: the events (kind, date,
 // subject) against the model, the order by period start then length, and
 // the same sequence whatever the page size and direction.
-func CompareTimelines(t testing.TB, h http.Handler, o *Oracle, dates []string, n int, seed uint64) (events int) {
+func CompareTimelines(t testing.TB, h http.Handler, o *Oracle, dates []string, n int, seed uint64, sizes []int) (events int) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, seed+4))
 	days := o.PublicationDays()
@@ -1006,7 +1006,7 @@ func CompareTimelines(t testing.TB, h http.Handler, o *Oracle, dates []string, n
 				continue
 			}
 			var first []string
-			for _, size := range []int{100, 7} {
+			for _, size := range sizes {
 				for _, back := range []bool{false, true} {
 					got, total := walkTimeline(t, h, date, args, size, back)
 					var keys []string
