@@ -108,7 +108,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		return nil
 	})
 	fs.IntVar(&c.options.ResponseCache, "response-cache", 0, "responses of identical requests kept until the data changes (0: off; needs -rate-limit 0)")
-	fs.StringVar(&c.options.Executor, "executor", "gqlgen", "query executor: gqlgen, or fast (compiled, handing what it does not support to gqlgen's; experimental)")
+	fs.StringVar(&c.options.Executor, "executor", "fast", "query executor: fast (compiled, handing what it does not support to gqlgen's) or gqlgen (gqlgen's alone)")
 	fs.StringVar(&c.persistedOps, "persisted-operations", "", "JSON file of persisted operations (Apollo manifest or id-to-document map)")
 	fs.BoolVar(&c.options.AllowList, "allow-list", false, "run only the operations of -persisted-operations")
 	fs.BoolVar(&introspection, "introspection", true, "answer introspection queries (GraphiQL needs them)")

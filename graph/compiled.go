@@ -29,10 +29,11 @@ import (
 // checks response by response.
 //
 // gqlgen's executor stays the reference and runs everything else: mutations
-// and subscriptions, introspection, @defer, input-object arguments, fields
-// no binding was found for, and a run the compiled executor gives up on
-// part-way (an unexpected type, a float JSON cannot hold, a panic), which it
-// undoes before handing the request over.
+// and subscriptions, introspection, @defer, fields no binding was found
+// for, arguments it cannot coerce exactly as gqlgen would (an explicit null
+// where the schema has a default), and a run the compiled executor gives up
+// on part-way (an unexpected type, a float JSON cannot hold, a panic),
+// which it undoes before handing the request over.
 
 // Executor names, for Options and the metrics.
 const (

@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -430,7 +431,7 @@ func (p *plan) bind(vars map[string]any) ([][]reflect.Value, bool) {
 			if present && raw == nil && def.DefaultValue != nil {
 				return nil, false // refused with a message naming the default
 			}
-			v, err := coerce(raw, def.Type, f.binding.args[i])
+			v, err := coerce(p.bindings.schema, raw, def.Type, f.binding.args[i])
 			if err != nil {
 				return nil, false
 			}
@@ -444,12 +445,12 @@ func (p *plan) bind(vars map[string]any) ([][]reflect.Value, bool) {
 // coerce turns raw, an argument's value from the document and the
 // variables, into a value of Go type gt for GraphQL type t, as gqlgen's
 // generated unmarshalers do.
-func coerce(raw any, t *ast.Type, gt reflect.Type) (reflect.Value, error) {
+func coerce(schema *ast.Schema, raw any, t *ast.Type, gt reflect.Type) (reflect.Value, error) {
 	if gt.Kind() == reflect.Pointer {
 		if raw == nil {
 			return reflect.Zero(gt), nil
 		}
-		v, err := coerce(raw, t, gt.Elem())
+		v, err := coerce(schema, raw, t, gt.Elem())
 		if err != nil {
 			return reflect.Value{}, err
 		}
@@ -467,7 +468,7 @@ func coerce(raw any, t *ast.Type, gt reflect.Type) (reflect.Value, error) {
 		items := graphql.CoerceList(raw)
 		s := reflect.MakeSlice(gt, len(items), len(items))
 		for i, item := range items {
-			v, err := coerce(item, t.Elem, gt.Elem())
+			v, err := coerce(schema, item, t.Elem, gt.Elem())
 			if err != nil {
 				return reflect.Value{}, err
 			}
@@ -477,6 +478,9 @@ func coerce(raw any, t *ast.Type, gt reflect.Type) (reflect.Value, error) {
 	}
 	if raw == nil {
 		return reflect.Value{}, errUnsupported
+	}
+	if def := schema.Types[t.Name()]; def != nil && def.Kind == ast.InputObject {
+		return coerceInput(schema, raw, def, gt)
 	}
 	var v any
 	var err error
@@ -514,4 +518,62 @@ func coerce(raw any, t *ast.Type, gt reflect.Type) (reflect.Value, error) {
 		return reflect.Value{}, errUnsupported
 	}
 	return rv.Convert(gt), nil
+}
+
+// coerceInput turns raw, an input object's value, into the Go struct gt
+// it binds to, as gqlgen's generated unmarshalInput functions do: the
+// schema's defaults for absent fields, each field coerced by its type into
+// the struct field of the same name but for case. Anything else (a field
+// with no struct field, an explicit null where there is a default, which
+// gqlgen's executor refuses with its own message) is not supported.
+func coerceInput(schema *ast.Schema, raw any, def *ast.Definition, gt reflect.Type) (reflect.Value, error) {
+	m, ok := raw.(map[string]any)
+	if !ok || gt.Kind() != reflect.Struct {
+		return reflect.Value{}, errUnsupported
+	}
+	for k := range m {
+		if def.Fields.ForName(k) == nil {
+			return reflect.Value{}, errUnsupported
+		}
+	}
+	out := reflect.New(gt).Elem()
+	for _, fd := range def.Fields {
+		v, present := m[fd.Name]
+		switch {
+		case present && v == nil && fd.DefaultValue != nil:
+			return reflect.Value{}, errUnsupported
+		case !present && fd.DefaultValue == nil:
+			continue
+		case !present:
+			dv, err := fd.DefaultValue.Value(nil)
+			if err != nil {
+				return reflect.Value{}, errUnsupported
+			}
+			v = dv
+		}
+		sf, ok := structField(gt, fd.Name)
+		if !ok {
+			return reflect.Value{}, errUnsupported
+		}
+		cv, err := coerce(schema, v, fd.Type, sf.Type)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		out.FieldByIndex(sf.Index).Set(cv)
+	}
+	return out, nil
+}
+
+// structField finds the one exported field of struct t named name but for
+// case.
+func structField(t reflect.Type, name string) (reflect.StructField, bool) {
+	var found reflect.StructField
+	n := 0
+	for _, sf := range reflect.VisibleFields(t) {
+		if sf.IsExported() && len(sf.Index) == 1 && strings.EqualFold(sf.Name, name) {
+			found = sf
+			n++
+		}
+	}
+	return found, n == 1
 }

@@ -80,9 +80,9 @@ type Options struct {
 	// carry a client's rate-limit budget are never kept, so the cache only
 	// helps with rate limiting off.
 	ResponseCache int
-	// Executor runs queries: "gqlgen" (the default when empty) is gqlgen's
-	// executor alone; "fast" is the compiled executor, which hands what it
-	// does not support to gqlgen's.
+	// Executor runs queries: "fast" (the default when empty) is the
+	// compiled executor, which hands what it does not support to gqlgen's;
+	// "gqlgen" is gqlgen's executor alone.
 	Executor string
 }
 
@@ -124,9 +124,9 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 // New returns the gateway over store.
 func New(store *db.Store, opts Options) (*Gateway, error) {
 	switch opts.Executor {
-	case "", graph.ExecutorGqlgen:
+	case graph.ExecutorGqlgen:
 		return newGateway(store, graph.NewExecutableSchema(store), opts)
-	case graph.ExecutorCompiled:
+	case "", graph.ExecutorCompiled:
 	default:
 		return nil, fmt.Errorf("unknown executor %q: use %s or %s", opts.Executor, graph.ExecutorCompiled, graph.ExecutorGqlgen)
 	}
