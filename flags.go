@@ -48,7 +48,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		maxTokens, maxDepth, maxAliases, maxCost, apqCache int
 		maxObjects                                         int
 		corsOrigins                                        string
-		introspection, graphiql, explore                   bool
+		introspection, graphiql, explore, exports          bool
 		apqBytes                                           = int64(httpapi.DefaultAPQCacheBytes)
 	)
 	fs := flag.NewFlagSet("investgraph", flag.ContinueOnError)
@@ -114,6 +114,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.BoolVar(&introspection, "introspection", true, "answer introspection queries (GraphiQL needs them)")
 	fs.BoolVar(&graphiql, "graphiql", true, "serve GraphiQL at /")
 	fs.BoolVar(&explore, "explore", true, "serve the explorer at /explore (its persisted operations are allowed under -allow-list)")
+	fs.BoolVar(&exports, "exports", true, "serve the downloads under /export/ (investgraph export works either way)")
 	fs.StringVar(&corsOrigins, "cors-origins", "", "comma-separated origins browsers may call the API from, as scheme://host[:port] (e.g. https://dash.example.com, https://*.example.com), or * (default: none)")
 
 	fs.IntVar(&c.conns.Total, "max-conns", defaultMaxConns, "most connections open at once; more wait to be accepted (0: no limit)")
@@ -189,7 +190,8 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	if apqBytes == 0 {
 		c.options.APQCacheBytes = -1
 	}
-	c.options.DisableIntrospection, c.options.DisableGraphiQL, c.options.DisableExplore = !introspection, !graphiql, !explore
+	c.options.DisableIntrospection, c.options.DisableGraphiQL = !introspection, !graphiql
+	c.options.DisableExplore, c.options.DisableExports = !explore, !exports
 	origins, err := httpapi.ParseOrigins(corsOrigins)
 	if err != nil {
 		return c, fmt.Errorf("-cors-origins: %w", err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/investgraph/investgraph/graphtest"
+	"github.com/investgraph/investgraph/httpapi"
 )
 
 func TestExports(t *testing.T) {
@@ -61,6 +62,12 @@ func TestExports(t *testing.T) {
 		}
 		if strings.Contains(ftmThen, `"publishedAt":["2024`) || !strings.Contains(ftmNow, `"publishedAt":["2024`) {
 			t.Errorf("articles of 2024 are in the FtM export as of 2023, or missing today")
+		}
+	})
+	t.Run("Off", func(t *testing.T) {
+		off := quietServer(t, httpapi.Options{DisableExports: true})
+		if rec := get(off.Handler, "/export/ftm.jsonl"); rec.Code != http.StatusNotFound {
+			t.Errorf("with exports off, GET /export/ftm.jsonl = %d", rec.Code)
 		}
 	})
 	t.Run("Errors", func(t *testing.T) {

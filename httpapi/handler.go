@@ -57,6 +57,8 @@ type Options struct {
 	// (ExploreOperations) are added to PersistedOperations, and so are
 	// allowed in allow-list mode.
 	DisableExplore bool
+	// DisableExports stops serving the downloads under /export/.
+	DisableExports bool
 	// APQCacheSize is how many Automatic Persisted Queries are kept;
 	// DefaultAPQCacheSize when 0, and APQ is off when negative.
 	APQCacheSize int
@@ -232,7 +234,9 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if !opts.DisableIntrospection {
 		mux.Handle("GET /schema.graphql", sdlHandler(es.Schema()))
 	}
-	g.serveExports(mux)
+	if !opts.DisableExports {
+		g.serveExports(mux)
+	}
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", g.readyz)
 	if !opts.HideMetrics {
