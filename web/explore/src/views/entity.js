@@ -19,7 +19,9 @@ export async function renderEntity(ctx) {
   const tabs = n.__typename === 'Source' ? null : h('p', { class: 'tabs' },
     h('a', { href: href('network', n.id) }, 'Network'), ' · ',
     h('a', { href: href('timeline', '', { subject: n.id }) }, 'Timeline'));
-  const body = pages[n.__typename](n, ctx);
+  // A kind of object this explorer does not know yet gets its ID and a
+  // pointer to the API rather than a broken page.
+  const body = (pages[n.__typename] || unknownPage)(n, ctx);
   show(ctx.main, 
     h('header', { class: 'entity-head' }, badge(n.__typename), h('h1', {}, nameOf(n)), tabs),
     ...body.filter(Boolean));
@@ -56,6 +58,10 @@ function amountsTable(amounts) {
   const note = amounts.length > 1 ? h('p', { class: 'muted' }, `${amounts.length} reports of money, side by side; where they differ, each is kept as its source gave it.`) : null;
   return [note, table(['Amount', 'What', 'Reported in'],
     amounts.map((a) => h('tr', { class: 'amount' }, h('td', { class: 'n' }, money(a)), h('td', {}, a.label || ''), h('td', {}, cite(a.citation)))))];
+}
+
+function unknownPage(n) {
+  return [h('p', {}, `This explorer has no page for ${n.__typename} objects yet. Query it in GraphiQL by its ID: ${n.id}`)];
 }
 
 const pages = {
