@@ -303,6 +303,7 @@ async function main() {
     await page.locator('#q').fill('CITIC Group');
     await page.locator('a.result[data-type="Company"]', { hasText: 'CITIC Group' }).first().click();
     await rendered(page, 'entity');
+    await fits(page, 'the company page');
     await page.getByRole('link', { name: 'Network' }).click();
     await rendered(page, 'network');
     await page.locator('.cy canvas').first().waitFor();
