@@ -94,6 +94,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.gcPercent, "gc-percent", httpapi.DefaultGCPercent, "garbage collection target, as the server's -gc-percent; GOGC wins when set")
 	executor := fs.String("executor", "gqlgen", "the gateway's query executor, as the server's -executor: gqlgen, fast, or both side by side (both needs -rounds)")
 	fs.IntVar(&c.rounds, "rounds", 0, "measure in this many alternating rounds of -d per query and server, servers in a child process (0: one run each, in process)")
+	fs.BoolVar(&c.postgraphile, "postgraphile", false, "also measure PostGraphile 4.14.1 over a PostgreSQL 15 cluster of its own holding the same data, on q1 and q2 (needs -rounds, PostgreSQL 15 and Node 20 with npm)")
 
 	if err := fs.Parse(args); err != nil {
 		return c, err

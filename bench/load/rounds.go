@@ -49,6 +49,8 @@ type roundRun struct {
 type queryCells struct {
 	query bench.Query
 	cells []*cell
+	// gatewayBody is the first executor's answer.
+	gatewayBody []byte
 }
 
 func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string, out io.Writer) (err error) {
@@ -99,7 +101,7 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 				break
 			}
 			if i == 0 {
-				first = want
+				first, qc.gatewayBody = want, raw
 				spec.ContentType = contentType
 				spec.Bodies = append(spec.Bodies, baselineReply{Request: body, Response: raw})
 				qc.cells = append(qc.cells, &cell{sys: bare, target: &target{want: want}})
@@ -133,11 +135,35 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 	if err != nil {
 		return err
 	}
+	var notes []string
+	if cfg.postgraphile {
+		pg, err := startPostGraphile(ctx, store, os.Stderr)
+		if err != nil {
+			return fmt.Errorf("PostGraphile: %w", err)
+		}
+		defer pg.stop()
+		sys := &system{name: postgraphileName, usage: pg.usage}
+		notes = append(notes, pg.about)
+		for _, qc := range table {
+			note, problem := pg.cell(qc, sys, qc.gatewayBody)
+			if problem != "" {
+				failures = append(failures, problem)
+			} else {
+				notes = append(notes, note)
+			}
+		}
+	}
 	fmt.Fprintf(out, "machine: %s, GOMAXPROCS %d, %s, %s\n", cpuModel(), runtime.GOMAXPROCS(0), runtime.Version(), gc)
 	fmt.Fprintf(out, "data: %s (%s)\n", dbName(cfg.db), counts)
 	fmt.Fprintf(out, "load: %d rounds; each round runs every query on every system for %v after %v warm-up, %d connections, at most %d requests; the systems' order turns each round\n",
 		cfg.rounds, cfg.duration, cfg.warmup, cfg.conns, cfg.max)
 	fmt.Fprintln(out, "servers: the gateway and the bare server in a child process of their own; CPU/req is that process's CPU time (getrusage) per request, allocs/req its heap allocations (runtime/metrics), the load generator excluded")
+	if cfg.postgraphile {
+		fmt.Fprintln(out, "PostGraphile: CPU/req is the CPU time of its processes (Node, two workers) and of its PostgreSQL cluster's, from /proc, per request; allocations are not counted (n/a)")
+	}
+	for _, n := range notes {
+		fmt.Fprintln(out, n)
+	}
 	for _, f := range failures {
 		fmt.Fprintf(out, "not measured: %s\n", f)
 	}
