@@ -47,6 +47,7 @@ func TestParseFlags(t *testing.T) {
 	}{
 		{"ErrUnknownExecutor", []string{"-executor", "jit"}, `-executor "jit"`},
 		{"ErrBothWithoutRounds", []string{"-executor", "both"}, "-rounds"},
+		{"ErrPostGraphileWithoutRounds", []string{"-postgraphile"}, "-rounds"},
 		{"ErrNegativeRounds", []string{"-rounds", "-1"}, "-rounds"},
 		{"ErrRoundsWithRespCache", []string{"-rounds", "2", "-respcache"}, "-respcache"},
 		{"ErrArguments", []string{"-rounds", "2", "extra"}, "unexpected"},

@@ -105,12 +105,8 @@ func readExport(ctx context.Context, store *db.Store) (*pgExport, error) {
 	}); err != nil {
 		return nil, err
 	}
-	names := map[string]bool{}
-	for _, c := range e.companies {
-		if names[c.Name] {
-			return nil, fmt.Errorf("two companies are named %q: PostGraphile's companyByName needs unique names", c.Name)
-		}
-		names[c.Name] = true
+	if err := uniqueNames(e.companies); err != nil {
+		return nil, err
 	}
 	companyIDs := make([]int64, len(e.companies))
 	for i, c := range e.companies {
@@ -146,6 +142,19 @@ func readExport(ctx context.Context, store *db.Store) (*pgExport, error) {
 		}
 	}
 	return &e, nil
+}
+
+// uniqueNames refuses companies of one name: PostGraphile looks Q1's
+// company up by name through the unique constraint on it.
+func uniqueNames(companies []*db.Company) error {
+	seen := map[string]string{}
+	for _, c := range companies {
+		if other, ok := seen[c.Name]; ok {
+			return fmt.Errorf("companies %s and %s are both named %q: PostGraphile's companyByName needs unique names", other, c.Slug, c.Name)
+		}
+		seen[c.Name] = c.Slug
+	}
+	return nil
 }
 
 // allPages reads a whole list a page at a time.
