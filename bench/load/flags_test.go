@@ -49,6 +49,7 @@ func TestParseFlags(t *testing.T) {
 		{"ErrBothWithoutRounds", []string{"-executor", "both"}, "-rounds"},
 		{"ErrPostGraphileWithoutRounds", []string{"-postgraphile"}, "-rounds"},
 		{"ErrNegativeRounds", []string{"-rounds", "-1"}, "-rounds"},
+		{"ErrNegativePrime", []string{"-rounds", "2", "-prime", "-1s"}, "-prime"},
 		{"ErrRoundsWithRespCache", []string{"-rounds", "2", "-respcache"}, "-respcache"},
 		{"ErrArguments", []string{"-rounds", "2", "extra"}, "unexpected"},
 	} {

@@ -46,6 +46,20 @@ func procStatus(field string) int64 {
 // (VmHWM), so that each run can report its own peak.
 func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
+// loadAverage is the machine's load average over the last minute, from
+// /proc/loadavg, or "?" where there is none.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}
+
 // cpuModel returns the processor's model name from /proc/cpuinfo.
 func cpuModel() string {
 	f, err := os.Open("/proc/cpuinfo")

@@ -8,8 +8,15 @@
 // design-card target. It exits non-zero on any error: a non-200 status, a
 // GraphQL error, or a response that differs from the expected bytes.
 //
+// With -rounds N it measures side by side instead (rounds.go): the bare
+// server, the gateway on each -executor and, with -postgraphile,
+// PostGraphile over a PostgreSQL cluster of its own holding the same data
+// (postgraphile.go), in N alternating rounds, and reports medians, CPU and
+// allocations per request of the servers alone, and the ratios.
+//
 //	go run ./bench/load                      # seed data, default settings
 //	go run ./bench/load -db synth-1m.db -d 5s
+//	go run ./bench/load -queries q1,q2 -executor both -postgraphile -rounds 5 -d 5s -c 32
 package main
 
 import (
@@ -68,6 +75,7 @@ type config struct {
 	// rounds > 0 measures in alternating rounds (rounds.go) instead of
 	// one run per query and server.
 	rounds       int
+	prime        time.Duration
 	postgraphile bool
 	load
 }
@@ -94,6 +102,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.gcPercent, "gc-percent", httpapi.DefaultGCPercent, "garbage collection target, as the server's -gc-percent; GOGC wins when set")
 	executor := fs.String("executor", "gqlgen", "the gateway's query executor, as the server's -executor: gqlgen, fast, or both side by side (both needs -rounds)")
 	fs.IntVar(&c.rounds, "rounds", 0, "measure in this many alternating rounds of -d per query and server, servers in a child process (0: one run each, in process)")
+	fs.DurationVar(&c.prime, "prime", 2*time.Second, "with -rounds: unmeasured time of each query on each system before the first round, for JIT compilers and caches")
 	fs.BoolVar(&c.postgraphile, "postgraphile", false, "also measure PostGraphile 4.14.1 over a PostgreSQL 15 cluster of its own holding the same data, on q1 and q2 (needs -rounds, PostgreSQL 15 and Node 20 with npm)")
 
 	if err := fs.Parse(args); err != nil {
@@ -102,8 +111,8 @@ func parseFlags(args []string) (config, error) {
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if c.conns < 1 || c.duration <= 0 || c.warmup < 0 || c.max < 1 || c.gcPercent < 1 || c.rounds < 0 {
-		return c, errors.New("-c, -d, -n and -gc-percent must be positive and -warmup and -rounds not negative")
+	if c.conns < 1 || c.duration <= 0 || c.warmup < 0 || c.max < 1 || c.gcPercent < 1 || c.rounds < 0 || c.prime < 0 {
+		return c, errors.New("-c, -d, -n and -gc-percent must be positive and -warmup, -rounds and -prime not negative")
 	}
 	var ok bool
 	if c.executors, ok = executorNames[*executor]; !ok {

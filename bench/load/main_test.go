@@ -48,7 +48,7 @@ func reportRows(t *testing.T, out string) map[string][]string {
 func TestRounds(t *testing.T) {
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"-queries", "q1,q2", "-executor", "both", "-rounds", "2",
-		"-d", "100ms", "-warmup", "20ms", "-c", "2", "-n", "3000"}, &out)
+		"-d", "100ms", "-warmup", "20ms", "-prime", "50ms", "-c", "2", "-n", "3000"}, &out)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}

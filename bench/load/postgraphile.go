@@ -258,11 +258,11 @@ func (pg *postgraphile) cell(qc *queryCells, sys *system, gatewayBody []byte) (n
 	body := graphqlBody(text)
 	raw, _, err := capture(pg.addr, body)
 	if err != nil {
-		return "", fmt.Sprintf("%s on %s: %v", qc.query.Name, sys.name, err)
+		return "", fmt.Sprintf("%s on %s, not measured: %v", qc.query.Name, sys.name, err)
 	}
 	problem, n := sameFacts(gatewayBody, raw, "PostGraphile")
 	if problem != "" {
-		return "", fmt.Sprintf("%s: the gateway and PostGraphile disagree: %s", qc.query.Name, problem)
+		return "", fmt.Sprintf("%s: the gateway and PostGraphile disagree, PostGraphile not measured: %s", qc.query.Name, problem)
 	}
 	qc.cells = append(qc.cells, &cell{sys: sys, target: &target{addr: pg.addr, request: newRequest(pg.addr, body), want: exactResponse(raw)}})
 	return fmt.Sprintf("%s: the gateway and PostGraphile answer the same %d facts (%d and %d bytes); PostGraphile's query: %s",

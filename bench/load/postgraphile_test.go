@@ -16,7 +16,7 @@ import (
 func TestPostGraphile(t *testing.T) {
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"-queries", "q1,q2", "-executor", "gqlgen", "-postgraphile", "-rounds", "1",
-		"-d", "300ms", "-warmup", "100ms", "-c", "2"}, &out)
+		"-d", "300ms", "-warmup", "100ms", "-prime", "500ms", "-c", "2"}, &out)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}

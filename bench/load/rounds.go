@@ -96,7 +96,7 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 				want, err = splitResponse(raw)
 			}
 			if err != nil {
-				failures = append(failures, fmt.Sprintf("%s on gateway (%s): %v", q.Name, e, err))
+				failures = append(failures, fmt.Sprintf("%s on gateway (%s), not measured: %v", q.Name, e, err))
 				qc = nil
 				break
 			}
@@ -155,8 +155,8 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 	}
 	fmt.Fprintf(out, "machine: %s, GOMAXPROCS %d, %s, %s\n", cpuModel(), runtime.GOMAXPROCS(0), runtime.Version(), gc)
 	fmt.Fprintf(out, "data: %s (%s)\n", dbName(cfg.db), counts)
-	fmt.Fprintf(out, "load: %d rounds; each round runs every query on every system for %v after %v warm-up, %d connections, at most %d requests; the systems' order turns each round\n",
-		cfg.rounds, cfg.duration, cfg.warmup, cfg.conns, cfg.max)
+	fmt.Fprintf(out, "load: %d rounds; each round runs every query on every system for %v after %v warm-up, %d connections, at most %d requests; the systems' order turns each round; %v of each before the first round, unmeasured\n",
+		cfg.rounds, cfg.duration, cfg.warmup, cfg.conns, cfg.max, cfg.prime)
 	fmt.Fprintln(out, "servers: the gateway and the bare server in a child process of their own; CPU/req is that process's CPU time (getrusage) per request, allocs/req its heap allocations (runtime/metrics), the load generator excluded")
 	if cfg.postgraphile {
 		fmt.Fprintln(out, "PostGraphile: CPU/req is the CPU time of its processes (Node, two workers) and of its PostgreSQL cluster's, from /proc, per request; allocations are not counted (n/a)")
@@ -165,9 +165,23 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 		fmt.Fprintln(out, n)
 	}
 	for _, f := range failures {
-		fmt.Fprintf(out, "not measured: %s\n", f)
+		fmt.Fprintf(out, "problem: %s\n", f)
 	}
 
+	if cfg.prime > 0 {
+		for _, qc := range table {
+			for _, c := range qc.cells {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if res := cfg.drive(c.target, cfg.prime); res.errors > 0 {
+					failures = append(failures, fmt.Sprintf("%s on %s, priming: %d error(s), first: %v",
+						qc.query.Name, c.sys.name, res.errors, res.firstErr))
+				}
+			}
+		}
+	}
+	loadStart := loadAverage()
 	for r := range cfg.rounds {
 		for _, qc := range table {
 			for _, c := range rotate(qc.cells, r) {
@@ -188,7 +202,7 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 		fmt.Fprintf(os.Stderr, "load: round %d of %d done\n", r+1, cfg.rounds)
 	}
 
-	fmt.Fprintln(out)
+	fmt.Fprintf(out, "load average (1 min) of the machine: %s before the rounds, %s after\n\n", loadStart, loadAverage())
 	report(out, table)
 	if len(failures) > 0 {
 		return fmt.Errorf("%d problem(s):\n  %s", len(failures), strings.Join(failures, "\n  "))
