@@ -16,7 +16,8 @@ import (
 // gateway serves it: the companies, projects and participations visible
 // today, and the projects' capacity figures. Table and column names follow
 // PostGraphile's conventions, so that its generated schema has the fields
-// the queries need without plugins: companyByName (a unique name),
+// the queries need without plugins: companyByNameKey (the name, where no
+// other company has it: generated graphs repeat names),
 // allCompanies ordered by ORDINAL (the gateway's default order),
 // projectParticipantsByCompanyIdList and ...ByProjectIdList (foreign keys,
 // ordered by id as the gateway orders them), capacityMeasurementsByProjectIdList
@@ -27,10 +28,11 @@ var pgTables = []string{"company", "project", "project_participant", "capacity_m
 
 // pgSchema creates the tables; the keys and indexes come after the data.
 const pgSchema = `CREATE TABLE company (
-    id      bigint  NOT NULL,
-    slug    text    NOT NULL,
-    name    text    NOT NULL,
-    ordinal integer NOT NULL
+    id       bigint  NOT NULL,
+    slug     text    NOT NULL,
+    name     text    NOT NULL,
+    name_key text,
+    ordinal  integer NOT NULL
 );
 CREATE TABLE project (
     id   bigint NOT NULL,
@@ -58,7 +60,7 @@ CREATE TABLE capacity_measurement (
 // pgKeys are the primary and foreign keys and the indexes the queries use.
 const pgKeys = `ALTER TABLE company ADD PRIMARY KEY (id);
 ALTER TABLE company ADD CONSTRAINT company_slug_key UNIQUE (slug);
-ALTER TABLE company ADD CONSTRAINT company_name_key UNIQUE (name);
+ALTER TABLE company ADD CONSTRAINT company_name_key_key UNIQUE (name_key);
 ALTER TABLE company ADD CONSTRAINT company_ordinal_key UNIQUE (ordinal);
 ALTER TABLE project ADD PRIMARY KEY (id);
 ALTER TABLE project ADD CONSTRAINT project_slug_key UNIQUE (slug);
@@ -76,6 +78,7 @@ ANALYZE;
 // pgExport is the data of the export, read from the store.
 type pgExport struct {
 	companies    []*db.Company // in the gateway's default order
+	nameKeys     []string      // by company: its name, or "" when another has it too
 	projects     []*db.Project
 	participants []*db.ProjectParticipant // by id
 	capacity     []pgMeasurement
@@ -105,9 +108,7 @@ func readExport(ctx context.Context, store *db.Store) (*pgExport, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := uniqueNames(e.companies); err != nil {
-		return nil, err
-	}
+	e.nameKeys = nameKeys(e.companies)
 	companyIDs := make([]int64, len(e.companies))
 	for i, c := range e.companies {
 		companyIDs[i] = c.ID
@@ -144,17 +145,21 @@ func readExport(ctx context.Context, store *db.Store) (*pgExport, error) {
 	return &e, nil
 }
 
-// uniqueNames refuses companies of one name: PostGraphile looks Q1's
-// company up by name through the unique constraint on it.
-func uniqueNames(companies []*db.Company) error {
-	seen := map[string]string{}
+// nameKeys returns each company's name where no other company has it, and
+// "" (NULL in PostgreSQL) where one does: PostGraphile looks Q1's company
+// up by name through the unique constraint on these keys.
+func nameKeys(companies []*db.Company) []string {
+	n := map[string]int{}
 	for _, c := range companies {
-		if other, ok := seen[c.Name]; ok {
-			return fmt.Errorf("companies %s and %s are both named %q: PostGraphile's companyByName needs unique names", other, c.Slug, c.Name)
-		}
-		seen[c.Name] = c.Slug
+		n[c.Name]++
 	}
-	return nil
+	keys := make([]string, len(companies))
+	for i, c := range companies {
+		if n[c.Name] == 1 {
+			keys[i] = c.Name
+		}
+	}
+	return keys
 }
 
 // allPages reads a whole list a page at a time.
@@ -181,9 +186,13 @@ func (e *pgExport) writeSQL(out io.Writer) error {
 	w := bufio.NewWriter(out)
 	fmt.Fprintln(w, "BEGIN;")
 	w.WriteString(pgSchema)
-	copyRows(w, "company (id, slug, name, ordinal)", len(e.companies), func(i int) []string {
+	copyRows(w, "company (id, slug, name, name_key, ordinal)", len(e.companies), func(i int) []string {
 		c := e.companies[i]
-		return []string{id(c.ID), c.Slug, c.Name, strconv.Itoa(i)}
+		key := copyNull
+		if i < len(e.nameKeys) && e.nameKeys[i] != "" {
+			key = e.nameKeys[i]
+		}
+		return []string{id(c.ID), c.Slug, c.Name, key, strconv.Itoa(i)}
 	})
 	copyRows(w, "project (id, slug, name)", len(e.projects), func(i int) []string {
 		p := e.projects[i]
@@ -211,12 +220,20 @@ func copyRows(w *bufio.Writer, table string, n int, row func(int) []string) {
 			if j > 0 {
 				w.WriteByte('\t')
 			}
-			w.WriteString(copyEscaper.Replace(v))
+			if v == copyNull {
+				w.WriteString(`\N`)
+			} else {
+				w.WriteString(copyEscaper.Replace(v))
+			}
 		}
 		w.WriteByte('\n')
 	}
 	w.WriteString("\\.\n")
 }
+
+// copyNull is the value copyRows writes as NULL; no text holds a NUL byte,
+// which PostgreSQL refuses in text.
+const copyNull = "\x00"
 
 // copyEscaper escapes a value for COPY's text format.
 var copyEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)

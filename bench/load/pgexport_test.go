@@ -159,7 +159,7 @@ func TestExportSQL(t *testing.T) {
 		if got := strings.Count(statements, "ADD FOREIGN KEY"); got != 3 {
 			t.Errorf("%d foreign keys, want 3 (participant → project, company; figure → project)", got)
 		}
-		for _, want := range []string{"UNIQUE (name)", "ON project_participant (company_id, id)", "ON project_participant (project_id, id)",
+		for _, want := range []string{"UNIQUE (name_key)", "ON project_participant (company_id, id)", "ON project_participant (project_id, id)",
 			"ON capacity_measurement (project_id, ordinal)", "BEGIN;", "COMMIT;"} {
 			if !strings.Contains(statements, want) {
 				t.Errorf("the script lacks %q", want)
@@ -206,8 +206,8 @@ func TestExportSQL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Contains(blocks["company"].column(t, "name"), citic.Name) {
-			t.Errorf("%s is not exported", citic.Name)
+		if !slices.Contains(blocks["company"].column(t, "name_key"), citic.Name) {
+			t.Errorf("%s is not exported with its name as its key", citic.Name)
 		}
 		n := 0
 		for _, c := range blocks["project_participant"].column(t, "company_id") {
@@ -234,14 +234,22 @@ func TestExportEscapes(t *testing.T) {
 	}
 }
 
-func TestUniqueNames(t *testing.T) {
-	a, b := &db.Company{Slug: "a", Name: "Alpha"}, &db.Company{Slug: "b", Name: "Beta"}
-	if err := uniqueNames([]*db.Company{a, b}); err != nil {
-		t.Errorf("distinct names refused: %v", err)
+func TestNameKeys(t *testing.T) {
+	companies := []*db.Company{{Slug: "a", Name: "Alpha"}, {Slug: "b", Name: "Beta"}, {Slug: "a2", Name: "Alpha"}}
+	if got, want := nameKeys(companies), []string{"", "Beta", ""}; !slices.Equal(got, want) {
+		t.Errorf("nameKeys = %q, want %q: a name two companies share is no key", got, want)
 	}
-	err := uniqueNames([]*db.Company{a, b, {Slug: "a2", Name: "Alpha"}})
-	if err == nil || !strings.Contains(err.Error(), `a and a2 are both named "Alpha"`) {
-		t.Errorf("err = %v, want both slugs named", err)
+}
+
+func TestExportNullNameKey(t *testing.T) {
+	e := &pgExport{companies: []*db.Company{{ID: 1, Slug: "a", Name: "Alpha"}, {ID: 2, Slug: "a2", Name: "Alpha"}}}
+	e.nameKeys = nameKeys(e.companies)
+	var script bytes.Buffer
+	if err := e.writeSQL(&script); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(script.String(), "1\ta\tAlpha\t\\N\t0\n") {
+		t.Errorf("a shared name is not written as NULL (\\N):\n%s", script.String())
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -55,7 +56,8 @@ var postgraphileArgs = []string{
 }
 
 // q1Company is the company Q1 asks the gateway for by name; PostGraphile
-// looks it up by the canonical name the gateway resolves it to.
+// looks it up by the canonical name the gateway resolves it to, through
+// the unique name_key.
 const q1Company = "CITIC"
 
 // postgraphileQueries are PostGraphile's texts of the queries it answers,
@@ -63,7 +65,7 @@ const q1Company = "CITIC"
 // ordered as the gateway orders: %s in q1 is the company's canonical name,
 // quoted.
 var postgraphileQueries = map[string]string{
-	"q1": `{ company: companyByName(name: %s) { name projects: projectParticipantsByCompanyIdList(orderBy: ID_ASC) { role project: projectByProjectId { name capacityHistory: capacityMeasurementsByProjectIdList(orderBy: ORDINAL_ASC) { metric value unit asOf status } } } } }`,
+	"q1": `{ company: companyByNameKey(nameKey: %s) { name projects: projectParticipantsByCompanyIdList(orderBy: ID_ASC) { role project: projectByProjectId { name capacityHistory: capacityMeasurementsByProjectIdList(orderBy: ORDINAL_ASC) { metric value unit asOf status } } } } }`,
 	"q2": `{ companies: allCompanies(first: 100, orderBy: ORDINAL_ASC) { edges { node { name projects: projectParticipantsByCompanyIdList(orderBy: ID_ASC) { role project: projectByProjectId { name participants: projectParticipantsByProjectIdList(orderBy: ID_ASC) { role company: companyByCompanyId { name } } } } } } } }`,
 }
 
@@ -96,6 +98,9 @@ func startPostGraphile(ctx context.Context, store *db.Store, progress io.Writer)
 	company, err := store.FindCompanyByName(ctx, q1Company)
 	if err != nil {
 		return nil, fmt.Errorf("export: company %q: %w", q1Company, err)
+	}
+	if !slices.Contains(export.nameKeys, company.Name) {
+		return nil, fmt.Errorf("export: another company is named %q too, so PostGraphile cannot look it up by name", company.Name)
 	}
 
 	fmt.Fprintln(progress, "load: starting PostgreSQL")
