@@ -8,8 +8,15 @@
 // design-card target. It exits non-zero on any error: a non-200 status, a
 // GraphQL error, or a response that differs from the expected bytes.
 //
+// With -rounds N it measures side by side instead (rounds.go): the bare
+// server, the gateway on each -executor and, with -postgraphile,
+// PostGraphile over a PostgreSQL cluster of its own holding the same data
+// (postgraphile.go), in N alternating rounds, and reports medians, CPU and
+// allocations per request of the servers alone, and the ratios.
+//
 //	go run ./bench/load                      # seed data, default settings
 //	go run ./bench/load -db synth-1m.db -d 5s
+//	go run ./bench/load -queries q1,q2 -executor both -postgraphile -rounds 5 -d 5s -c 32
 package main
 
 import (
@@ -20,10 +27,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/investgraph/investgraph/bench"
@@ -32,10 +41,22 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+	// An interrupt cancels ctx, so that the servers and the PostgreSQL
+	// cluster a run started are stopped on the way out.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if config := os.Getenv(childEnv); config != "" {
+		if err := runChild(ctx, config, os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "load (servers):", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "load:", err)
 		}
+		stop()
 		os.Exit(1)
 	}
 }
@@ -48,7 +69,22 @@ type config struct {
 	respCache  bool
 	cpuProfile string
 	gcPercent  int
+	// executors are the gateway's executors to measure, each an
+	// httpapi.Options.Executor: one, or both side by side.
+	executors []string
+	// rounds > 0 measures in alternating rounds (rounds.go) instead of
+	// one run per query and server.
+	rounds       int
+	prime        time.Duration
+	postgraphile bool
 	load
+}
+
+// executorNames are the values of -executor.
+var executorNames = map[string][]string{
+	"gqlgen": {"gqlgen"},
+	"fast":   {"fast"},
+	"both":   {"gqlgen", "fast"},
 }
 
 func parseFlags(args []string) (config, error) {
@@ -64,14 +100,29 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&c.respCache, "respcache", false, "put the response cache (httpapi/respcache) in front of the gateway")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fs.IntVar(&c.gcPercent, "gc-percent", httpapi.DefaultGCPercent, "garbage collection target, as the server's -gc-percent; GOGC wins when set")
+	executor := fs.String("executor", "gqlgen", "the gateway's query executor, as the server's -executor: gqlgen, fast, or both side by side (both needs -rounds)")
+	fs.IntVar(&c.rounds, "rounds", 0, "measure in this many alternating rounds of -d per query and server, servers in a child process (0: one run each, in process)")
+	fs.DurationVar(&c.prime, "prime", 2*time.Second, "with -rounds: unmeasured time of each query on each system before the first round, for JIT compilers and caches")
+	fs.BoolVar(&c.postgraphile, "postgraphile", false, "also measure PostGraphile 4.14.1 over a PostgreSQL 15 cluster of its own holding the same data, on q1 and q2 (needs -rounds, PostgreSQL 15 and Node 20 with npm)")
+
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if c.conns < 1 || c.duration <= 0 || c.warmup < 0 || c.max < 1 || c.gcPercent < 1 {
-		return c, errors.New("-c, -d, -n and -gc-percent must be positive and -warmup not negative")
+	if c.conns < 1 || c.duration <= 0 || c.warmup < 0 || c.max < 1 || c.gcPercent < 1 || c.rounds < 0 || c.prime < 0 {
+		return c, errors.New("-c, -d, -n and -gc-percent must be positive and -warmup, -rounds and -prime not negative")
+	}
+	var ok bool
+	if c.executors, ok = executorNames[*executor]; !ok {
+		return c, fmt.Errorf("-executor %q: want gqlgen, fast or both", *executor)
+	}
+	if c.rounds == 0 && (len(c.executors) > 1 || c.postgraphile) {
+		return c, errors.New("-executor both and -postgraphile measure side by side: give -rounds, e.g. -rounds 5")
+	}
+	if c.rounds > 0 && (c.respCache || c.cpuProfile != "") {
+		return c, errors.New("-respcache and -cpuprofile are for single runs, not with -rounds")
 	}
 	return c, nil
 }
@@ -102,6 +153,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.rounds > 0 {
+		return runRounds(ctx, cfg, queries, gc, out)
+	}
 	dir, err := os.MkdirTemp("", "investgraph-load-")
 	if err != nil {
 		return err
@@ -112,7 +166,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	gwAddr, stopGateway, err := serve(gateway(store, cfg.respCache))
+	gwAddr, stopGateway, err := serve(gateway(store, cfg.respCache, cfg.executors[0]))
 	if err != nil {
 		return err
 	}
@@ -146,6 +200,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "machine: %s, GOMAXPROCS %d, %s, %s\n", cpuModel(), runtime.GOMAXPROCS(0), runtime.Version(), gc)
 	fmt.Fprintf(out, "data: %s (%s)\n", dbName(cfg.db), counts)
+	fmt.Fprintf(out, "executor: %s\n", cfg.executors[0])
 	if cfg.respCache {
 		fmt.Fprintln(out, "response cache: on")
 	}

@@ -62,11 +62,11 @@ func serve(h http.Handler) (addr string, stop func(), err error) {
 	}, nil
 }
 
-// gateway serves the GraphQL handler over store, logging internal errors to
-// stderr, behind the response cache when cached.
-func gateway(store *db.Store, cached bool) http.Handler {
+// gateway serves the GraphQL handler over store with the executor, logging
+// internal errors to stderr, behind the response cache when cached.
+func gateway(store *db.Store, cached bool, executor string) http.Handler {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h := httpapi.NewHandler(store, httpapi.Options{Logger: logger})
+	h := httpapi.NewHandler(store, httpapi.Options{Logger: logger, Executor: executor})
 	if cached {
 		h = respcache.New(store.DataVersion, respcache.DefaultSize).Middleware(h)
 	}
