@@ -12,7 +12,7 @@ func TestParseFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := c.executors, []string{"gqlgen"}; !slices.Equal(got, want) {
+		if got, want := c.executors, []string{"fast"}; !slices.Equal(got, want) {
 			t.Errorf("executors = %q, want %q", got, want)
 		}
 		if c.rounds != 0 || c.postgraphile {

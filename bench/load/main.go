@@ -100,7 +100,7 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&c.respCache, "respcache", false, "put the response cache (httpapi/respcache) in front of the gateway")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fs.IntVar(&c.gcPercent, "gc-percent", httpapi.DefaultGCPercent, "garbage collection target, as the server's -gc-percent; GOGC wins when set")
-	executor := fs.String("executor", "gqlgen", "the gateway's query executor, as the server's -executor: gqlgen, fast, or both side by side (both needs -rounds)")
+	executor := fs.String("executor", "fast", "the gateway's query executor, as the server's -executor: gqlgen, fast, or both side by side (both needs -rounds)")
 	fs.IntVar(&c.rounds, "rounds", 0, "measure in this many alternating rounds of -d per query and server, servers in a child process (0: one run each, in process)")
 	fs.DurationVar(&c.prime, "prime", 2*time.Second, "with -rounds: unmeasured time of each query on each system before the first round, for JIT compilers and caches")
 	fs.BoolVar(&c.postgraphile, "postgraphile", false, "also measure PostGraphile 4.14.1 over a PostgreSQL 15 cluster of its own holding the same data, on q1 and q2 (needs -rounds, PostgreSQL 15 and Node 20 with npm)")
