@@ -14,20 +14,23 @@ type Meeting struct {
 	Location *string
 	Occasion *string
 	Summary  *string
+	EventID  *int64 // the visit, trip, roundtable or council it was part of
 }
 
-const meetingColumns = `x.id, x.slug, x.date, x.location, x.occasion, x.summary`
+const meetingColumns = `x.id, x.slug, x.date, x.location, x.occasion, x.summary, x.event_id`
 
 func scanMeeting(r rowScanner, extra ...any) (*Meeting, error) {
 	var (
 		m                          Meeting
 		date                       string
 		location, occasion, summar sql.NullString
+		event                      sql.NullInt64
 		err                        error
 	)
-	if err = r.Scan(append(extra, &m.ID, &m.Slug, &date, &location, &occasion, &summar)...); err != nil {
+	if err = r.Scan(append(extra, &m.ID, &m.Slug, &date, &location, &occasion, &summar, &event)...); err != nil {
 		return nil, err
 	}
+	m.EventID = nullInt(event)
 	m.Location, m.Occasion, m.Summary = nullString(location), nullString(occasion), nullString(summar)
 	if m.Date, err = ParsePartialDate(date); err != nil {
 		return nil, fmt.Errorf("meeting %s: %w", m.Slug, err)

@@ -23,6 +23,9 @@ type ProjectParticipant struct {
 	ProjectID int64
 	CompanyID int64
 	Role      ParticipantRole
+	Basis     Basis
+	// InferenceNote says from what an inferred participation was concluded.
+	InferenceNote *string
 }
 
 const projectColumns = `x.id, x.slug, x.name, x.sector, x.status, x.region, x.description`
@@ -137,11 +140,19 @@ func (s *Store) FindAgreementProjects(ctx context.Context, agreementIDs []int64)
 	return out, nil
 }
 
-const participantColumns = `x.id, x.project_id, x.company_id, x.role`
+const participantColumns = `x.id, x.project_id, x.company_id, x.role, x.basis, x.inference_note`
 
 func scanParticipant(r rowScanner, key *int64) (*ProjectParticipant, error) {
-	var p ProjectParticipant
-	return &p, r.Scan(key, &p.ID, &p.ProjectID, &p.CompanyID, &p.Role)
+	var (
+		p     ProjectParticipant
+		basis string
+		note  sql.NullString
+	)
+	if err := r.Scan(key, &p.ID, &p.ProjectID, &p.CompanyID, &p.Role, &basis, &note); err != nil {
+		return nil, err
+	}
+	p.Basis, p.InferenceNote = scanEvidence(basis, note)
+	return &p, nil
 }
 
 // FindParticipantsByProjectIDs returns the participants of the given

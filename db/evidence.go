@@ -1,0 +1,162 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Basis says whether a fact is stated in the paragraph it cites or inferred
+// from it by a curator.
+type Basis string
+
+// The bases of a fact.
+const (
+	Stated   Basis = "STATED"
+	Inferred Basis = "INFERRED"
+)
+
+// Bases lists the values of Basis in the order the schema lists them.
+var Bases = []Basis{Stated, Inferred}
+
+// basisOr returns b, or STATED when b is empty: a fact curated without a
+// basis is one its paragraph states.
+func basisOr(b Basis) string {
+	if b == "" {
+		return string(Stated)
+	}
+	return string(b)
+}
+
+// KeepBasis reports whether a fact of basis b passes a basis filter: every
+// fact passes an empty one.
+func KeepBasis(bases []Basis, b Basis) bool {
+	return len(bases) == 0 || slices.Contains(bases, b)
+}
+
+// ActorRef points at the person or organization a fact is attributed to
+// ("according to", "said"): Type is Person or Company.
+type ActorRef = NodeRef
+
+// AttributeInference marks an attribute of an object as inferred, with the
+// note saying from what. Attributes not marked are stated.
+type AttributeInference struct {
+	Subject   Subject
+	SubjectID int64
+	Attribute string // the schema's field name: kind, country, region, parent, partOf, ...
+	Note      string
+}
+
+// FindAttributeInferences returns the inferred attributes of the given
+// objects of one kind, keyed by id, by attribute name.
+func (s *Store) FindAttributeInferences(ctx context.Context, subject Subject, ids []int64) (map[int64]map[string]string, error) {
+	rows, err := s.query(ctx, `SELECT subject_id, attribute, note FROM attribute_inferences
+		WHERE subject = ? AND subject_id IN (SELECT value FROM json_each(?))`, string(subject), idList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("find attribute inferences: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]map[string]string{}
+	for rows.Next() {
+		var (
+			id         int64
+			attr, note string
+		)
+		if err := rows.Scan(&id, &attr, &note); err != nil {
+			return nil, fmt.Errorf("find attribute inferences: %w", err)
+		}
+		if out[id] == nil {
+			out[id] = map[string]string{}
+		}
+		out[id][attr] = note
+	}
+	return out, rows.Err()
+}
+
+// LinkKey names the links of one kind from one object.
+type LinkKey struct {
+	Kind LinkKind
+	From int64
+}
+
+// LinkEvidence is the basis of one link, to the object To.
+type LinkEvidence struct {
+	To            int64
+	Basis         Basis
+	InferenceNote *string
+	Role          *string // a meeting participant's role, where stated
+}
+
+// FindLinkEvidence returns the basis of every link from the given objects,
+// keyed by kind and object, whatever is visible: callers keep the ends
+// they can see.
+func (s *Store) FindLinkEvidence(ctx context.Context, keys []LinkKey) (map[LinkKey][]LinkEvidence, error) {
+	byKind := map[LinkKind][]int64{}
+	for _, k := range keys {
+		byKind[k.Kind] = append(byKind[k.Kind], k.From)
+	}
+	out := map[LinkKey][]LinkEvidence{}
+	for kind, from := range byKind {
+		table, fromCol, toCol := linkColumns(kind)
+		role := `NULL`
+		if kind == MeetingParticipant {
+			role = `role`
+		}
+		rows, err := s.query(ctx, `SELECT `+fromCol+`, `+toCol+`, basis, inference_note, `+role+` FROM `+table+`
+			WHERE `+fromCol+` IN (SELECT value FROM json_each(?)) ORDER BY `+fromCol+`, `+toCol, idList(from))
+		if err != nil {
+			return nil, fmt.Errorf("find link evidence: %w", err)
+		}
+		for rows.Next() {
+			var (
+				k          = LinkKey{Kind: kind}
+				e          LinkEvidence
+				note, rl   sql.NullString
+				scanFailed error
+			)
+			if scanFailed = rows.Scan(&k.From, &e.To, &e.Basis, &note, &rl); scanFailed != nil {
+				rows.Close()
+				return nil, fmt.Errorf("find link evidence: %w", scanFailed)
+			}
+			e.InferenceNote, e.Role = nullString(note), nullString(rl)
+			out[k] = append(out[k], e)
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("find link evidence: %w", err)
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+// linkColumns returns the table of a link kind and its two columns.
+func linkColumns(kind LinkKind) (table, from, to string) {
+	table, columns, _ := strings.Cut(strings.TrimSuffix(linkTables[kind], ")"), " (")
+	from, to, _ = strings.Cut(columns, ", ")
+	return table, from, to
+}
+
+// scanEvidence turns the basis and note columns into a fact's fields.
+func scanEvidence(basis string, note sql.NullString) (Basis, *string) {
+	return Basis(basisOr(Basis(basis))), nullString(note)
+}
+
+// actorRef turns the attributed_type and attributed_id columns into an
+// ActorRef, nil when the fact is attributed to no one.
+func actorRef(typ sql.NullString, id sql.NullInt64) *ActorRef {
+	if !typ.Valid || !id.Valid {
+		return nil
+	}
+	return &ActorRef{Type: typ.String, ID: id.Int64}
+}
+
+// actorColumns returns the attributed_type and attributed_id values of a.
+func actorColumns(a *ActorRef) (any, any) {
+	if a == nil {
+		return nil, nil
+	}
+	return a.Type, a.ID
+}
