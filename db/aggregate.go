@@ -14,6 +14,7 @@ import (
 // Counts is how many objects of each kind there are.
 type Counts struct {
 	Companies, People, Projects, Meetings, Agreements, Sources, Measurements, Amounts int
+	Statements, Events                                                                int
 }
 
 // countStatement counts the rows of each kind of object, in the order of
@@ -26,6 +27,7 @@ func countStatement(restricted bool) string {
 		{"companies", "first_reported"}, {"people", "first_reported"}, {"projects", "first_reported"},
 		{"meetings", "first_reported"}, {"agreements", "first_reported"}, {"sources", "published_start"},
 		{"measurements", "reported"}, {"amounts", "reported"},
+		{"statements", "reported"}, {"events", "first_reported"},
 	} {
 		q := `(SELECT count(*) FROM ` + t[0]
 		if restricted {
@@ -46,7 +48,8 @@ func (s *Store) Count(ctx context.Context) (*Counts, error) {
 	}
 	var c Counts
 	err := s.queryRow(ctx, query, args...).
-		Scan(&c.Companies, &c.People, &c.Projects, &c.Meetings, &c.Agreements, &c.Sources, &c.Measurements, &c.Amounts)
+		Scan(&c.Companies, &c.People, &c.Projects, &c.Meetings, &c.Agreements, &c.Sources, &c.Measurements, &c.Amounts,
+			&c.Statements, &c.Events)
 	if err != nil {
 		return nil, fmt.Errorf("count: %w", err)
 	}
@@ -73,6 +76,7 @@ const (
 	CoveredByAgreement    ExclusionReason = "COVERED_BY_AGREEMENT"
 	UpperBoundOnly        ExclusionReason = "UPPER_BOUND_ONLY"
 	OtherCurrency         ExclusionReason = "OTHER_CURRENCY"
+	NotInBasis            ExclusionReason = "NOT_IN_BASIS"
 )
 
 // MoneySummary is a money total, grouped, with what it left out.
@@ -93,6 +97,7 @@ type MoneyGroup struct {
 	Total        float64
 	IsLowerBound bool
 	Amounts      []*Amount
+	ByReportYear bool // a report year standing in for dates the sources do not give
 }
 
 // ExcludedAmount is an amount left out of a total, and why.

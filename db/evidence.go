@@ -50,29 +50,28 @@ type AttributeInference struct {
 }
 
 // FindAttributeInferences returns the inferred attributes of the given
-// objects of one kind, keyed by id, by attribute name.
-func (s *Store) FindAttributeInferences(ctx context.Context, subject Subject, ids []int64) (map[int64]map[string]string, error) {
-	rows, err := s.query(ctx, `SELECT subject_id, attribute, note FROM attribute_inferences
-		WHERE subject = ? AND subject_id IN (SELECT value FROM json_each(?))`, string(subject), idList(ids))
-	if err != nil {
-		return nil, fmt.Errorf("find attribute inferences: %w", err)
+// objects, keyed by object.
+func (s *Store) FindAttributeInferences(ctx context.Context, keys []SubjectKey) (map[SubjectKey][]AttributeInference, error) {
+	bySubject := map[Subject][]int64{}
+	for _, k := range keys {
+		bySubject[k.Subject] = append(bySubject[k.Subject], k.ID)
 	}
-	defer rows.Close()
-	out := map[int64]map[string]string{}
-	for rows.Next() {
-		var (
-			id         int64
-			attr, note string
-		)
-		if err := rows.Scan(&id, &attr, &note); err != nil {
+	out := map[SubjectKey][]AttributeInference{}
+	for subject, ids := range bySubject {
+		list, err := queryAll(ctx, s, func(r rowScanner) (AttributeInference, error) {
+			a := AttributeInference{Subject: subject}
+			return a, r.Scan(&a.SubjectID, &a.Attribute, &a.Note)
+		}, `SELECT subject_id, attribute, note FROM attribute_inferences
+			WHERE subject = ? AND subject_id IN (SELECT value FROM json_each(?)) ORDER BY subject_id, attribute`, string(subject), idList(ids))
+		if err != nil {
 			return nil, fmt.Errorf("find attribute inferences: %w", err)
 		}
-		if out[id] == nil {
-			out[id] = map[string]string{}
+		for _, a := range list {
+			k := SubjectKey{Subject: subject, ID: a.SubjectID}
+			out[k] = append(out[k], a)
 		}
-		out[id][attr] = note
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // LinkKey names the links of one kind from one object.
@@ -159,4 +158,47 @@ func actorColumns(a *ActorRef) (any, any) {
 		return nil, nil
 	}
 	return a.Type, a.ID
+}
+
+// AttributeEvidence is the basis of one attribute of an object.
+type AttributeEvidence struct {
+	Attribute     string
+	Basis         Basis
+	InferenceNote *string
+}
+
+// MeetingParticipation is one person's taking part in a meeting.
+type MeetingParticipation struct {
+	MeetingID     int64
+	PersonID      int64
+	Role          *MeetingRole
+	Basis         Basis
+	InferenceNote *string
+}
+
+// FindAgreementParts returns the agreements that are part of the given
+// packages, keyed by package id.
+func (s *Store) FindAgreementParts(ctx context.Context, ids []int64) (map[int64][]*Agreement, error) {
+	out, err := queryGrouped(ctx, s, scanAgreementKeyed, `
+		SELECT x.part_of_id, `+agreementColumns+` FROM agreements x
+		WHERE x.part_of_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		ORDER BY `+agreementOrder+`, x.slug`, idList(ids), cutoff(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("find agreement parts: %w", err)
+	}
+	return out, nil
+}
+
+// FindMeasurementsByCounterpartyIDs returns the two-sided figures whose
+// other side is one of the given companies, keyed by it, in date order. A
+// figure shows once its counterparty is visible too.
+func (s *Store) FindMeasurementsByCounterpartyIDs(ctx context.Context, ids []int64) (map[int64][]*Measurement, error) {
+	out, err := queryGrouped(ctx, s, scanMeasurement, `
+		SELECT x.counterparty_id, `+measurementColumns+` FROM measurements x JOIN companies c ON c.id = x.counterparty_id
+		WHERE x.counterparty_id IN (SELECT value FROM json_each(?)) AND x.reported <= ?2 AND c.first_reported <= ?2
+		ORDER BY `+measurementOrder, idList(ids), cutoff(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("find measurements by counterparty: %w", err)
+	}
+	return out, nil
 }

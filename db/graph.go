@@ -13,10 +13,12 @@ type RelationshipType string
 
 // Relationship is a typed, directed edge of the graph.
 type Relationship struct {
-	Type  RelationshipType
-	Label string
-	From  NodeRef
-	To    NodeRef
+	Type          RelationshipType
+	Label         string
+	From          NodeRef
+	To            NodeRef
+	Basis         Basis
+	InferenceNote *string
 }
 
 // key identifies an edge; MET edges are undirected, so both directions
