@@ -94,6 +94,10 @@ type AgreementFilter struct {
 	// bounds.
 	MinAmount, MaxAmount *float64
 	Currency             string
+	// Bases keeps, with PartyID and the amount bounds, only parties and
+	// amounts of these bases.
+	Bases    []Basis
+	Statuses []AgreementStatus
 }
 
 var agreementOrderings = orderings{
@@ -127,9 +131,11 @@ func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, 
 		q.keyArgs = []any{cutoff(ctx)}
 	}
 	in(&q, `x.kind`, f.Kinds)
+	in(&q, `x.status`, f.Statuses)
 	q.overlaps(`x.signed_start`, `x.signed_end`, f.From, f.To)
 	if f.PartyID != nil {
 		q.where, q.args = append(q.where, `x.id IN (SELECT agreement_id FROM agreement_parties WHERE company_id = ?)`), append(q.args, *f.PartyID)
+		q.linkBasis(`x.id IN (SELECT agreement_id FROM agreement_parties WHERE company_id = ?)`, f.Bases, *f.PartyID)
 	}
 	if f.MinAmount != nil || f.MaxAmount != nil {
 		lo, hi := -1.0, 1e300
@@ -142,6 +148,8 @@ func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, 
 		q.where = append(q.where, `x.id IN (SELECT agreement_id FROM amounts
 			WHERE agreement_id IS NOT NULL AND currency = ? AND amount BETWEEN ? AND ? AND reported <= ?)`)
 		q.args = append(q.args, currency, lo, hi, cutoff(ctx))
+		q.linkBasis(`x.id IN (SELECT agreement_id FROM amounts
+			WHERE agreement_id IS NOT NULL AND currency = ? AND amount BETWEEN ? AND ? AND reported <= ?)`, f.Bases, currency, lo, hi, cutoff(ctx))
 	}
 	return findPage(ctx, s, p, q, scanAgreement, func(a *Agreement) string { return a.Slug })
 }

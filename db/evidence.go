@@ -202,3 +202,25 @@ func (s *Store) FindMeasurementsByCounterpartyIDs(ctx context.Context, ids []int
 	}
 	return out, nil
 }
+
+// attrBasis keeps the rows whose attribute attr is of one of bases: an
+// attribute is inferred when attribute_inferences lists it.
+func (q *pageQuery) attrBasis(subject Subject, attr string, bases []Basis) {
+	if len(bases) == 0 {
+		return
+	}
+	q.where = append(q.where, `CASE WHEN EXISTS (SELECT 1 FROM attribute_inferences
+		WHERE subject = ? AND subject_id = x.id AND attribute = ?) THEN 'INFERRED' ELSE 'STATED' END IN (SELECT value FROM json_each(?))`)
+	q.args = append(q.args, string(subject), attr, jsonString(bases))
+}
+
+// linkBasis keeps the rows with a link of one of bases: cond selects the
+// rows' ids from a link table, its ? parameters args, and its basis column
+// is compared after them.
+func (q *pageQuery) linkBasis(cond string, bases []Basis, args ...any) {
+	if len(bases) == 0 {
+		return
+	}
+	q.where = append(q.where, strings.TrimSuffix(cond, ")")+` AND basis IN (SELECT value FROM json_each(?)))`)
+	q.args = append(append(q.args, args...), jsonString(bases))
+}

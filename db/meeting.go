@@ -64,6 +64,9 @@ type MeetingFilter struct {
 	OrganizationID *int64
 	ProjectID      *int64
 	Location       string // part of the location's name
+	// Bases keeps, with ParticipantID, OrganizationID and ProjectID, only
+	// links of these bases.
+	Bases []Basis
 }
 
 var meetingOrderings = orderings{{"DATE", `x.date_start`}}
@@ -90,6 +93,7 @@ func (s *Store) FindMeetings(ctx context.Context, f MeetingFilter, o Order, p Pa
 	} {
 		if link.id != nil {
 			q.where, q.args = append(q.where, link.where), append(q.args, *link.id)
+			q.linkBasis(link.where, f.Bases, *link.id)
 		}
 	}
 	return findPage(ctx, s, p, q, scanMeeting, func(m *Meeting) string { return m.Slug })

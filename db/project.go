@@ -75,6 +75,9 @@ type ProjectFilter struct {
 	// From and To keep projects reported by a source published in the range.
 	From, To *PartialDate
 	Text     string // part of the name or an alias
+	// Bases keeps, with Sectors, Statuses, Region and CompanyID, only
+	// attributes and participations of these bases.
+	Bases []Basis
 }
 
 var projectOrderings = orderings{
@@ -101,6 +104,15 @@ func (s *Store) FindProjects(ctx context.Context, f ProjectFilter, o Order, p Pa
 	if f.CompanyID != nil {
 		q.where = append(q.where, `x.id IN (SELECT project_id FROM project_participants WHERE company_id = ? AND first_reported <= ?)`)
 		q.args = append(q.args, *f.CompanyID, cutoff(ctx))
+		q.linkBasis(`x.id IN (SELECT project_id FROM project_participants WHERE company_id = ?)`, f.Bases, *f.CompanyID)
+	}
+	for _, a := range []struct {
+		attr  string
+		given bool
+	}{{"sector", len(f.Sectors) > 0}, {"status", len(f.Statuses) > 0}, {"region", f.Region != ""}} {
+		if a.given {
+			q.attrBasis(SubjectProject, a.attr, f.Bases)
+		}
 	}
 	if f.From != nil || f.To != nil {
 		from, to := rangeBounds(f.From, f.To)

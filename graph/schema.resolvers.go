@@ -25,7 +25,11 @@ func (r *aggregatesResolver) Money(ctx context.Context, obj *model.Aggregates, g
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.MoneySummary(ctx, groupBy, c)
+	byReport, err := notNull(ctx, "undatedByReportYear", undatedByReportYear)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.MoneySummaryWith(ctx, groupBy, c, db.MoneyOptions{UndatedByReportYear: byReport, Bases: basis})
 }
 
 // ID is the resolver for the id field.
@@ -596,7 +600,7 @@ func (r *queryResolver) Companies(ctx context.Context, first *int, after *string
 	}
 	var f db.CompanyFilter
 	if filter != nil {
-		f = db.CompanyFilter{Countries: filter.Country, Kinds: filter.Kind, Text: str(filter.Text)}
+		f = db.CompanyFilter{Countries: filter.Country, Kinds: filter.Kind, Text: str(filter.Text), Bases: filter.Basis}
 	}
 	var o db.Order
 	if orderBy != nil {
@@ -642,7 +646,7 @@ func (r *queryResolver) Projects(ctx context.Context, first *int, after *string,
 	var f db.ProjectFilter
 	if filter != nil {
 		f = db.ProjectFilter{Sectors: filter.Sector, Statuses: filter.Status, Region: str(filter.Region),
-			From: filter.From, To: filter.To, Text: str(filter.Text)}
+			From: filter.From, To: filter.To, Text: str(filter.Text), Bases: filter.Basis}
 		if f.CompanyID, err = r.rowID(ctx, filter.Company, typeCompany); err != nil {
 			return nil, err
 		}
@@ -666,7 +670,7 @@ func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string,
 	}
 	var f db.MeetingFilter
 	if filter != nil {
-		f = db.MeetingFilter{From: filter.From, To: filter.To, Location: str(filter.Location)}
+		f = db.MeetingFilter{From: filter.From, To: filter.To, Location: str(filter.Location), Bases: filter.Basis}
 		if f.ParticipantID, err = r.rowID(ctx, filter.Participant, typePerson); err != nil {
 			return nil, err
 		}
@@ -697,7 +701,7 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 	var f db.AgreementFilter
 	if filter != nil {
 		f = db.AgreementFilter{Kinds: filter.Kind, From: filter.From, To: filter.To,
-			MinAmount: filter.MinAmount, MaxAmount: filter.MaxAmount}
+			MinAmount: filter.MinAmount, MaxAmount: filter.MaxAmount, Bases: filter.Basis, Statuses: filter.Status}
 		if f.Currency, err = notNull(ctx, "filter.currency", filter.Currency); err != nil {
 			return nil, err
 		}
