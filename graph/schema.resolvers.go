@@ -873,7 +873,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Neighborhood(ctx, center, d, n)
+	return r.Store.NeighborhoodWith(ctx, center, d, n, basis)
 }
 
 // Paths is the resolver for the paths field.
@@ -894,7 +894,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Paths(ctx, a, b, hops, n)
+	return r.Store.PathsWith(ctx, a, b, hops, n, basis)
 }
 
 // From is the resolver for the from field.

@@ -4647,6 +4647,8 @@ enum RelationshipType {
   MET
   "Person → statement: the person said it."
   SAID
+  "Statement → meeting or event: where it was said."
+  SAID_AT
   "Statement → organization, person, project, meeting, agreement or event: what it is about."
   ABOUT
   "Meeting, agreement or event → event: the meeting was held, the agreement came out of, or the event belongs to it."
