@@ -355,7 +355,8 @@ func groupKeys(g MoneyGrouping, d *deal, opts MoneyOptions) []groupKey {
 	if len(d.reports[0].published) >= 4 {
 		year = d.reports[0].published[:4] // the counted report
 	}
-	return []groupKey{{key: year, label: year + " (year reported; no date in the sources)", byReportYear: true}}
+	// A group of its own, apart from the deals signed that year.
+	return []groupKey{{key: "REPORTED-" + year, label: year + " (year reported; no date in the sources)", byReportYear: true}}
 }
 
 // dealGroupFacts are, by grouping, the statement that reads from deal_facts

@@ -4463,9 +4463,10 @@ type Aggregates {
     currency: String = "USD"
     """
     With ` + "`" + `groupBy: YEAR` + "`" + `, put a deal no source dates (an undated agreement,
-    any project) in the year it was first reported, and mark its group
-    ` + "`" + `byReportYear` + "`" + `. False: such deals form the group ` + "`" + `UNDATED` + "`" + `, so no year
-    seems to hold what the sources never dated.
+    any project) in a group of the year it was first reported, keyed
+    ` + "`" + `REPORTED-2025` + "`" + ` and marked ` + "`" + `byReportYear` + "`" + `, apart from the deals signed
+    that year. False: such deals form the group ` + "`" + `UNDATED` + "`" + `, so no year seems
+    to hold what the sources never dated.
     """
     undatedByReportYear: Boolean = false
     "Only amounts of these bases; the others are listed as ` + "`" + `NOT_IN_BASIS` + "`" + ` exclusions. Every amount when null or empty."
@@ -4529,7 +4530,7 @@ type MoneySummary {
 
 "The total of one group."
 type MoneyGroup {
-  "Group key: a country code, an organization slug, a sector or a year."
+  "Group key: a country code, an organization slug, a sector, a year, ` + "`" + `UNDATED` + "`" + `, or a report year such as ` + "`" + `REPORTED-2025` + "`" + `."
   key: String!
   "Human-readable name of the group."
   label: String!
