@@ -385,6 +385,22 @@ func typeName(o any) string {
 		return "Amount"
 	case *db.Citation:
 		return "Citation"
+	case *db.Statement:
+		return "Statement"
+	case *db.Event:
+		return "Event"
+	case *db.MeetingParticipation:
+		return "MeetingParticipation"
+	case *db.AttributeInference:
+		return "AttributeEvidence"
+	case *model.StatementConnection:
+		return "StatementConnection"
+	case *model.StatementEdge:
+		return "StatementEdge"
+	case *model.EventConnection:
+		return "EventConnection"
+	case *model.EventEdge:
+		return "EventEdge"
 	case *model.CompanyConnection:
 		return "CompanyConnection"
 	case *model.CompanyEdge:
