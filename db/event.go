@@ -125,11 +125,11 @@ func (s *Store) FindEventParts(ctx context.Context, ids []int64) (map[int64][]*E
 }
 
 // FindMeetingsByEventIDs returns the meetings of the given events, keyed by
-// event id, in date order.
+// event id, in date order: a meeting and its event are both visible.
 func (s *Store) FindMeetingsByEventIDs(ctx context.Context, ids []int64) (map[int64][]*Meeting, error) {
 	out, err := s.meetingsVia(ctx, `
-		SELECT x.event_id, `+meetingColumns+` FROM meetings x
-		WHERE x.event_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		SELECT x.event_id, `+meetingColumns+` FROM meetings x JOIN events e ON e.id = x.event_id
+		WHERE x.event_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?2 AND e.first_reported <= ?2
 		ORDER BY x.date_start, x.slug`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("find meetings by event: %w", err)
@@ -141,8 +141,8 @@ func (s *Store) FindMeetingsByEventIDs(ctx context.Context, ids []int64) (map[in
 // given events, directly or through one of their meetings, keyed by event id.
 func (s *Store) FindAgreementsByEventIDs(ctx context.Context, ids []int64) (map[int64][]*Agreement, error) {
 	out, err := queryGrouped(ctx, s, scanAgreementKeyed, `
-		SELECT x.event_id, `+agreementColumns+` FROM agreements x
-		WHERE x.event_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		SELECT x.event_id, `+agreementColumns+` FROM agreements x JOIN events e ON e.id = x.event_id
+		WHERE x.event_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?2 AND e.first_reported <= ?2
 		ORDER BY `+agreementOrder+`, x.slug`, idList(ids), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find agreements by event: %w", err)
