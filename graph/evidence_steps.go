@@ -176,3 +176,25 @@ var evidenceSteps = map[string]map[string]step{
 	"EventConnection":     {"edges": pick(func(c *model.EventConnection) []any { return anys(c.Edges) })},
 	"EventEdge":           {"node": pick(func(e *model.EventEdge) []any { return []any{e.Node} })},
 }
+
+// linkLists are the many-to-many lists whose basis filter reads the bases
+// of their links, by type and field.
+var linkLists = map[string]map[string]db.LinkKind{
+	"Agreement": {"parties": db.AgreementParty, "signatories": db.AgreementSignatory, "projects": db.AgreementProject},
+}
+
+// prefetchLinkBases loads, for a list field given a basis filter, the
+// bases of the links from every parent of the level at once.
+func prefetchLinkBases(ctx context.Context, l *loader.Loaders, typ, field string, parents []any) {
+	kind, ok := linkLists[typ][field]
+	if !ok {
+		return
+	}
+	keys := make([]db.LinkKey, 0, len(parents))
+	for _, p := range parents {
+		if a, ok := p.(*db.Agreement); ok {
+			keys = append(keys, db.LinkKey{Kind: kind, From: a.ID})
+		}
+	}
+	l.LinkEvidence.LoadAll(ctx, keys)
+}

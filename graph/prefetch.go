@@ -101,6 +101,9 @@ func (w prefetcher) walk(ctx context.Context, sel ast.SelectionSet, objs []any, 
 				return err
 			}
 			children, counts := step(ctx, w.loaders, g.objs)
+			if f.Arguments.ForName("basis") != nil {
+				prefetchLinkBases(ctx, w.loaders, g.name, f.Name, g.objs)
+			}
 			if len(f.Selections) == 0 {
 				continue // scalars, such as aliases: loaded, not objects
 			}
