@@ -181,6 +181,7 @@ var evidenceSteps = map[string]map[string]step{
 // of their links, by type and field.
 var linkLists = map[string]map[string]db.LinkKind{
 	"Agreement": {"parties": db.AgreementParty, "signatories": db.AgreementSignatory, "projects": db.AgreementProject},
+	"Meeting":   {"participants": db.MeetingParticipant, "organizations": db.MeetingOrganization, "projects": db.MeetingProject},
 }
 
 // prefetchLinkBases loads, for a list field given a basis filter, the
@@ -192,8 +193,11 @@ func prefetchLinkBases(ctx context.Context, l *loader.Loaders, typ, field string
 	}
 	keys := make([]db.LinkKey, 0, len(parents))
 	for _, p := range parents {
-		if a, ok := p.(*db.Agreement); ok {
-			keys = append(keys, db.LinkKey{Kind: kind, From: a.ID})
+		switch v := p.(type) {
+		case *db.Agreement:
+			keys = append(keys, db.LinkKey{Kind: kind, From: v.ID})
+		case *db.Meeting:
+			keys = append(keys, db.LinkKey{Kind: kind, From: v.ID})
 		}
 	}
 	l.LinkEvidence.LoadAll(ctx, keys)

@@ -79,6 +79,29 @@ func TestEvidence_EndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("StatedOnlyMeetingLists", func(t *testing.T) {
+		// Mirzagaliyev's presence at the Beijing talks is read from his
+		// quote (000 ¶6), and so is KMG's.
+		var got struct {
+			Meeting struct {
+				Participants, All []struct{ Slug string }
+				Organizations     []struct{ Slug string }
+			}
+		}
+		srv.MustQuery(t, `query($m: ID!) { meeting(id: $m) { participants(basis: [STATED]) { slug } all: participants { slug }
+			organizations(basis: [INFERRED]) { slug } } }`,
+			map[string]any{"m": graph.GlobalID("Meeting", "2023-10-17-tokayev-zhu-hexin")}, &got)
+		if got, want := slugs(got.Meeting.Participants), []string{"kassym-jomart-tokayev", "zhu-hexin"}; !slices.Equal(got, want) {
+			t.Errorf("stated participants %v, want %v", got, want)
+		}
+		if n := len(got.Meeting.All); n != 3 {
+			t.Errorf("%d participants in all, want 3", n)
+		}
+		if got, want := slugs(got.Meeting.Organizations), []string{"kazmunaygas"}; !slices.Equal(got, want) {
+			t.Errorf("inferred organizations %v, want %v", got, want)
+		}
+	})
+
 	t.Run("StatedOnlyPaths", func(t *testing.T) {
 		var got struct {
 			Stated, All []struct {

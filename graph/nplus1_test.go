@@ -109,7 +109,8 @@ var exploring = []string{
 		about { ... on Company { name evidence { attribute } counterpartyMeasurements { company { name } counterparty { name } project { name } reportedOn attributedTo { ... on Person { name } } } } ... on Project { evidence { attribute } amounts { reportedOn attributedTo { ... on Person { name } } } milestones { reportedOn } } ... on Person { evidence { attribute } positions { attributedTo { ... on Company { name } } } } ... on Meeting { evidence { attribute } } ... on Agreement { evidence { attribute } } }
 		citation { source { title } } } } } }`,
 	`{ events(first: 100) { edges { node { name meetings { participations { person { name } } } } } } }`,
-	`{ agreements(first: 100) { edges { node { parties(basis: [STATED]) { name } signatories(basis: [INFERRED]) { name } projects(basis: [STATED]) { name } } } } }`,
+	`{ agreements(first: 100) { edges { node { parties(basis: [STATED]) { name } signatories(basis: [INFERRED]) { name } projects(basis: [STATED]) { name } } } }
+		meetings(first: 100) { edges { node { participants(basis: [STATED]) { name } organizations(basis: [INFERRED]) { name } projects(basis: [STATED]) { name } } } } }`,
 	`{ sources(first: 100) { edges { node { title } } } nodes(ids: ["` + graph.GlobalID("Company", "citic-group") + `"]) { ... on Company { projects { role } } } }`,
 }
 

@@ -289,13 +289,15 @@ func (r *meetingResolver) ID(ctx context.Context, obj *db.Meeting) (string, erro
 }
 
 // Participants is the resolver for the participants field.
-func (r *meetingResolver) Participants(ctx context.Context, obj *db.Meeting) ([]*db.Person, error) {
-	return loader.For(ctx).MeetingParticipants.Load(ctx, obj.ID)
+func (r *meetingResolver) Participants(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Person, error) {
+	all, err := loader.For(ctx).MeetingParticipants.Load(ctx, obj.ID)
+	return keepLinked(ctx, all, err, db.MeetingParticipant, obj.ID, basis, personID)
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *meetingResolver) Organizations(ctx context.Context, obj *db.Meeting) ([]*db.Company, error) {
-	return loader.For(ctx).MeetingOrganizations.Load(ctx, obj.ID)
+func (r *meetingResolver) Organizations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Company, error) {
+	all, err := loader.For(ctx).MeetingOrganizations.Load(ctx, obj.ID)
+	return keepLinked(ctx, all, err, db.MeetingOrganization, obj.ID, basis, companyID)
 }
 
 // Topics is the resolver for the topics field.
@@ -304,8 +306,9 @@ func (r *meetingResolver) Topics(ctx context.Context, obj *db.Meeting) ([]string
 }
 
 // Projects is the resolver for the projects field.
-func (r *meetingResolver) Projects(ctx context.Context, obj *db.Meeting) ([]*db.Project, error) {
-	return loader.For(ctx).MeetingProjects.Load(ctx, obj.ID)
+func (r *meetingResolver) Projects(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Project, error) {
+	all, err := loader.For(ctx).MeetingProjects.Load(ctx, obj.ID)
+	return keepLinked(ctx, all, err, db.MeetingProject, obj.ID, basis, projectID)
 }
 
 // Agreements is the resolver for the agreements field.

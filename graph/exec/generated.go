@@ -234,10 +234,10 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		Location       func(childComplexity int) int
 		Occasion       func(childComplexity int) int
-		Organizations  func(childComplexity int) int
-		Participants   func(childComplexity int) int
+		Organizations  func(childComplexity int, basis []db.Basis) int
+		Participants   func(childComplexity int, basis []db.Basis) int
 		Participations func(childComplexity int, basis []db.Basis) int
-		Projects       func(childComplexity int) int
+		Projects       func(childComplexity int, basis []db.Basis) int
 		Slug           func(childComplexity int) int
 		Statements     func(childComplexity int, basis []db.Basis) int
 		Summary        func(childComplexity int) int
@@ -577,10 +577,10 @@ type MeasurementResolver interface {
 type MeetingResolver interface {
 	ID(ctx context.Context, obj *db.Meeting) (string, error)
 
-	Participants(ctx context.Context, obj *db.Meeting) ([]*db.Person, error)
-	Organizations(ctx context.Context, obj *db.Meeting) ([]*db.Company, error)
+	Participants(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Person, error)
+	Organizations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Company, error)
 	Topics(ctx context.Context, obj *db.Meeting) ([]string, error)
-	Projects(ctx context.Context, obj *db.Meeting) ([]*db.Project, error)
+	Projects(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Project, error)
 	Agreements(ctx context.Context, obj *db.Meeting) ([]*db.Agreement, error)
 	Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.MeetingParticipation, error)
 	Event(ctx context.Context, obj *db.Meeting) (*db.Event, error)
@@ -1566,13 +1566,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Meeting.Organizations(childComplexity), true
+		args, err := ec.field_Meeting_organizations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Organizations(childComplexity, args["basis"].([]db.Basis)), true
 	case "Meeting.participants":
 		if e.ComplexityRoot.Meeting.Participants == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Meeting.Participants(childComplexity), true
+		args, err := ec.field_Meeting_participants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Participants(childComplexity, args["basis"].([]db.Basis)), true
 	case "Meeting.participations":
 		if e.ComplexityRoot.Meeting.Participations == nil {
 			break
@@ -1589,7 +1599,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Meeting.Projects(childComplexity), true
+		args, err := ec.field_Meeting_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Projects(childComplexity, args["basis"].([]db.Basis)), true
 	case "Meeting.slug":
 		if e.ComplexityRoot.Meeting.Slug == nil {
 			break
@@ -3468,13 +3483,22 @@ type Meeting implements Node {
   "What was discussed, in our own words."
   summary: String
   "The people who met."
-  participants: [Person!]!
+  participants(
+    "Only those linked on these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every one when null or empty."
+    basis: [Basis!]
+  ): [Person!]!
   "The organizations represented."
-  organizations: [Company!]!
+  organizations(
+    "Only those linked on these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every one when null or empty."
+    basis: [Basis!]
+  ): [Company!]!
   "Subjects discussed, in short words."
   topics: [String!]!
   "Projects discussed."
-  projects: [Project!]!
+  projects(
+    "Only those linked on these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every one when null or empty."
+    basis: [Basis!]
+  ): [Project!]!
   "Agreements signed at this meeting."
   agreements: [Agreement!]!
   "Who took part, each with the role the article gives (host, guest, delegation member) and the basis of their taking part."
@@ -5954,7 +5978,49 @@ func (ec *executionContext) field_Meeting_evidence_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Meeting_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_participants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Meeting_participations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
@@ -10529,7 +10595,8 @@ func (ec *executionContext) _Meeting_participants(ctx context.Context, field gra
 			return ec.fieldContext_Meeting_participants(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Participants(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Participants(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Person) graphql.Marshaler {
@@ -10539,7 +10606,7 @@ func (ec *executionContext) _Meeting_participants(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Meeting_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Meeting_participants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Meeting",
 		Field:      field,
@@ -10548,6 +10615,17 @@ func (ec *executionContext) fieldContext_Meeting_participants(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Person(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_participants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10561,7 +10639,8 @@ func (ec *executionContext) _Meeting_organizations(ctx context.Context, field gr
 			return ec.fieldContext_Meeting_organizations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Organizations(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Organizations(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Company) graphql.Marshaler {
@@ -10571,7 +10650,7 @@ func (ec *executionContext) _Meeting_organizations(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Meeting_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Meeting_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Meeting",
 		Field:      field,
@@ -10580,6 +10659,17 @@ func (ec *executionContext) fieldContext_Meeting_organizations(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Company(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10616,7 +10706,8 @@ func (ec *executionContext) _Meeting_projects(ctx context.Context, field graphql
 			return ec.fieldContext_Meeting_projects(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Projects(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Projects(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Project) graphql.Marshaler {
@@ -10626,7 +10717,7 @@ func (ec *executionContext) _Meeting_projects(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Meeting_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Meeting_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Meeting",
 		Field:      field,
@@ -10635,6 +10726,17 @@ func (ec *executionContext) fieldContext_Meeting_projects(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Project(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
