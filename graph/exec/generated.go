@@ -3220,8 +3220,9 @@ type Query {
 
   """
   Every dated thing about ` + "`" + `subject` + "`" + ` (or about everything, without it) in
-  date order: meetings, signings, milestones, figures, reported positions and
-  publications, each with its citations and the precision of its date. A
+  date order: meetings, signings, milestones, figures, reported positions,
+  publications, dated statements and the starts of events, each with its
+  citations and the precision of its date. A
   date is the period it names (` + "`" + `2024-H2` + "`" + ` is 1 July to 31 December 2024), the
   same for every kind: events sort by their period's first day, then the
   shorter period first (` + "`" + `2024-07-01` + "`" + `, ` + "`" + `2024-07` + "`" + `, ` + "`" + `2024-Q3` + "`" + `, ` + "`" + `2024-H2` + "`" + `, then
@@ -3234,9 +3235,10 @@ type Query {
     """
     Global ID of the object the events must be about: for an organization,
     the meetings it was represented at, its agreements' signings, positions
-    held there, its own and its projects' figures and milestones, and the
-    publications of the sources that cite it. An unknown ID is refused with
-    NOT_FOUND.
+    held there, its own and its projects' figures and milestones, the
+    statements about it, and the publications of the sources that cite it.
+    For a person, also what they said and the events they took part in. An
+    unknown ID is refused with NOT_FOUND.
     """
     subject: ID
     "Only events whose date overlaps the range starting on this date's first day (` + "`" + `from: \"2024\"` + "`" + ` keeps ` + "`" + `2024-07` + "`" + `)."
@@ -4614,7 +4616,7 @@ enum TimelineKind {
   EVENT
 }
 
-"A dated thing: a meeting, a signing, a milestone, a figure, a reported position or a publication."
+"A dated thing: a meeting, a signing, a milestone, a figure, a reported position, a publication, a statement or the start of an event."
 type TimelineEvent {
   "When, as precisely as the source says."
   date: PartialDate!
