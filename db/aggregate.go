@@ -14,6 +14,7 @@ import (
 // Counts is how many objects of each kind there are.
 type Counts struct {
 	Companies, People, Projects, Meetings, Agreements, Sources, Measurements, Amounts int
+	Statements, Events                                                                int
 }
 
 // countStatement counts the rows of each kind of object, in the order of
@@ -26,6 +27,7 @@ func countStatement(restricted bool) string {
 		{"companies", "first_reported"}, {"people", "first_reported"}, {"projects", "first_reported"},
 		{"meetings", "first_reported"}, {"agreements", "first_reported"}, {"sources", "published_start"},
 		{"measurements", "reported"}, {"amounts", "reported"},
+		{"statements", "reported"}, {"events", "first_reported"},
 	} {
 		q := `(SELECT count(*) FROM ` + t[0]
 		if restricted {
@@ -46,7 +48,8 @@ func (s *Store) Count(ctx context.Context) (*Counts, error) {
 	}
 	var c Counts
 	err := s.queryRow(ctx, query, args...).
-		Scan(&c.Companies, &c.People, &c.Projects, &c.Meetings, &c.Agreements, &c.Sources, &c.Measurements, &c.Amounts)
+		Scan(&c.Companies, &c.People, &c.Projects, &c.Meetings, &c.Agreements, &c.Sources, &c.Measurements, &c.Amounts,
+			&c.Statements, &c.Events)
 	if err != nil {
 		return nil, fmt.Errorf("count: %w", err)
 	}
@@ -73,6 +76,7 @@ const (
 	CoveredByAgreement    ExclusionReason = "COVERED_BY_AGREEMENT"
 	UpperBoundOnly        ExclusionReason = "UPPER_BOUND_ONLY"
 	OtherCurrency         ExclusionReason = "OTHER_CURRENCY"
+	NotInBasis            ExclusionReason = "NOT_IN_BASIS"
 )
 
 // MoneySummary is a money total, grouped, with what it left out.
@@ -93,6 +97,7 @@ type MoneyGroup struct {
 	Total        float64
 	IsLowerBound bool
 	Amounts      []*Amount
+	ByReportYear bool // a report year standing in for dates the sources do not give
 }
 
 // ExcludedAmount is an amount left out of a total, and why.
@@ -143,6 +148,23 @@ type reportedAmount struct {
 //  4. AT_LEAST amounts count at their stated value and mark the total as a
 //     lower bound.
 func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency string) (*MoneySummary, error) {
+	return s.MoneySummaryWith(ctx, g, currency, MoneyOptions{})
+}
+
+// MoneyOptions are the choices of a money summary beyond its grouping and
+// currency.
+type MoneyOptions struct {
+	// UndatedByReportYear puts a deal no source dates, grouped by year, in
+	// the year it was first reported (a group marked ByReportYear) rather
+	// than in the group UNDATED.
+	UndatedByReportYear bool
+	// Bases keeps only amounts of these bases; the others are listed as
+	// NOT_IN_BASIS exclusions. Every amount when empty.
+	Bases []Basis
+}
+
+// MoneySummaryWith is MoneySummary with options.
+func (s *Store) MoneySummaryWith(ctx context.Context, g MoneyGrouping, currency string, opts MoneyOptions) (*MoneySummary, error) {
 	if !slices.Contains([]MoneyGrouping{ByCounterpartyCountry, ByCompany, BySector, ByYear}, g) {
 		return nil, Errorf(EINVALID, "cannot group money by %q", g)
 	}
@@ -155,9 +177,9 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 	// of the data share a single computation, so its time and memory are
 	// spent once. A request that joins another's reports none of its
 	// statements.
-	key := fmt.Sprintf("%s %s %s %s", s.readVersion(ctx), cutoff(ctx), g, currency)
+	key := fmt.Sprintf("%s %s %s %s %t %v", s.readVersion(ctx), cutoff(ctx), g, currency, opts.UndatedByReportYear, opts.Bases)
 	for {
-		res := s.summaries.DoChan(key, func() (any, error) { return s.moneySummary(ctx, g, currency) })
+		res := s.summaries.DoChan(key, func() (any, error) { return s.moneySummary(ctx, g, currency, opts) })
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -174,7 +196,7 @@ func (s *Store) MoneySummary(ctx context.Context, g MoneyGrouping, currency stri
 }
 
 // moneySummary computes MoneySummary's result.
-func (s *Store) moneySummary(ctx context.Context, g MoneyGrouping, currency string) (*MoneySummary, error) {
+func (s *Store) moneySummary(ctx context.Context, g MoneyGrouping, currency string, opts MoneyOptions) (*MoneySummary, error) {
 	// The amounts and the deals' facts are read at once, on two connections
 	// of the read pool: at scale, each takes a good part of the summary's time.
 	var (
@@ -200,6 +222,8 @@ func (s *Store) moneySummary(ctx context.Context, g MoneyGrouping, currency stri
 	var counting []*deal // the deals with amounts that may count, in the order of their first
 	for _, a := range amounts {
 		switch {
+		case !KeepBasis(opts.Bases, a.Basis):
+			exclude(a.Amount, NotInBasis, nil, fmt.Sprintf("its basis, %s, is not among those asked for", a.Basis))
 		case a.Currency != currency:
 			exclude(a.Amount, OtherCurrency, nil, fmt.Sprintf("reported in %s, not %s", a.Currency, currency))
 		case a.Approximation == "UP_TO":
@@ -254,10 +278,10 @@ func (s *Store) moneySummary(ctx context.Context, g MoneyGrouping, currency stri
 		lower := a.Approximation == "AT_LEAST"
 		sum.Total += a.Amount
 		sum.TotalIsLowerBound = sum.TotalIsLowerBound || lower
-		for _, key := range groupKeys(g, d) {
+		for _, key := range groupKeys(g, d, opts) {
 			grp, ok := groups[key.key]
 			if !ok {
-				grp = &MoneyGroup{Key: key.key, Label: key.label}
+				grp = &MoneyGroup{Key: key.key, Label: key.label, ByReportYear: key.byReportYear}
 				groups[key.key] = grp
 				sum.Groups = append(sum.Groups, grp)
 			}
@@ -299,7 +323,10 @@ func precision(a Approximation) int {
 	return slices.Index([]Approximation{"EXACT", "ABOUT", "AT_LEAST", "UP_TO"}, a)
 }
 
-type groupKey struct{ key, label string }
+type groupKey struct {
+	key, label   string
+	byReportYear bool
+}
 
 var countryNames = map[string]string{"CN": "China", "KZ": "Kazakhstan"}
 
@@ -307,23 +334,29 @@ var countryNames = map[string]string{"CN": "China", "KZ": "Kazakhstan"}
 const homeCountry = "KZ"
 
 // groupKeys returns the groups a deal's counted amount falls in.
-func groupKeys(g MoneyGrouping, d *deal) []groupKey {
+func groupKeys(g MoneyGrouping, d *deal, opts MoneyOptions) []groupKey {
 	if len(d.groups) > 0 {
 		return d.groups
 	}
 	switch g {
 	case ByCounterpartyCountry:
-		return []groupKey{{"UNKNOWN", "Unknown counterparty"}}
+		return []groupKey{{key: "UNKNOWN", label: "Unknown counterparty"}}
 	case ByCompany:
-		return []groupKey{{"UNKNOWN", "No organization named"}}
+		return []groupKey{{key: "UNKNOWN", label: "No organization named"}}
 	case BySector:
-		return []groupKey{{"UNSPECIFIED", "No sector"}}
+		return []groupKey{{key: "UNSPECIFIED", label: "No sector"}}
+	}
+	// No source dates the deal: the year is not known, unless asked to go
+	// by the year of the report, which the group then says.
+	if !opts.UndatedByReportYear {
+		return []groupKey{{key: "UNDATED", label: "No date in the sources"}}
 	}
 	var year string
 	if len(d.reports[0].published) >= 4 {
 		year = d.reports[0].published[:4] // the counted report
 	}
-	return []groupKey{{year, year}}
+	// A group of its own, apart from the deals signed that year.
+	return []groupKey{{key: "REPORTED-" + year, label: year + " (year reported; no date in the sources)", byReportYear: true}}
 }
 
 // dealGroupFacts are, by grouping, the statement that reads from deal_facts
@@ -362,22 +395,22 @@ func dealGroup(g MoneyGrouping, least, greatest sql.NullString, label string) (g
 		c := least.String
 		switch {
 		case !least.Valid:
-			return groupKey{"UNKNOWN", "Unknown counterparty"}, true
+			return groupKey{key: "UNKNOWN", label: "Unknown counterparty"}, true
 		case several:
-			return groupKey{"MULTIPLE", "Several counterparty countries"}, true
+			return groupKey{key: "MULTIPLE", label: "Several counterparty countries"}, true
 		case c == "":
 			c = "MULTILATERAL"
 		}
-		return groupKey{c, cmp.Or(countryNames[c], c)}, true
+		return groupKey{key: c, label: cmp.Or(countryNames[c], c)}, true
 	case ByCompany:
-		return groupKey{least.String, label}, true
+		return groupKey{key: least.String, label: label}, true
 	case BySector:
 		if several {
-			return groupKey{"MULTIPLE", "Several sectors"}, true
+			return groupKey{key: "MULTIPLE", label: "Several sectors"}, true
 		}
-		return groupKey{least.String, sectorLabel(least.String)}, true
+		return groupKey{key: least.String, label: sectorLabel(least.String)}, true
 	}
-	return groupKey{least.String, least.String}, least.String != ""
+	return groupKey{key: least.String, label: least.String}, least.String != ""
 }
 
 func sectorLabel(s string) string {

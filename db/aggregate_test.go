@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"reflect"
 	"sync"
 	"testing"
@@ -86,7 +87,8 @@ func TestMoneySummary_Rules(t *testing.T) {
 			db.ByCounterpartyCountry, map[string]float64{"UNKNOWN": 100, "MULTILATERAL": 40}},
 		{"OKCompany", t.Context(), db.ByCompany, map[string]float64{"kz-co": 100, "cn-co": 100, "bank": 40}},
 		{"OKSector", t.Context(), db.BySector, map[string]float64{"POWER": 100, "REFINING": 40}},
-		{"OKYear", t.Context(), db.ByYear, map[string]float64{"2021": 100, "2020": 40}},
+		// The project's amount has no date: it is not put in a year.
+		{"OKYear", t.Context(), db.ByYear, map[string]float64{"2021": 100, "UNDATED": 40}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := groups(tc.ctx, tc.g)
@@ -100,6 +102,20 @@ func TestMoneySummary_Rules(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("OKYearByReportYear", func(t *testing.T) {
+		sum, err := s.MoneySummaryWith(t.Context(), db.ByYear, "USD", db.MoneyOptions{UndatedByReportYear: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, g := range sum.Groups {
+			got[g.Key] = g.ByReportYear
+		}
+		if want := map[string]bool{"2021": false, "REPORTED-2020": true}; !maps.Equal(got, want) {
+			t.Errorf("groups by whether they stand for a report year: %v, want %v", got, want)
+		}
+	})
 
 	t.Run("OKExcluded", func(t *testing.T) {
 		sum, err := s.MoneySummary(t.Context(), db.ByCounterpartyCountry, "USD")

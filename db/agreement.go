@@ -17,21 +17,37 @@ type Agreement struct {
 	DocumentCountApproximation *Approximation
 	MeetingID                  *int64
 	Summary                    *string
+	Status                     AgreementStatus
+	PartOfID                   *int64       // the package of documents it belongs to
+	EventID                    *int64       // the visit, council or ceremony it came out of
+	ReportedOn                 *PartialDate // the first day a source reports it (set when read)
 }
 
-const agreementColumns = `x.id, x.slug, x.title, x.kind, x.signed_on, x.document_count, x.document_count_approximation, x.meeting_id, x.summary`
+const agreementColumns = `x.id, x.slug, x.title, x.kind, x.signed_on, x.document_count, x.document_count_approximation, x.meeting_id, x.summary,
+	x.status, x.part_of_id, x.event_id, x.first_reported`
 
 func scanAgreement(r rowScanner, extra ...any) (*Agreement, error) {
 	var (
 		a                      Agreement
 		signed, approx, summar sql.NullString
 		count, meeting         sql.NullInt64
+		partOf, event          sql.NullInt64
+		status, reported       string
 		err                    error
 	)
-	if err = r.Scan(append(extra, &a.ID, &a.Slug, &a.Title, &a.Kind, &signed, &count, &approx, &meeting, &summar)...); err != nil {
+	if err = r.Scan(append(extra, &a.ID, &a.Slug, &a.Title, &a.Kind, &signed, &count, &approx, &meeting, &summar,
+		&status, &partOf, &event, &reported)...); err != nil {
 		return nil, err
 	}
 	a.MeetingID, a.Summary = nullInt(meeting), nullString(summar)
+	a.Status, a.PartOfID, a.EventID = AgreementStatus(status), nullInt(partOf), nullInt(event)
+	if reported != "" {
+		d, err := ParsePartialDate(reported)
+		if err != nil {
+			return nil, fmt.Errorf("agreement %s: %w", a.Slug, err)
+		}
+		a.ReportedOn = &d
+	}
 	if count.Valid {
 		n := int(count.Int64)
 		a.DocumentCount = &n
@@ -78,6 +94,10 @@ type AgreementFilter struct {
 	// bounds.
 	MinAmount, MaxAmount *float64
 	Currency             string
+	// Bases keeps, with PartyID and the amount bounds, only parties and
+	// amounts of these bases.
+	Bases    []Basis
+	Statuses []AgreementStatus
 }
 
 var agreementOrderings = orderings{
@@ -111,9 +131,11 @@ func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, 
 		q.keyArgs = []any{cutoff(ctx)}
 	}
 	in(&q, `x.kind`, f.Kinds)
+	in(&q, `x.status`, f.Statuses)
 	q.overlaps(`x.signed_start`, `x.signed_end`, f.From, f.To)
 	if f.PartyID != nil {
 		q.where, q.args = append(q.where, `x.id IN (SELECT agreement_id FROM agreement_parties WHERE company_id = ?)`), append(q.args, *f.PartyID)
+		q.linkBasis(`x.id IN (SELECT agreement_id FROM agreement_parties WHERE company_id = ?)`, f.Bases, *f.PartyID)
 	}
 	if f.MinAmount != nil || f.MaxAmount != nil {
 		lo, hi := -1.0, 1e300
@@ -126,6 +148,8 @@ func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter, o Order, 
 		q.where = append(q.where, `x.id IN (SELECT agreement_id FROM amounts
 			WHERE agreement_id IS NOT NULL AND currency = ? AND amount BETWEEN ? AND ? AND reported <= ?)`)
 		q.args = append(q.args, currency, lo, hi, cutoff(ctx))
+		q.linkBasis(`x.id IN (SELECT agreement_id FROM amounts
+			WHERE agreement_id IS NOT NULL AND currency = ? AND amount BETWEEN ? AND ? AND reported <= ?)`, f.Bases, currency, lo, hi, cutoff(ctx))
 	}
 	return findPage(ctx, s, p, q, scanAgreement, func(a *Agreement) string { return a.Slug })
 }

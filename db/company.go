@@ -68,6 +68,8 @@ type CompanyFilter struct {
 	Countries []string
 	Kinds     []CompanyKind
 	Text      string // part of the name or an alias
+	// Bases keeps, with Countries and Kinds, only values of these bases.
+	Bases []Basis
 }
 
 var companyOrderings = orderings{
@@ -86,6 +88,12 @@ func (s *Store) FindCompanies(ctx context.Context, f CompanyFilter, o Order, p P
 	q := pageQuery{table: `companies x`, columns: companyColumns, order: o, key: key, slug: `x.slug`, visible: `x.first_reported`}
 	in(&q, `x.country`, f.Countries)
 	in(&q, `x.kind`, f.Kinds)
+	if len(f.Countries) > 0 {
+		q.attrBasis(SubjectCompany, "country", f.Bases)
+	}
+	if len(f.Kinds) > 0 {
+		q.attrBasis(SubjectCompany, "kind", f.Bases)
+	}
 	q.nameLike(SubjectCompany, f.Text)
 	return findPage(ctx, s, p, q, scanCompany, func(c *Company) string { return c.Slug })
 }

@@ -29,6 +29,13 @@ type Dataset struct {
 	Citations    []SubjectCitation
 	Links        []Link
 	Topics       []Topic
+	// Events, Statements and what the statements are about.
+	Events            []*Event
+	Statements        []*Statement
+	StatementSubjects []StatementSubject
+	// AttributeInferences marks the attributes of objects that a curator
+	// inferred; every other attribute is stated.
+	AttributeInferences []AttributeInference
 }
 
 // Name is one name an entity answers to.
@@ -60,8 +67,11 @@ const (
 
 // Link is one pair of a many-to-many relation.
 type Link struct {
-	Kind     LinkKind
-	From, To int64
+	Kind          LinkKind
+	From, To      int64
+	Basis         Basis
+	InferenceNote *string
+	Role          *MeetingRole // a meeting participant's role, where stated
 }
 
 // Topic is one topic of a meeting; a meeting's topics keep their order.
@@ -73,10 +83,11 @@ type Topic struct {
 // tablesByDependency lists every data table, children before parents, the
 // order in which Replace empties them.
 var tablesByDependency = []string{
+	"attribute_inferences", "statement_subjects", "statements",
 	"citations", "names", "amounts", "milestones", "measurements",
 	"agreement_projects", "agreement_signatories", "agreement_parties",
 	"meeting_topics", "meeting_projects", "meeting_organizations", "meeting_participants",
-	"project_participants", "positions", "agreements", "meetings", "projects", "people", "companies", "sources",
+	"project_participants", "positions", "agreements", "meetings", "events", "projects", "people", "companies", "sources",
 }
 
 // IsEmpty reports whether the database holds no data yet.
@@ -205,6 +216,16 @@ func references(d *Dataset) []reference {
 		ref("amounts", "source_id", "sources", len(d.Amounts), func(i int) (int64, bool) { return is(d.Amounts[i].Citation.SourceID) }),
 		ref("citations", "source_id", "sources", len(d.Citations), func(i int) (int64, bool) { return is(d.Citations[i].SourceID) }),
 		ref("meeting_topics", "meeting_id", "meetings", len(d.Topics), func(i int) (int64, bool) { return is(d.Topics[i].MeetingID) }),
+		ref("measurements", "counterparty_id", "companies", len(d.Measurements), func(i int) (int64, bool) { return opt(d.Measurements[i].CounterpartyID) }),
+		ref("meetings", "event_id", "events", len(d.Meetings), func(i int) (int64, bool) { return opt(d.Meetings[i].EventID) }),
+		ref("agreements", "event_id", "events", len(d.Agreements), func(i int) (int64, bool) { return opt(d.Agreements[i].EventID) }),
+		ref("agreements", "part_of_id", "agreements", len(d.Agreements), func(i int) (int64, bool) { return opt(d.Agreements[i].PartOfID) }),
+		ref("events", "part_of_id", "events", len(d.Events), func(i int) (int64, bool) { return opt(d.Events[i].PartOfID) }),
+		ref("statements", "speaker_id", "people", len(d.Statements), func(i int) (int64, bool) { return is(d.Statements[i].SpeakerID) }),
+		ref("statements", "meeting_id", "meetings", len(d.Statements), func(i int) (int64, bool) { return opt(d.Statements[i].MeetingID) }),
+		ref("statements", "event_id", "events", len(d.Statements), func(i int) (int64, bool) { return opt(d.Statements[i].EventID) }),
+		ref("statements", "source_id", "sources", len(d.Statements), func(i int) (int64, bool) { return is(d.Statements[i].Citation.SourceID) }),
+		ref("statement_subjects", "statement_id", "statements", len(d.StatementSubjects), func(i int) (int64, bool) { return is(d.StatementSubjects[i].StatementID) }),
 	}
 	for kind, into := range linkTables {
 		links := linksOf(d.Links, LinkKind(kind))
@@ -213,6 +234,42 @@ func references(d *Dataset) []reference {
 		refs = append(refs,
 			ref(table, from, linkParents[kind][0], len(links), func(i int) (int64, bool) { return is(links[i].From) }),
 			ref(table, to, linkParents[kind][1], len(links), func(i int) (int64, bool) { return is(links[i].To) }))
+	}
+	return refs
+}
+
+// polymorphicReferences are the references whose parent table depends on a
+// type column (what a statement is about, who a fact is attributed to),
+// which the schema cannot declare as foreign keys.
+func polymorphicReferences(d *Dataset) []reference {
+	ref := func(child, column, parent string, rows int, key func(i int) (int64, bool)) reference {
+		return reference{child, column, parent, rows, key}
+	}
+	var refs []reference
+	for _, typ := range []string{"Company", "Person", "Project", "Meeting", "Agreement", "Event"} {
+		refs = append(refs, ref("statement_subjects", "subject_id", nodeTables[typ], len(d.StatementSubjects), func(i int) (int64, bool) {
+			s := d.StatementSubjects[i].Subject
+			return s.ID, s.Type == typ
+		}))
+	}
+	for _, typ := range []string{"Company", "Person"} {
+		for _, f := range []struct {
+			table string
+			n     int
+			actor func(i int) *ActorRef
+		}{
+			{"positions", len(d.Positions), func(i int) *ActorRef { return d.Positions[i].AttributedTo }},
+			{"measurements", len(d.Measurements), func(i int) *ActorRef { return d.Measurements[i].AttributedTo }},
+			{"amounts", len(d.Amounts), func(i int) *ActorRef { return d.Amounts[i].AttributedTo }},
+		} {
+			refs = append(refs, ref(f.table, "attributed_id", nodeTables[typ], f.n, func(i int) (int64, bool) {
+				a := f.actor(i)
+				if a == nil || a.Type != typ {
+					return 0, false
+				}
+				return a.ID, true
+			}))
+		}
 	}
 	return refs
 }
@@ -228,8 +285,10 @@ func checkReferences(d *Dataset) error {
 		"projects":   idSet(d.Projects, func(v *Project) int64 { return v.ID }),
 		"meetings":   idSet(d.Meetings, func(v *Meeting) int64 { return v.ID }),
 		"agreements": idSet(d.Agreements, func(v *Agreement) int64 { return v.ID }),
+		"events":     idSet(d.Events, func(v *Event) int64 { return v.ID }),
+		"statements": idSet(d.Statements, func(v *Statement) int64 { return v.ID }),
 	}
-	for _, r := range references(d) {
+	for _, r := range slices.Concat(references(d), polymorphicReferences(d)) {
 		parents := ids[r.parent]
 		for i := range r.rows {
 			if id, ok := r.key(i); ok && !parents[id] {
@@ -239,6 +298,10 @@ func checkReferences(d *Dataset) error {
 	}
 	return nil
 }
+
+// nodeTables are the tables of the objects a NodeRef's type names.
+var nodeTables = map[string]string{"Company": "companies", "Person": "people", "Project": "projects",
+	"Meeting": "meetings", "Agreement": "agreements", "Event": "events"}
 
 func idSet[T any](vs []T, id func(T) int64) map[int64]bool {
 	out := make(map[int64]bool, len(vs))
@@ -309,14 +372,20 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 			return append(a, v.ID, v.Slug, v.Name, string(v.Sector), string(v.Status), v.Region, v.Description,
 				on.of(SubjectProject, v.ID))
 		})
-	w.insert(`meetings (id, slug, date, date_start, date_end, location, occasion, summary, first_reported)`, len(d.Meetings),
+	w.insert(`events (id, slug, name, kind, start_on, start_start, start_end, end_on, end_start, end_end, location, description,
+		part_of_id, first_reported)`, len(d.Events), func(a []any, i int) []any {
+		v := d.Events[i]
+		return append(a, v.ID, v.Slug, v.Name, string(v.Kind), dateString(v.Start), dateStart(v.Start), dateEnd(v.Start),
+			dateString(v.End), dateStart(v.End), dateEnd(v.End), v.Location, v.Description, v.PartOfID, on.of(SubjectEvent, v.ID))
+	})
+	w.insert(`meetings (id, slug, date, date_start, date_end, location, occasion, summary, event_id, first_reported)`, len(d.Meetings),
 		func(a []any, i int) []any {
 			v := d.Meetings[i]
 			return append(a, v.ID, v.Slug, v.Date.String(), v.Date.Start(), v.Date.End(), v.Location, v.Occasion, v.Summary,
-				on.of(SubjectMeeting, v.ID))
+				v.EventID, on.of(SubjectMeeting, v.ID))
 		})
 	w.insert(`agreements (id, slug, title, kind, signed_on, signed_start, signed_end, document_count, document_count_approximation,
-		meeting_id, summary, first_reported)`, len(d.Agreements), func(a []any, i int) []any {
+		meeting_id, summary, status, part_of_id, event_id, first_reported)`, len(d.Agreements), func(a []any, i int) []any {
 		v := d.Agreements[i]
 		var approx *string
 		if v.DocumentCountApproximation != nil {
@@ -325,38 +394,60 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 		}
 		return append(a, v.ID, v.Slug, v.Title, string(v.Kind), dateString(v.SignedOn), dateStart(v.SignedOn), dateEnd(v.SignedOn),
 			v.DocumentCount,
-			approx, v.MeetingID, v.Summary, on.of(SubjectAgreement, v.ID))
+			approx, v.MeetingID, v.Summary, cmp.Or(string(v.Status), "SIGNED"), v.PartOfID, v.EventID, on.of(SubjectAgreement, v.ID))
 	})
-	w.insert(`positions (id, person_id, organization_id, title, reported_on, reported_start, reported_end, first_reported)`, len(d.Positions),
+	w.insert(`positions (id, person_id, organization_id, title, reported_on, reported_start, reported_end, first_reported,
+		basis, inference_note, attributed_type, attributed_id)`, len(d.Positions),
 		func(a []any, i int) []any {
 			v := d.Positions[i]
+			typ, id := actorColumns(v.AttributedTo)
 			return append(a, v.ID, v.PersonID, v.OrganizationID, v.Title, v.ReportedOn.String(), v.ReportedOn.Start(), v.ReportedOn.End(),
-				on.of(SubjectPosition, v.ID))
+				on.of(SubjectPosition, v.ID), basisOr(v.Basis), v.InferenceNote, typ, id)
 		})
-	w.insert(`project_participants (id, project_id, company_id, role, first_reported)`, len(d.Participants),
+	w.insert(`project_participants (id, project_id, company_id, role, first_reported, basis, inference_note)`, len(d.Participants),
 		func(a []any, i int) []any {
 			v := d.Participants[i]
-			return append(a, v.ID, v.ProjectID, v.CompanyID, string(v.Role), on.of(SubjectParticipant, v.ID))
+			return append(a, v.ID, v.ProjectID, v.CompanyID, string(v.Role), on.of(SubjectParticipant, v.ID), basisOr(v.Basis), v.InferenceNote)
 		})
 	w.insert(`measurements (id, company_id, project_id, metric, label, value, unit, approximation, as_of, as_of_start,
-		as_of_end, status, source_id, paragraph, reported)`, len(d.Measurements), func(a []any, i int) []any {
+		as_of_end, status, source_id, paragraph, reported, basis, inference_note, attributed_type, attributed_id,
+		counterparty_id, period_start, period_end)`, len(d.Measurements), func(a []any, i int) []any {
 		v := d.Measurements[i]
+		typ, id := actorColumns(v.AttributedTo)
 		return append(a, v.ID, v.CompanyID, v.ProjectID, string(v.Metric), v.Label, v.Value, v.Unit, string(v.Approximation),
 			v.AsOf.String(), v.AsOf.Start(), v.AsOf.End(), string(v.Status), v.Citation.SourceID, v.Citation.Paragraph,
-			on.source(v.Citation))
+			on.source(v.Citation), basisOr(v.Basis), v.InferenceNote, typ, id, v.CounterpartyID, dateString(v.PeriodStart),
+			dateString(v.PeriodEnd))
 	})
-	w.insert(`milestones (id, project_id, name, date, date_start, date_end, status, source_id, paragraph, reported)`, len(d.Milestones),
+	w.insert(`milestones (id, project_id, name, date, date_start, date_end, status, source_id, paragraph, reported,
+		basis, inference_note)`, len(d.Milestones),
 		func(a []any, i int) []any {
 			v := d.Milestones[i]
 			return append(a, v.ID, v.ProjectID, v.Name, dateString(v.Date), dateStart(v.Date), dateEnd(v.Date), string(v.Status),
-				v.Citation.SourceID, v.Citation.Paragraph, on.source(v.Citation))
+				v.Citation.SourceID, v.Citation.Paragraph, on.source(v.Citation), basisOr(v.Basis), v.InferenceNote)
 		})
-	w.insert(`amounts (id, project_id, agreement_id, amount, currency, approximation, label, source_id, paragraph, reported)`,
+	w.insert(`amounts (id, project_id, agreement_id, amount, currency, approximation, label, source_id, paragraph, reported,
+		basis, inference_note, attributed_type, attributed_id)`,
 		len(d.Amounts), func(a []any, i int) []any {
 			v := d.Amounts[i]
+			typ, id := actorColumns(v.AttributedTo)
 			return append(a, v.ID, v.ProjectID, v.AgreementID, v.Amount, v.Currency, string(v.Approximation), v.Label,
-				v.Citation.SourceID, v.Citation.Paragraph, on.source(v.Citation))
+				v.Citation.SourceID, v.Citation.Paragraph, on.source(v.Citation), basisOr(v.Basis), v.InferenceNote, typ, id)
 		})
+	w.insert(`statements (id, slug, speaker_id, date, date_start, date_end, meeting_id, event_id, summary, source_id, paragraph,
+		basis, inference_note, reported)`, len(d.Statements), func(a []any, i int) []any {
+		v := d.Statements[i]
+		return append(a, v.ID, v.Slug, v.SpeakerID, dateString(v.Date), dateStart(v.Date), dateEnd(v.Date), v.MeetingID, v.EventID,
+			v.Summary, v.Citation.SourceID, v.Citation.Paragraph, basisOr(v.Basis), v.InferenceNote, on.source(v.Citation))
+	})
+	w.insert(`statement_subjects (statement_id, position, subject_type, subject_id)`, len(d.StatementSubjects), func(a []any, i int) []any {
+		v := d.StatementSubjects[i]
+		return append(a, v.StatementID, i, v.Subject.Type, v.Subject.ID)
+	})
+	w.insert(`attribute_inferences (subject, subject_id, attribute, note)`, len(d.AttributeInferences), func(a []any, i int) []any {
+		v := d.AttributeInferences[i]
+		return append(a, string(v.Subject), v.SubjectID, v.Attribute, v.Note)
+	})
 	w.insert(`names (subject, subject_id, name, norm, alias)`, len(d.Names), func(a []any, i int) []any {
 		v := d.Names[i]
 		return append(a, string(v.Subject), v.SubjectID, v.Name, NormalizeName(v.Name), v.Alias)
@@ -368,7 +459,23 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 	})
 	for kind, into := range linkTables {
 		links := linksOf(d.Links, LinkKind(kind))
-		w.insert(into, len(links), func(a []any, i int) []any { return append(a, links[i].From, links[i].To) })
+		into = strings.TrimSuffix(into, ")") + ", basis, inference_note)"
+		if LinkKind(kind) == MeetingParticipant {
+			into = strings.TrimSuffix(into, ")") + ", role)"
+		}
+		w.insert(into, len(links), func(a []any, i int) []any {
+			l := links[i]
+			a = append(a, l.From, l.To, basisOr(l.Basis), l.InferenceNote)
+			if l.Kind == MeetingParticipant {
+				var role *string
+				if l.Role != nil {
+					r := string(*l.Role)
+					role = &r
+				}
+				a = append(a, role)
+			}
+			return a
+		})
 	}
 	w.insert(`meeting_topics (meeting_id, position, topic)`, len(d.Topics), func(a []any, i int) []any {
 		return append(a, d.Topics[i].MeetingID, i, d.Topics[i].Topic)

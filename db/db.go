@@ -131,14 +131,45 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
-	for _, name := range names {
+	versions := make([]int, len(names))
+	for i, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
-		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
+		if versions[i], err = strconv.Atoi(strings.SplitN(base, "_", 2)[0]); err != nil {
 			return fmt.Errorf("migration %s: name must start with a number", base)
 		}
-		if err := s.applyMigration(ctx, version, name); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
+	}
+	applied := map[int]bool{}
+	rows, err := s.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("read schema_migrations: %w", err)
+		}
+		applied[v] = true
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	// The statements deriving data are today's, which read the tables of
+	// every migration: of the pending migrations with data, only the last
+	// derives it, once its tables exist.
+	last := 0
+	for _, v := range versions {
+		if !applied[v] && migrationData[v] != nil {
+			last = v
+		}
+	}
+	for i, name := range names {
+		var data []string
+		if versions[i] == last {
+			data = migrationData[last]
+		}
+		if err := s.applyMigration(ctx, versions[i], name, data); err != nil {
+			return fmt.Errorf("migration %s: %w", strings.TrimPrefix(name, "migrations/"), err)
 		}
 	}
 	return nil
@@ -147,13 +178,15 @@ func (s *Store) migrate(ctx context.Context) error {
 // migrationData holds, by migration version, the statements that derive a
 // new table's rows from the data already loaded, run after the migration's
 // SQL in its transaction: they are the ones Replace runs, kept in one place.
+// Each later entry derives everything an earlier one does.
 var migrationData = map[int][]string{
 	3: dealFactsStatements,
 	4: statisticsStatements,
 	5: derivedStatements,
+	7: derivedStatements,
 }
 
-func (s *Store) applyMigration(ctx context.Context, version int, name string) error {
+func (s *Store) applyMigration(ctx context.Context, version int, name string, data []string) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -172,7 +205,7 @@ func (s *Store) applyMigration(ctx context.Context, version int, name string) er
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
-	if err := execAll(ctx, tx, migrationData[version]); err != nil {
+	if err := execAll(ctx, tx, data); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, name); err != nil {

@@ -42,6 +42,10 @@ var visibilityStatements = []string{
 	`UPDATE amounts SET reported = max(reported, coalesce(
 		(SELECT p.first_reported FROM projects p WHERE p.id = amounts.project_id),
 		(SELECT a.first_reported FROM agreements a WHERE a.id = amounts.agreement_id)))`,
+	// A statement is a relation between its speaker and what it reports:
+	// visible once its paragraph and its speaker are reported.
+	`UPDATE statements SET reported = max(reported,
+		(SELECT p.first_reported FROM people p WHERE p.id = statements.speaker_id))`,
 }
 
 // dealFactsStatements fill deal_facts (see migration 0003), which also runs
@@ -122,6 +126,14 @@ var searchStatements = []string{
 	`INSERT INTO search (kind, subject_id, reported, name, body)
 	SELECT 'SOURCE', x.id, x.published_start, x.title, concat_ws(' ', x.publisher, x.attribution)
 	FROM sources x`,
+	// A statement is found by its speaker's name and its summary, from the
+	// day it is visible.
+	`INSERT INTO search (kind, subject_id, reported, name, body)
+	SELECT 'STATEMENT', x.id, x.reported, p.name, x.summary
+	FROM statements x JOIN people p ON p.id = x.speaker_id`,
+	`INSERT INTO search (kind, subject_id, reported, name, body)
+	SELECT 'EVENT', x.id, x.first_reported, x.name, concat_ws(' ', x.description, x.location, replace(x.kind, '_', ' '))
+	FROM events x`,
 }
 
 // rebuildDerived runs derivedStatements in tx.

@@ -29,6 +29,16 @@ type MilestoneStatus string
 // Approximation says how a reported figure relates to the true one.
 type Approximation string
 
+// AgreementStatus says whether an agreement was signed, reached without a
+// reported signing, or is planned.
+type AgreementStatus string
+
+// MeetingRole is the part a person played at a meeting, where stated.
+type MeetingRole string
+
+// EventKind classifies an event: a visit, a trip, a roundtable, ...
+type EventKind string
+
 // The values each enumeration accepts, in the order the schema lists them.
 var (
 	CompanyKinds = []CompanyKind{"COMPANY", "STATE_OWNED_COMPANY", "JOINT_VENTURE", "BANK",
@@ -46,6 +56,10 @@ var (
 	MeasurementStatuses = []MeasurementStatus{"ACTUAL", "TARGET"}
 	MilestoneStatuses   = []MilestoneStatus{"PLANNED", "ACHIEVED"}
 	Approximations      = []Approximation{"EXACT", "ABOUT", "AT_LEAST", "UP_TO"}
+	AgreementStatuses   = []AgreementStatus{"SIGNED", "REACHED", "PLANNED"}
+	MeetingRoles        = []MeetingRole{"HOST", "GUEST", "DELEGATION_MEMBER"}
+	EventKinds          = []EventKind{"STATE_VISIT", "VISIT", "WORKING_TRIP", "TALKS", "ROUNDTABLE",
+		"BUSINESS_COUNCIL", "CEREMONY"}
 )
 
 // CapacityMetrics are the metrics Project.capacityHistory reports.

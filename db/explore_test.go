@@ -171,13 +171,15 @@ func TestTimelineAndPaths(t *testing.T) {
 	// The seed's truth: Tokayev attended the 2023-10-17 meeting with Zhu
 	// Hexin, which discussed the Caspi Bitum expansion; CITIC is a partner
 	// in the project; Tokayev met Zhu Hexin, CITIC's chairman, and CITIC was
-	// represented at two of his meetings.
+	// represented at two of his meetings; and Tokayev spoke of the
+	// project and of CITIC in Beijing (statements about them).
 	for _, tc := range []struct {
 		from, to db.NodeRef
 		want     []string // sorted
 	}{
 		{ref(t, s, "Person", "kassym-jomart-tokayev"), ref(t, s, "Project", "caspi-bitum-expansion"), []string{
 			"Person:kassym-jomart-tokayev -ATTENDED(attended)-> Meeting:2023-10-17-tokayev-zhu-hexin -DISCUSSED(discussed)-> Project:caspi-bitum-expansion",
+			"Person:kassym-jomart-tokayev -SAID(said)-> Statement:81c1630493b7e74f-4-kassym-jomart-tokayev -ABOUT(about)-> Project:caspi-bitum-expansion",
 		}},
 		{ref(t, s, "Company", "citic-group"), ref(t, s, "Project", "caspi-bitum-expansion"), []string{
 			"Company:citic-group -PARTICIPANT(PARTNER)-> Project:caspi-bitum-expansion",
@@ -186,6 +188,8 @@ func TestTimelineAndPaths(t *testing.T) {
 			"Person:kassym-jomart-tokayev -ATTENDED(attended)-> Meeting:2023-05-18-tokayev-zhu-hexin <-REPRESENTED_AT(represented)- Company:citic-group",
 			"Person:kassym-jomart-tokayev -ATTENDED(attended)-> Meeting:2023-10-17-tokayev-zhu-hexin <-REPRESENTED_AT(represented)- Company:citic-group",
 			"Person:kassym-jomart-tokayev -MET(met)-> Person:zhu-hexin -POSITION(Chairman)-> Company:citic-group",
+			"Person:kassym-jomart-tokayev -SAID(said)-> Statement:81c1630493b7e74f-2-kassym-jomart-tokayev -ABOUT(about)-> Company:citic-group",
+			"Person:kassym-jomart-tokayev -SAID(said)-> Statement:81c1630493b7e74f-4-kassym-jomart-tokayev -ABOUT(about)-> Company:citic-group",
 		}},
 	} {
 		paths, err := s.Paths(ctx, tc.from, tc.to, 4, 10)
@@ -305,6 +309,16 @@ func nodeSlug(t *testing.T, s *db.Store, n db.NodeRef) string {
 	case "Agreement":
 		var m map[int64]*db.Agreement
 		if m, err = s.FindAgreementsByIDs(ctx, ids); err == nil && m[n.ID] != nil {
+			slug = m[n.ID].Slug
+		}
+	case "Statement":
+		var m map[int64]*db.Statement
+		if m, err = s.FindStatementsByIDs(ctx, ids); err == nil && m[n.ID] != nil {
+			slug = m[n.ID].Slug
+		}
+	case "Event":
+		var m map[int64]*db.Event
+		if m, err = s.FindEventsByIDs(ctx, ids); err == nil && m[n.ID] != nil {
 			slug = m[n.ID].Slug
 		}
 	}

@@ -19,6 +19,15 @@ type Measurement struct {
 	AsOf          PartialDate
 	Status        MeasurementStatus
 	Citation      Citation
+	Basis         Basis
+	InferenceNote *string
+	AttributedTo  *ActorRef // who the article says gave the figure, if anyone
+	// CounterpartyID is the other side of a two-sided figure (trade with,
+	// investment into, rank among the investors in), and PeriodStart and
+	// PeriodEnd the period it covers, where the article gives them.
+	CounterpartyID *int64
+	PeriodStart    *PartialDate
+	PeriodEnd      *PartialDate
 }
 
 // Milestone is a dated step of a project, planned or achieved. Date is nil
@@ -30,6 +39,9 @@ type Milestone struct {
 	Date      *PartialDate
 	Status    MilestoneStatus
 	Citation  Citation
+	Basis     Basis
+	// InferenceNote says from what an inferred milestone was concluded.
+	InferenceNote *string
 }
 
 // Amount is a sum of money attached to a project or an agreement, as one
@@ -43,23 +55,36 @@ type Amount struct {
 	Approximation Approximation
 	Label         *string
 	Citation      Citation
+	Basis         Basis
+	InferenceNote *string
+	AttributedTo  *ActorRef // who the article says gave the sum, if anyone
 }
 
-const measurementColumns = `x.id, x.company_id, x.project_id, x.metric, x.label, x.value, x.unit, x.approximation, x.as_of, x.status, x.source_id, x.paragraph`
+const measurementColumns = `x.id, x.company_id, x.project_id, x.metric, x.label, x.value, x.unit, x.approximation, x.as_of, x.status, x.source_id, x.paragraph,
+	x.basis, x.inference_note, x.attributed_type, x.attributed_id, x.counterparty_id, x.period_start, x.period_end`
 
 func scanMeasurement(r rowScanner, key *int64) (*Measurement, error) {
 	var (
-		m                Measurement
-		company, project sql.NullInt64
-		label            sql.NullString
-		asOf             string
-		err              error
+		m                                   Measurement
+		company, project, attrID, counter   sql.NullInt64
+		label, note, attrType, pStart, pEnd sql.NullString
+		asOf, basis                         string
+		err                                 error
 	)
 	if err = r.Scan(key, &m.ID, &company, &project, &m.Metric, &label, &m.Value, &m.Unit, &m.Approximation,
-		&asOf, &m.Status, &m.Citation.SourceID, &m.Citation.Paragraph); err != nil {
+		&asOf, &m.Status, &m.Citation.SourceID, &m.Citation.Paragraph,
+		&basis, &note, &attrType, &attrID, &counter, &pStart, &pEnd); err != nil {
 		return nil, err
 	}
 	m.CompanyID, m.ProjectID, m.Label = nullInt(company), nullInt(project), nullString(label)
+	m.Basis, m.InferenceNote = scanEvidence(basis, note)
+	m.AttributedTo, m.CounterpartyID = actorRef(attrType, attrID), nullInt(counter)
+	if m.PeriodStart, err = nullDate(pStart); err != nil {
+		return nil, err
+	}
+	if m.PeriodEnd, err = nullDate(pEnd); err != nil {
+		return nil, err
+	}
 	m.AsOf, err = ParsePartialDate(asOf)
 	return &m, err
 }
@@ -99,16 +124,19 @@ func (s *Store) FindMeasurementsByProjectIDs(ctx context.Context, projectIDs []i
 func (s *Store) FindMilestonesByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*Milestone, error) {
 	out, err := queryGrouped(ctx, s, func(r rowScanner, key *int64) (*Milestone, error) {
 		var (
-			m    Milestone
-			date sql.NullString
-			err  error
+			m          Milestone
+			date, note sql.NullString
+			basis      string
+			err        error
 		)
-		if err = r.Scan(key, &m.ID, &m.ProjectID, &m.Name, &date, &m.Status, &m.Citation.SourceID, &m.Citation.Paragraph); err != nil {
+		if err = r.Scan(key, &m.ID, &m.ProjectID, &m.Name, &date, &m.Status, &m.Citation.SourceID, &m.Citation.Paragraph,
+			&basis, &note); err != nil {
 			return nil, err
 		}
+		m.Basis, m.InferenceNote = scanEvidence(basis, note)
 		m.Date, err = nullDate(date)
 		return &m, err
-	}, `SELECT x.project_id, x.id, x.project_id, x.name, x.date, x.status, x.source_id, x.paragraph
+	}, `SELECT x.project_id, x.id, x.project_id, x.name, x.date, x.status, x.source_id, x.paragraph, x.basis, x.inference_note
 		FROM milestones x
 		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.reported <= ?
 		ORDER BY x.date_start IS NULL, x.date_start, x.id`, idList(projectIDs), cutoff(ctx))
@@ -118,18 +146,22 @@ func (s *Store) FindMilestonesByProjectIDs(ctx context.Context, projectIDs []int
 	return out, nil
 }
 
-const amountColumns = `x.id, x.project_id, x.agreement_id, x.amount, x.currency, x.approximation, x.label, x.source_id, x.paragraph`
+const amountColumns = `x.id, x.project_id, x.agreement_id, x.amount, x.currency, x.approximation, x.label, x.source_id, x.paragraph,
+	x.basis, x.inference_note, x.attributed_type, x.attributed_id`
 
 func scanAmount(r rowScanner, extra ...any) (*Amount, error) {
 	var (
-		a                  Amount
-		project, agreement sql.NullInt64
-		label              sql.NullString
+		a                          Amount
+		project, agreement, attrID sql.NullInt64
+		label, note, attrType      sql.NullString
+		basis                      string
 	)
 	if err := r.Scan(append(extra, &a.ID, &project, &agreement, &a.Amount, &a.Currency, &a.Approximation, &label,
-		&a.Citation.SourceID, &a.Citation.Paragraph)...); err != nil {
+		&a.Citation.SourceID, &a.Citation.Paragraph, &basis, &note, &attrType, &attrID)...); err != nil {
 		return nil, err
 	}
+	a.Basis, a.InferenceNote = scanEvidence(basis, note)
+	a.AttributedTo = actorRef(attrType, attrID)
 	a.ProjectID, a.AgreementID, a.Label = nullInt(project), nullInt(agreement), nullString(label)
 	return &a, nil
 }

@@ -3,6 +3,7 @@ package db
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,10 +14,12 @@ type RelationshipType string
 
 // Relationship is a typed, directed edge of the graph.
 type Relationship struct {
-	Type  RelationshipType
-	Label string
-	From  NodeRef
-	To    NodeRef
+	Type          RelationshipType
+	Label         string
+	From          NodeRef
+	To            NodeRef
+	Basis         Basis
+	InferenceNote *string
 }
 
 // key identifies an edge; MET edges are undirected, so both directions
@@ -41,67 +44,136 @@ type edgeArm struct {
 	groupBy          string
 }
 
-var edgeArms = []edgeArm{{
-	query: `SELECT 'POSITION', x.title, 'Person', x.person_id, 'Company', x.organization_id FROM positions x
+var edgeArms = append([]edgeArm{{
+	query: `SELECT 'POSITION', x.title, 'Person', x.person_id, 'Company', x.organization_id, x.basis, x.inference_note FROM positions x
 	WHERE x.first_reported <= ?6`,
 	from: `x.person_id`, fromType: "Person", to: `x.organization_id`, toType: "Company",
 }, {
-	query: `SELECT 'PARTICIPANT', x.role, 'Company', x.company_id, 'Project', x.project_id FROM project_participants x
+	query: `SELECT 'PARTICIPANT', x.role, 'Company', x.company_id, 'Project', x.project_id, x.basis, x.inference_note FROM project_participants x
 	WHERE x.first_reported <= ?6`,
 	from: `x.company_id`, fromType: "Company", to: `x.project_id`, toType: "Project",
 }, {
-	query: `SELECT 'PARTY', a.kind, 'Company', l.company_id, 'Agreement', l.agreement_id
+	query: `SELECT 'PARTY', a.kind, 'Company', l.company_id, 'Agreement', l.agreement_id, l.basis, l.inference_note
 	FROM agreement_parties l JOIN companies c ON c.id = l.company_id JOIN agreements a ON a.id = l.agreement_id
 	WHERE c.first_reported <= ?6 AND a.first_reported <= ?6`,
 	from: `l.company_id`, fromType: "Company", to: `l.agreement_id`, toType: "Agreement",
 }, {
-	query: `SELECT 'SIGNATORY', 'signed', 'Person', l.person_id, 'Agreement', l.agreement_id
+	query: `SELECT 'SIGNATORY', 'signed', 'Person', l.person_id, 'Agreement', l.agreement_id, l.basis, l.inference_note
 	FROM agreement_signatories l JOIN people p ON p.id = l.person_id JOIN agreements a ON a.id = l.agreement_id
 	WHERE p.first_reported <= ?6 AND a.first_reported <= ?6`,
 	from: `l.person_id`, fromType: "Person", to: `l.agreement_id`, toType: "Agreement",
 }, {
-	query: `SELECT 'COVERS', 'covers', 'Agreement', l.agreement_id, 'Project', l.project_id
+	query: `SELECT 'COVERS', 'covers', 'Agreement', l.agreement_id, 'Project', l.project_id, l.basis, l.inference_note
 	FROM agreement_projects l JOIN agreements a ON a.id = l.agreement_id JOIN projects p ON p.id = l.project_id
 	WHERE a.first_reported <= ?6 AND p.first_reported <= ?6`,
 	from: `l.agreement_id`, fromType: "Agreement", to: `l.project_id`, toType: "Project",
 }, {
-	query: `SELECT 'ATTENDED', 'attended', 'Person', l.person_id, 'Meeting', l.meeting_id
+	query: `SELECT 'ATTENDED', 'attended', 'Person', l.person_id, 'Meeting', l.meeting_id, l.basis, l.inference_note
 	FROM meeting_participants l JOIN people p ON p.id = l.person_id JOIN meetings m ON m.id = l.meeting_id
 	WHERE p.first_reported <= ?6 AND m.first_reported <= ?6`,
 	from: `l.person_id`, fromType: "Person", to: `l.meeting_id`, toType: "Meeting",
 }, {
-	query: `SELECT 'REPRESENTED_AT', 'represented', 'Company', l.company_id, 'Meeting', l.meeting_id
+	query: `SELECT 'REPRESENTED_AT', 'represented', 'Company', l.company_id, 'Meeting', l.meeting_id, l.basis, l.inference_note
 	FROM meeting_organizations l JOIN companies c ON c.id = l.company_id JOIN meetings m ON m.id = l.meeting_id
 	WHERE c.first_reported <= ?6 AND m.first_reported <= ?6`,
 	from: `l.company_id`, fromType: "Company", to: `l.meeting_id`, toType: "Meeting",
 }, {
-	query: `SELECT 'DISCUSSED', 'discussed', 'Meeting', l.meeting_id, 'Project', l.project_id
+	query: `SELECT 'DISCUSSED', 'discussed', 'Meeting', l.meeting_id, 'Project', l.project_id, l.basis, l.inference_note
 	FROM meeting_projects l JOIN meetings m ON m.id = l.meeting_id JOIN projects p ON p.id = l.project_id
 	WHERE m.first_reported <= ?6 AND p.first_reported <= ?6`,
 	from: `l.meeting_id`, fromType: "Meeting", to: `l.project_id`, toType: "Project",
 }, {
-	query: `SELECT 'SIGNED_AT', 'signed at', 'Agreement', a.id, 'Meeting', a.meeting_id
+	query: `SELECT 'SIGNED_AT', 'signed at', 'Agreement', a.id, 'Meeting', a.meeting_id, ` + attributeBasis("agreement", "a.id", "meeting") + `
 	FROM agreements a JOIN meetings m ON m.id = a.meeting_id
 	WHERE a.first_reported <= ?6 AND m.first_reported <= ?6`,
 	from: `a.id`, fromType: "Agreement", to: `a.meeting_id`, toType: "Meeting",
 }, {
-	query: `SELECT 'SUBSIDIARY_OF', 'subsidiary of', 'Company', c.id, 'Company', c.parent_id
+	query: `SELECT 'SUBSIDIARY_OF', 'subsidiary of', 'Company', c.id, 'Company', c.parent_id, ` + attributeBasis("company", "c.id", "parent") + `
 	FROM companies c JOIN companies parent ON parent.id = c.parent_id
 	WHERE c.first_reported <= ?6 AND parent.first_reported <= ?6`,
 	from: `c.id`, fromType: "Company", to: `c.parent_id`, toType: "Company",
 }, {
-	query: `SELECT 'MET', 'met', 'Person', a.person_id, 'Person', b.person_id
+	// Two people met on the stated basis when one meeting states both there.
+	query: `SELECT 'MET', 'met', 'Person', a.person_id, 'Person', b.person_id,
+		CASE WHEN EXISTS (SELECT 1 FROM meeting_participants a2
+			JOIN meeting_participants b2 ON b2.meeting_id = a2.meeting_id JOIN meetings m2 ON m2.id = a2.meeting_id
+			WHERE a2.person_id = a.person_id AND b2.person_id = b.person_id AND a2.basis = 'STATED' AND b2.basis = 'STATED'
+				AND m2.first_reported <= ?6) THEN 'STATED' ELSE 'INFERRED' END,
+		CASE WHEN EXISTS (SELECT 1 FROM meeting_participants a2
+			JOIN meeting_participants b2 ON b2.meeting_id = a2.meeting_id JOIN meetings m2 ON m2.id = a2.meeting_id
+			WHERE a2.person_id = a.person_id AND b2.person_id = b.person_id AND a2.basis = 'STATED' AND b2.basis = 'STATED'
+				AND m2.first_reported <= ?6) THEN NULL
+			ELSE 'Every meeting that puts them together has an inferred participation (see its participations).' END
 	FROM meeting_participants a
 	JOIN meeting_participants b ON b.meeting_id = a.meeting_id AND b.person_id <> a.person_id
 	JOIN meetings m ON m.id = a.meeting_id JOIN people p ON p.id = b.person_id
 	WHERE m.first_reported <= ?6 AND p.first_reported <= ?6`,
 	from: `a.person_id`, fromType: "Person", to: `b.person_id`, toType: "Person",
 	undirected: true, groupBy: ` GROUP BY a.person_id, b.person_id`,
-}}
+}, {
+	query: `SELECT 'SAID', 'said', 'Person', x.speaker_id, 'Statement', x.id, x.basis, x.inference_note FROM statements x
+	WHERE x.reported <= ?6`,
+	from: `x.speaker_id`, fromType: "Person", to: `x.id`, toType: "Statement",
+}, {
+	query: `SELECT 'SAID_AT', 'said at', 'Statement', x.id, 'Meeting', x.meeting_id, x.basis, x.inference_note
+	FROM statements x JOIN meetings m ON m.id = x.meeting_id
+	WHERE x.reported <= ?6 AND m.first_reported <= ?6`,
+	from: `x.id`, fromType: "Statement", to: `x.meeting_id`, toType: "Meeting",
+}, {
+	query: `SELECT 'SAID_AT', 'said at', 'Statement', x.id, 'Event', x.event_id, x.basis, x.inference_note
+	FROM statements x JOIN events e ON e.id = x.event_id
+	WHERE x.reported <= ?6 AND e.first_reported <= ?6`,
+	from: `x.id`, fromType: "Statement", to: `x.event_id`, toType: "Event",
+}, {
+	query: `SELECT 'PART_OF', 'part of', 'Meeting', m.id, 'Event', m.event_id, ` + attributeBasis("meeting", "m.id", "event") + `
+	FROM meetings m JOIN events e ON e.id = m.event_id
+	WHERE m.first_reported <= ?6 AND e.first_reported <= ?6`,
+	from: `m.id`, fromType: "Meeting", to: `m.event_id`, toType: "Event",
+}, {
+	query: `SELECT 'PART_OF', 'part of', 'Agreement', a.id, 'Event', a.event_id, ` + attributeBasis("agreement", "a.id", "event") + `
+	FROM agreements a JOIN events e ON e.id = a.event_id
+	WHERE a.first_reported <= ?6 AND e.first_reported <= ?6`,
+	from: `a.id`, fromType: "Agreement", to: `a.event_id`, toType: "Event",
+}, {
+	query: `SELECT 'PART_OF', 'part of', 'Event', e.id, 'Event', e.part_of_id, ` + attributeBasis("event", "e.id", "partOf") + `
+	FROM events e JOIN events p ON p.id = e.part_of_id
+	WHERE e.first_reported <= ?6 AND p.first_reported <= ?6`,
+	from: `e.id`, fromType: "Event", to: `e.part_of_id`, toType: "Event",
+}, {
+	query: `SELECT 'IN_PACKAGE', 'in package', 'Agreement', a.id, 'Agreement', a.part_of_id, ` + attributeBasis("agreement", "a.id", "partOf") + `
+	FROM agreements a JOIN agreements p ON p.id = a.part_of_id
+	WHERE a.first_reported <= ?6 AND p.first_reported <= ?6`,
+	from: `a.id`, fromType: "Agreement", to: `a.part_of_id`, toType: "Agreement",
+}}, aboutArms()...)
+
+// aboutArms are the ABOUT relationships from a statement to each kind of
+// object it may be about, one arm per kind so that each end's condition is
+// an index lookup.
+func aboutArms() []edgeArm {
+	var arms []edgeArm
+	for _, typ := range []string{"Company", "Person", "Project", "Meeting", "Agreement", "Event"} {
+		arms = append(arms, edgeArm{
+			query: `SELECT 'ABOUT', 'about', 'Statement', l.statement_id, '` + typ + `', l.subject_id, st.basis, st.inference_note
+	FROM statement_subjects l JOIN statements st ON st.id = l.statement_id JOIN ` + nodeTables[typ] + ` o ON o.id = l.subject_id
+	WHERE l.subject_type = '` + typ + `' AND st.reported <= ?6 AND o.first_reported <= ?6`,
+			from: `l.statement_id`, fromType: "Statement", to: `l.subject_id`, toType: typ,
+		})
+	}
+	return arms
+}
+
+// attributeBasis selects the basis and note of an object's attribute that
+// is a relation (a company's parent, a meeting's event), by whether
+// attribute_inferences lists it.
+func attributeBasis(subject, id, attr string) string {
+	cond := `FROM attribute_inferences ai WHERE ai.subject = '` + subject + `' AND ai.subject_id = ` + id + ` AND ai.attribute = '` + attr + `'`
+	return `CASE WHEN EXISTS (SELECT 1 ` + cond + `) THEN 'INFERRED' ELSE 'STATED' END, (SELECT ai.note ` + cond + `)`
+}
 
 // frontierParams are the parameters holding the frontier's ids, by type,
 // as JSON arrays.
-var frontierParams = map[string]string{"Company": "?1", "Person": "?2", "Project": "?3", "Meeting": "?4", "Agreement": "?5"}
+var frontierParams = map[string]string{"Company": "?1", "Person": "?2", "Project": "?3", "Meeting": "?4", "Agreement": "?5",
+	"Statement": "?8", "Event": "?9"}
 
 // touching is the arm's SELECT of the relationships with an end in the
 // frontier.
@@ -136,33 +208,40 @@ var edgesQuery = unionOf(edgeArms, edgeArm.touching)
 // that met twice comes twice, kept once by its key. They are
 // read only if the objects are at most ?7, the neighborhood's limit: a
 // larger one is refused anyway.
-var lastEdgesQuery = `WITH touching (type, label, from_type, from_id, to_type, to_id) AS MATERIALIZED (
+var lastEdgesQuery = `WITH touching (type, label, from_type, from_id, to_type, to_id, basis, note) AS MATERIALIZED (
 ` + edgesQuery + `
 ), ends (type, id) AS MATERIALIZED (
 	SELECT from_type, from_id FROM touching UNION SELECT to_type, to_id FROM touching
-), every (type, label, from_type, from_id, to_type, to_id) AS NOT MATERIALIZED (
+), every (type, label, from_type, from_id, to_type, to_id, basis, note) AS NOT MATERIALIZED (
 ` + unionOf(edgeArms, func(a edgeArm) string { return a.query }) + `
 )
-SELECT type, label, from_type, from_id, to_type, to_id FROM touching
+SELECT type, label, from_type, from_id, to_type, to_id, basis, note FROM touching
 UNION ALL
-SELECT type, label, from_type, from_id, to_type, to_id FROM every
+SELECT type, label, from_type, from_id, to_type, to_id, basis, note FROM every
 WHERE (from_type, from_id) IN (SELECT type, id FROM ends) AND (to_type, +to_id) IN (SELECT type, id FROM ends)
 	AND (SELECT count(*) FROM ends) <= ?7`
 
 // Edges returns the relationships touching the given objects, each once.
 func (s *Store) Edges(ctx context.Context, frontier []NodeRef) ([]*Relationship, error) {
-	return s.edges(ctx, edgesQuery, frontier)
+	return s.edges(ctx, edgesQuery, frontier, 0, nil)
 }
 
-// edges runs query, edgesQuery or lastEdgesQuery, over the frontier and
-// returns the relationships it finds, each once.
-func (s *Store) edges(ctx context.Context, query string, frontier []NodeRef, extra ...any) ([]*Relationship, error) {
+// EdgesWith is Edges keeping only relationships of the given bases (all
+// when empty).
+func (s *Store) EdgesWith(ctx context.Context, frontier []NodeRef, bases []Basis) ([]*Relationship, error) {
+	return s.edges(ctx, edgesQuery, frontier, 0, bases)
+}
+
+// edges runs query, edgesQuery or lastEdgesQuery (whose ?7 is limit), over
+// the frontier and returns the relationships of the bases it finds, each
+// once.
+func (s *Store) edges(ctx context.Context, query string, frontier []NodeRef, limit int, bases []Basis) ([]*Relationship, error) {
 	ids := map[string][]int64{}
 	for _, n := range frontier {
 		ids[n.Type] = append(ids[n.Type], n.ID)
 	}
-	args := append([]any{idList(ids["Company"]), idList(ids["Person"]), idList(ids["Project"]),
-		idList(ids["Meeting"]), idList(ids["Agreement"]), cutoff(ctx)}, extra...)
+	args := []any{idList(ids["Company"]), idList(ids["Person"]), idList(ids["Project"]),
+		idList(ids["Meeting"]), idList(ids["Agreement"]), cutoff(ctx), limit, idList(ids["Statement"]), idList(ids["Event"])}
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("edges: %w", err)
@@ -171,9 +250,17 @@ func (s *Store) edges(ctx context.Context, query string, frontier []NodeRef, ext
 	seen := map[string]bool{}
 	var out []*Relationship
 	for rows.Next() {
-		var r Relationship
-		if err := rows.Scan(&r.Type, &r.Label, &r.From.Type, &r.From.ID, &r.To.Type, &r.To.ID); err != nil {
+		var (
+			r     Relationship
+			basis string
+			note  sql.NullString
+		)
+		if err := rows.Scan(&r.Type, &r.Label, &r.From.Type, &r.From.ID, &r.To.Type, &r.To.ID, &basis, &note); err != nil {
 			return nil, fmt.Errorf("edges: %w", err)
+		}
+		r.Basis, r.InferenceNote = scanEvidence(basis, note)
+		if !KeepBasis(bases, r.Basis) {
+			continue
 		}
 		if k := r.key(); !seen[k] {
 			seen[k] = true
@@ -206,6 +293,12 @@ type Subgraph struct {
 // objects it returns are not limited. It runs one statement per level: the
 // last one also reads the relationships among the objects it reaches.
 func (s *Store) Neighborhood(ctx context.Context, center NodeRef, depth, limit int) (*Subgraph, error) {
+	return s.NeighborhoodWith(ctx, center, depth, limit, nil)
+}
+
+// NeighborhoodWith is Neighborhood following only relationships of the
+// given bases (all when empty).
+func (s *Store) NeighborhoodWith(ctx context.Context, center NodeRef, depth, limit int, bases []Basis) (*Subgraph, error) {
 	switch {
 	case depth < 1 || depth > MaxNeighborhoodDepth:
 		return nil, Errorf(EINVALID, "depth must be 1 to %d, got %d", MaxNeighborhoodDepth, depth)
@@ -217,11 +310,11 @@ func (s *Store) Neighborhood(ctx context.Context, center NodeRef, depth, limit i
 	seen := map[string]bool{}
 	frontier := []NodeRef{center}
 	for d := 1; d <= depth && len(frontier) > 0; d++ {
-		query, extra := edgesQuery, []any(nil)
+		query := edgesQuery
 		if d == depth {
-			query, extra = lastEdgesQuery, []any{limit}
+			query = lastEdgesQuery
 		}
-		edges, err := s.edges(ctx, query, frontier, extra...)
+		edges, err := s.edges(ctx, query, frontier, limit, bases)
 		if err != nil {
 			return nil, err
 		}
@@ -260,6 +353,12 @@ type Path struct {
 // per hop and refuses a search that would visit more than MaxPathVisits
 // objects.
 func (s *Store) Paths(ctx context.Context, from, to NodeRef, maxHops, first int) ([]*Path, error) {
+	return s.PathsWith(ctx, from, to, maxHops, first, nil)
+}
+
+// PathsWith is Paths along relationships of the given bases only (all
+// when empty).
+func (s *Store) PathsWith(ctx context.Context, from, to NodeRef, maxHops, first int, bases []Basis) ([]*Path, error) {
 	switch {
 	case maxHops < 1 || maxHops > MaxPathHops:
 		return nil, Errorf(EINVALID, "maxHops must be 1 to %d, got %d", MaxPathHops, maxHops)
@@ -273,7 +372,7 @@ func (s *Store) Paths(ctx context.Context, from, to NodeRef, maxHops, first int)
 	// The target's own edges are read first: once the frontier touches one
 	// of its neighbors the search ends, without expanding the frontier a
 	// last time, which would be the largest read of all.
-	toEdges, err := s.Edges(ctx, []NodeRef{to})
+	toEdges, err := s.EdgesWith(ctx, []NodeRef{to}, bases)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +397,7 @@ func (s *Store) Paths(ctx context.Context, from, to NodeRef, maxHops, first int)
 		if _, ok := dist[to]; ok || hop == maxHops {
 			break
 		}
-		edges, err := s.Edges(ctx, frontier)
+		edges, err := s.EdgesWith(ctx, frontier, bases)
 		if err != nil {
 			return nil, err
 		}

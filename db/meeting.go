@@ -14,20 +14,23 @@ type Meeting struct {
 	Location *string
 	Occasion *string
 	Summary  *string
+	EventID  *int64 // the visit, trip, roundtable or council it was part of
 }
 
-const meetingColumns = `x.id, x.slug, x.date, x.location, x.occasion, x.summary`
+const meetingColumns = `x.id, x.slug, x.date, x.location, x.occasion, x.summary, x.event_id`
 
 func scanMeeting(r rowScanner, extra ...any) (*Meeting, error) {
 	var (
 		m                          Meeting
 		date                       string
 		location, occasion, summar sql.NullString
+		event                      sql.NullInt64
 		err                        error
 	)
-	if err = r.Scan(append(extra, &m.ID, &m.Slug, &date, &location, &occasion, &summar)...); err != nil {
+	if err = r.Scan(append(extra, &m.ID, &m.Slug, &date, &location, &occasion, &summar, &event)...); err != nil {
 		return nil, err
 	}
+	m.EventID = nullInt(event)
 	m.Location, m.Occasion, m.Summary = nullString(location), nullString(occasion), nullString(summar)
 	if m.Date, err = ParsePartialDate(date); err != nil {
 		return nil, fmt.Errorf("meeting %s: %w", m.Slug, err)
@@ -61,6 +64,9 @@ type MeetingFilter struct {
 	OrganizationID *int64
 	ProjectID      *int64
 	Location       string // part of the location's name
+	// Bases keeps, with ParticipantID, OrganizationID and ProjectID, only
+	// links of these bases.
+	Bases []Basis
 }
 
 var meetingOrderings = orderings{{"DATE", `x.date_start`}}
@@ -87,6 +93,7 @@ func (s *Store) FindMeetings(ctx context.Context, f MeetingFilter, o Order, p Pa
 	} {
 		if link.id != nil {
 			q.where, q.args = append(q.where, link.where), append(q.args, *link.id)
+			q.linkBasis(link.where, f.Bases, *link.id)
 		}
 	}
 	return findPage(ctx, s, p, q, scanMeeting, func(m *Meeting) string { return m.Slug })

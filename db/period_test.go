@@ -54,6 +54,14 @@ func periodDataset(t *testing.T) *db.Dataset {
 	for _, s := range d.Sources {
 		s.PublishedOn = next()
 	}
+	for _, s := range d.Statements {
+		v := next()
+		s.Date = &v
+	}
+	for _, e := range d.Events {
+		v := next()
+		e.Start = &v
+	}
 	return d
 }
 
@@ -81,6 +89,16 @@ func periodsByKind(d *db.Dataset) map[db.TimelineKind][]db.PartialDate {
 	}
 	for _, s := range d.Sources {
 		out["PUBLICATION"] = append(out["PUBLICATION"], s.PublishedOn)
+	}
+	for _, s := range d.Statements {
+		if s.Date != nil {
+			out["STATEMENT"] = append(out["STATEMENT"], *s.Date)
+		}
+	}
+	for _, e := range d.Events {
+		if e.Start != nil {
+			out["EVENT"] = append(out["EVENT"], *e.Start)
+		}
 	}
 	return out
 }
@@ -174,12 +192,13 @@ func TestTimeline_EveryKindIsAPeriod(t *testing.T) {
 func TestFindAgreements_SigningPeriodOverlaps(t *testing.T) {
 	t.Run("OKSeed", func(t *testing.T) {
 		s, _ := seededStore(t)
-		// Three agreements are signed "2025", which June 2025 falls in.
+		// One agreement is signed "2025", which June 2025 falls in; the two
+		// others of the 2025 article are undated and left out.
 		page, err := s.FindAgreements(t.Context(), db.AgreementFilter{From: optionalDate("2025-06")}, db.Order{}, db.PageArgs{First: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := totalCount(t, page), 3; got != want {
+		if got, want := totalCount(t, page), 1; got != want {
 			t.Errorf("agreements from 2025-06: %d, want %d", got, want)
 		}
 	})

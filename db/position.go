@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -13,19 +14,26 @@ type Position struct {
 	OrganizationID int64
 	Title          string
 	ReportedOn     PartialDate
+	Basis          Basis
+	InferenceNote  *string
+	AttributedTo   *ActorRef // who the article says reported the title, if anyone
 }
 
-const positionColumns = `x.id, x.person_id, x.organization_id, x.title, x.reported_on`
+const positionColumns = `x.id, x.person_id, x.organization_id, x.title, x.reported_on, x.basis, x.inference_note, x.attributed_type, x.attributed_id`
 
 func scanPosition(r rowScanner, key *int64) (*Position, error) {
 	var (
-		p        Position
-		reported string
-		err      error
+		p               Position
+		reported, basis string
+		note, attrType  sql.NullString
+		attrID          sql.NullInt64
+		err             error
 	)
-	if err = r.Scan(key, &p.ID, &p.PersonID, &p.OrganizationID, &p.Title, &reported); err != nil {
+	if err = r.Scan(key, &p.ID, &p.PersonID, &p.OrganizationID, &p.Title, &reported, &basis, &note, &attrType, &attrID); err != nil {
 		return nil, err
 	}
+	p.Basis, p.InferenceNote = scanEvidence(basis, note)
+	p.AttributedTo = actorRef(attrType, attrID)
 	p.ReportedOn, err = ParsePartialDate(reported)
 	return &p, err
 }

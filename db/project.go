@@ -23,6 +23,9 @@ type ProjectParticipant struct {
 	ProjectID int64
 	CompanyID int64
 	Role      ParticipantRole
+	Basis     Basis
+	// InferenceNote says from what an inferred participation was concluded.
+	InferenceNote *string
 }
 
 const projectColumns = `x.id, x.slug, x.name, x.sector, x.status, x.region, x.description`
@@ -72,6 +75,9 @@ type ProjectFilter struct {
 	// From and To keep projects reported by a source published in the range.
 	From, To *PartialDate
 	Text     string // part of the name or an alias
+	// Bases keeps, with Sectors, Statuses, Region and CompanyID, only
+	// attributes and participations of these bases.
+	Bases []Basis
 }
 
 var projectOrderings = orderings{
@@ -98,6 +104,15 @@ func (s *Store) FindProjects(ctx context.Context, f ProjectFilter, o Order, p Pa
 	if f.CompanyID != nil {
 		q.where = append(q.where, `x.id IN (SELECT project_id FROM project_participants WHERE company_id = ? AND first_reported <= ?)`)
 		q.args = append(q.args, *f.CompanyID, cutoff(ctx))
+		q.linkBasis(`x.id IN (SELECT project_id FROM project_participants WHERE company_id = ?)`, f.Bases, *f.CompanyID)
+	}
+	for _, a := range []struct {
+		attr  string
+		given bool
+	}{{"sector", len(f.Sectors) > 0}, {"status", len(f.Statuses) > 0}, {"region", f.Region != ""}} {
+		if a.given {
+			q.attrBasis(SubjectProject, a.attr, f.Bases)
+		}
 	}
 	if f.From != nil || f.To != nil {
 		from, to := rangeBounds(f.From, f.To)
@@ -137,11 +152,19 @@ func (s *Store) FindAgreementProjects(ctx context.Context, agreementIDs []int64)
 	return out, nil
 }
 
-const participantColumns = `x.id, x.project_id, x.company_id, x.role`
+const participantColumns = `x.id, x.project_id, x.company_id, x.role, x.basis, x.inference_note`
 
 func scanParticipant(r rowScanner, key *int64) (*ProjectParticipant, error) {
-	var p ProjectParticipant
-	return &p, r.Scan(key, &p.ID, &p.ProjectID, &p.CompanyID, &p.Role)
+	var (
+		p     ProjectParticipant
+		basis string
+		note  sql.NullString
+	)
+	if err := r.Scan(key, &p.ID, &p.ProjectID, &p.CompanyID, &p.Role, &basis, &note); err != nil {
+		return nil, err
+	}
+	p.Basis, p.InferenceNote = scanEvidence(basis, note)
+	return &p, nil
 }
 
 // FindParticipantsByProjectIDs returns the participants of the given

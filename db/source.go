@@ -36,6 +36,8 @@ const (
 	SubjectAgreement   Subject = "agreement"
 	SubjectPosition    Subject = "position"
 	SubjectParticipant Subject = "participant"
+	SubjectEvent       Subject = "event"
+	SubjectStatement   Subject = "statement" // for attribute inferences only: a statement cites one paragraph
 )
 
 // SubjectKey identifies one subject's citation list.

@@ -11,11 +11,11 @@ import (
 type TimelineKind string
 
 // TimelineKinds lists the kinds of timeline event.
-var TimelineKinds = []TimelineKind{"MEETING", "SIGNING", "MILESTONE", "MEASUREMENT", "POSITION", "PUBLICATION"}
+var TimelineKinds = []TimelineKind{"MEETING", "SIGNING", "MILESTONE", "MEASUREMENT", "POSITION", "PUBLICATION", "STATEMENT", "EVENT"}
 
 // NodeRef points at an object of the graph by type name and row id.
 type NodeRef struct {
-	Type string // Company, Person, Project, Meeting, Agreement or Source
+	Type string // Company, Person, Project, Meeting, Agreement, Source, Statement or Event
 	ID   int64
 }
 
@@ -122,6 +122,36 @@ var timelineArms = []timelineArm{{
 		"Company": `x.organization_id = ?`,
 	},
 }, {
+	// A statement, on the date it was made; undated statements have none.
+	query: `SELECT 'STATEMENT' AS kind, x.date AS date, x.date_start AS date_start, x.date_end AS date_end,
+		p.name || ': ' || x.summary AS title,
+		'Statement' AS subject_type, x.id AS subject_id, x.source_id AS source_id, x.paragraph AS paragraph, NULL AS cite_subject
+	FROM statements x JOIN people p ON p.id = x.speaker_id
+	WHERE x.date IS NOT NULL AND x.reported <= ?`,
+	about: map[string]string{
+		"Statement": `x.id = ?`,
+		"Person":    `x.speaker_id = ?`,
+		"Meeting":   `x.meeting_id = ?`,
+		"Event":     `x.event_id = ?`,
+		"Company":   `x.id IN (SELECT statement_id FROM statement_subjects WHERE subject_type = 'Company' AND subject_id = ?)`,
+		"Project":   `x.id IN (SELECT statement_id FROM statement_subjects WHERE subject_type = 'Project' AND subject_id = ?)`,
+		"Agreement": `x.id IN (SELECT statement_id FROM statement_subjects WHERE subject_type = 'Agreement' AND subject_id = ?)`,
+	},
+}, {
+	// An event, on its start; undated events have none.
+	query: `SELECT 'EVENT' AS kind, x.start_on AS date, x.start_start AS date_start, x.start_end AS date_end,
+		x.name AS title,
+		'Event' AS subject_type, x.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'event' AS cite_subject
+	FROM events x
+	WHERE x.start_on IS NOT NULL AND x.first_reported <= ?`,
+	about: map[string]string{
+		"Event":     `x.id = ?`,
+		"Meeting":   `x.id IN (SELECT event_id FROM meetings WHERE id = ?)`,
+		"Agreement": `x.id IN (SELECT event_id FROM agreements WHERE id = ?)`,
+		"Person": `x.id IN (SELECT m.event_id FROM meeting_participants l JOIN meetings m ON m.id = l.meeting_id WHERE l.person_id = ?
+			UNION SELECT event_id FROM statements WHERE speaker_id = ?)`,
+	},
+}, {
 	query: `SELECT 'PUBLICATION' AS kind, s.published_on AS date, s.published_start AS date_start, s.published_end AS date_end,
 		'Published: ' || s.title AS title,
 		'Source' AS subject_type, s.id AS subject_id, s.id AS source_id, 1 AS paragraph, NULL AS cite_subject
@@ -163,11 +193,11 @@ func timelineQuery(typ string, id int64, cutoff, kinds, from, to string, offset,
 		arms, args = append(arms, q), append(args, a...)
 	}
 	args = append(args, kinds, from, to, limit, offset)
-	return `WITH events AS (
+	return `WITH found AS (
 	` + strings.Join(arms, "\n\tUNION ALL\n\t") + `
 )
 SELECT kind, date, title, subject_type, subject_id, source_id, paragraph, cite_subject, count(*) OVER ()
-FROM events
+FROM found
 WHERE kind IN (SELECT value FROM json_each(?)) AND date_end >= ? AND date_start <= ?
 ORDER BY date_start, date_end, kind, subject_id, title
 LIMIT ? OFFSET ?`, args

@@ -109,17 +109,19 @@ func TestAsOfPublicationDay(t *testing.T) {
 		return n
 	}
 	on := got.On
-	if on.Companies.TotalCount != 13 || on.Aggregates.Counts.Companies != 13 {
-		t.Errorf("companies as of 2023-05-20: list %d, count %d; want 13", on.Companies.TotalCount, on.Aggregates.Counts.Companies)
+	// 13 organizations and the three states ranked above China (002 ¶17).
+	if on.Companies.TotalCount != 16 || on.Aggregates.Counts.Companies != 16 {
+		t.Errorf("companies as of 2023-05-20: list %d, count %d; want 16", on.Companies.TotalCount, on.Aggregates.Counts.Companies)
 	}
 	if on.Company == nil {
 		t.Error("Kazakhstan not found as of 2023-05-20")
 	}
-	if c := on.Aggregates.Counts; c.Sources != 1 || c.Amounts != 1 || c.Measurements != 5 {
-		t.Errorf("as of 2023-05-20: %+v, want 1 source, 1 amount, 5 measurements", c)
+	// Five figures and the ranks of those three states.
+	if c := on.Aggregates.Counts; c.Sources != 1 || c.Amounts != 1 || c.Measurements != 8 {
+		t.Errorf("as of 2023-05-20: %+v, want 1 source, 1 amount, 8 measurements", c)
 	}
-	if n := count(on.Companies.figures) + count(on.Projects); n != 5 {
-		t.Errorf("figures listed as of 2023-05-20: %d, want 5", n)
+	if n := count(on.Companies.figures) + count(on.Projects); n != 8 {
+		t.Errorf("figures listed as of 2023-05-20: %d, want 8", n)
 	}
 	if on.Aggregates.Money.Total != 1.6e9 {
 		t.Errorf("money as of 2023-05-20: %v, want 1.6e9", on.Aggregates.Money.Total)

@@ -37,6 +37,10 @@ func identify(n model.Node) (typ string, id int64, slug string) {
 		return typeAgreement, v.ID, v.Slug
 	case *db.Source:
 		return typeSource, v.ID, v.Slug
+	case *db.Statement:
+		return typeStatement, v.ID, v.Slug
+	case *db.Event:
+		return typeEvent, v.ID, v.Slug
 	}
 	panic(fmt.Sprintf("identify: %T is not a node", n))
 }
@@ -101,6 +105,10 @@ func loadNode(ctx context.Context, ref db.NodeRef) (model.Node, error) {
 		return asNode(l.Agreement.Load(ctx, ref.ID))
 	case typeSource:
 		return asNode(l.Source.Load(ctx, ref.ID))
+	case typeStatement:
+		return asNode(l.Statement.Load(ctx, ref.ID))
+	case typeEvent:
+		return asNode(l.Event.Load(ctx, ref.ID))
 	}
 	return nil, fmt.Errorf("unknown node type %q", ref.Type)
 }
@@ -165,4 +173,5 @@ func str(s *string) string {
 var searchTypes = map[string]string{
 	"COMPANY": typeCompany, "PERSON": typePerson, "PROJECT": typeProject,
 	"MEETING": typeMeeting, "AGREEMENT": typeAgreement, "SOURCE": typeSource,
+	"STATEMENT": typeStatement, "EVENT": typeEvent,
 }

@@ -103,6 +103,14 @@ var exploring = []string{
 	`{ projects(first: 100) { edges { node { name amounts { agreement { title } } agreements { meeting { date } signatories { name } } } } } }`,
 	`{ meetings(first: 100) { edges { node { date agreements { amounts { project { name } } } projects { milestones { citation { source { title } } } } } } } }`,
 	`{ agreements(first: 100) { edges { node { title projects { meetings { date } } parties { parent { name } subsidiaries { name } } } } } }`,
+	`{ statements(first: 100) { edges { node { speaker { name statements { slug } } reportedOn meeting { event { name } statements { slug } }
+		event { partOf { name } parts { name } meetings { participations { role person { name } } } agreements { partOf { title } parts { title } event { name } }
+			participants { name } statements { slug } citations { paragraph } evidence { attribute } }
+		about { ... on Company { name evidence { attribute } counterpartyMeasurements { company { name } counterparty { name } project { name } reportedOn attributedTo { ... on Person { name } } } } ... on Project { evidence { attribute } amounts { reportedOn attributedTo { ... on Person { name } } } milestones { reportedOn } } ... on Person { evidence { attribute } positions { attributedTo { ... on Company { name } } } } ... on Meeting { evidence { attribute } } ... on Agreement { evidence { attribute } } }
+		citation { source { title } } } } } }`,
+	`{ events(first: 100) { edges { node { name meetings { participations { person { name } } } } } } }`,
+	`{ agreements(first: 100) { edges { node { parties(basis: [STATED]) { name } signatories(basis: [INFERRED]) { name } projects(basis: [STATED]) { name } } } }
+		meetings(first: 100) { edges { node { participants(basis: [STATED]) { name } organizations(basis: [INFERRED]) { name } projects(basis: [STATED]) { name } } } } }`,
 	`{ sources(first: 100) { edges { node { title } } } nodes(ids: ["` + graph.GlobalID("Company", "citic-group") + `"]) { ... on Company { projects { role } } } }`,
 }
 

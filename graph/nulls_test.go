@@ -29,6 +29,8 @@ var nullCases = []struct {
 		"first must not be null: omit it for the default 3"},
 	{"Aggregates.money(currency:)", `aggregates { money(groupBy: YEAR, currency: %[1]s) { currency } }`, "String",
 		`currency must not be null: omit it for the default "USD"`},
+	{"Aggregates.money(undatedByReportYear:)", `aggregates { money(groupBy: YEAR, undatedByReportYear: %[1]s) { currency } }`, "Boolean",
+		"undatedByReportYear must not be null: omit it for the default false"},
 	{"AgreementFilter.currency", `agreements(filter: {minAmount: 1, currency: %[1]s}) { totalCount }`, "String",
 		`filter.currency must not be null: omit it for the default "USD"`},
 }

@@ -107,6 +107,13 @@ var orderKeys = map[string]orderKey{
 		}
 		return fmt.Sprintf("%020.2f", largest) + "\x00" + str(n["slug"])
 	}},
+	"events/START": {"start slug", func(n map[string]any) string {
+		if n["start"] == nil {
+			return "\uffff\x00" + str(n["slug"]) // undated last
+		}
+		return start(n["start"]) + "\x00" + str(n["slug"])
+	}},
+	"events/NAME": {"name slug", func(n map[string]any) string { return lower(n["name"]) + "\x00" + str(n["slug"]) }},
 	// Sources have no slug to break ties with: only the dates are checked.
 	"sources/PUBLISHED_ON": {"publishedOn", func(n map[string]any) string { return start(n["publishedOn"]) }},
 }

@@ -101,6 +101,9 @@ func (w prefetcher) walk(ctx context.Context, sel ast.SelectionSet, objs []any, 
 				return err
 			}
 			children, counts := step(ctx, w.loaders, g.objs)
+			if f.Arguments.ForName("basis") != nil {
+				prefetchLinkBases(ctx, w.loaders, g.name, f.Name, g.objs)
+			}
 			if len(f.Selections) == 0 {
 				continue // scalars, such as aliases: loaded, not objects
 			}
@@ -385,6 +388,22 @@ func typeName(o any) string {
 		return "Amount"
 	case *db.Citation:
 		return "Citation"
+	case *db.Statement:
+		return "Statement"
+	case *db.Event:
+		return "Event"
+	case *db.MeetingParticipation:
+		return "MeetingParticipation"
+	case *db.AttributeInference:
+		return "AttributeEvidence"
+	case *model.StatementConnection:
+		return "StatementConnection"
+	case *model.StatementEdge:
+		return "StatementEdge"
+	case *model.EventConnection:
+		return "EventConnection"
+	case *model.EventEdge:
+		return "EventEdge"
 	case *model.CompanyConnection:
 		return "CompanyConnection"
 	case *model.CompanyEdge:

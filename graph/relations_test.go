@@ -90,7 +90,7 @@ func TestRelationsFromSeed(t *testing.T) {
 			}
 		}
 		srv.MustQuery(t, `query($s: ID) { timeline(subject: $s, first: 100) { totalCount edges { node { kind
-			subject { __typename ... on Project { slug } ... on Meeting { slug } ... on Agreement { slug } } } } } }`,
+			subject { __typename ... on Project { slug } ... on Meeting { slug } ... on Agreement { slug } ... on Statement { slug } } } } } }`,
 			map[string]any{"s": caspi}, &got)
 		kinds := map[string]int{}
 		var about []string
@@ -100,16 +100,21 @@ func TestRelationsFromSeed(t *testing.T) {
 				about = append(about, e.Node.Subject.Typename+":"+e.Node.Subject.Slug)
 			}
 		}
-		if want := map[string]int{"SIGNING": 1, "MEASUREMENT": 6, "MILESTONE": 2, "MEETING": 3, "PUBLICATION": 3}; fmt.Sprint(kinds) != fmt.Sprint(want) {
+		// Three dated statements are about the project: Tokayev's and
+		// Mirzagaliyev's in Beijing (000 ¶4, ¶6) and Khassenov's on the
+		// schedule (003 ¶7).
+		if want := map[string]int{"SIGNING": 1, "MEASUREMENT": 6, "MILESTONE": 2, "MEETING": 3, "PUBLICATION": 3, "STATEMENT": 3}; fmt.Sprint(kinds) != fmt.Sprint(want) {
 			t.Errorf("events by kind = %v, want %v", kinds, want)
 		}
-		if got.Timeline.TotalCount != 15 {
-			t.Errorf("totalCount = %d, want 15", got.Timeline.TotalCount)
+		if got.Timeline.TotalCount != 18 {
+			t.Errorf("totalCount = %d, want 18", got.Timeline.TotalCount)
 		}
 		slices.Sort(about)
 		about = slices.Compact(about)
 		want := []string{"Agreement:citic-five-documents-2023", "Meeting:2023-10-17-tokayev-zhu-hexin", "Meeting:2024-07-bektenov-xi-guohua",
-			"Meeting:2024-08-khassenov-xi-guohua", "Project:caspi-bitum-expansion"}
+			"Meeting:2024-08-khassenov-xi-guohua", "Project:caspi-bitum-expansion",
+			"Statement:0cd24d71fac579ce-7-askhat-khassenov", "Statement:81c1630493b7e74f-4-kassym-jomart-tokayev",
+			"Statement:81c1630493b7e74f-6-magzum-mirzagaliyev"}
 		if !slices.Equal(about, want) {
 			t.Errorf("events are about %v, want %v", about, want)
 		}

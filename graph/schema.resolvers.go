@@ -20,12 +20,16 @@ func (r *aggregatesResolver) Counts(ctx context.Context, obj *model.Aggregates) 
 }
 
 // Money is the resolver for the money field.
-func (r *aggregatesResolver) Money(ctx context.Context, obj *model.Aggregates, groupBy db.MoneyGrouping, currency *string) (*db.MoneySummary, error) {
+func (r *aggregatesResolver) Money(ctx context.Context, obj *model.Aggregates, groupBy db.MoneyGrouping, currency *string, undatedByReportYear *bool, basis []db.Basis) (*db.MoneySummary, error) {
 	c, err := notNull(ctx, "currency", currency)
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.MoneySummary(ctx, groupBy, c)
+	byReport, err := notNull(ctx, "undatedByReportYear", undatedByReportYear)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.MoneySummaryWith(ctx, groupBy, c, db.MoneyOptions{UndatedByReportYear: byReport, Bases: basis})
 }
 
 // ID is the resolver for the id field.
@@ -33,24 +37,49 @@ func (r *agreementResolver) ID(ctx context.Context, obj *db.Agreement) (string, 
 	return GlobalID(typeAgreement, obj.Slug), nil
 }
 
+// PartOf is the resolver for the partOf field.
+func (r *agreementResolver) PartOf(ctx context.Context, obj *db.Agreement) (*db.Agreement, error) {
+	if obj.PartOfID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Agreement.LoadOptional(ctx, *obj.PartOfID)
+}
+
+// Parts is the resolver for the parts field.
+func (r *agreementResolver) Parts(ctx context.Context, obj *db.Agreement) ([]*db.Agreement, error) {
+	return loader.For(ctx).AgreementParts.Load(ctx, obj.ID)
+}
+
+// Event is the resolver for the event field.
+func (r *agreementResolver) Event(ctx context.Context, obj *db.Agreement) (*db.Event, error) {
+	if obj.EventID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Event.LoadOptional(ctx, *obj.EventID)
+}
+
 // Parties is the resolver for the parties field.
-func (r *agreementResolver) Parties(ctx context.Context, obj *db.Agreement) ([]*db.Company, error) {
-	return loader.For(ctx).AgreementParties.Load(ctx, obj.ID)
+func (r *agreementResolver) Parties(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Company, error) {
+	all, err := loader.For(ctx).AgreementParties.Load(ctx, obj.ID)
+	return keepLinked(ctx, all, err, db.AgreementParty, obj.ID, basis, companyID)
 }
 
 // Signatories is the resolver for the signatories field.
-func (r *agreementResolver) Signatories(ctx context.Context, obj *db.Agreement) ([]*db.Person, error) {
-	return loader.For(ctx).AgreementSignatories.Load(ctx, obj.ID)
+func (r *agreementResolver) Signatories(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Person, error) {
+	all, err := loader.For(ctx).AgreementSignatories.Load(ctx, obj.ID)
+	return keepLinked(ctx, all, err, db.AgreementSignatory, obj.ID, basis, personID)
 }
 
 // Amounts is the resolver for the amounts field.
-func (r *agreementResolver) Amounts(ctx context.Context, obj *db.Agreement) ([]*db.Amount, error) {
-	return loader.For(ctx).AmountsByAgreement.Load(ctx, obj.ID)
+func (r *agreementResolver) Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Amount, error) {
+	all, err := loader.For(ctx).AmountsByAgreement.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, amountBasis)
 }
 
 // Projects is the resolver for the projects field.
-func (r *agreementResolver) Projects(ctx context.Context, obj *db.Agreement) ([]*db.Project, error) {
-	return loader.For(ctx).AgreementProjects.Load(ctx, obj.ID)
+func (r *agreementResolver) Projects(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Project, error) {
+	all, err := loader.For(ctx).AgreementProjects.Load(ctx, obj.ID)
+	return keepLinked(ctx, all, err, db.AgreementProject, obj.ID, basis, projectID)
 }
 
 // Meeting is the resolver for the meeting field.
@@ -59,6 +88,11 @@ func (r *agreementResolver) Meeting(ctx context.Context, obj *db.Agreement) (*db
 		return nil, nil
 	}
 	return loader.For(ctx).Meeting.LoadOptional(ctx, *obj.MeetingID)
+}
+
+// Evidence is the resolver for the evidence field.
+func (r *agreementResolver) Evidence(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.AttributeEvidence, error) {
+	return attributeEvidence(ctx, db.SubjectAgreement, obj.ID, agreementAttributes(obj), basis)
 }
 
 // Citations is the resolver for the citations field.
@@ -80,6 +114,16 @@ func (r *amountResolver) Agreement(ctx context.Context, obj *db.Amount) (*db.Agr
 		return nil, nil
 	}
 	return loader.For(ctx).Agreement.Load(ctx, *obj.AgreementID)
+}
+
+// ReportedOn is the resolver for the reportedOn field.
+func (r *amountResolver) ReportedOn(ctx context.Context, obj *db.Amount) (*db.PartialDate, error) {
+	return reportedOn(ctx, obj.Citation)
+}
+
+// AttributedTo is the resolver for the attributedTo field.
+func (r *amountResolver) AttributedTo(ctx context.Context, obj *db.Amount) (model.Actor, error) {
+	return loadActor(ctx, obj.AttributedTo)
 }
 
 // Source is the resolver for the source field.
@@ -111,13 +155,15 @@ func (r *companyResolver) Subsidiaries(ctx context.Context, obj *db.Company) ([]
 }
 
 // Positions is the resolver for the positions field.
-func (r *companyResolver) Positions(ctx context.Context, obj *db.Company) ([]*db.Position, error) {
-	return loader.For(ctx).PositionsByOrganization.Load(ctx, obj.ID)
+func (r *companyResolver) Positions(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.Position, error) {
+	all, err := loader.For(ctx).PositionsByOrganization.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, positionBasis)
 }
 
 // Projects is the resolver for the projects field.
-func (r *companyResolver) Projects(ctx context.Context, obj *db.Company) ([]*db.ProjectParticipant, error) {
-	return loader.For(ctx).ParticipantsByCompany.Load(ctx, obj.ID)
+func (r *companyResolver) Projects(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.ProjectParticipant, error) {
+	all, err := loader.For(ctx).ParticipantsByCompany.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, participantBasis)
 }
 
 // Agreements is the resolver for the agreements field.
@@ -131,9 +177,22 @@ func (r *companyResolver) Meetings(ctx context.Context, obj *db.Company) ([]*db.
 }
 
 // Measurements is the resolver for the measurements field.
-func (r *companyResolver) Measurements(ctx context.Context, obj *db.Company, metric *db.Metric) ([]*db.Measurement, error) {
+func (r *companyResolver) Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error) {
 	all, err := loader.For(ctx).MeasurementsByCompany.Load(ctx, obj.ID)
+	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, nil)
+}
+
+// CounterpartyMeasurements is the resolver for the counterpartyMeasurements field.
+func (r *companyResolver) CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error) {
+	all, err := loader.For(ctx).MeasurementsByCounterparty.Load(ctx, obj.ID)
+	all, err = keepBasis(all, err, basis, measurementBasis)
+	return filterMeasurements(all, err, metric, nil)
+}
+
+// Evidence is the resolver for the evidence field.
+func (r *companyResolver) Evidence(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.AttributeEvidence, error) {
+	return attributeEvidence(ctx, db.SubjectCompany, obj.ID, companyAttributes(obj), basis)
 }
 
 // Citations is the resolver for the citations field.
@@ -142,18 +201,103 @@ func (r *companyResolver) Citations(ctx context.Context, obj *db.Company) ([]*db
 }
 
 // ID is the resolver for the id field.
+func (r *eventResolver) ID(ctx context.Context, obj *db.Event) (string, error) {
+	return GlobalID(typeEvent, obj.Slug), nil
+}
+
+// PartOf is the resolver for the partOf field.
+func (r *eventResolver) PartOf(ctx context.Context, obj *db.Event) (*db.Event, error) {
+	if obj.PartOfID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Event.LoadOptional(ctx, *obj.PartOfID)
+}
+
+// Parts is the resolver for the parts field.
+func (r *eventResolver) Parts(ctx context.Context, obj *db.Event) ([]*db.Event, error) {
+	return loader.For(ctx).EventParts.Load(ctx, obj.ID)
+}
+
+// Meetings is the resolver for the meetings field.
+func (r *eventResolver) Meetings(ctx context.Context, obj *db.Event) ([]*db.Meeting, error) {
+	return loader.For(ctx).MeetingsByEvent.Load(ctx, obj.ID)
+}
+
+// Agreements is the resolver for the agreements field.
+func (r *eventResolver) Agreements(ctx context.Context, obj *db.Event) ([]*db.Agreement, error) {
+	return loader.For(ctx).AgreementsByEvent.Load(ctx, obj.ID)
+}
+
+// Statements is the resolver for the statements field.
+func (r *eventResolver) Statements(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.Statement, error) {
+	all, err := loader.For(ctx).StatementsByEvent.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, statementBasis)
+}
+
+// Participants is the resolver for the participants field.
+func (r *eventResolver) Participants(ctx context.Context, obj *db.Event) ([]*db.Person, error) {
+	return loader.For(ctx).EventParticipants.Load(ctx, obj.ID)
+}
+
+// Evidence is the resolver for the evidence field.
+func (r *eventResolver) Evidence(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.AttributeEvidence, error) {
+	return attributeEvidence(ctx, db.SubjectEvent, obj.ID, eventAttributes(obj), basis)
+}
+
+// Citations is the resolver for the citations field.
+func (r *eventResolver) Citations(ctx context.Context, obj *db.Event) ([]*db.Citation, error) {
+	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectEvent, ID: obj.ID})
+}
+
+// ReportedOn is the resolver for the reportedOn field.
+func (r *measurementResolver) ReportedOn(ctx context.Context, obj *db.Measurement) (*db.PartialDate, error) {
+	return reportedOn(ctx, obj.Citation)
+}
+
+// AttributedTo is the resolver for the attributedTo field.
+func (r *measurementResolver) AttributedTo(ctx context.Context, obj *db.Measurement) (model.Actor, error) {
+	return loadActor(ctx, obj.AttributedTo)
+}
+
+// Company is the resolver for the company field.
+func (r *measurementResolver) Company(ctx context.Context, obj *db.Measurement) (*db.Company, error) {
+	if obj.CompanyID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Company.LoadOptional(ctx, *obj.CompanyID)
+}
+
+// Project is the resolver for the project field.
+func (r *measurementResolver) Project(ctx context.Context, obj *db.Measurement) (*db.Project, error) {
+	if obj.ProjectID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Project.LoadOptional(ctx, *obj.ProjectID)
+}
+
+// Counterparty is the resolver for the counterparty field.
+func (r *measurementResolver) Counterparty(ctx context.Context, obj *db.Measurement) (*db.Company, error) {
+	if obj.CounterpartyID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Company.LoadOptional(ctx, *obj.CounterpartyID)
+}
+
+// ID is the resolver for the id field.
 func (r *meetingResolver) ID(ctx context.Context, obj *db.Meeting) (string, error) {
 	return GlobalID(typeMeeting, obj.Slug), nil
 }
 
 // Participants is the resolver for the participants field.
-func (r *meetingResolver) Participants(ctx context.Context, obj *db.Meeting) ([]*db.Person, error) {
-	return loader.For(ctx).MeetingParticipants.Load(ctx, obj.ID)
+func (r *meetingResolver) Participants(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Person, error) {
+	all, err := loader.For(ctx).MeetingParticipants.Load(ctx, obj.ID)
+	return keepLinked(ctx, all, err, db.MeetingParticipant, obj.ID, basis, personID)
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *meetingResolver) Organizations(ctx context.Context, obj *db.Meeting) ([]*db.Company, error) {
-	return loader.For(ctx).MeetingOrganizations.Load(ctx, obj.ID)
+func (r *meetingResolver) Organizations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Company, error) {
+	all, err := loader.For(ctx).MeetingOrganizations.Load(ctx, obj.ID)
+	return keepLinked(ctx, all, err, db.MeetingOrganization, obj.ID, basis, companyID)
 }
 
 // Topics is the resolver for the topics field.
@@ -162,8 +306,9 @@ func (r *meetingResolver) Topics(ctx context.Context, obj *db.Meeting) ([]string
 }
 
 // Projects is the resolver for the projects field.
-func (r *meetingResolver) Projects(ctx context.Context, obj *db.Meeting) ([]*db.Project, error) {
-	return loader.For(ctx).MeetingProjects.Load(ctx, obj.ID)
+func (r *meetingResolver) Projects(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Project, error) {
+	all, err := loader.For(ctx).MeetingProjects.Load(ctx, obj.ID)
+	return keepLinked(ctx, all, err, db.MeetingProject, obj.ID, basis, projectID)
 }
 
 // Agreements is the resolver for the agreements field.
@@ -171,9 +316,43 @@ func (r *meetingResolver) Agreements(ctx context.Context, obj *db.Meeting) ([]*d
 	return loader.For(ctx).AgreementsByMeeting.Load(ctx, obj.ID)
 }
 
+// Participations is the resolver for the participations field.
+func (r *meetingResolver) Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.MeetingParticipation, error) {
+	return participations(ctx, obj, basis)
+}
+
+// Event is the resolver for the event field.
+func (r *meetingResolver) Event(ctx context.Context, obj *db.Meeting) (*db.Event, error) {
+	if obj.EventID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Event.LoadOptional(ctx, *obj.EventID)
+}
+
+// Statements is the resolver for the statements field.
+func (r *meetingResolver) Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Statement, error) {
+	all, err := loader.For(ctx).StatementsByMeeting.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, statementBasis)
+}
+
+// Evidence is the resolver for the evidence field.
+func (r *meetingResolver) Evidence(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.AttributeEvidence, error) {
+	return attributeEvidence(ctx, db.SubjectMeeting, obj.ID, meetingAttributes(obj), basis)
+}
+
 // Citations is the resolver for the citations field.
 func (r *meetingResolver) Citations(ctx context.Context, obj *db.Meeting) ([]*db.Citation, error) {
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectMeeting, ID: obj.ID})
+}
+
+// Person is the resolver for the person field.
+func (r *meetingParticipationResolver) Person(ctx context.Context, obj *db.MeetingParticipation) (*db.Person, error) {
+	return loader.For(ctx).Person.Load(ctx, obj.PersonID)
+}
+
+// ReportedOn is the resolver for the reportedOn field.
+func (r *milestoneResolver) ReportedOn(ctx context.Context, obj *db.Milestone) (*db.PartialDate, error) {
+	return reportedOn(ctx, obj.Citation)
 }
 
 // Center is the resolver for the center field.
@@ -232,13 +411,25 @@ func (r *personResolver) Aliases(ctx context.Context, obj *db.Person) ([]string,
 }
 
 // Positions is the resolver for the positions field.
-func (r *personResolver) Positions(ctx context.Context, obj *db.Person) ([]*db.Position, error) {
-	return loader.For(ctx).PositionsByPerson.Load(ctx, obj.ID)
+func (r *personResolver) Positions(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Position, error) {
+	all, err := loader.For(ctx).PositionsByPerson.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, positionBasis)
 }
 
 // Meetings is the resolver for the meetings field.
 func (r *personResolver) Meetings(ctx context.Context, obj *db.Person) ([]*db.Meeting, error) {
 	return loader.For(ctx).MeetingsByPerson.Load(ctx, obj.ID)
+}
+
+// Statements is the resolver for the statements field.
+func (r *personResolver) Statements(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Statement, error) {
+	all, err := loader.For(ctx).StatementsBySpeaker.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, statementBasis)
+}
+
+// Evidence is the resolver for the evidence field.
+func (r *personResolver) Evidence(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.AttributeEvidence, error) {
+	return attributeEvidence(ctx, db.SubjectPerson, obj.ID, personAttributes(obj), basis)
 }
 
 // Citations is the resolver for the citations field.
@@ -261,6 +452,11 @@ func (r *positionResolver) Citations(ctx context.Context, obj *db.Position) ([]*
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectPosition, ID: obj.ID})
 }
 
+// AttributedTo is the resolver for the attributedTo field.
+func (r *positionResolver) AttributedTo(ctx context.Context, obj *db.Position) (model.Actor, error) {
+	return loadActor(ctx, obj.AttributedTo)
+}
+
 // ID is the resolver for the id field.
 func (r *projectResolver) ID(ctx context.Context, obj *db.Project) (string, error) {
 	return GlobalID(typeProject, obj.Slug), nil
@@ -272,30 +468,35 @@ func (r *projectResolver) Aliases(ctx context.Context, obj *db.Project) ([]strin
 }
 
 // Participants is the resolver for the participants field.
-func (r *projectResolver) Participants(ctx context.Context, obj *db.Project) ([]*db.ProjectParticipant, error) {
-	return loader.For(ctx).ParticipantsByProject.Load(ctx, obj.ID)
+func (r *projectResolver) Participants(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.ProjectParticipant, error) {
+	all, err := loader.For(ctx).ParticipantsByProject.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, participantBasis)
 }
 
 // CapacityHistory is the resolver for the capacityHistory field.
-func (r *projectResolver) CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric) ([]*db.Measurement, error) {
+func (r *projectResolver) CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error) {
 	all, err := loader.For(ctx).MeasurementsByProject.Load(ctx, obj.ID)
+	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, db.Metric.IsCapacity)
 }
 
 // Measurements is the resolver for the measurements field.
-func (r *projectResolver) Measurements(ctx context.Context, obj *db.Project, metric *db.Metric) ([]*db.Measurement, error) {
+func (r *projectResolver) Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error) {
 	all, err := loader.For(ctx).MeasurementsByProject.Load(ctx, obj.ID)
+	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, nil)
 }
 
 // Milestones is the resolver for the milestones field.
-func (r *projectResolver) Milestones(ctx context.Context, obj *db.Project) ([]*db.Milestone, error) {
-	return loader.For(ctx).MilestonesByProject.Load(ctx, obj.ID)
+func (r *projectResolver) Milestones(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Milestone, error) {
+	all, err := loader.For(ctx).MilestonesByProject.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, milestoneBasis)
 }
 
 // Amounts is the resolver for the amounts field.
-func (r *projectResolver) Amounts(ctx context.Context, obj *db.Project) ([]*db.Amount, error) {
-	return loader.For(ctx).AmountsByProject.Load(ctx, obj.ID)
+func (r *projectResolver) Amounts(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Amount, error) {
+	all, err := loader.For(ctx).AmountsByProject.Load(ctx, obj.ID)
+	return keepBasis(all, err, basis, amountBasis)
 }
 
 // Agreements is the resolver for the agreements field.
@@ -306,6 +507,11 @@ func (r *projectResolver) Agreements(ctx context.Context, obj *db.Project) ([]*d
 // Meetings is the resolver for the meetings field.
 func (r *projectResolver) Meetings(ctx context.Context, obj *db.Project) ([]*db.Meeting, error) {
 	return loader.For(ctx).MeetingsByProject.Load(ctx, obj.ID)
+}
+
+// Evidence is the resolver for the evidence field.
+func (r *projectResolver) Evidence(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.AttributeEvidence, error) {
+	return attributeEvidence(ctx, db.SubjectProject, obj.ID, projectAttributes(obj), basis)
 }
 
 // Citations is the resolver for the citations field.
@@ -374,6 +580,16 @@ func (r *queryResolver) Agreement(ctx context.Context, id *string, slug *string)
 	return findOne(ctx, typeAgreement, id, slug, nil, r.Store.FindAgreementBySlug, nil)
 }
 
+// Statement is the resolver for the statement field.
+func (r *queryResolver) Statement(ctx context.Context, id *string, slug *string) (*db.Statement, error) {
+	return findOne(ctx, typeStatement, id, slug, nil, r.Store.FindStatementBySlug, nil)
+}
+
+// Event is the resolver for the event field.
+func (r *queryResolver) Event(ctx context.Context, id *string, slug *string) (*db.Event, error) {
+	return findOne(ctx, typeEvent, id, slug, nil, r.Store.FindEventBySlug, nil)
+}
+
 // Source is the resolver for the source field.
 func (r *queryResolver) Source(ctx context.Context, id string) (*db.Source, error) {
 	return findOne(ctx, typeSource, &id, nil, nil, r.Store.FindSourceBySlug, nil)
@@ -387,7 +603,7 @@ func (r *queryResolver) Companies(ctx context.Context, first *int, after *string
 	}
 	var f db.CompanyFilter
 	if filter != nil {
-		f = db.CompanyFilter{Countries: filter.Country, Kinds: filter.Kind, Text: str(filter.Text)}
+		f = db.CompanyFilter{Countries: filter.Country, Kinds: filter.Kind, Text: str(filter.Text), Bases: filter.Basis}
 	}
 	var o db.Order
 	if orderBy != nil {
@@ -433,7 +649,7 @@ func (r *queryResolver) Projects(ctx context.Context, first *int, after *string,
 	var f db.ProjectFilter
 	if filter != nil {
 		f = db.ProjectFilter{Sectors: filter.Sector, Statuses: filter.Status, Region: str(filter.Region),
-			From: filter.From, To: filter.To, Text: str(filter.Text)}
+			From: filter.From, To: filter.To, Text: str(filter.Text), Bases: filter.Basis}
 		if f.CompanyID, err = r.rowID(ctx, filter.Company, typeCompany); err != nil {
 			return nil, err
 		}
@@ -457,7 +673,7 @@ func (r *queryResolver) Meetings(ctx context.Context, first *int, after *string,
 	}
 	var f db.MeetingFilter
 	if filter != nil {
-		f = db.MeetingFilter{From: filter.From, To: filter.To, Location: str(filter.Location)}
+		f = db.MeetingFilter{From: filter.From, To: filter.To, Location: str(filter.Location), Bases: filter.Basis}
 		if f.ParticipantID, err = r.rowID(ctx, filter.Participant, typePerson); err != nil {
 			return nil, err
 		}
@@ -488,7 +704,7 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 	var f db.AgreementFilter
 	if filter != nil {
 		f = db.AgreementFilter{Kinds: filter.Kind, From: filter.From, To: filter.To,
-			MinAmount: filter.MinAmount, MaxAmount: filter.MaxAmount}
+			MinAmount: filter.MinAmount, MaxAmount: filter.MaxAmount, Bases: filter.Basis, Statuses: filter.Status}
 		if f.Currency, err = notNull(ctx, "filter.currency", filter.Currency); err != nil {
 			return nil, err
 		}
@@ -508,6 +724,60 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 		return nil, err
 	}
 	return model.NewAgreementConnection(page), nil
+}
+
+// Statements is the resolver for the statements field.
+func (r *queryResolver) Statements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StatementFilter) (*model.StatementConnection, error) {
+	p, err := db.NewPageArgs(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	var f db.StatementFilter
+	if filter != nil {
+		f = db.StatementFilter{From: filter.From, To: filter.To, Bases: filter.Basis}
+		if f.SpeakerID, err = r.rowID(ctx, filter.Speaker, typePerson); err != nil {
+			return nil, err
+		}
+		if f.MeetingID, err = r.rowID(ctx, filter.Meeting, typeMeeting); err != nil {
+			return nil, err
+		}
+		if f.EventID, err = r.rowID(ctx, filter.Event, typeEvent); err != nil {
+			return nil, err
+		}
+		if f.About, err = r.optionalRef(ctx, filter.About); err != nil {
+			return nil, err
+		}
+	}
+	page, err := r.Store.FindStatements(ctx, f, db.Order{}, p)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewStatementConnection(page), nil
+}
+
+// Events is the resolver for the events field.
+func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.EventConnection, error) {
+	p, err := db.NewPageArgs(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	var f db.EventFilter
+	if filter != nil {
+		f = db.EventFilter{Kinds: filter.Kind, From: filter.From, To: filter.To, Location: str(filter.Location),
+			Text: str(filter.Text), Bases: filter.Basis}
+		if f.ParticipantID, err = r.rowID(ctx, filter.Participant, typePerson); err != nil {
+			return nil, err
+		}
+	}
+	var o db.Order
+	if orderBy != nil {
+		o = model.NewOrder(string(orderBy.Field), orderBy.Direction)
+	}
+	page, err := r.Store.FindEvents(ctx, f, o, p)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewEventConnection(page), nil
 }
 
 // Sources is the resolver for the sources field.
@@ -593,7 +863,7 @@ func (r *queryResolver) Timeline(ctx context.Context, subject *string, from *db.
 }
 
 // Neighborhood is the resolver for the neighborhood field.
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*db.Subgraph, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int, basis []db.Basis) (*db.Subgraph, error) {
 	d, err := notNull(ctx, "depth", depth)
 	if err != nil {
 		return nil, err
@@ -606,11 +876,11 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Neighborhood(ctx, center, d, n)
+	return r.Store.NeighborhoodWith(ctx, center, d, n, basis)
 }
 
 // Paths is the resolver for the paths field.
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, first *int) ([]*db.Path, error) {
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, first *int, basis []db.Basis) ([]*db.Path, error) {
 	hops, err := notNull(ctx, "maxHops", maxHops)
 	if err != nil {
 		return nil, err
@@ -627,7 +897,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Paths(ctx, a, b, hops, n)
+	return r.Store.PathsWith(ctx, a, b, hops, n, basis)
 }
 
 // From is the resolver for the from field.
@@ -648,6 +918,46 @@ func (r *searchEdgeResolver) Node(ctx context.Context, obj *model.SearchEdge) (m
 // ID is the resolver for the id field.
 func (r *sourceResolver) ID(ctx context.Context, obj *db.Source) (string, error) {
 	return GlobalID(typeSource, obj.Slug), nil
+}
+
+// ID is the resolver for the id field.
+func (r *statementResolver) ID(ctx context.Context, obj *db.Statement) (string, error) {
+	return GlobalID(typeStatement, obj.Slug), nil
+}
+
+// Speaker is the resolver for the speaker field.
+func (r *statementResolver) Speaker(ctx context.Context, obj *db.Statement) (*db.Person, error) {
+	return loader.For(ctx).Person.Load(ctx, obj.SpeakerID)
+}
+
+// ReportedOn is the resolver for the reportedOn field.
+func (r *statementResolver) ReportedOn(ctx context.Context, obj *db.Statement) (*db.PartialDate, error) {
+	return reportedOn(ctx, obj.Citation)
+}
+
+// Meeting is the resolver for the meeting field.
+func (r *statementResolver) Meeting(ctx context.Context, obj *db.Statement) (*db.Meeting, error) {
+	if obj.MeetingID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Meeting.LoadOptional(ctx, *obj.MeetingID)
+}
+
+// Event is the resolver for the event field.
+func (r *statementResolver) Event(ctx context.Context, obj *db.Statement) (*db.Event, error) {
+	if obj.EventID == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).Event.LoadOptional(ctx, *obj.EventID)
+}
+
+// About is the resolver for the about field.
+func (r *statementResolver) About(ctx context.Context, obj *db.Statement) ([]model.Node, error) {
+	refs, err := loader.For(ctx).StatementSubjects.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return loadVisibleNodes(ctx, refs)
 }
 
 // Subject is the resolver for the subject field.
@@ -681,8 +991,22 @@ func (r *Resolver) Citation() exec.CitationResolver { return &citationResolver{r
 // Company returns exec.CompanyResolver implementation.
 func (r *Resolver) Company() exec.CompanyResolver { return &companyResolver{r} }
 
+// Event returns exec.EventResolver implementation.
+func (r *Resolver) Event() exec.EventResolver { return &eventResolver{r} }
+
+// Measurement returns exec.MeasurementResolver implementation.
+func (r *Resolver) Measurement() exec.MeasurementResolver { return &measurementResolver{r} }
+
 // Meeting returns exec.MeetingResolver implementation.
 func (r *Resolver) Meeting() exec.MeetingResolver { return &meetingResolver{r} }
+
+// MeetingParticipation returns exec.MeetingParticipationResolver implementation.
+func (r *Resolver) MeetingParticipation() exec.MeetingParticipationResolver {
+	return &meetingParticipationResolver{r}
+}
+
+// Milestone returns exec.MilestoneResolver implementation.
+func (r *Resolver) Milestone() exec.MilestoneResolver { return &milestoneResolver{r} }
 
 // Neighborhood returns exec.NeighborhoodResolver implementation.
 func (r *Resolver) Neighborhood() exec.NeighborhoodResolver { return &neighborhoodResolver{r} }
@@ -716,25 +1040,33 @@ func (r *Resolver) SearchEdge() exec.SearchEdgeResolver { return &searchEdgeReso
 // Source returns exec.SourceResolver implementation.
 func (r *Resolver) Source() exec.SourceResolver { return &sourceResolver{r} }
 
+// Statement returns exec.StatementResolver implementation.
+func (r *Resolver) Statement() exec.StatementResolver { return &statementResolver{r} }
+
 // TimelineEvent returns exec.TimelineEventResolver implementation.
 func (r *Resolver) TimelineEvent() exec.TimelineEventResolver { return &timelineEventResolver{r} }
 
 type (
-	aggregatesResolver         struct{ *Resolver }
-	agreementResolver          struct{ *Resolver }
-	amountResolver             struct{ *Resolver }
-	citationResolver           struct{ *Resolver }
-	companyResolver            struct{ *Resolver }
-	meetingResolver            struct{ *Resolver }
-	neighborhoodResolver       struct{ *Resolver }
-	pathResolver               struct{ *Resolver }
-	personResolver             struct{ *Resolver }
-	positionResolver           struct{ *Resolver }
-	projectResolver            struct{ *Resolver }
-	projectParticipantResolver struct{ *Resolver }
-	queryResolver              struct{ *Resolver }
-	relationshipResolver       struct{ *Resolver }
-	searchEdgeResolver         struct{ *Resolver }
-	sourceResolver             struct{ *Resolver }
-	timelineEventResolver      struct{ *Resolver }
+	aggregatesResolver           struct{ *Resolver }
+	agreementResolver            struct{ *Resolver }
+	amountResolver               struct{ *Resolver }
+	citationResolver             struct{ *Resolver }
+	companyResolver              struct{ *Resolver }
+	eventResolver                struct{ *Resolver }
+	measurementResolver          struct{ *Resolver }
+	meetingResolver              struct{ *Resolver }
+	meetingParticipationResolver struct{ *Resolver }
+	milestoneResolver            struct{ *Resolver }
+	neighborhoodResolver         struct{ *Resolver }
+	pathResolver                 struct{ *Resolver }
+	personResolver               struct{ *Resolver }
+	positionResolver             struct{ *Resolver }
+	projectResolver              struct{ *Resolver }
+	projectParticipantResolver   struct{ *Resolver }
+	queryResolver                struct{ *Resolver }
+	relationshipResolver         struct{ *Resolver }
+	searchEdgeResolver           struct{ *Resolver }
+	sourceResolver               struct{ *Resolver }
+	statementResolver            struct{ *Resolver }
+	timelineEventResolver        struct{ *Resolver }
 )

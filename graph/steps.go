@@ -211,6 +211,10 @@ func loadNodeIDs(ctx context.Context, l *loader.Loaders, typ string, ids []int64
 		foundInto(ctx, loaded, typ, ids, l.Agreement.LoadAll)
 	case typeSource:
 		foundInto(ctx, loaded, typ, ids, l.Source.LoadAll)
+	case typeStatement:
+		foundInto(ctx, loaded, typ, ids, l.Statement.LoadAll)
+	case typeEvent:
+		foundInto(ctx, loaded, typ, ids, l.Event.LoadAll)
 	}
 }
 

@@ -17,6 +17,9 @@ type entity struct {
 	fields  map[string]string // scalar fields, each given in one place or identically
 	aliases []string
 	cites   []db.Citation
+	// inferred maps inferred attributes and links (list/slug) to their notes.
+	inferred map[string]string
+	roles    map[string]string // a meeting's participant roles, by person slug
 }
 
 // registry holds the entities of one type by slug, in order of appearance.
@@ -33,7 +36,8 @@ func newRegistry(typ string) *registry {
 func (r *registry) get(slug string, w where) *entity {
 	e, ok := r.bySlug[slug]
 	if !ok {
-		e = &entity{id: int64(len(r.order) + 1), slug: slug, first: w, fields: map[string]string{}}
+		e = &entity{id: int64(len(r.order) + 1), slug: slug, first: w, fields: map[string]string{},
+			inferred: map[string]string{}, roles: map[string]string{}}
 		r.bySlug[slug] = e
 		r.order = append(r.order, e)
 	}
@@ -47,6 +51,7 @@ type builder struct {
 	sources                                           []*db.Source
 	sourceSlugs                                       map[string]string // slug → file
 	companies, people, projects, meetings, agreements *registry
+	events                                            *registry
 
 	positions    []*db.Position
 	positionKeys map[string]*db.Position
@@ -59,6 +64,12 @@ type builder struct {
 	links        map[db.Link]bool
 	linkOrder    []db.Link
 	topics       map[int64][]string
+	statements   []*db.Statement
+	stmtSlugs    map[string]string // statement slug → the entry that gave it
+	stmtSubjects []db.StatementSubject
+	// inferenceChecks are where each entity's inferred keys were given, for
+	// the checks that run once every file is read.
+	inferenceChecks []inferenceCheck
 
 	// later holds reference checks that must wait until every file is read.
 	later []func()
@@ -72,6 +83,8 @@ func newBuilder() *builder {
 		projects:     newRegistry("project"),
 		meetings:     newRegistry("meeting"),
 		agreements:   newRegistry("agreement"),
+		events:       newRegistry("event"),
+		stmtSlugs:    map[string]string{},
 		positionKeys: map[string]*db.Position{},
 		participants: map[[3]string]*db.ProjectParticipant{},
 		links:        map[db.Link]bool{},
@@ -135,6 +148,12 @@ func (b *builder) addFile(name string, f *File) {
 	}
 	for i, a := range f.Agreements {
 		b.addAgreement(fc.at("agreements[%d] %s", i, a.Slug), a)
+	}
+	for i, e := range f.Events {
+		b.addEvent(fc.at("events[%d] %s", i, e.Slug), e)
+	}
+	for i, st := range f.Statements {
+		b.addStatement(fc.at("statements[%d]", i), st)
 	}
 }
 

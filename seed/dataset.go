@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"cmp"
 	"strconv"
 
 	"github.com/investgraph/investgraph/db"
@@ -18,8 +19,9 @@ func (b *builder) resolve() {
 		b.projects:   {"name", "sector", "status"},
 		b.meetings:   {"date"},
 		b.agreements: {"title", "kind"},
+		b.events:     {"name", "kind"},
 	}
-	for _, r := range []*registry{b.companies, b.people, b.projects, b.meetings, b.agreements} {
+	for _, r := range []*registry{b.companies, b.people, b.projects, b.meetings, b.agreements, b.events} {
 		for _, e := range r.order {
 			for _, field := range required[r] {
 				if e.fields[field] == "" {
@@ -30,6 +32,7 @@ func (b *builder) resolve() {
 		}
 	}
 	b.checkParentCycles()
+	b.checkInferences()
 }
 
 // checkParentCycles rejects a company that is its own ancestor.
@@ -70,6 +73,7 @@ func (b *builder) dataset() *db.Dataset {
 	entities(b.projects, db.SubjectProject, true)
 	entities(b.meetings, db.SubjectMeeting, false)
 	entities(b.agreements, db.SubjectAgreement, false)
+	entities(b.events, db.SubjectEvent, false)
 	d.Citations = b.citations
 
 	for _, e := range b.companies.order {
@@ -90,8 +94,12 @@ func (b *builder) dataset() *db.Dataset {
 			Region: opt(e, "region"), Description: opt(e, "description")})
 	}
 	for _, e := range b.meetings.order {
-		d.Meetings = append(d.Meetings, &db.Meeting{ID: e.id, Slug: e.slug, Date: *date(e, "date"),
-			Location: opt(e, "location"), Occasion: opt(e, "occasion"), Summary: opt(e, "summary")})
+		m := &db.Meeting{ID: e.id, Slug: e.slug, Date: *date(e, "date"),
+			Location: opt(e, "location"), Occasion: opt(e, "occasion"), Summary: opt(e, "summary")}
+		if ev := e.fields["event"]; ev != "" {
+			m.EventID = &b.events.bySlug[ev].id
+		}
+		d.Meetings = append(d.Meetings, m)
 		for _, t := range b.topics[e.id] {
 			d.Topics = append(d.Topics, db.Topic{MeetingID: e.id, Topic: t})
 		}
@@ -110,8 +118,27 @@ func (b *builder) dataset() *db.Dataset {
 		if m := e.fields["meeting"]; m != "" {
 			a.MeetingID = &b.meetings.bySlug[m].id
 		}
+		a.Status = db.AgreementStatus(cmp.Or(e.fields["status"], "SIGNED"))
+		if p := e.fields["partOf"]; p != "" {
+			a.PartOfID = &b.agreements.bySlug[p].id
+		}
+		if ev := e.fields["event"]; ev != "" {
+			a.EventID = &b.events.bySlug[ev].id
+		} else if m := e.fields["meeting"]; m != "" {
+			// An agreement signed at a meeting of an event comes out of
+			// that event, on the same basis as the meeting's part in it.
+			me := b.meetings.bySlug[m]
+			if ev := me.fields["event"]; ev != "" {
+				a.EventID = &b.events.bySlug[ev].id
+				if note, ok := me.inferred["event"]; ok {
+					d.AttributeInferences = append(d.AttributeInferences,
+						db.AttributeInference{Subject: db.SubjectAgreement, SubjectID: e.id, Attribute: "event", Note: note})
+				}
+			}
+		}
 		d.Agreements = append(d.Agreements, a)
 	}
+	b.evidenceData(d)
 	return d
 }
 

@@ -28,6 +28,7 @@ func (b *builder) addCompany(fc fileContext, c CompanyEntry) {
 	for i, m := range c.Measurements {
 		b.addMeasurement(fc.at("%s measurements[%d]", fc.entry, i), m, &e.id, nil)
 	}
+	b.inferences(fc, b.companies, e, c.Inferred)
 }
 
 func (b *builder) addPerson(fc fileContext, p PersonEntry) {
@@ -41,6 +42,7 @@ func (b *builder) addPerson(fc fileContext, p PersonEntry) {
 	for i, pos := range p.Positions {
 		b.addPosition(fc.at("%s positions[%d]", fc.entry, i), e, pos)
 	}
+	b.inferences(fc, b.people, e, p.Inferred)
 }
 
 // addPosition records a reported title. The same title at the same
@@ -61,6 +63,10 @@ func (b *builder) addPosition(fc fileContext, person *entity, p PositionEntry) {
 		}
 		reported = d
 	}
+	basis, note, ok := b.evidence(fc, p.Evidence)
+	if !ok {
+		return
+	}
 	cites := b.cites(fc, p.Cite)
 	b.ref(fc, b.companies, "organization", org, func(o *entity) {
 		key := fmt.Sprint(person.id, "|", o.id, "|", title, "|", reported)
@@ -71,7 +77,9 @@ func (b *builder) addPosition(fc fileContext, person *entity, p PositionEntry) {
 			b.positionKeys[key] = pos
 			b.positions = append(b.positions, pos)
 		}
+		mergeEvidence(&pos.Basis, &pos.InferenceNote, basis, note)
 		b.addCitations(db.SubjectPosition, pos.ID, cites)
+		b.actor(fc, p.AttributedTo, func(a *db.ActorRef) { pos.AttributedTo = a })
 	})
 }
 
@@ -98,12 +106,17 @@ func (b *builder) addProject(fc fileContext, p ProjectEntry) {
 	for i, a := range p.Amounts {
 		b.addAmount(fc.at("%s amounts[%d]", fc.entry, i), a, &e.id, nil)
 	}
+	b.inferences(fc, b.projects, e, p.Inferred)
 }
 
 func (b *builder) addParticipant(fc fileContext, project *entity, p ParticipantEntry) {
 	role := trimmed(p.Role)
 	if err := oneOf(db.ParticipantRoles)(role); err != nil {
 		b.fail(fc.errorf("role: %v", err))
+		return
+	}
+	basis, note, ok := b.evidence(fc, p.Evidence)
+	if !ok {
 		return
 	}
 	cites := b.cites(fc, p.Cite)
@@ -116,6 +129,7 @@ func (b *builder) addParticipant(fc fileContext, project *entity, p ParticipantE
 			b.participants[key] = part
 			b.partOrder = append(b.partOrder, part)
 		}
+		mergeEvidence(&part.Basis, &part.InferenceNote, basis, note)
 		b.addCitations(db.SubjectParticipant, part.ID, cites)
 	})
 }
@@ -136,11 +150,26 @@ func (b *builder) addMeasurement(fc fileContext, m MeasurementEntry, companyID, 
 		if !ok {
 			return
 		}
-		b.measurements = append(b.measurements, &db.Measurement{
+		basis, note, ok := b.evidence(fc, m.Evidence)
+		if !ok {
+			return
+		}
+		start, okStart := b.optionalDate(fc, "periodStart", m.PeriodStart)
+		end, okEnd := b.optionalDate(fc, "periodEnd", m.PeriodEnd)
+		if !okStart || !okEnd {
+			return
+		}
+		me := &db.Measurement{
 			ID: int64(len(b.measurements) + 1), CompanyID: companyID, ProjectID: projectID,
 			Metric: db.Metric(m.Metric), Label: optional(m.Label), Value: m.Value, Unit: trimmed(m.Unit),
 			Approximation: approx, AsOf: asOf, Status: db.MeasurementStatus(m.Status), Citation: b.cite(fc, m.Cite),
-		})
+			Basis: basis, InferenceNote: note, PeriodStart: start, PeriodEnd: end,
+		}
+		b.measurements = append(b.measurements, me)
+		b.actor(fc, m.AttributedTo, func(a *db.ActorRef) { me.AttributedTo = a })
+		if c := trimmed(m.Counterparty); c != "" {
+			b.ref(fc, b.companies, "counterparty", c, func(e *entity) { me.CounterpartyID = &e.id })
+		}
 	}
 }
 
@@ -154,7 +183,9 @@ func (b *builder) addMilestone(fc fileContext, m MilestoneEntry, project *entity
 		}
 		date = &d
 	}
+	basis, note, ok := b.evidence(fc, m.Evidence)
 	switch {
+	case !ok:
 	case trimmed(m.Name) == "":
 		b.fail(fc.errorf("name is required"))
 	case oneOf(db.MilestoneStatuses)(m.Status) != nil:
@@ -162,24 +193,28 @@ func (b *builder) addMilestone(fc fileContext, m MilestoneEntry, project *entity
 	default:
 		b.milestones = append(b.milestones, &db.Milestone{
 			ID: int64(len(b.milestones) + 1), ProjectID: project.id, Name: trimmed(m.Name), Date: date,
-			Status: db.MilestoneStatus(m.Status), Citation: b.cite(fc, m.Cite),
+			Status: db.MilestoneStatus(m.Status), Citation: b.cite(fc, m.Cite), Basis: basis, InferenceNote: note,
 		})
 	}
 }
 
 func (b *builder) addAmount(fc fileContext, a AmountEntry, projectID, agreementID *int64) {
 	approx, ok := b.approximation(fc, a.Approximation)
+	basis, note, evidenced := b.evidence(fc, a.Evidence)
 	switch {
-	case !ok:
+	case !ok, !evidenced:
 	case a.Amount <= 0:
 		b.fail(fc.errorf("amount must be positive, got %v", a.Amount))
 	case !currencyPattern.MatchString(trimmed(a.Currency)):
 		b.fail(fc.errorf("currency %q is not an ISO 4217 code such as USD", a.Currency))
 	default:
-		b.amounts = append(b.amounts, &db.Amount{
+		am := &db.Amount{
 			ID: int64(len(b.amounts) + 1), ProjectID: projectID, AgreementID: agreementID, Amount: a.Amount,
 			Currency: trimmed(a.Currency), Approximation: approx, Label: optional(a.Label), Citation: b.cite(fc, a.Cite),
-		})
+			Basis: basis, InferenceNote: note,
+		}
+		b.amounts = append(b.amounts, am)
+		b.actor(fc, a.AttributedTo, func(r *db.ActorRef) { am.AttributedTo = r })
 	}
 }
 
@@ -212,6 +247,21 @@ func (b *builder) addMeeting(fc fileContext, m MeetingEntry) {
 			b.topics[e.id] = append(b.topics[e.id], t)
 		}
 	}
+	for person, role := range m.Roles {
+		if err := oneOf(db.MeetingRoles)(trimmed(role)); err != nil {
+			b.fail(fc.errorf("roles %s: %v", person, err))
+			continue
+		}
+		if old, ok := e.roles[person]; ok && old != trimmed(role) {
+			b.fail(fc.errorf("roles %s: %s conflicts with %s given earlier", person, role, old))
+			continue
+		}
+		e.roles[trimmed(person)] = trimmed(role)
+	}
+	if ev := trimmed(m.Event); ev != "" {
+		b.ref(fc, b.events, "event", ev, func(ee *entity) { b.set(fc, e, "event", ee.slug, nil) })
+	}
+	b.inferences(fc, b.meetings, e, m.Inferred)
 }
 
 func (b *builder) addAgreement(fc fileContext, a AgreementEntry) {
@@ -236,6 +286,27 @@ func (b *builder) addAgreement(fc fileContext, a AgreementEntry) {
 	for i, am := range a.Amounts {
 		b.addAmount(fc.at("%s amounts[%d]", fc.entry, i), am, nil, &e.id)
 	}
+	b.set(fc, e, "status", a.Status, oneOf(db.AgreementStatuses))
+	if p := trimmed(a.PartOf); p != "" {
+		b.ref(fc, b.agreements, "partOf", p, func(pe *entity) { b.set(fc, e, "partOf", pe.slug, nil) })
+	}
+	if ev := trimmed(a.Event); ev != "" {
+		b.ref(fc, b.events, "event", ev, func(ee *entity) { b.set(fc, e, "event", ee.slug, nil) })
+	}
+	b.inferences(fc, b.agreements, e, a.Inferred)
+}
+
+// optionalDate parses a date that may be left empty.
+func (b *builder) optionalDate(fc fileContext, field, s string) (*db.PartialDate, bool) {
+	if s = trimmed(s); s == "" {
+		return nil, true
+	}
+	d, err := db.ParsePartialDate(s)
+	if err != nil {
+		b.fail(fc.errorf("%s: %v", field, err))
+		return nil, false
+	}
+	return &d, true
 }
 
 func (b *builder) addCitations(subject db.Subject, id int64, cites []db.Citation) {

@@ -136,7 +136,7 @@ func TestLoad(t *testing.T) {
 		}
 		after := rows(t, path)
 		sameRows(t, before, after)
-		if got, want := len(after["companies"]), 20; got != want {
+		if got, want := len(after["companies"]), 23; got != want {
 			t.Errorf("%d companies after the failed load, want %d", got, want)
 		}
 		c, err := s.FindCompanyByName(t.Context(), "KMG")

@@ -107,14 +107,14 @@ func TestParse_Embedded(t *testing.T) {
 			got, want int
 		}{
 			{"sources", len(d.Sources), 5},
-			{"companies", len(d.Companies), 20},
+			{"companies", len(d.Companies), 23},
 			{"people", len(d.People), 16},
 			{"projects", len(d.Projects), 20},
 			{"meetings", len(d.Meetings), 16},
 			{"agreements", len(d.Agreements), 7},
 			{"positions", len(d.Positions), 22},
-			{"participants", len(d.Participants), 22},
-			{"measurements", len(d.Measurements), 24},
+			{"participants", len(d.Participants), 23},
+			{"measurements", len(d.Measurements), 27},
 			{"milestones", len(d.Milestones), 5},
 			{"amounts", len(d.Amounts), 6},
 		} {

@@ -35,7 +35,11 @@ type ResolverRoot interface {
 	Amount() AmountResolver
 	Citation() CitationResolver
 	Company() CompanyResolver
+	Event() EventResolver
+	Measurement() MeasurementResolver
 	Meeting() MeetingResolver
+	MeetingParticipation() MeetingParticipationResolver
+	Milestone() MilestoneResolver
 	Neighborhood() NeighborhoodResolver
 	Path() PathResolver
 	Person() PersonResolver
@@ -46,6 +50,7 @@ type ResolverRoot interface {
 	Relationship() RelationshipResolver
 	SearchEdge() SearchEdgeResolver
 	Source() SourceResolver
+	Statement() StatementResolver
 	TimelineEvent() TimelineEventResolver
 }
 
@@ -55,22 +60,28 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Aggregates struct {
 		Counts func(childComplexity int) int
-		Money  func(childComplexity int, groupBy db.MoneyGrouping, currency *string) int
+		Money  func(childComplexity int, groupBy db.MoneyGrouping, currency *string, undatedByReportYear *bool, basis []db.Basis) int
 	}
 
 	Agreement struct {
-		Amounts                    func(childComplexity int) int
+		Amounts                    func(childComplexity int, basis []db.Basis) int
 		Citations                  func(childComplexity int) int
 		DocumentCount              func(childComplexity int) int
 		DocumentCountApproximation func(childComplexity int) int
+		Event                      func(childComplexity int) int
+		Evidence                   func(childComplexity int, basis []db.Basis) int
 		ID                         func(childComplexity int) int
 		Kind                       func(childComplexity int) int
 		Meeting                    func(childComplexity int) int
-		Parties                    func(childComplexity int) int
-		Projects                   func(childComplexity int) int
-		Signatories                func(childComplexity int) int
+		PartOf                     func(childComplexity int) int
+		Parties                    func(childComplexity int, basis []db.Basis) int
+		Parts                      func(childComplexity int) int
+		Projects                   func(childComplexity int, basis []db.Basis) int
+		ReportedOn                 func(childComplexity int) int
+		Signatories                func(childComplexity int, basis []db.Basis) int
 		SignedOn                   func(childComplexity int) int
 		Slug                       func(childComplexity int) int
+		Status                     func(childComplexity int) int
 		Summary                    func(childComplexity int) int
 		Title                      func(childComplexity int) int
 	}
@@ -90,10 +101,20 @@ type ComplexityRoot struct {
 		Agreement     func(childComplexity int) int
 		Amount        func(childComplexity int) int
 		Approximation func(childComplexity int) int
+		AttributedTo  func(childComplexity int) int
+		Basis         func(childComplexity int) int
 		Citation      func(childComplexity int) int
 		Currency      func(childComplexity int) int
+		InferenceNote func(childComplexity int) int
 		Label         func(childComplexity int) int
 		Project       func(childComplexity int) int
+		ReportedOn    func(childComplexity int) int
+	}
+
+	AttributeEvidence struct {
+		Attribute     func(childComplexity int) int
+		Basis         func(childComplexity int) int
+		InferenceNote func(childComplexity int) int
 	}
 
 	Citation struct {
@@ -102,23 +123,25 @@ type ComplexityRoot struct {
 	}
 
 	Company struct {
-		Agreements   func(childComplexity int) int
-		Aliases      func(childComplexity int) int
-		Citations    func(childComplexity int) int
-		Country      func(childComplexity int) int
-		Description  func(childComplexity int) int
-		Founded      func(childComplexity int) int
-		Headquarters func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Measurements func(childComplexity int, metric *db.Metric) int
-		Meetings     func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Parent       func(childComplexity int) int
-		Positions    func(childComplexity int) int
-		Projects     func(childComplexity int) int
-		Slug         func(childComplexity int) int
-		Subsidiaries func(childComplexity int) int
+		Agreements               func(childComplexity int) int
+		Aliases                  func(childComplexity int) int
+		Citations                func(childComplexity int) int
+		CounterpartyMeasurements func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Country                  func(childComplexity int) int
+		Description              func(childComplexity int) int
+		Evidence                 func(childComplexity int, basis []db.Basis) int
+		Founded                  func(childComplexity int) int
+		Headquarters             func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Kind                     func(childComplexity int) int
+		Measurements             func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Meetings                 func(childComplexity int) int
+		Name                     func(childComplexity int) int
+		Parent                   func(childComplexity int) int
+		Positions                func(childComplexity int, basis []db.Basis) int
+		Projects                 func(childComplexity int, basis []db.Basis) int
+		Slug                     func(childComplexity int) int
+		Subsidiaries             func(childComplexity int) int
 	}
 
 	CompanyConnection struct {
@@ -136,11 +159,43 @@ type ComplexityRoot struct {
 		Agreements   func(childComplexity int) int
 		Amounts      func(childComplexity int) int
 		Companies    func(childComplexity int) int
+		Events       func(childComplexity int) int
 		Measurements func(childComplexity int) int
 		Meetings     func(childComplexity int) int
 		People       func(childComplexity int) int
 		Projects     func(childComplexity int) int
 		Sources      func(childComplexity int) int
+		Statements   func(childComplexity int) int
+	}
+
+	Event struct {
+		Agreements   func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Description  func(childComplexity int) int
+		End          func(childComplexity int) int
+		Evidence     func(childComplexity int, basis []db.Basis) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Location     func(childComplexity int) int
+		Meetings     func(childComplexity int) int
+		Name         func(childComplexity int) int
+		PartOf       func(childComplexity int) int
+		Participants func(childComplexity int) int
+		Parts        func(childComplexity int) int
+		Slug         func(childComplexity int) int
+		Start        func(childComplexity int) int
+		Statements   func(childComplexity int, basis []db.Basis) int
+	}
+
+	EventConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ExcludedAmount struct {
@@ -153,27 +208,40 @@ type ComplexityRoot struct {
 	Measurement struct {
 		Approximation func(childComplexity int) int
 		AsOf          func(childComplexity int) int
+		AttributedTo  func(childComplexity int) int
+		Basis         func(childComplexity int) int
 		Citation      func(childComplexity int) int
+		Company       func(childComplexity int) int
+		Counterparty  func(childComplexity int) int
+		InferenceNote func(childComplexity int) int
 		Label         func(childComplexity int) int
 		Metric        func(childComplexity int) int
+		PeriodEnd     func(childComplexity int) int
+		PeriodStart   func(childComplexity int) int
+		Project       func(childComplexity int) int
+		ReportedOn    func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Unit          func(childComplexity int) int
 		Value         func(childComplexity int) int
 	}
 
 	Meeting struct {
-		Agreements    func(childComplexity int) int
-		Citations     func(childComplexity int) int
-		Date          func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Location      func(childComplexity int) int
-		Occasion      func(childComplexity int) int
-		Organizations func(childComplexity int) int
-		Participants  func(childComplexity int) int
-		Projects      func(childComplexity int) int
-		Slug          func(childComplexity int) int
-		Summary       func(childComplexity int) int
-		Topics        func(childComplexity int) int
+		Agreements     func(childComplexity int) int
+		Citations      func(childComplexity int) int
+		Date           func(childComplexity int) int
+		Event          func(childComplexity int) int
+		Evidence       func(childComplexity int, basis []db.Basis) int
+		ID             func(childComplexity int) int
+		Location       func(childComplexity int) int
+		Occasion       func(childComplexity int) int
+		Organizations  func(childComplexity int, basis []db.Basis) int
+		Participants   func(childComplexity int, basis []db.Basis) int
+		Participations func(childComplexity int, basis []db.Basis) int
+		Projects       func(childComplexity int, basis []db.Basis) int
+		Slug           func(childComplexity int) int
+		Statements     func(childComplexity int, basis []db.Basis) int
+		Summary        func(childComplexity int) int
+		Topics         func(childComplexity int) int
 	}
 
 	MeetingConnection struct {
@@ -187,15 +255,26 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MeetingParticipation struct {
+		Basis         func(childComplexity int) int
+		InferenceNote func(childComplexity int) int
+		Person        func(childComplexity int) int
+		Role          func(childComplexity int) int
+	}
+
 	Milestone struct {
-		Citation func(childComplexity int) int
-		Date     func(childComplexity int) int
-		Name     func(childComplexity int) int
-		Status   func(childComplexity int) int
+		Basis         func(childComplexity int) int
+		Citation      func(childComplexity int) int
+		Date          func(childComplexity int) int
+		InferenceNote func(childComplexity int) int
+		Name          func(childComplexity int) int
+		ReportedOn    func(childComplexity int) int
+		Status        func(childComplexity int) int
 	}
 
 	MoneyGroup struct {
 		Amounts      func(childComplexity int) int
+		ByReportYear func(childComplexity int) int
 		IsLowerBound func(childComplexity int) int
 		Key          func(childComplexity int) int
 		Label        func(childComplexity int) int
@@ -236,11 +315,13 @@ type ComplexityRoot struct {
 		Aliases     func(childComplexity int) int
 		Citations   func(childComplexity int) int
 		Description func(childComplexity int) int
+		Evidence    func(childComplexity int, basis []db.Basis) int
 		ID          func(childComplexity int) int
 		Meetings    func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Positions   func(childComplexity int) int
+		Positions   func(childComplexity int, basis []db.Basis) int
 		Slug        func(childComplexity int) int
+		Statements  func(childComplexity int, basis []db.Basis) int
 	}
 
 	PersonConnection struct {
@@ -255,26 +336,30 @@ type ComplexityRoot struct {
 	}
 
 	Position struct {
-		Citations    func(childComplexity int) int
-		Organization func(childComplexity int) int
-		Person       func(childComplexity int) int
-		ReportedOn   func(childComplexity int) int
-		Title        func(childComplexity int) int
+		AttributedTo  func(childComplexity int) int
+		Basis         func(childComplexity int) int
+		Citations     func(childComplexity int) int
+		InferenceNote func(childComplexity int) int
+		Organization  func(childComplexity int) int
+		Person        func(childComplexity int) int
+		ReportedOn    func(childComplexity int) int
+		Title         func(childComplexity int) int
 	}
 
 	Project struct {
 		Agreements      func(childComplexity int) int
 		Aliases         func(childComplexity int) int
-		Amounts         func(childComplexity int) int
-		CapacityHistory func(childComplexity int, metric *db.Metric) int
+		Amounts         func(childComplexity int, basis []db.Basis) int
+		CapacityHistory func(childComplexity int, metric *db.Metric, basis []db.Basis) int
 		Citations       func(childComplexity int) int
 		Description     func(childComplexity int) int
+		Evidence        func(childComplexity int, basis []db.Basis) int
 		ID              func(childComplexity int) int
-		Measurements    func(childComplexity int, metric *db.Metric) int
+		Measurements    func(childComplexity int, metric *db.Metric, basis []db.Basis) int
 		Meetings        func(childComplexity int) int
-		Milestones      func(childComplexity int) int
+		Milestones      func(childComplexity int, basis []db.Basis) int
 		Name            func(childComplexity int) int
-		Participants    func(childComplexity int) int
+		Participants    func(childComplexity int, basis []db.Basis) int
 		Region          func(childComplexity int) int
 		Sector          func(childComplexity int) int
 		Slug            func(childComplexity int) int
@@ -293,10 +378,12 @@ type ComplexityRoot struct {
 	}
 
 	ProjectParticipant struct {
-		Citations func(childComplexity int) int
-		Company   func(childComplexity int) int
-		Project   func(childComplexity int) int
-		Role      func(childComplexity int) int
+		Basis         func(childComplexity int) int
+		Citations     func(childComplexity int) int
+		Company       func(childComplexity int) int
+		InferenceNote func(childComplexity int) int
+		Project       func(childComplexity int) int
+		Role          func(childComplexity int) int
 	}
 
 	Query struct {
@@ -306,12 +393,14 @@ type ComplexityRoot struct {
 		AsOf         func(childComplexity int, date db.PartialDate) int
 		Companies    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) int
 		Company      func(childComplexity int, id *string, slug *string, name *string) int
+		Event        func(childComplexity int, id *string, slug *string) int
+		Events       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) int
 		Meeting      func(childComplexity int, id string) int
 		Meetings     func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) int
-		Neighborhood func(childComplexity int, id string, depth *int, limit *int) int
+		Neighborhood func(childComplexity int, id string, depth *int, limit *int, basis []db.Basis) int
 		Node         func(childComplexity int, id string) int
 		Nodes        func(childComplexity int, ids []string) int
-		Paths        func(childComplexity int, from string, to string, maxHops *int, first *int) int
+		Paths        func(childComplexity int, from string, to string, maxHops *int, first *int, basis []db.Basis) int
 		People       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.PersonFilter, orderBy *model.PersonOrder) int
 		Person       func(childComplexity int, id *string, slug *string, name *string) int
 		Project      func(childComplexity int, id *string, slug *string, name *string) int
@@ -319,16 +408,20 @@ type ComplexityRoot struct {
 		Search       func(childComplexity int, query string, types []model.SearchType, first *int, after *string, last *int, before *string) int
 		Source       func(childComplexity int, id string) int
 		Sources      func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *model.SourceOrder) int
+		Statement    func(childComplexity int, id *string, slug *string) int
+		Statements   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.StatementFilter) int
 		Timeline     func(childComplexity int, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string, last *int, before *string) int
 	}
 
 	Relationship struct {
-		From   func(childComplexity int) int
-		FromID func(childComplexity int) int
-		Label  func(childComplexity int) int
-		To     func(childComplexity int) int
-		ToID   func(childComplexity int) int
-		Type   func(childComplexity int) int
+		Basis         func(childComplexity int) int
+		From          func(childComplexity int) int
+		FromID        func(childComplexity int) int
+		InferenceNote func(childComplexity int) int
+		Label         func(childComplexity int) int
+		To            func(childComplexity int) int
+		ToID          func(childComplexity int) int
+		Type          func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -364,6 +457,32 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Statement struct {
+		About         func(childComplexity int) int
+		Basis         func(childComplexity int) int
+		Citation      func(childComplexity int) int
+		Date          func(childComplexity int) int
+		Event         func(childComplexity int) int
+		ID            func(childComplexity int) int
+		InferenceNote func(childComplexity int) int
+		Meeting       func(childComplexity int) int
+		ReportedOn    func(childComplexity int) int
+		Slug          func(childComplexity int) int
+		Speaker       func(childComplexity int) int
+		Summary       func(childComplexity int) int
+	}
+
+	StatementConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StatementEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	TimelineConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -390,22 +509,31 @@ type ComplexityRoot struct {
 
 type AggregatesResolver interface {
 	Counts(ctx context.Context, obj *model.Aggregates) (*db.Counts, error)
-	Money(ctx context.Context, obj *model.Aggregates, groupBy db.MoneyGrouping, currency *string) (*db.MoneySummary, error)
+	Money(ctx context.Context, obj *model.Aggregates, groupBy db.MoneyGrouping, currency *string, undatedByReportYear *bool, basis []db.Basis) (*db.MoneySummary, error)
 }
 type AgreementResolver interface {
 	ID(ctx context.Context, obj *db.Agreement) (string, error)
 
-	Parties(ctx context.Context, obj *db.Agreement) ([]*db.Company, error)
-	Signatories(ctx context.Context, obj *db.Agreement) ([]*db.Person, error)
+	PartOf(ctx context.Context, obj *db.Agreement) (*db.Agreement, error)
+	Parts(ctx context.Context, obj *db.Agreement) ([]*db.Agreement, error)
+	Event(ctx context.Context, obj *db.Agreement) (*db.Event, error)
 
-	Amounts(ctx context.Context, obj *db.Agreement) ([]*db.Amount, error)
-	Projects(ctx context.Context, obj *db.Agreement) ([]*db.Project, error)
+	Parties(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Company, error)
+	Signatories(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Person, error)
+
+	Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Amount, error)
+	Projects(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Project, error)
 	Meeting(ctx context.Context, obj *db.Agreement) (*db.Meeting, error)
+	Evidence(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Agreement) ([]*db.Citation, error)
 }
 type AmountResolver interface {
 	Project(ctx context.Context, obj *db.Amount) (*db.Project, error)
 	Agreement(ctx context.Context, obj *db.Amount) (*db.Agreement, error)
+
+	ReportedOn(ctx context.Context, obj *db.Amount) (*db.PartialDate, error)
+
+	AttributedTo(ctx context.Context, obj *db.Amount) (model.Actor, error)
 }
 type CitationResolver interface {
 	Source(ctx context.Context, obj *db.Citation) (*db.Source, error)
@@ -417,22 +545,54 @@ type CompanyResolver interface {
 
 	Parent(ctx context.Context, obj *db.Company) (*db.Company, error)
 	Subsidiaries(ctx context.Context, obj *db.Company) ([]*db.Company, error)
-	Positions(ctx context.Context, obj *db.Company) ([]*db.Position, error)
-	Projects(ctx context.Context, obj *db.Company) ([]*db.ProjectParticipant, error)
+	Positions(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.Position, error)
+	Projects(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.ProjectParticipant, error)
 	Agreements(ctx context.Context, obj *db.Company) ([]*db.Agreement, error)
 	Meetings(ctx context.Context, obj *db.Company) ([]*db.Meeting, error)
-	Measurements(ctx context.Context, obj *db.Company, metric *db.Metric) ([]*db.Measurement, error)
+	Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
+	CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
+	Evidence(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Company) ([]*db.Citation, error)
+}
+type EventResolver interface {
+	ID(ctx context.Context, obj *db.Event) (string, error)
+
+	PartOf(ctx context.Context, obj *db.Event) (*db.Event, error)
+	Parts(ctx context.Context, obj *db.Event) ([]*db.Event, error)
+	Meetings(ctx context.Context, obj *db.Event) ([]*db.Meeting, error)
+	Agreements(ctx context.Context, obj *db.Event) ([]*db.Agreement, error)
+	Statements(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.Statement, error)
+	Participants(ctx context.Context, obj *db.Event) ([]*db.Person, error)
+	Evidence(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.AttributeEvidence, error)
+	Citations(ctx context.Context, obj *db.Event) ([]*db.Citation, error)
+}
+type MeasurementResolver interface {
+	ReportedOn(ctx context.Context, obj *db.Measurement) (*db.PartialDate, error)
+
+	AttributedTo(ctx context.Context, obj *db.Measurement) (model.Actor, error)
+	Company(ctx context.Context, obj *db.Measurement) (*db.Company, error)
+	Project(ctx context.Context, obj *db.Measurement) (*db.Project, error)
+	Counterparty(ctx context.Context, obj *db.Measurement) (*db.Company, error)
 }
 type MeetingResolver interface {
 	ID(ctx context.Context, obj *db.Meeting) (string, error)
 
-	Participants(ctx context.Context, obj *db.Meeting) ([]*db.Person, error)
-	Organizations(ctx context.Context, obj *db.Meeting) ([]*db.Company, error)
+	Participants(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Person, error)
+	Organizations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Company, error)
 	Topics(ctx context.Context, obj *db.Meeting) ([]string, error)
-	Projects(ctx context.Context, obj *db.Meeting) ([]*db.Project, error)
+	Projects(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Project, error)
 	Agreements(ctx context.Context, obj *db.Meeting) ([]*db.Agreement, error)
+	Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.MeetingParticipation, error)
+	Event(ctx context.Context, obj *db.Meeting) (*db.Event, error)
+	Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Statement, error)
+	Evidence(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Meeting) ([]*db.Citation, error)
+}
+type MeetingParticipationResolver interface {
+	Person(ctx context.Context, obj *db.MeetingParticipation) (*db.Person, error)
+}
+type MilestoneResolver interface {
+	ReportedOn(ctx context.Context, obj *db.Milestone) (*db.PartialDate, error)
 }
 type NeighborhoodResolver interface {
 	Center(ctx context.Context, obj *db.Subgraph) (model.Node, error)
@@ -449,8 +609,10 @@ type PersonResolver interface {
 
 	Aliases(ctx context.Context, obj *db.Person) ([]string, error)
 
-	Positions(ctx context.Context, obj *db.Person) ([]*db.Position, error)
+	Positions(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Position, error)
 	Meetings(ctx context.Context, obj *db.Person) ([]*db.Meeting, error)
+	Statements(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Statement, error)
+	Evidence(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Person) ([]*db.Citation, error)
 }
 type PositionResolver interface {
@@ -458,19 +620,22 @@ type PositionResolver interface {
 	Organization(ctx context.Context, obj *db.Position) (*db.Company, error)
 
 	Citations(ctx context.Context, obj *db.Position) ([]*db.Citation, error)
+
+	AttributedTo(ctx context.Context, obj *db.Position) (model.Actor, error)
 }
 type ProjectResolver interface {
 	ID(ctx context.Context, obj *db.Project) (string, error)
 
 	Aliases(ctx context.Context, obj *db.Project) ([]string, error)
 
-	Participants(ctx context.Context, obj *db.Project) ([]*db.ProjectParticipant, error)
-	CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric) ([]*db.Measurement, error)
-	Measurements(ctx context.Context, obj *db.Project, metric *db.Metric) ([]*db.Measurement, error)
-	Milestones(ctx context.Context, obj *db.Project) ([]*db.Milestone, error)
-	Amounts(ctx context.Context, obj *db.Project) ([]*db.Amount, error)
+	Participants(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.ProjectParticipant, error)
+	CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
+	Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
+	Milestones(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Milestone, error)
+	Amounts(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Amount, error)
 	Agreements(ctx context.Context, obj *db.Project) ([]*db.Agreement, error)
 	Meetings(ctx context.Context, obj *db.Project) ([]*db.Meeting, error)
+	Evidence(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Project) ([]*db.Citation, error)
 }
 type ProjectParticipantResolver interface {
@@ -487,19 +652,23 @@ type QueryResolver interface {
 	Project(ctx context.Context, id *string, slug *string, name *string) (*db.Project, error)
 	Meeting(ctx context.Context, id string) (*db.Meeting, error)
 	Agreement(ctx context.Context, id *string, slug *string) (*db.Agreement, error)
+	Statement(ctx context.Context, id *string, slug *string) (*db.Statement, error)
+	Event(ctx context.Context, id *string, slug *string) (*db.Event, error)
 	Source(ctx context.Context, id string) (*db.Source, error)
 	Companies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) (*model.CompanyConnection, error)
 	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PersonFilter, orderBy *model.PersonOrder) (*model.PersonConnection, error)
 	Projects(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ProjectFilter, orderBy *model.ProjectOrder) (*model.ProjectConnection, error)
 	Meetings(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MeetingFilter, orderBy *model.MeetingOrder) (*model.MeetingConnection, error)
 	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) (*model.AgreementConnection, error)
+	Statements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StatementFilter) (*model.StatementConnection, error)
+	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.EventFilter, orderBy *model.EventOrder) (*model.EventConnection, error)
 	Sources(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *model.SourceOrder) (*model.SourceConnection, error)
 	AsOf(ctx context.Context, date db.PartialDate) (*model.Query, error)
 	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string, last *int, before *string) (*model.SearchConnection, error)
 	Aggregates(ctx context.Context) (*model.Aggregates, error)
 	Timeline(ctx context.Context, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string, last *int, before *string) (*model.TimelineConnection, error)
-	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*db.Subgraph, error)
-	Paths(ctx context.Context, from string, to string, maxHops *int, first *int) ([]*db.Path, error)
+	Neighborhood(ctx context.Context, id string, depth *int, limit *int, basis []db.Basis) (*db.Subgraph, error)
+	Paths(ctx context.Context, from string, to string, maxHops *int, first *int, basis []db.Basis) ([]*db.Path, error)
 }
 type RelationshipResolver interface {
 	From(ctx context.Context, obj *model.Relationship) (model.Node, error)
@@ -510,6 +679,16 @@ type SearchEdgeResolver interface {
 }
 type SourceResolver interface {
 	ID(ctx context.Context, obj *db.Source) (string, error)
+}
+type StatementResolver interface {
+	ID(ctx context.Context, obj *db.Statement) (string, error)
+
+	Speaker(ctx context.Context, obj *db.Statement) (*db.Person, error)
+
+	ReportedOn(ctx context.Context, obj *db.Statement) (*db.PartialDate, error)
+	Meeting(ctx context.Context, obj *db.Statement) (*db.Meeting, error)
+	Event(ctx context.Context, obj *db.Statement) (*db.Event, error)
+	About(ctx context.Context, obj *db.Statement) ([]model.Node, error)
 }
 type TimelineEventResolver interface {
 	Subject(ctx context.Context, obj *db.TimelineEvent) (model.Node, error)
@@ -550,14 +729,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Aggregates.Money(childComplexity, args["groupBy"].(db.MoneyGrouping), args["currency"].(*string)), true
+		return e.ComplexityRoot.Aggregates.Money(childComplexity, args["groupBy"].(db.MoneyGrouping), args["currency"].(*string), args["undatedByReportYear"].(*bool), args["basis"].([]db.Basis)), true
 
 	case "Agreement.amounts":
 		if e.ComplexityRoot.Agreement.Amounts == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Agreement.Amounts(childComplexity), true
+		args, err := ec.field_Agreement_amounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.Amounts(childComplexity, args["basis"].([]db.Basis)), true
 	case "Agreement.citations":
 		if e.ComplexityRoot.Agreement.Citations == nil {
 			break
@@ -576,6 +760,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.DocumentCountApproximation(childComplexity), true
+	case "Agreement.event":
+		if e.ComplexityRoot.Agreement.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.Event(childComplexity), true
+	case "Agreement.evidence":
+		if e.ComplexityRoot.Agreement.Evidence == nil {
+			break
+		}
+
+		args, err := ec.field_Agreement_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.Evidence(childComplexity, args["basis"].([]db.Basis)), true
 	case "Agreement.id":
 		if e.ComplexityRoot.Agreement.ID == nil {
 			break
@@ -594,24 +795,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Meeting(childComplexity), true
+	case "Agreement.partOf":
+		if e.ComplexityRoot.Agreement.PartOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.PartOf(childComplexity), true
 	case "Agreement.parties":
 		if e.ComplexityRoot.Agreement.Parties == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Agreement.Parties(childComplexity), true
+		args, err := ec.field_Agreement_parties_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.Parties(childComplexity, args["basis"].([]db.Basis)), true
+	case "Agreement.parts":
+		if e.ComplexityRoot.Agreement.Parts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.Parts(childComplexity), true
 	case "Agreement.projects":
 		if e.ComplexityRoot.Agreement.Projects == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Agreement.Projects(childComplexity), true
+		args, err := ec.field_Agreement_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.Projects(childComplexity, args["basis"].([]db.Basis)), true
+	case "Agreement.reportedOn":
+		if e.ComplexityRoot.Agreement.ReportedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.ReportedOn(childComplexity), true
 	case "Agreement.signatories":
 		if e.ComplexityRoot.Agreement.Signatories == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Agreement.Signatories(childComplexity), true
+		args, err := ec.field_Agreement_signatories_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["basis"].([]db.Basis)), true
 	case "Agreement.signedOn":
 		if e.ComplexityRoot.Agreement.SignedOn == nil {
 			break
@@ -624,6 +858,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Slug(childComplexity), true
+	case "Agreement.status":
+		if e.ComplexityRoot.Agreement.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.Status(childComplexity), true
 	case "Agreement.summary":
 		if e.ComplexityRoot.Agreement.Summary == nil {
 			break
@@ -687,6 +927,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amount.Approximation(childComplexity), true
+	case "Amount.attributedTo":
+		if e.ComplexityRoot.Amount.AttributedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.AttributedTo(childComplexity), true
+	case "Amount.basis":
+		if e.ComplexityRoot.Amount.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.Basis(childComplexity), true
 	case "Amount.citation":
 		if e.ComplexityRoot.Amount.Citation == nil {
 			break
@@ -699,6 +951,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amount.Currency(childComplexity), true
+	case "Amount.inferenceNote":
+		if e.ComplexityRoot.Amount.InferenceNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.InferenceNote(childComplexity), true
 	case "Amount.label":
 		if e.ComplexityRoot.Amount.Label == nil {
 			break
@@ -711,6 +969,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amount.Project(childComplexity), true
+	case "Amount.reportedOn":
+		if e.ComplexityRoot.Amount.ReportedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.ReportedOn(childComplexity), true
+
+	case "AttributeEvidence.attribute":
+		if e.ComplexityRoot.AttributeEvidence.Attribute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributeEvidence.Attribute(childComplexity), true
+	case "AttributeEvidence.basis":
+		if e.ComplexityRoot.AttributeEvidence.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributeEvidence.Basis(childComplexity), true
+	case "AttributeEvidence.inferenceNote":
+		if e.ComplexityRoot.AttributeEvidence.InferenceNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributeEvidence.InferenceNote(childComplexity), true
 
 	case "Citation.paragraph":
 		if e.ComplexityRoot.Citation.Paragraph == nil {
@@ -743,6 +1026,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Company.Citations(childComplexity), true
+	case "Company.counterpartyMeasurements":
+		if e.ComplexityRoot.Company.CounterpartyMeasurements == nil {
+			break
+		}
+
+		args, err := ec.field_Company_counterpartyMeasurements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Company.CounterpartyMeasurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
 	case "Company.country":
 		if e.ComplexityRoot.Company.Country == nil {
 			break
@@ -755,6 +1049,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Company.Description(childComplexity), true
+	case "Company.evidence":
+		if e.ComplexityRoot.Company.Evidence == nil {
+			break
+		}
+
+		args, err := ec.field_Company_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Company.Evidence(childComplexity, args["basis"].([]db.Basis)), true
 	case "Company.founded":
 		if e.ComplexityRoot.Company.Founded == nil {
 			break
@@ -789,7 +1094,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Measurements(childComplexity, args["metric"].(*db.Metric)), true
+		return e.ComplexityRoot.Company.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
 	case "Company.meetings":
 		if e.ComplexityRoot.Company.Meetings == nil {
 			break
@@ -813,13 +1118,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Company.Positions(childComplexity), true
+		args, err := ec.field_Company_positions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Company.Positions(childComplexity, args["basis"].([]db.Basis)), true
 	case "Company.projects":
 		if e.ComplexityRoot.Company.Projects == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Company.Projects(childComplexity), true
+		args, err := ec.field_Company_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Company.Projects(childComplexity, args["basis"].([]db.Basis)), true
 	case "Company.slug":
 		if e.ComplexityRoot.Company.Slug == nil {
 			break
@@ -883,6 +1198,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Counts.Companies(childComplexity), true
+	case "Counts.events":
+		if e.ComplexityRoot.Counts.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counts.Events(childComplexity), true
 	case "Counts.measurements":
 		if e.ComplexityRoot.Counts.Measurements == nil {
 			break
@@ -913,6 +1234,151 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Counts.Sources(childComplexity), true
+	case "Counts.statements":
+		if e.ComplexityRoot.Counts.Statements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counts.Statements(childComplexity), true
+
+	case "Event.agreements":
+		if e.ComplexityRoot.Event.Agreements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Agreements(childComplexity), true
+	case "Event.citations":
+		if e.ComplexityRoot.Event.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Citations(childComplexity), true
+	case "Event.description":
+		if e.ComplexityRoot.Event.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Description(childComplexity), true
+	case "Event.end":
+		if e.ComplexityRoot.Event.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.End(childComplexity), true
+	case "Event.evidence":
+		if e.ComplexityRoot.Event.Evidence == nil {
+			break
+		}
+
+		args, err := ec.field_Event_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Evidence(childComplexity, args["basis"].([]db.Basis)), true
+	case "Event.id":
+		if e.ComplexityRoot.Event.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.kind":
+		if e.ComplexityRoot.Event.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Kind(childComplexity), true
+	case "Event.location":
+		if e.ComplexityRoot.Event.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Location(childComplexity), true
+	case "Event.meetings":
+		if e.ComplexityRoot.Event.Meetings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Meetings(childComplexity), true
+	case "Event.name":
+		if e.ComplexityRoot.Event.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Name(childComplexity), true
+	case "Event.partOf":
+		if e.ComplexityRoot.Event.PartOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.PartOf(childComplexity), true
+	case "Event.participants":
+		if e.ComplexityRoot.Event.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Participants(childComplexity), true
+	case "Event.parts":
+		if e.ComplexityRoot.Event.Parts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Parts(childComplexity), true
+	case "Event.slug":
+		if e.ComplexityRoot.Event.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Slug(childComplexity), true
+	case "Event.start":
+		if e.ComplexityRoot.Event.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Start(childComplexity), true
+	case "Event.statements":
+		if e.ComplexityRoot.Event.Statements == nil {
+			break
+		}
+
+		args, err := ec.field_Event_statements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Statements(childComplexity, args["basis"].([]db.Basis)), true
+
+	case "EventConnection.edges":
+		if e.ComplexityRoot.EventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.Edges(childComplexity), true
+	case "EventConnection.pageInfo":
+		if e.ComplexityRoot.EventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.PageInfo(childComplexity), true
+	case "EventConnection.totalCount":
+		if e.ComplexityRoot.EventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
+
+	case "EventEdge.cursor":
+		if e.ComplexityRoot.EventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Cursor(childComplexity), true
+	case "EventEdge.node":
+		if e.ComplexityRoot.EventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
 	case "ExcludedAmount.amount":
 		if e.ComplexityRoot.ExcludedAmount.Amount == nil {
@@ -951,12 +1417,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.AsOf(childComplexity), true
+	case "Measurement.attributedTo":
+		if e.ComplexityRoot.Measurement.AttributedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.AttributedTo(childComplexity), true
+	case "Measurement.basis":
+		if e.ComplexityRoot.Measurement.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Basis(childComplexity), true
 	case "Measurement.citation":
 		if e.ComplexityRoot.Measurement.Citation == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Measurement.Citation(childComplexity), true
+	case "Measurement.company":
+		if e.ComplexityRoot.Measurement.Company == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Company(childComplexity), true
+	case "Measurement.counterparty":
+		if e.ComplexityRoot.Measurement.Counterparty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Counterparty(childComplexity), true
+	case "Measurement.inferenceNote":
+		if e.ComplexityRoot.Measurement.InferenceNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.InferenceNote(childComplexity), true
 	case "Measurement.label":
 		if e.ComplexityRoot.Measurement.Label == nil {
 			break
@@ -969,6 +1465,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.Metric(childComplexity), true
+	case "Measurement.periodEnd":
+		if e.ComplexityRoot.Measurement.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.PeriodEnd(childComplexity), true
+	case "Measurement.periodStart":
+		if e.ComplexityRoot.Measurement.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.PeriodStart(childComplexity), true
+	case "Measurement.project":
+		if e.ComplexityRoot.Measurement.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Project(childComplexity), true
+	case "Measurement.reportedOn":
+		if e.ComplexityRoot.Measurement.ReportedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.ReportedOn(childComplexity), true
 	case "Measurement.status":
 		if e.ComplexityRoot.Measurement.Status == nil {
 			break
@@ -1006,6 +1526,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Meeting.Date(childComplexity), true
+	case "Meeting.event":
+		if e.ComplexityRoot.Meeting.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Event(childComplexity), true
+	case "Meeting.evidence":
+		if e.ComplexityRoot.Meeting.Evidence == nil {
+			break
+		}
+
+		args, err := ec.field_Meeting_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Evidence(childComplexity, args["basis"].([]db.Basis)), true
 	case "Meeting.id":
 		if e.ComplexityRoot.Meeting.ID == nil {
 			break
@@ -1029,25 +1566,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Meeting.Organizations(childComplexity), true
+		args, err := ec.field_Meeting_organizations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Organizations(childComplexity, args["basis"].([]db.Basis)), true
 	case "Meeting.participants":
 		if e.ComplexityRoot.Meeting.Participants == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Meeting.Participants(childComplexity), true
+		args, err := ec.field_Meeting_participants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Participants(childComplexity, args["basis"].([]db.Basis)), true
+	case "Meeting.participations":
+		if e.ComplexityRoot.Meeting.Participations == nil {
+			break
+		}
+
+		args, err := ec.field_Meeting_participations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Participations(childComplexity, args["basis"].([]db.Basis)), true
 	case "Meeting.projects":
 		if e.ComplexityRoot.Meeting.Projects == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Meeting.Projects(childComplexity), true
+		args, err := ec.field_Meeting_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Projects(childComplexity, args["basis"].([]db.Basis)), true
 	case "Meeting.slug":
 		if e.ComplexityRoot.Meeting.Slug == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Meeting.Slug(childComplexity), true
+	case "Meeting.statements":
+		if e.ComplexityRoot.Meeting.Statements == nil {
+			break
+		}
+
+		args, err := ec.field_Meeting_statements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Statements(childComplexity, args["basis"].([]db.Basis)), true
 	case "Meeting.summary":
 		if e.ComplexityRoot.Meeting.Summary == nil {
 			break
@@ -1093,6 +1667,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeetingEdge.Node(childComplexity), true
 
+	case "MeetingParticipation.basis":
+		if e.ComplexityRoot.MeetingParticipation.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.Basis(childComplexity), true
+	case "MeetingParticipation.inferenceNote":
+		if e.ComplexityRoot.MeetingParticipation.InferenceNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.InferenceNote(childComplexity), true
+	case "MeetingParticipation.person":
+		if e.ComplexityRoot.MeetingParticipation.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.Person(childComplexity), true
+	case "MeetingParticipation.role":
+		if e.ComplexityRoot.MeetingParticipation.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.Role(childComplexity), true
+
+	case "Milestone.basis":
+		if e.ComplexityRoot.Milestone.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Milestone.Basis(childComplexity), true
 	case "Milestone.citation":
 		if e.ComplexityRoot.Milestone.Citation == nil {
 			break
@@ -1105,12 +1710,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Milestone.Date(childComplexity), true
+	case "Milestone.inferenceNote":
+		if e.ComplexityRoot.Milestone.InferenceNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Milestone.InferenceNote(childComplexity), true
 	case "Milestone.name":
 		if e.ComplexityRoot.Milestone.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Milestone.Name(childComplexity), true
+	case "Milestone.reportedOn":
+		if e.ComplexityRoot.Milestone.ReportedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Milestone.ReportedOn(childComplexity), true
 	case "Milestone.status":
 		if e.ComplexityRoot.Milestone.Status == nil {
 			break
@@ -1124,6 +1741,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MoneyGroup.Amounts(childComplexity), true
+	case "MoneyGroup.byReportYear":
+		if e.ComplexityRoot.MoneyGroup.ByReportYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyGroup.ByReportYear(childComplexity), true
 	case "MoneyGroup.isLowerBound":
 		if e.ComplexityRoot.MoneyGroup.IsLowerBound == nil {
 			break
@@ -1279,6 +1902,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Description(childComplexity), true
+	case "Person.evidence":
+		if e.ComplexityRoot.Person.Evidence == nil {
+			break
+		}
+
+		args, err := ec.field_Person_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Evidence(childComplexity, args["basis"].([]db.Basis)), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1302,13 +1936,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Person.Positions(childComplexity), true
+		args, err := ec.field_Person_positions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Positions(childComplexity, args["basis"].([]db.Basis)), true
 	case "Person.slug":
 		if e.ComplexityRoot.Person.Slug == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.Slug(childComplexity), true
+	case "Person.statements":
+		if e.ComplexityRoot.Person.Statements == nil {
+			break
+		}
+
+		args, err := ec.field_Person_statements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Statements(childComplexity, args["basis"].([]db.Basis)), true
 
 	case "PersonConnection.edges":
 		if e.ComplexityRoot.PersonConnection.Edges == nil {
@@ -1342,12 +1992,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PersonEdge.Node(childComplexity), true
 
+	case "Position.attributedTo":
+		if e.ComplexityRoot.Position.AttributedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.AttributedTo(childComplexity), true
+	case "Position.basis":
+		if e.ComplexityRoot.Position.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Basis(childComplexity), true
 	case "Position.citations":
 		if e.ComplexityRoot.Position.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Position.Citations(childComplexity), true
+	case "Position.inferenceNote":
+		if e.ComplexityRoot.Position.InferenceNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.InferenceNote(childComplexity), true
 	case "Position.organization":
 		if e.ComplexityRoot.Position.Organization == nil {
 			break
@@ -1390,7 +2058,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Project.Amounts(childComplexity), true
+		args, err := ec.field_Project_amounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Amounts(childComplexity, args["basis"].([]db.Basis)), true
 	case "Project.capacityHistory":
 		if e.ComplexityRoot.Project.CapacityHistory == nil {
 			break
@@ -1401,7 +2074,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.CapacityHistory(childComplexity, args["metric"].(*db.Metric)), true
+		return e.ComplexityRoot.Project.CapacityHistory(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
 	case "Project.citations":
 		if e.ComplexityRoot.Project.Citations == nil {
 			break
@@ -1414,6 +2087,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Description(childComplexity), true
+	case "Project.evidence":
+		if e.ComplexityRoot.Project.Evidence == nil {
+			break
+		}
+
+		args, err := ec.field_Project_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Evidence(childComplexity, args["basis"].([]db.Basis)), true
 	case "Project.id":
 		if e.ComplexityRoot.Project.ID == nil {
 			break
@@ -1430,7 +2114,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Measurements(childComplexity, args["metric"].(*db.Metric)), true
+		return e.ComplexityRoot.Project.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
 	case "Project.meetings":
 		if e.ComplexityRoot.Project.Meetings == nil {
 			break
@@ -1442,7 +2126,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Project.Milestones(childComplexity), true
+		args, err := ec.field_Project_milestones_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Milestones(childComplexity, args["basis"].([]db.Basis)), true
 	case "Project.name":
 		if e.ComplexityRoot.Project.Name == nil {
 			break
@@ -1454,7 +2143,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Project.Participants(childComplexity), true
+		args, err := ec.field_Project_participants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Participants(childComplexity, args["basis"].([]db.Basis)), true
 	case "Project.region":
 		if e.ComplexityRoot.Project.Region == nil {
 			break
@@ -1512,6 +2206,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectEdge.Node(childComplexity), true
 
+	case "ProjectParticipant.basis":
+		if e.ComplexityRoot.ProjectParticipant.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectParticipant.Basis(childComplexity), true
 	case "ProjectParticipant.citations":
 		if e.ComplexityRoot.ProjectParticipant.Citations == nil {
 			break
@@ -1524,6 +2224,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectParticipant.Company(childComplexity), true
+	case "ProjectParticipant.inferenceNote":
+		if e.ComplexityRoot.ProjectParticipant.InferenceNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectParticipant.InferenceNote(childComplexity), true
 	case "ProjectParticipant.project":
 		if e.ComplexityRoot.ProjectParticipant.Project == nil {
 			break
@@ -1598,6 +2304,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Company(childComplexity, args["id"].(*string), args["slug"].(*string), args["name"].(*string)), true
+	case "Query.event":
+		if e.ComplexityRoot.Query.Event == nil {
+			break
+		}
+
+		args, err := ec.field_Query_event_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Event(childComplexity, args["id"].(*string), args["slug"].(*string)), true
+	case "Query.events":
+		if e.ComplexityRoot.Query.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Query_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.EventFilter), args["orderBy"].(*model.EventOrder)), true
 
 	case "Query.meeting":
 		if e.ComplexityRoot.Query.Meeting == nil {
@@ -1631,7 +2359,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["limit"].(*int), args["basis"].([]db.Basis)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1664,7 +2392,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["first"].(*int), args["basis"].([]db.Basis)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -1742,6 +2470,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sources(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["orderBy"].(*model.SourceOrder)), true
+	case "Query.statement":
+		if e.ComplexityRoot.Query.Statement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Statement(childComplexity, args["id"].(*string), args["slug"].(*string)), true
+	case "Query.statements":
+		if e.ComplexityRoot.Query.Statements == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.StatementFilter)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -1754,6 +2504,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Timeline(childComplexity, args["subject"].(*string), args["from"].(*db.PartialDate), args["to"].(*db.PartialDate), args["kinds"].([]db.TimelineKind), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
+	case "Relationship.basis":
+		if e.ComplexityRoot.Relationship.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Basis(childComplexity), true
 	case "Relationship.from":
 		if e.ComplexityRoot.Relationship.From == nil {
 			break
@@ -1766,6 +2522,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.FromID(childComplexity), true
+	case "Relationship.inferenceNote":
+		if e.ComplexityRoot.Relationship.InferenceNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.InferenceNote(childComplexity), true
 	case "Relationship.label":
 		if e.ComplexityRoot.Relationship.Label == nil {
 			break
@@ -1904,6 +2666,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SourceEdge.Node(childComplexity), true
 
+	case "Statement.about":
+		if e.ComplexityRoot.Statement.About == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.About(childComplexity), true
+	case "Statement.basis":
+		if e.ComplexityRoot.Statement.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Basis(childComplexity), true
+	case "Statement.citation":
+		if e.ComplexityRoot.Statement.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Citation(childComplexity), true
+	case "Statement.date":
+		if e.ComplexityRoot.Statement.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Date(childComplexity), true
+	case "Statement.event":
+		if e.ComplexityRoot.Statement.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Event(childComplexity), true
+	case "Statement.id":
+		if e.ComplexityRoot.Statement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.ID(childComplexity), true
+	case "Statement.inferenceNote":
+		if e.ComplexityRoot.Statement.InferenceNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.InferenceNote(childComplexity), true
+	case "Statement.meeting":
+		if e.ComplexityRoot.Statement.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Meeting(childComplexity), true
+	case "Statement.reportedOn":
+		if e.ComplexityRoot.Statement.ReportedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.ReportedOn(childComplexity), true
+	case "Statement.slug":
+		if e.ComplexityRoot.Statement.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Slug(childComplexity), true
+	case "Statement.speaker":
+		if e.ComplexityRoot.Statement.Speaker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Speaker(childComplexity), true
+	case "Statement.summary":
+		if e.ComplexityRoot.Statement.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Summary(childComplexity), true
+
+	case "StatementConnection.edges":
+		if e.ComplexityRoot.StatementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementConnection.Edges(childComplexity), true
+	case "StatementConnection.pageInfo":
+		if e.ComplexityRoot.StatementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementConnection.PageInfo(childComplexity), true
+	case "StatementConnection.totalCount":
+		if e.ComplexityRoot.StatementConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementConnection.TotalCount(childComplexity), true
+
+	case "StatementEdge.cursor":
+		if e.ComplexityRoot.StatementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEdge.Cursor(childComplexity), true
+	case "StatementEdge.node":
+		if e.ComplexityRoot.StatementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementEdge.Node(childComplexity), true
+
 	case "TimelineConnection.edges":
 		if e.ComplexityRoot.TimelineConnection.Edges == nil {
 			break
@@ -1979,6 +2846,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAgreementOrder,
 		ec.unmarshalInputCompanyFilter,
 		ec.unmarshalInputCompanyOrder,
+		ec.unmarshalInputEventFilter,
+		ec.unmarshalInputEventOrder,
 		ec.unmarshalInputMeetingFilter,
 		ec.unmarshalInputMeetingOrder,
 		ec.unmarshalInputPersonFilter,
@@ -1986,6 +2855,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputProjectFilter,
 		ec.unmarshalInputProjectOrder,
 		ec.unmarshalInputSourceOrder,
+		ec.unmarshalInputStatementFilter,
 	)
 	first := true
 
@@ -2133,6 +3003,20 @@ type Query {
     "The agreement's ` + "`" + `slug` + "`" + `, e.g. ` + "`" + `citic-five-documents-2023` + "`" + `."
     slug: String
   ): Agreement
+  "Looks a statement up by exactly one of ` + "`" + `id` + "`" + ` or ` + "`" + `slug` + "`" + `. Unknown gives ` + "`" + `null` + "`" + `."
+  statement(
+    "Global ID of a ` + "`" + `Statement` + "`" + `; the ID of another type is refused."
+    id: ID
+    "The statement's ` + "`" + `slug` + "`" + `."
+    slug: String
+  ): Statement
+  "Looks an event (a visit, trip, roundtable, council or ceremony) up by exactly one of ` + "`" + `id` + "`" + ` or ` + "`" + `slug` + "`" + `. Unknown gives ` + "`" + `null` + "`" + `."
+  event(
+    "Global ID of an ` + "`" + `Event` + "`" + `; the ID of another type is refused."
+    id: ID
+    "The event's ` + "`" + `slug` + "`" + `, e.g. ` + "`" + `2023-05-tokayev-state-visit-china` + "`" + `."
+    slug: String
+  ): Event
   "Fetches a source article by global ID. Unknown gives ` + "`" + `null` + "`" + `."
   source(
     "Global ID of a ` + "`" + `Source` + "`" + `; the ID of another type is refused."
@@ -2235,6 +3119,44 @@ type Query {
     orderBy: AgreementOrder
   ): AgreementConnection!
   """
+  What people said, as the sources report it: dated statements earliest
+  first, undated ones (reported only) after them by report date; narrowed
+  by ` + "`" + `filter` + "`" + `, a page at a time: ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` page forward,
+  ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 items when neither is given).
+  """
+  statements(
+    "Forward paging: the first ` + "`" + `first` + "`" + ` statements (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only statements after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of this list."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` statements (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the list without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only statements before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of this list; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+    "Conditions the statements must meet; all statements when null."
+    filter: StatementFilter
+  ): StatementConnection!
+  """
+  Visits, trips, roundtables, business councils and ceremonies, earliest
+  first (undated ones last), narrowed by ` + "`" + `filter` + "`" + `, a page at a time:
+  ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` page forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 items when
+  neither is given).
+  """
+  events(
+    "Forward paging: the first ` + "`" + `first` + "`" + ` events (0 to 100) after ` + "`" + `after` + "`" + `. Default 20 unless ` + "`" + `last` + "`" + ` is given; both together are refused with BAD_USER_INPUT."
+    first: Int
+    "Opaque cursor: only events after it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.endCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `."
+    after: String
+    "Backward paging: the last ` + "`" + `last` + "`" + ` events (0 to 100) before ` + "`" + `before` + "`" + `, or at the end of the list without it. Not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Opaque cursor: only events before it. Pass an ` + "`" + `edges.cursor` + "`" + ` or ` + "`" + `pageInfo.startCursor` + "`" + ` of this list under the same ` + "`" + `orderBy` + "`" + `; with ` + "`" + `after` + "`" + `, it bounds a window."
+    before: String
+    "Conditions the events must meet; all events when null."
+    filter: EventFilter
+    "Sort order; ` + "`" + `START` + "`" + ` ascending when null. Ties are broken by slug."
+    orderBy: EventOrder
+  ): EventConnection!
+  """
   Source articles, earliest published first, a page at a time:
   ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` page forward, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` backward (20 items when
   neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given).
@@ -2298,8 +3220,9 @@ type Query {
 
   """
   Every dated thing about ` + "`" + `subject` + "`" + ` (or about everything, without it) in
-  date order: meetings, signings, milestones, figures, reported positions and
-  publications, each with its citations and the precision of its date. A
+  date order: meetings, signings, milestones, figures, reported positions,
+  publications, dated statements and the starts of events, each with its
+  citations and the precision of its date. A
   date is the period it names (` + "`" + `2024-H2` + "`" + ` is 1 July to 31 December 2024), the
   same for every kind: events sort by their period's first day, then the
   shorter period first (` + "`" + `2024-07-01` + "`" + `, ` + "`" + `2024-07` + "`" + `, ` + "`" + `2024-Q3` + "`" + `, ` + "`" + `2024-H2` + "`" + `, then
@@ -2312,9 +3235,10 @@ type Query {
     """
     Global ID of the object the events must be about: for an organization,
     the meetings it was represented at, its agreements' signings, positions
-    held there, its own and its projects' figures and milestones, and the
-    publications of the sources that cite it. An unknown ID is refused with
-    NOT_FOUND.
+    held there, its own and its projects' figures and milestones, the
+    statements about it, and the publications of the sources that cite it.
+    For a person, also what they said and the events they took part in. An
+    unknown ID is refused with NOT_FOUND.
     """
     subject: ID
     "Only events whose date overlaps the range starting on this date's first day (` + "`" + `from: \"2024\"` + "`" + ` keeps ` + "`" + `2024-07` + "`" + `)."
@@ -2348,6 +3272,8 @@ type Query {
     depth: Int = 1
     "Most objects, the center included, to return: 1 to 1000. A larger neighborhood is refused, not cut short."
     limit: Int = 100
+    "Only relationships of these bases (` + "`" + `[STATED]` + "`" + ` follows only what the sources say); every relationship when null or empty."
+    basis: [Basis!]
   ): Neighborhood!
 
   """
@@ -2365,7 +3291,35 @@ type Query {
     maxHops: Int = 4
     "Most paths to return, all of the shortest length: 1 to 20."
     first: Int = 3
+    "Only paths along relationships of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every relationship when null or empty."
+    basis: [Basis!]
   ): [Path!]!
+}
+
+"""
+Whether a fact is stated in the paragraph it cites or inferred from it.
+Every relation, figure, amount, position, participation, milestone, meeting
+participation, statement and attribute that is not a name has one, so a
+dashboard can ask for what the sources state only.
+"""
+enum Basis {
+  "The cited paragraph says so."
+  STATED
+  "A curator concluded it from the cited paragraph (or from a name, or from adjacent paragraphs); ` + "`" + `inferenceNote` + "`" + ` says from what."
+  INFERRED
+}
+
+"Who a fact is attributed to (\"according to\", \"said\"): a person or an organization."
+union Actor = Person | Company
+
+"The basis of one attribute of an object, e.g. a company's ` + "`" + `kind` + "`" + ` or a project's ` + "`" + `region` + "`" + `."
+type AttributeEvidence {
+  "The field of the object the basis is about, e.g. ` + "`" + `kind` + "`" + `, ` + "`" + `country` + "`" + `, ` + "`" + `region` + "`" + `, ` + "`" + `parent` + "`" + `, ` + "`" + `partOf` + "`" + `."
+  attribute: String!
+  "Whether the attribute's value is stated or inferred."
+  basis: Basis!
+  "For an inference, what it was concluded from; null for a stated attribute."
+  inferenceNote: String
 }
 
 "What kind of organization a ` + "`" + `Company` + "`" + ` is."
@@ -2420,9 +3374,15 @@ type Company implements Node {
   "Direct subsidiaries."
   subsidiaries: [Company!]!
   "Positions people were reported to hold here, earliest report first."
-  positions: [Position!]!
+  positions(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Position!]!
   "Projects this organization takes part in, with its role in each."
-  projects: [ProjectParticipant!]!
+  projects(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [ProjectParticipant!]!
   "Agreements this organization is party to."
   agreements: [Agreement!]!
   "Meetings at which this organization was represented, earliest first."
@@ -2431,7 +3391,25 @@ type Company implements Node {
   measurements(
     "Only figures of this metric; every metric when null."
     metric: Metric
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
   ): [Measurement!]!
+  """
+  Two-sided figures in which this organization is the other side: trade
+  with it, investment into it, a rank among its investors (for Kazakhstan,
+  ` + "`" + `metric: INVESTOR_RANK` + "`" + ` lists who ranks where), earliest first.
+  """
+  counterpartyMeasurements(
+    "Only figures of this metric; every metric when null."
+    metric: Metric
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Measurement!]!
+  "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
+  evidence(
+    "Only attributes of these bases; every attribute when null or empty."
+    basis: [Basis!]
+  ): [AttributeEvidence!]!
   "The paragraphs that mention this organization."
   citations: [Citation!]!
 }
@@ -2449,9 +3427,22 @@ type Person implements Node {
   "A short description in our own words."
   description: String
   "Titles reported for this person, earliest report first. A later report never overwrites an earlier one."
-  positions: [Position!]!
+  positions(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Position!]!
   "Meetings this person took part in, earliest first."
   meetings: [Meeting!]!
+  "What this person said, as the sources report it: dated statements earliest first, then undated ones by report date."
+  statements(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Statement!]!
+  "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
+  evidence(
+    "Only attributes of these bases; every attribute when null or empty."
+    basis: [Basis!]
+  ): [AttributeEvidence!]!
   "The paragraphs that mention this person."
   citations: [Citation!]!
 }
@@ -2471,6 +3462,12 @@ type Position {
   reportedOn: PartialDate!
   "The paragraphs that report this title, earliest source first."
   citations: [Citation!]!
+  "Whether a cited paragraph gives this title at this organization, or a curator inferred it."
+  basis: Basis!
+  "For an inference, what it was concluded from."
+  inferenceNote: String
+  "Who the article credits with the title (\"according to\"), where it does."
+  attributedTo: Actor
 }
 
 "A meeting between people, on behalf of their organizations."
@@ -2488,17 +3485,65 @@ type Meeting implements Node {
   "What was discussed, in our own words."
   summary: String
   "The people who met."
-  participants: [Person!]!
+  participants(
+    "Only those linked on these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every one when null or empty."
+    basis: [Basis!]
+  ): [Person!]!
   "The organizations represented."
-  organizations: [Company!]!
+  organizations(
+    "Only those linked on these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every one when null or empty."
+    basis: [Basis!]
+  ): [Company!]!
   "Subjects discussed, in short words."
   topics: [String!]!
   "Projects discussed."
-  projects: [Project!]!
+  projects(
+    "Only those linked on these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every one when null or empty."
+    basis: [Basis!]
+  ): [Project!]!
   "Agreements signed at this meeting."
   agreements: [Agreement!]!
+  "Who took part, each with the role the article gives (host, guest, delegation member) and the basis of their taking part."
+  participations(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [MeetingParticipation!]!
+  "The visit, trip, roundtable or council the meeting was part of, where known."
+  event: Event
+  "What was said at this meeting, as the sources report it."
+  statements(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Statement!]!
+  "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
+  evidence(
+    "Only attributes of these bases; every attribute when null or empty."
+    basis: [Basis!]
+  ): [AttributeEvidence!]!
   "The paragraphs that report the meeting, earliest source first."
   citations: [Citation!]!
+}
+
+"The part a person played at a meeting, where the article says so."
+enum MeetingRole {
+  "Received the other side, e.g. the head of state of a visited country."
+  HOST
+  "Came on a visit or trip, e.g. a president on a state visit."
+  GUEST
+  "Came as part of another person's delegation, e.g. a company head in a president's state visit."
+  DELEGATION_MEMBER
+}
+
+"One person's taking part in a meeting."
+type MeetingParticipation {
+  "Who took part."
+  person: Person!
+  "Their role, where the article gives one; null otherwise."
+  role: MeetingRole
+  "Whether a cited paragraph says the person took part, or a curator inferred it."
+  basis: Basis!
+  "For an inference, what it was concluded from."
+  inferenceNote: String
 }
 
 "Industry a project belongs to."
@@ -2566,7 +3611,10 @@ type Project implements Node {
   "A short description in our own words."
   description: String
   "Organizations taking part, each with its role."
-  participants: [ProjectParticipant!]!
+  participants(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [ProjectParticipant!]!
   """
   Capacity figures (production, processing, power, heat, throughput) in
   ` + "`" + `asOf` + "`" + ` order, actual before target at the same date: how the plant's
@@ -2575,20 +3623,35 @@ type Project implements Node {
   capacityHistory(
     "Only this capacity metric; all five when null. A metric that is not a capacity gives an empty list."
     metric: Metric
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
   ): [Measurement!]!
   "All figures about the project (capacity, length, progress), in ` + "`" + `asOf` + "`" + ` order; optionally one metric only."
   measurements(
     "Only figures of this metric; every metric when null."
     metric: Metric
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
   ): [Measurement!]!
   "Planned and achieved steps, dated ones in date order, undated last."
-  milestones: [Milestone!]!
+  milestones(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Milestone!]!
   "Sums of money reported for the project, one per report: conflicting reports all stay."
-  amounts: [Amount!]!
+  amounts(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Amount!]!
   "Agreements covering this project."
   agreements: [Agreement!]!
   "Meetings at which it was discussed, earliest first."
   meetings: [Meeting!]!
+  "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
+  evidence(
+    "Only attributes of these bases; every attribute when null or empty."
+    basis: [Basis!]
+  ): [AttributeEvidence!]!
   "The paragraphs that mention this project, earliest source first."
   citations: [Citation!]!
 }
@@ -2621,6 +3684,10 @@ type ProjectParticipant {
   role: ParticipantRole!
   "The paragraphs that report this role, earliest source first."
   citations: [Citation!]!
+  "Whether a cited paragraph gives this organization this role, or a curator inferred it (e.g. from a name)."
+  basis: Basis!
+  "For an inference, what it was concluded from."
+  inferenceNote: String
 }
 
 "What a measurement measures."
@@ -2699,6 +3766,24 @@ type Measurement {
   status: MeasurementStatus!
   "The paragraph that reports the figure. Its source's ` + "`" + `publishedOn` + "`" + `, not ` + "`" + `asOf` + "`" + `, is the date ` + "`" + `Query.asOf` + "`" + ` compares."
   citation: Citation!
+  "When the figure was reported: its source's publication date."
+  reportedOn: PartialDate!
+  "Whether the cited paragraph gives the figure, or a curator inferred it."
+  basis: Basis!
+  "For an inference, what it was concluded from."
+  inferenceNote: String
+  "Who the article says gave the figure (\"according to\", \"said\"), where it does."
+  attributedTo: Actor
+  "The organization the figure is about, if it is not a project's."
+  company: Company
+  "The project the figure is about, if any."
+  project: Project
+  "The other side of a two-sided figure: the partner in trade, the economy invested in, the country whose investors are ranked."
+  counterparty: Company
+  "The first period the figure covers, where given (\"since 2005\" starts in ` + "`" + `2005` + "`" + `)."
+  periodStart: PartialDate
+  "The last period the figure covers, where given; null for one still running."
+  periodEnd: PartialDate
 }
 
 "Whether a milestone is still ahead or reached."
@@ -2719,6 +3804,12 @@ type Milestone {
   status: MilestoneStatus!
   "The paragraph that reports the step."
   citation: Citation!
+  "When the step was reported: its source's publication date (the date a step without ` + "`" + `date` + "`" + ` is known by)."
+  reportedOn: PartialDate!
+  "Whether the cited paragraph reports the step, or a curator inferred it."
+  basis: Basis!
+  "For an inference, what it was concluded from."
+  inferenceNote: String
 }
 
 "A sum of money as one source reports it. Where sources disagree, each figure is its own Amount."
@@ -2737,6 +3828,14 @@ type Amount {
   label: String
   "The paragraph that reports the sum; its source's ` + "`" + `publishedOn` + "`" + ` is when it was reported."
   citation: Citation!
+  "When the sum was reported: its source's publication date."
+  reportedOn: PartialDate!
+  "Whether the cited paragraph gives the sum, or a curator inferred it."
+  basis: Basis!
+  "For an inference, what it was concluded from."
+  inferenceNote: String
+  "Who the article says gave the sum (\"according to\", \"said\"), where it does."
+  attributedTo: Actor
 }
 
 "What kind of document an agreement is."
@@ -2755,6 +3854,16 @@ enum AgreementKind {
   JOINT_STATEMENT
 }
 
+"Whether an agreement was signed, reached or is planned."
+enum AgreementStatus {
+  "Reported as signed."
+  SIGNED
+  "Reported as reached or concluded, with no signing reported."
+  REACHED
+  "Intended or under negotiation."
+  PLANNED
+}
+
 "A signed document, or a package of documents signed together."
 type Agreement implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
@@ -2765,25 +3874,140 @@ type Agreement implements Node {
   title: String!
   "What kind of document it is."
   kind: AgreementKind!
-  "When it was signed, as precisely as reported; null if no source says."
+  "When it was signed, as precisely as reported; null if no source says (then only ` + "`" + `reportedOn` + "`" + ` dates it)."
   signedOn: PartialDate
+  "The first day a source reported it: the date an undated agreement is known by."
+  reportedOn: PartialDate!
+  "Whether it was signed, reached or is planned."
+  status: AgreementStatus!
+  "The package of documents it is part of, where known."
+  partOf: Agreement
+  "The documents of this package that are agreements of their own."
+  parts: [Agreement!]!
+  "The visit, council or ceremony it came out of, where known."
+  event: Event
   "A short description in our own words."
   summary: String
   "Organizations that are party to it."
-  parties: [Company!]!
+  parties(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Company!]!
   "People who signed it."
-  signatories: [Person!]!
+  signatories(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Person!]!
   "Number of documents in the package, where reported."
   documentCount: Int
   "How ` + "`" + `documentCount` + "`" + ` relates to the true count (\"more than 70\" is ` + "`" + `AT_LEAST` + "`" + `)."
   documentCountApproximation: Approximation
   "Sums reported for it, one per report: conflicting reports all stay."
-  amounts: [Amount!]!
+  amounts(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Amount!]!
   "Projects it covers."
-  projects: [Project!]!
+  projects(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Project!]!
   "The meeting at which it was signed, where known."
   meeting: Meeting
+  "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
+  evidence(
+    "Only attributes of these bases; every attribute when null or empty."
+    basis: [Basis!]
+  ): [AttributeEvidence!]!
   "The paragraphs that report the agreement, earliest source first."
+  citations: [Citation!]!
+}
+
+"What a person said, as one paragraph of a source reports it, summarized in our own words."
+type Statement implements Node {
+  "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
+  id: ID!
+  "Stable, human-readable key."
+  slug: String!
+  "Who said it."
+  speaker: Person!
+  "When it was said, where the source gives it; null otherwise (then ` + "`" + `reportedOn` + "`" + ` dates it)."
+  date: PartialDate
+  "When it was reported: its source's publication date."
+  reportedOn: PartialDate!
+  "The meeting it was said at, where known."
+  meeting: Meeting
+  "The event it was said at, where known."
+  event: Event
+  "What it is about: organizations, people, projects, meetings, agreements and events."
+  about: [Node!]!
+  "What was said, in our own words."
+  summary: String!
+  "The paragraph that reports it."
+  citation: Citation!
+  "Whether the paragraph reports the person saying it, or a curator inferred it."
+  basis: Basis!
+  "For an inference, what it was concluded from."
+  inferenceNote: String
+}
+
+"What kind of event an ` + "`" + `Event` + "`" + ` is."
+enum EventKind {
+  "A head of state's state visit to another country."
+  STATE_VISIT
+  "A visit of no more specific kind."
+  VISIT
+  "An official's or executive's working trip."
+  WORKING_TRIP
+  "A day of talks, e.g. a president's meetings with company heads."
+  TALKS
+  "A roundtable, e.g. of investors."
+  ROUNDTABLE
+  "A session of a business council."
+  BUSINESS_COUNCIL
+  "A ceremony or ceremonial event."
+  CEREMONY
+}
+
+"A visit, trip, roundtable, business council or ceremony that meetings, agreements and statements belong to."
+type Event implements Node {
+  "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
+  id: ID!
+  "Stable, human-readable key, e.g. ` + "`" + `2023-05-tokayev-state-visit-china` + "`" + `."
+  slug: String!
+  "A descriptive name in our own words."
+  name: String!
+  "What kind of event it is."
+  kind: EventKind!
+  "When it began, as precisely as known; null if no source says."
+  start: PartialDate
+  "When it ended, where known."
+  end: PartialDate
+  "Where it took place, as the sources name it."
+  location: String
+  "A short description in our own words."
+  description: String
+  "The larger event it belongs to, e.g. the state visit a roundtable was held during."
+  partOf: Event
+  "The events that belong to it."
+  parts: [Event!]!
+  "Its meetings, earliest first."
+  meetings: [Meeting!]!
+  "The agreements that came out of it."
+  agreements: [Agreement!]!
+  "What was said at it, as the sources report it."
+  statements(
+    "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
+    basis: [Basis!]
+  ): [Statement!]!
+  "The people at it: those at its meetings and those who spoke at it, by name."
+  participants: [Person!]!
+  "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
+  evidence(
+    "Only attributes of these bases; every attribute when null or empty."
+    basis: [Basis!]
+  ): [AttributeEvidence!]!
+  "The paragraphs that report the event, earliest source first."
   citations: [Citation!]!
 }
 
@@ -2947,6 +4171,8 @@ input CompanyFilter {
   kind: [CompanyKind!]
   "Part of the name or an alias, ignoring case, accents and punctuation."
   text: String
+  "With ` + "`" + `country` + "`" + ` or ` + "`" + `kind` + "`" + `, match only values of these bases (` + "`" + `[STATED]` + "`" + `: only where a source says so)."
+  basis: [Basis!]
 }
 
 "Fields companies can be ordered by."
@@ -3007,6 +4233,8 @@ input ProjectFilter {
   to: PartialDate
   "Part of the name or an alias, ignoring case, accents and punctuation."
   text: String
+  "With ` + "`" + `sector` + "`" + `, ` + "`" + `status` + "`" + `, ` + "`" + `region` + "`" + ` or ` + "`" + `company` + "`" + `, match only attributes and participations of these bases."
+  basis: [Basis!]
 }
 
 "Fields projects can be ordered by."
@@ -3039,6 +4267,8 @@ input MeetingFilter {
   project: ID
   "Part of the location's name, ignoring case."
   location: String
+  "With ` + "`" + `participant` + "`" + `, ` + "`" + `organization` + "`" + ` or ` + "`" + `project` + "`" + `, match only links of these bases."
+  basis: [Basis!]
 }
 
 "Fields meetings can be ordered by."
@@ -3071,6 +4301,10 @@ input AgreementFilter {
   maxAmount: Float
   "ISO 4217 code of ` + "`" + `minAmount` + "`" + ` and ` + "`" + `maxAmount` + "`" + `, any case (` + "`" + `usd` + "`" + ` is ` + "`" + `USD` + "`" + `); anything but three letters is refused with BAD_USER_INPUT."
   currency: String = "USD"
+  "With ` + "`" + `party` + "`" + `, ` + "`" + `minAmount` + "`" + ` or ` + "`" + `maxAmount` + "`" + `, match only parties and amounts of these bases."
+  basis: [Basis!]
+  "Only agreements of these statuses."
+  status: [AgreementStatus!]
 }
 
 "Fields agreements can be ordered by."
@@ -3089,6 +4323,94 @@ input AgreementOrder {
   field: AgreementOrderField! = SIGNED_ON
   "Ascending or descending."
   direction: OrderDirection! = ASC
+}
+
+"Narrows ` + "`" + `Query.statements` + "`" + `. All given conditions must hold."
+input StatementFilter {
+  "Only statements by this person (global ID)."
+  speaker: ID
+  "Only statements about this object (global ID of an organization, person, project, meeting, agreement or event)."
+  about: ID
+  "Only statements made at this meeting (global ID)."
+  meeting: ID
+  "Only statements made at this event (global ID)."
+  event: ID
+  "Statements dated in a period that ends on or after this date's first day; undated ones are left out."
+  from: PartialDate
+  "Statements dated in a period that starts on or before this date's last day."
+  to: PartialDate
+  "Only statements of these bases."
+  basis: [Basis!]
+}
+
+"Narrows ` + "`" + `Query.events` + "`" + `. All given conditions must hold; a list matches any of its values."
+input EventFilter {
+  "Only events of these kinds."
+  kind: [EventKind!]
+  "Events whose period overlaps the range from this date; undated events are left out."
+  from: PartialDate
+  "Events whose period overlaps the range up to this date."
+  to: PartialDate
+  "Only events this person took part in or spoke at (global ID)."
+  participant: ID
+  "Part of the location's name, ignoring case."
+  location: String
+  "Part of the name, ignoring case."
+  text: String
+  "With ` + "`" + `participant` + "`" + `, match only participations and statements of these bases."
+  basis: [Basis!]
+}
+
+"Fields events can be ordered by."
+enum EventOrderField {
+  "The start, by its first day; undated events come last in ascending order."
+  START
+  "Name, ignoring case."
+  NAME
+}
+
+"Ordering of ` + "`" + `Query.events` + "`" + `."
+input EventOrder {
+  "What to sort by."
+  field: EventOrderField! = START
+  "Ascending or descending."
+  direction: OrderDirection! = ASC
+}
+
+"A page of statements, from ` + "`" + `Query.statements` + "`" + ` (a Relay connection)."
+type StatementConnection {
+  "The statements of this page, in list order, each with its cursor."
+  edges: [StatementEdge!]!
+  "The cursors at the page's ends, and whether more lies before or after it."
+  pageInfo: PageInfo!
+  "Size of the whole list, not just this page."
+  totalCount: Int!
+}
+
+"A statement in a ` + "`" + `StatementConnection` + "`" + `, with its cursor."
+type StatementEdge {
+  "Opaque position of this statement in the list, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The statement."
+  node: Statement!
+}
+
+"A page of events, from ` + "`" + `Query.events` + "`" + ` (a Relay connection)."
+type EventConnection {
+  "The events of this page, in list order, each with its cursor."
+  edges: [EventEdge!]!
+  "The cursors at the page's ends, and whether more lies before or after it."
+  pageInfo: PageInfo!
+  "Size of the whole list, not just this page."
+  totalCount: Int!
+}
+
+"An event in an ` + "`" + `EventConnection` + "`" + `, with its cursor."
+type EventEdge {
+  "Opaque position of this event in the list, for ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The event."
+  node: Event!
 }
 
 "Fields sources can be ordered by."
@@ -3119,10 +4441,14 @@ enum SearchType {
   AGREEMENT
   "Source articles, found by title, publisher and attribution."
   SOURCE
+  "Statements, found by the speaker's name and the summary."
+  STATEMENT
+  "Events, found by name, description, location and kind."
+  EVENT
 }
 
 "An object found by ` + "`" + `Query.search` + "`" + `."
-union SearchResult = Company | Person | Project | Meeting | Agreement | Source
+union SearchResult = Company | Person | Project | Meeting | Agreement | Source | Statement | Event
 
 "A ranked page of search results."
 type SearchConnection {
@@ -3161,6 +4487,16 @@ type Aggregates {
     groupBy: MoneyGrouping!
     "ISO 4217 code of the amounts to total, any case (` + "`" + `usd` + "`" + ` is ` + "`" + `USD` + "`" + `); anything but three letters is refused with BAD_USER_INPUT. Amounts in other currencies are listed as ` + "`" + `OTHER_CURRENCY` + "`" + ` exclusions."
     currency: String = "USD"
+    """
+    With ` + "`" + `groupBy: YEAR` + "`" + `, put a deal no source dates (an undated agreement,
+    any project) in a group of the year it was first reported, keyed
+    ` + "`" + `REPORTED-2025` + "`" + ` and marked ` + "`" + `byReportYear` + "`" + `, apart from the deals signed
+    that year. False: such deals form the group ` + "`" + `UNDATED` + "`" + `, so no year seems
+    to hold what the sources never dated.
+    """
+    undatedByReportYear: Boolean = false
+    "Only amounts of these bases; the others are listed as ` + "`" + `NOT_IN_BASIS` + "`" + ` exclusions. Every amount when null or empty."
+    basis: [Basis!]
   ): MoneySummary!
 }
 
@@ -3182,6 +4518,10 @@ type Counts {
   measurements: Int!
   "Number of sums of money, each report counted once: the same deal reported twice counts twice."
   amounts: Int!
+  "Number of statements."
+  statements: Int!
+  "Number of events."
+  events: Int!
 }
 
 "How ` + "`" + `Aggregates.money` + "`" + ` groups totals."
@@ -3192,7 +4532,7 @@ enum MoneyGrouping {
   COMPANY
   "The project's sector; for an agreement, the sector of the projects it covers."
   SECTOR
-  "Year of signing, or of the report when no signing date is known."
+  "Year of signing; deals no source dates are the group ` + "`" + `UNDATED` + "`" + `, or go by their report year with ` + "`" + `undatedByReportYear` + "`" + `."
   YEAR
 }
 
@@ -3216,7 +4556,7 @@ type MoneySummary {
 
 "The total of one group."
 type MoneyGroup {
-  "Group key: a country code, an organization slug, a sector or a year."
+  "Group key: a country code, an organization slug, a sector, a year, ` + "`" + `UNDATED` + "`" + `, or a report year such as ` + "`" + `REPORTED-2025` + "`" + `."
   key: String!
   "Human-readable name of the group."
   label: String!
@@ -3226,6 +4566,8 @@ type MoneyGroup {
   isLowerBound: Boolean!
   "The amounts counted in this group."
   amounts: [Amount!]!
+  "True when the group is a report year standing in for dates the sources do not give (` + "`" + `undatedByReportYear` + "`" + `)."
+  byReportYear: Boolean!
 }
 
 "Why an amount was left out of a money total."
@@ -3238,6 +4580,8 @@ enum ExclusionReason {
   UPPER_BOUND_ONLY
   "The amount is in another currency."
   OTHER_CURRENCY
+  "The amount's basis is not among those asked for (` + "`" + `basis` + "`" + `)."
+  NOT_IN_BASIS
 }
 
 "An amount left out of a money total."
@@ -3266,9 +4610,13 @@ enum TimelineKind {
   POSITION
   "The publication of a source article; the subject is the ` + "`" + `Source` + "`" + `."
   PUBLICATION
+  "A statement, on the date it was made (undated statements have none); the subject is the ` + "`" + `Statement` + "`" + `."
+  STATEMENT
+  "The start of an event (undated events have none); the subject is the ` + "`" + `Event` + "`" + `."
+  EVENT
 }
 
-"A dated thing: a meeting, a signing, a milestone, a figure, a reported position or a publication."
+"A dated thing: a meeting, a signing, a milestone, a figure, a reported position, a publication, a statement or the start of an event."
 type TimelineEvent {
   "When, as precisely as the source says."
   date: PartialDate!
@@ -3324,6 +4672,16 @@ enum RelationshipType {
   SUBSIDIARY_OF
   "Person → person: they attended a meeting together."
   MET
+  "Person → statement: the person said it."
+  SAID
+  "Statement → meeting or event: where it was said."
+  SAID_AT
+  "Statement → organization, person, project, meeting, agreement or event: what it is about."
+  ABOUT
+  "Meeting, agreement or event → event: the meeting was held, the agreement came out of, or the event belongs to it."
+  PART_OF
+  "Agreement → agreement: the document belongs to the package."
+  IN_PACKAGE
 }
 
 "A typed, directed relationship between two objects."
@@ -3340,6 +4698,10 @@ type Relationship {
   fromId: ID!
   "Global ID of ` + "`" + `to` + "`" + `."
   toId: ID!
+  "Whether the sources state the relationship or a curator inferred it (a ` + "`" + `MET` + "`" + ` relationship is stated when one meeting states both people there)."
+  basis: Basis!
+  "For an inference, what it was concluded from."
+  inferenceNote: String
 }
 
 "Objects around a center and the relationships among them."
@@ -3353,7 +4715,7 @@ type Neighborhood {
 }
 
 "A step of a path: an object or a relationship."
-union PathElement = Company | Person | Project | Meeting | Agreement | Source | Relationship
+union PathElement = Company | Person | Project | Meeting | Agreement | Source | Statement | Event | Relationship
 
 "A connection between two objects."
 type Path {
@@ -3396,6 +4758,16 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_kind(ctx, field)
 	case "signedOn":
 		return ec.fieldContext_Agreement_signedOn(ctx, field)
+	case "reportedOn":
+		return ec.fieldContext_Agreement_reportedOn(ctx, field)
+	case "status":
+		return ec.fieldContext_Agreement_status(ctx, field)
+	case "partOf":
+		return ec.fieldContext_Agreement_partOf(ctx, field)
+	case "parts":
+		return ec.fieldContext_Agreement_parts(ctx, field)
+	case "event":
+		return ec.fieldContext_Agreement_event(ctx, field)
 	case "summary":
 		return ec.fieldContext_Agreement_summary(ctx, field)
 	case "parties":
@@ -3412,6 +4784,8 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_projects(ctx, field)
 	case "meeting":
 		return ec.fieldContext_Agreement_meeting(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Agreement_evidence(ctx, field)
 	case "citations":
 		return ec.fieldContext_Agreement_citations(ctx, field)
 	}
@@ -3456,8 +4830,28 @@ func (ec *executionContext) childFields_Amount(ctx context.Context, field graphq
 		return ec.fieldContext_Amount_label(ctx, field)
 	case "citation":
 		return ec.fieldContext_Amount_citation(ctx, field)
+	case "reportedOn":
+		return ec.fieldContext_Amount_reportedOn(ctx, field)
+	case "basis":
+		return ec.fieldContext_Amount_basis(ctx, field)
+	case "inferenceNote":
+		return ec.fieldContext_Amount_inferenceNote(ctx, field)
+	case "attributedTo":
+		return ec.fieldContext_Amount_attributedTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Amount", field.Name)
+}
+
+func (ec *executionContext) childFields_AttributeEvidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attribute":
+		return ec.fieldContext_AttributeEvidence_attribute(ctx, field)
+	case "basis":
+		return ec.fieldContext_AttributeEvidence_basis(ctx, field)
+	case "inferenceNote":
+		return ec.fieldContext_AttributeEvidence_inferenceNote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttributeEvidence", field.Name)
 }
 
 func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3504,6 +4898,10 @@ func (ec *executionContext) childFields_Company(ctx context.Context, field graph
 		return ec.fieldContext_Company_meetings(ctx, field)
 	case "measurements":
 		return ec.fieldContext_Company_measurements(ctx, field)
+	case "counterpartyMeasurements":
+		return ec.fieldContext_Company_counterpartyMeasurements(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Company_evidence(ctx, field)
 	case "citations":
 		return ec.fieldContext_Company_citations(ctx, field)
 	}
@@ -3550,8 +4948,72 @@ func (ec *executionContext) childFields_Counts(ctx context.Context, field graphq
 		return ec.fieldContext_Counts_measurements(ctx, field)
 	case "amounts":
 		return ec.fieldContext_Counts_amounts(ctx, field)
+	case "statements":
+		return ec.fieldContext_Counts_statements(ctx, field)
+	case "events":
+		return ec.fieldContext_Counts_events(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Counts", field.Name)
+}
+
+func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Event_id(ctx, field)
+	case "slug":
+		return ec.fieldContext_Event_slug(ctx, field)
+	case "name":
+		return ec.fieldContext_Event_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_Event_kind(ctx, field)
+	case "start":
+		return ec.fieldContext_Event_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Event_end(ctx, field)
+	case "location":
+		return ec.fieldContext_Event_location(ctx, field)
+	case "description":
+		return ec.fieldContext_Event_description(ctx, field)
+	case "partOf":
+		return ec.fieldContext_Event_partOf(ctx, field)
+	case "parts":
+		return ec.fieldContext_Event_parts(ctx, field)
+	case "meetings":
+		return ec.fieldContext_Event_meetings(ctx, field)
+	case "agreements":
+		return ec.fieldContext_Event_agreements(ctx, field)
+	case "statements":
+		return ec.fieldContext_Event_statements(ctx, field)
+	case "participants":
+		return ec.fieldContext_Event_participants(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Event_evidence(ctx, field)
+	case "citations":
+		return ec.fieldContext_Event_citations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ExcludedAmount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3586,6 +5048,24 @@ func (ec *executionContext) childFields_Measurement(ctx context.Context, field g
 		return ec.fieldContext_Measurement_status(ctx, field)
 	case "citation":
 		return ec.fieldContext_Measurement_citation(ctx, field)
+	case "reportedOn":
+		return ec.fieldContext_Measurement_reportedOn(ctx, field)
+	case "basis":
+		return ec.fieldContext_Measurement_basis(ctx, field)
+	case "inferenceNote":
+		return ec.fieldContext_Measurement_inferenceNote(ctx, field)
+	case "attributedTo":
+		return ec.fieldContext_Measurement_attributedTo(ctx, field)
+	case "company":
+		return ec.fieldContext_Measurement_company(ctx, field)
+	case "project":
+		return ec.fieldContext_Measurement_project(ctx, field)
+	case "counterparty":
+		return ec.fieldContext_Measurement_counterparty(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_Measurement_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_Measurement_periodEnd(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
 }
@@ -3614,6 +5094,14 @@ func (ec *executionContext) childFields_Meeting(ctx context.Context, field graph
 		return ec.fieldContext_Meeting_projects(ctx, field)
 	case "agreements":
 		return ec.fieldContext_Meeting_agreements(ctx, field)
+	case "participations":
+		return ec.fieldContext_Meeting_participations(ctx, field)
+	case "event":
+		return ec.fieldContext_Meeting_event(ctx, field)
+	case "statements":
+		return ec.fieldContext_Meeting_statements(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Meeting_evidence(ctx, field)
 	case "citations":
 		return ec.fieldContext_Meeting_citations(ctx, field)
 	}
@@ -3642,6 +5130,20 @@ func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type MeetingEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MeetingParticipation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_MeetingParticipation_person(ctx, field)
+	case "role":
+		return ec.fieldContext_MeetingParticipation_role(ctx, field)
+	case "basis":
+		return ec.fieldContext_MeetingParticipation_basis(ctx, field)
+	case "inferenceNote":
+		return ec.fieldContext_MeetingParticipation_inferenceNote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingParticipation", field.Name)
+}
+
 func (ec *executionContext) childFields_Milestone(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3652,6 +5154,12 @@ func (ec *executionContext) childFields_Milestone(ctx context.Context, field gra
 		return ec.fieldContext_Milestone_status(ctx, field)
 	case "citation":
 		return ec.fieldContext_Milestone_citation(ctx, field)
+	case "reportedOn":
+		return ec.fieldContext_Milestone_reportedOn(ctx, field)
+	case "basis":
+		return ec.fieldContext_Milestone_basis(ctx, field)
+	case "inferenceNote":
+		return ec.fieldContext_Milestone_inferenceNote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Milestone", field.Name)
 }
@@ -3668,6 +5176,8 @@ func (ec *executionContext) childFields_MoneyGroup(ctx context.Context, field gr
 		return ec.fieldContext_MoneyGroup_isLowerBound(ctx, field)
 	case "amounts":
 		return ec.fieldContext_MoneyGroup_amounts(ctx, field)
+	case "byReportYear":
+		return ec.fieldContext_MoneyGroup_byReportYear(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MoneyGroup", field.Name)
 }
@@ -3748,6 +5258,10 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_positions(ctx, field)
 	case "meetings":
 		return ec.fieldContext_Person_meetings(ctx, field)
+	case "statements":
+		return ec.fieldContext_Person_statements(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Person_evidence(ctx, field)
 	case "citations":
 		return ec.fieldContext_Person_citations(ctx, field)
 	}
@@ -3788,6 +5302,12 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_reportedOn(ctx, field)
 	case "citations":
 		return ec.fieldContext_Position_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Position_basis(ctx, field)
+	case "inferenceNote":
+		return ec.fieldContext_Position_inferenceNote(ctx, field)
+	case "attributedTo":
+		return ec.fieldContext_Position_attributedTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
@@ -3824,6 +5344,8 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_agreements(ctx, field)
 	case "meetings":
 		return ec.fieldContext_Project_meetings(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Project_evidence(ctx, field)
 	case "citations":
 		return ec.fieldContext_Project_citations(ctx, field)
 	}
@@ -3862,6 +5384,10 @@ func (ec *executionContext) childFields_ProjectParticipant(ctx context.Context, 
 		return ec.fieldContext_ProjectParticipant_role(ctx, field)
 	case "citations":
 		return ec.fieldContext_ProjectParticipant_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_ProjectParticipant_basis(ctx, field)
+	case "inferenceNote":
+		return ec.fieldContext_ProjectParticipant_inferenceNote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectParticipant", field.Name)
 }
@@ -3882,6 +5408,10 @@ func (ec *executionContext) childFields_Query(ctx context.Context, field graphql
 		return ec.fieldContext_Query_meeting(ctx, field)
 	case "agreement":
 		return ec.fieldContext_Query_agreement(ctx, field)
+	case "statement":
+		return ec.fieldContext_Query_statement(ctx, field)
+	case "event":
+		return ec.fieldContext_Query_event(ctx, field)
 	case "source":
 		return ec.fieldContext_Query_source(ctx, field)
 	case "companies":
@@ -3894,6 +5424,10 @@ func (ec *executionContext) childFields_Query(ctx context.Context, field graphql
 		return ec.fieldContext_Query_meetings(ctx, field)
 	case "agreements":
 		return ec.fieldContext_Query_agreements(ctx, field)
+	case "statements":
+		return ec.fieldContext_Query_statements(ctx, field)
+	case "events":
+		return ec.fieldContext_Query_events(ctx, field)
 	case "sources":
 		return ec.fieldContext_Query_sources(ctx, field)
 	case "asOf":
@@ -3930,6 +5464,10 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_fromId(ctx, field)
 	case "toId":
 		return ec.fieldContext_Relationship_toId(ctx, field)
+	case "basis":
+		return ec.fieldContext_Relationship_basis(ctx, field)
+	case "inferenceNote":
+		return ec.fieldContext_Relationship_inferenceNote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
@@ -3998,6 +5536,58 @@ func (ec *executionContext) childFields_SourceEdge(ctx context.Context, field gr
 		return ec.fieldContext_SourceEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SourceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Statement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Statement_id(ctx, field)
+	case "slug":
+		return ec.fieldContext_Statement_slug(ctx, field)
+	case "speaker":
+		return ec.fieldContext_Statement_speaker(ctx, field)
+	case "date":
+		return ec.fieldContext_Statement_date(ctx, field)
+	case "reportedOn":
+		return ec.fieldContext_Statement_reportedOn(ctx, field)
+	case "meeting":
+		return ec.fieldContext_Statement_meeting(ctx, field)
+	case "event":
+		return ec.fieldContext_Statement_event(ctx, field)
+	case "about":
+		return ec.fieldContext_Statement_about(ctx, field)
+	case "summary":
+		return ec.fieldContext_Statement_summary(ctx, field)
+	case "citation":
+		return ec.fieldContext_Statement_citation(ctx, field)
+	case "basis":
+		return ec.fieldContext_Statement_basis(ctx, field)
+	case "inferenceNote":
+		return ec.fieldContext_Statement_inferenceNote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Statement", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StatementConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StatementConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StatementConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StatementEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StatementEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_TimelineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4173,6 +5763,128 @@ func (ec *executionContext) field_Aggregates_money_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["currency"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "undatedByReportYear",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["undatedByReportYear"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_amounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_parties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_signatories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Company_counterpartyMeasurements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*db.Metric, error) {
+			return ec.unmarshalOMetric2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Company_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
 	return args, nil
 }
 
@@ -4187,6 +5899,210 @@ func (ec *executionContext) field_Company_measurements_args(ctx context.Context,
 		return nil, err
 	}
 	args["metric"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Company_positions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Company_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_statements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_participants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_participations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_statements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_positions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_statements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_amounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
 	return args, nil
 }
 
@@ -4201,6 +6117,28 @@ func (ec *executionContext) field_Project_capacityHistory_args(ctx context.Conte
 		return nil, err
 	}
 	args["metric"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
 	return args, nil
 }
 
@@ -4215,6 +6153,42 @@ func (ec *executionContext) field_Project_measurements_args(ctx context.Context,
 		return nil, err
 	}
 	args["metric"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_milestones_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_participants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
 	return args, nil
 }
 
@@ -4406,6 +6380,82 @@ func (ec *executionContext) field_Query_company_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_event_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EventFilter, error) {
+			return ec.unmarshalOEventFilter2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.EventOrder, error) {
+			return ec.unmarshalOEventOrder2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_meeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4501,6 +6551,14 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 		return nil, err
 	}
 	args["limit"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
 	return args, nil
 }
 
@@ -4567,6 +6625,14 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) ([]db.Basis, error) {
+			return ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg4
 	return args, nil
 }
 
@@ -4852,6 +6918,74 @@ func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_statement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_statements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StatementFilter, error) {
+			return ec.unmarshalOStatementFilter2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐStatementFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5024,7 +7158,7 @@ func (ec *executionContext) _Aggregates_money(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Aggregates().Money(ctx, obj, fc.Args["groupBy"].(db.MoneyGrouping), fc.Args["currency"].(*string))
+			return ec.Resolvers.Aggregates().Money(ctx, obj, fc.Args["groupBy"].(db.MoneyGrouping), fc.Args["currency"].(*string), fc.Args["undatedByReportYear"].(*bool), fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *db.MoneySummary) graphql.Marshaler {
@@ -5173,6 +7307,148 @@ func (ec *executionContext) fieldContext_Agreement_signedOn(_ context.Context, f
 	return graphql.NewScalarFieldContext("Agreement", field, false, false, errors.New("field of type PartialDate does not have child fields"))
 }
 
+func (ec *executionContext) _Agreement_reportedOn(ctx context.Context, field graphql.CollectedField, obj *db.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_reportedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalNPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_reportedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, errors.New("field of type PartialDate does not have child fields"))
+}
+
+func (ec *executionContext) _Agreement_status(ctx context.Context, field graphql.CollectedField, obj *db.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.AgreementStatus) graphql.Marshaler {
+			return ec.marshalNAgreementStatus2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, errors.New("field of type AgreementStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Agreement_partOf(ctx context.Context, field graphql.CollectedField, obj *db.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_partOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Agreement().PartOf(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Agreement) graphql.Marshaler {
+			return ec.marshalOAgreement2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_partOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agreement_parts(ctx context.Context, field graphql.CollectedField, obj *db.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_parts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Agreement().Parts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Agreement) graphql.Marshaler {
+			return ec.marshalNAgreement2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_parts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agreement_event(ctx context.Context, field graphql.CollectedField, obj *db.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Agreement().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Agreement_summary(ctx context.Context, field graphql.CollectedField, obj *db.Agreement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5205,7 +7481,8 @@ func (ec *executionContext) _Agreement_parties(ctx context.Context, field graphq
 			return ec.fieldContext_Agreement_parties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agreement().Parties(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().Parties(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Company) graphql.Marshaler {
@@ -5215,7 +7492,7 @@ func (ec *executionContext) _Agreement_parties(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agreement_parties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agreement_parties(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agreement",
 		Field:      field,
@@ -5224,6 +7501,17 @@ func (ec *executionContext) fieldContext_Agreement_parties(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Company(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_parties_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5237,7 +7525,8 @@ func (ec *executionContext) _Agreement_signatories(ctx context.Context, field gr
 			return ec.fieldContext_Agreement_signatories(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agreement().Signatories(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Person) graphql.Marshaler {
@@ -5247,7 +7536,7 @@ func (ec *executionContext) _Agreement_signatories(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agreement_signatories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agreement_signatories(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agreement",
 		Field:      field,
@@ -5256,6 +7545,17 @@ func (ec *executionContext) fieldContext_Agreement_signatories(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Person(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_signatories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5315,7 +7615,8 @@ func (ec *executionContext) _Agreement_amounts(ctx context.Context, field graphq
 			return ec.fieldContext_Agreement_amounts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agreement().Amounts(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
@@ -5325,7 +7626,7 @@ func (ec *executionContext) _Agreement_amounts(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agreement_amounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agreement_amounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agreement",
 		Field:      field,
@@ -5334,6 +7635,17 @@ func (ec *executionContext) fieldContext_Agreement_amounts(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Amount(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_amounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5347,7 +7659,8 @@ func (ec *executionContext) _Agreement_projects(ctx context.Context, field graph
 			return ec.fieldContext_Agreement_projects(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agreement().Projects(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().Projects(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Project) graphql.Marshaler {
@@ -5357,7 +7670,7 @@ func (ec *executionContext) _Agreement_projects(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agreement_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agreement_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agreement",
 		Field:      field,
@@ -5366,6 +7679,17 @@ func (ec *executionContext) fieldContext_Agreement_projects(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Project(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5398,6 +7722,50 @@ func (ec *executionContext) fieldContext_Agreement_meeting(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Meeting(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agreement_evidence(ctx context.Context, field graphql.CollectedField, obj *db.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().Evidence(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.AttributeEvidence) graphql.Marshaler {
+			return ec.marshalNAttributeEvidence2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAttributeEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributeEvidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5764,6 +8132,167 @@ func (ec *executionContext) fieldContext_Amount_citation(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Amount_reportedOn(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_reportedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Amount().ReportedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalNPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_reportedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Amount", field, true, true, errors.New("field of type PartialDate does not have child fields"))
+}
+
+func (ec *executionContext) _Amount_basis(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Amount", field, false, false, errors.New("field of type Basis does not have child fields"))
+}
+
+func (ec *executionContext) _Amount_inferenceNote(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_inferenceNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InferenceNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Amount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Amount_attributedTo(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_attributedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Amount().AttributedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalOActor2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_attributedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Amount", field, true, true, errors.New("field of type Actor does not have child fields"))
+}
+
+func (ec *executionContext) _AttributeEvidence_attribute(ctx context.Context, field graphql.CollectedField, obj *db.AttributeEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributeEvidence_attribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attribute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributeEvidence_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributeEvidence", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AttributeEvidence_basis(ctx context.Context, field graphql.CollectedField, obj *db.AttributeEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributeEvidence_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributeEvidence_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributeEvidence", field, false, false, errors.New("field of type Basis does not have child fields"))
+}
+
+func (ec *executionContext) _AttributeEvidence_inferenceNote(ctx context.Context, field graphql.CollectedField, obj *db.AttributeEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributeEvidence_inferenceNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InferenceNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttributeEvidence_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributeEvidence", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *db.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6099,7 +8628,8 @@ func (ec *executionContext) _Company_positions(ctx context.Context, field graphq
 			return ec.fieldContext_Company_positions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Company().Positions(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Company().Positions(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Position) graphql.Marshaler {
@@ -6109,7 +8639,7 @@ func (ec *executionContext) _Company_positions(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Company_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Company_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Company",
 		Field:      field,
@@ -6118,6 +8648,17 @@ func (ec *executionContext) fieldContext_Company_positions(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Company_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6131,7 +8672,8 @@ func (ec *executionContext) _Company_projects(ctx context.Context, field graphql
 			return ec.fieldContext_Company_projects(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Company().Projects(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Company().Projects(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.ProjectParticipant) graphql.Marshaler {
@@ -6141,7 +8683,7 @@ func (ec *executionContext) _Company_projects(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Company_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Company_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Company",
 		Field:      field,
@@ -6150,6 +8692,17 @@ func (ec *executionContext) fieldContext_Company_projects(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProjectParticipant(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Company_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6228,7 +8781,7 @@ func (ec *executionContext) _Company_measurements(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric))
+			return ec.Resolvers.Company().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -6256,6 +8809,94 @@ func (ec *executionContext) fieldContext_Company_measurements(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Company_measurements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Company_counterpartyMeasurements(ctx context.Context, field graphql.CollectedField, obj *db.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_counterpartyMeasurements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Company().CounterpartyMeasurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
+			return ec.marshalNMeasurement2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeasurementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_counterpartyMeasurements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measurement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Company_counterpartyMeasurements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Company_evidence(ctx context.Context, field graphql.CollectedField, obj *db.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Company().Evidence(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.AttributeEvidence) graphql.Marshaler {
+			return ec.marshalNAttributeEvidence2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAttributeEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributeEvidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Company_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6620,6 +9261,658 @@ func (ec *executionContext) fieldContext_Counts_amounts(_ context.Context, field
 	return graphql.NewScalarFieldContext("Counts", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Counts_statements(ctx context.Context, field graphql.CollectedField, obj *db.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Counts_statements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Counts_statements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Counts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Counts_events(ctx context.Context, field graphql.CollectedField, obj *db.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Counts_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Counts_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Counts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Event_slug(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Event_name(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNEventKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type EventKind does not have child fields"))
+}
+
+func (ec *executionContext) _Event_start(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type PartialDate does not have child fields"))
+}
+
+func (ec *executionContext) _Event_end(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type PartialDate does not have child fields"))
+}
+
+func (ec *executionContext) _Event_location(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Event_description(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Event_partOf(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_partOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().PartOf(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_partOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_parts(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_parts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Parts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_parts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_meetings(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_meetings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Meetings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeetingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_meetings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_agreements(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_agreements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Agreements(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Agreement) graphql.Marshaler {
+			return ec.marshalNAgreement2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_agreements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_statements(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_statements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
+			return ec.marshalNStatement2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐStatementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_participants(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Participants(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_evidence(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Evidence(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.AttributeEvidence) graphql.Marshaler {
+			return ec.marshalNAttributeEvidence2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAttributeEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributeEvidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_citations(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Citations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
+			return ec.marshalNEventEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ExcludedAmount_amount(ctx context.Context, field graphql.CollectedField, obj *db.ExcludedAmount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6923,6 +10216,240 @@ func (ec *executionContext) fieldContext_Measurement_citation(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Measurement_reportedOn(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_reportedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().ReportedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalNPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_reportedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, true, true, errors.New("field of type PartialDate does not have child fields"))
+}
+
+func (ec *executionContext) _Measurement_basis(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type Basis does not have child fields"))
+}
+
+func (ec *executionContext) _Measurement_inferenceNote(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_inferenceNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InferenceNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Measurement_attributedTo(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_attributedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().AttributedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalOActor2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_attributedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, true, true, errors.New("field of type Actor does not have child fields"))
+}
+
+func (ec *executionContext) _Measurement_company(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_company(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().Company(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Company) graphql.Marshaler {
+			return ec.marshalOCompany2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCompany(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Company(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Measurement_project(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().Project(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Project) graphql.Marshaler {
+			return ec.marshalOProject2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐProject(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Measurement_counterparty(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_counterparty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().Counterparty(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Company) graphql.Marshaler {
+			return ec.marshalOCompany2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCompany(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_counterparty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Company(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Measurement_periodStart(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_periodStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type PartialDate does not have child fields"))
+}
+
+func (ec *executionContext) _Measurement_periodEnd(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_periodEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type PartialDate does not have child fields"))
+}
+
 func (ec *executionContext) _Meeting_id(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7070,7 +10597,8 @@ func (ec *executionContext) _Meeting_participants(ctx context.Context, field gra
 			return ec.fieldContext_Meeting_participants(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Participants(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Participants(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Person) graphql.Marshaler {
@@ -7080,7 +10608,7 @@ func (ec *executionContext) _Meeting_participants(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Meeting_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Meeting_participants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Meeting",
 		Field:      field,
@@ -7089,6 +10617,17 @@ func (ec *executionContext) fieldContext_Meeting_participants(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Person(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_participants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7102,7 +10641,8 @@ func (ec *executionContext) _Meeting_organizations(ctx context.Context, field gr
 			return ec.fieldContext_Meeting_organizations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Organizations(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Organizations(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Company) graphql.Marshaler {
@@ -7112,7 +10652,7 @@ func (ec *executionContext) _Meeting_organizations(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Meeting_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Meeting_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Meeting",
 		Field:      field,
@@ -7121,6 +10661,17 @@ func (ec *executionContext) fieldContext_Meeting_organizations(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Company(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7157,7 +10708,8 @@ func (ec *executionContext) _Meeting_projects(ctx context.Context, field graphql
 			return ec.fieldContext_Meeting_projects(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Projects(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Projects(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Project) graphql.Marshaler {
@@ -7167,7 +10719,7 @@ func (ec *executionContext) _Meeting_projects(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Meeting_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Meeting_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Meeting",
 		Field:      field,
@@ -7176,6 +10728,17 @@ func (ec *executionContext) fieldContext_Meeting_projects(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Project(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7208,6 +10771,170 @@ func (ec *executionContext) fieldContext_Meeting_agreements(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agreement(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meeting_participations(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Participations(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.MeetingParticipation) graphql.Marshaler {
+			return ec.marshalNMeetingParticipation2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeetingParticipationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeetingParticipation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meeting_event(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Meeting().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meeting_statements(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_statements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
+			return ec.marshalNStatement2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐStatementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meeting_evidence(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Evidence(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.AttributeEvidence) graphql.Marshaler {
+			return ec.marshalNAttributeEvidence2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAttributeEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributeEvidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7386,6 +11113,107 @@ func (ec *executionContext) fieldContext_MeetingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _MeetingParticipation_person(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeetingParticipation().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeetingParticipation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeetingParticipation_role(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.MeetingRole) graphql.Marshaler {
+			return ec.marshalOMeetingRole2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeetingRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingParticipation", field, false, false, errors.New("field of type MeetingRole does not have child fields"))
+}
+
+func (ec *executionContext) _MeetingParticipation_basis(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingParticipation", field, false, false, errors.New("field of type Basis does not have child fields"))
+}
+
+func (ec *executionContext) _MeetingParticipation_inferenceNote(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_inferenceNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InferenceNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingParticipation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Milestone_name(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7485,6 +11313,75 @@ func (ec *executionContext) fieldContext_Milestone_citation(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Milestone_reportedOn(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Milestone_reportedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Milestone().ReportedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalNPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Milestone_reportedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Milestone", field, true, true, errors.New("field of type PartialDate does not have child fields"))
+}
+
+func (ec *executionContext) _Milestone_basis(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Milestone_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Milestone_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Milestone", field, false, false, errors.New("field of type Basis does not have child fields"))
+}
+
+func (ec *executionContext) _Milestone_inferenceNote(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Milestone_inferenceNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InferenceNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Milestone_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Milestone", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _MoneyGroup_key(ctx context.Context, field graphql.CollectedField, obj *db.MoneyGroup) (ret graphql.Marshaler) {
@@ -7609,6 +11506,29 @@ func (ec *executionContext) fieldContext_MoneyGroup_amounts(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MoneyGroup_byReportYear(ctx context.Context, field graphql.CollectedField, obj *db.MoneyGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoneyGroup_byReportYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByReportYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoneyGroup_byReportYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoneyGroup", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _MoneySummary_groupBy(ctx context.Context, field graphql.CollectedField, obj *db.MoneySummary) (ret graphql.Marshaler) {
@@ -8212,7 +12132,8 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 			return ec.fieldContext_Person_positions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Positions(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Position) graphql.Marshaler {
@@ -8222,7 +12143,7 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Person_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
@@ -8231,6 +12152,17 @@ func (ec *executionContext) fieldContext_Person_positions(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8263,6 +12195,94 @@ func (ec *executionContext) fieldContext_Person_meetings(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Meeting(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_statements(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_statements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
+			return ec.marshalNStatement2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐStatementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_evidence(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Evidence(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.AttributeEvidence) graphql.Marshaler {
+			return ec.marshalNAttributeEvidence2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAttributeEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributeEvidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8583,6 +12603,75 @@ func (ec *executionContext) fieldContext_Position_citations(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Position_basis(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, errors.New("field of type Basis does not have child fields"))
+}
+
+func (ec *executionContext) _Position_inferenceNote(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_inferenceNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InferenceNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Position_attributedTo(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_attributedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().AttributedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalOActor2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_attributedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, true, errors.New("field of type Actor does not have child fields"))
+}
+
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *db.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8776,7 +12865,8 @@ func (ec *executionContext) _Project_participants(ctx context.Context, field gra
 			return ec.fieldContext_Project_participants(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Participants(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Participants(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.ProjectParticipant) graphql.Marshaler {
@@ -8786,7 +12876,7 @@ func (ec *executionContext) _Project_participants(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_participants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
@@ -8795,6 +12885,17 @@ func (ec *executionContext) fieldContext_Project_participants(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProjectParticipant(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_participants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8809,7 +12910,7 @@ func (ec *executionContext) _Project_capacityHistory(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().CapacityHistory(ctx, obj, fc.Args["metric"].(*db.Metric))
+			return ec.Resolvers.Project().CapacityHistory(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -8853,7 +12954,7 @@ func (ec *executionContext) _Project_measurements(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric))
+			return ec.Resolvers.Project().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -8896,7 +12997,8 @@ func (ec *executionContext) _Project_milestones(ctx context.Context, field graph
 			return ec.fieldContext_Project_milestones(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Milestones(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Milestones(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Milestone) graphql.Marshaler {
@@ -8906,7 +13008,7 @@ func (ec *executionContext) _Project_milestones(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_milestones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_milestones(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
@@ -8915,6 +13017,17 @@ func (ec *executionContext) fieldContext_Project_milestones(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Milestone(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_milestones_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8928,7 +13041,8 @@ func (ec *executionContext) _Project_amounts(ctx context.Context, field graphql.
 			return ec.fieldContext_Project_amounts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Amounts(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
@@ -8938,7 +13052,7 @@ func (ec *executionContext) _Project_amounts(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_amounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_amounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
@@ -8947,6 +13061,17 @@ func (ec *executionContext) fieldContext_Project_amounts(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Amount(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_amounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9011,6 +13136,50 @@ func (ec *executionContext) fieldContext_Project_meetings(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Meeting(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Project_evidence(ctx context.Context, field graphql.CollectedField, obj *db.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Evidence(ctx, obj, fc.Args["basis"].([]db.Basis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.AttributeEvidence) graphql.Marshaler {
+			return ec.marshalNAttributeEvidence2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAttributeEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributeEvidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9306,6 +13475,52 @@ func (ec *executionContext) fieldContext_ProjectParticipant_citations(_ context.
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ProjectParticipant_basis(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectParticipant_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectParticipant_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectParticipant", field, false, false, errors.New("field of type Basis does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectParticipant_inferenceNote(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectParticipant_inferenceNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InferenceNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectParticipant_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectParticipant", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -9616,6 +13831,94 @@ func (ec *executionContext) fieldContext_Query_agreement(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_statement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Statement(ctx, fc.Args["id"].(*string), fc.Args["slug"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Statement) graphql.Marshaler {
+			return ec.marshalOStatement2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐStatement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_statement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_statement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_event(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Event(ctx, fc.Args["id"].(*string), fc.Args["slug"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_event(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_event_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_source(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9880,6 +14183,94 @@ func (ec *executionContext) fieldContext_Query_agreements(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_statements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_statements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Statements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.StatementFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+			return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_events(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.EventFilter), fc.Args["orderBy"].(*model.EventOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10094,7 +14485,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["limit"].(*int), fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *db.Subgraph) graphql.Marshaler {
@@ -10138,7 +14529,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int), fc.Args["basis"].([]db.Basis))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Path) graphql.Marshaler {
@@ -10402,6 +14793,52 @@ func (ec *executionContext) _Relationship_toId(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Relationship_toId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Relationship_basis(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type Basis does not have child fields"))
+}
+
+func (ec *executionContext) _Relationship_inferenceNote(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_inferenceNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InferenceNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
@@ -10858,6 +15295,469 @@ func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_id(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_slug(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_speaker(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_speaker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().Speaker(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_speaker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_date(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type PartialDate does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_reportedOn(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_reportedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().ReportedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+			return ec.marshalNPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_reportedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, true, true, errors.New("field of type PartialDate does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_meeting(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().Meeting(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Meeting) graphql.Marshaler {
+			return ec.marshalOMeeting2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeeting(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_event(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_about(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_about(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().About(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_summary(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_citation(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statement_basis(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type Basis does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_inferenceNote(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_inferenceNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InferenceNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StatementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatementEdge) graphql.Marshaler {
+			return ec.marshalNStatementEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐStatementEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StatementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StatementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Statement) graphql.Marshaler {
+			return ec.marshalNStatement2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐStatement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statement(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12212,7 +17112,7 @@ func (ec *executionContext) unmarshalInputAgreementFilter(ctx context.Context, o
 		asMap["currency"] = "USD"
 	}
 
-	fieldsInOrder := [...]string{"kind", "party", "from", "to", "minAmount", "maxAmount", "currency"}
+	fieldsInOrder := [...]string{"kind", "party", "from", "to", "minAmount", "maxAmount", "currency", "basis", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12268,6 +17168,20 @@ func (ec *executionContext) unmarshalInputAgreementFilter(ctx context.Context, o
 				return it, err
 			}
 			it.Currency = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAgreementStatus2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
 		}
 	}
 	return it, nil
@@ -12328,7 +17242,7 @@ func (ec *executionContext) unmarshalInputCompanyFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"country", "kind", "text"}
+	fieldsInOrder := [...]string{"country", "kind", "text", "basis"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12356,6 +17270,13 @@ func (ec *executionContext) unmarshalInputCompanyFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Text = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
 		}
 	}
 	return it, nil
@@ -12405,6 +17326,122 @@ func (ec *executionContext) unmarshalInputCompanyOrder(ctx context.Context, obj 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj any) (model.EventFilter, error) {
+	var it model.EventFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "from", "to", "participant", "location", "text", "basis"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEventKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "participant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participant"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participant = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEventOrder(ctx context.Context, obj any) (model.EventOrder, error) {
+	var it model.EventOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["field"]; !present {
+		asMap["field"] = "START"
+	}
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNEventOrderField2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputMeetingFilter(ctx context.Context, obj any) (model.MeetingFilter, error) {
 	var it model.MeetingFilter
 	if obj == nil {
@@ -12416,7 +17453,7 @@ func (ec *executionContext) unmarshalInputMeetingFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"from", "to", "participant", "organization", "project", "location"}
+	fieldsInOrder := [...]string{"from", "to", "participant", "organization", "project", "location", "basis"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12465,6 +17502,13 @@ func (ec *executionContext) unmarshalInputMeetingFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Location = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
 		}
 	}
 	return it, nil
@@ -12606,7 +17650,7 @@ func (ec *executionContext) unmarshalInputProjectFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sector", "status", "region", "company", "from", "to", "text"}
+	fieldsInOrder := [...]string{"sector", "status", "region", "company", "from", "to", "text", "basis"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12662,6 +17706,13 @@ func (ec *executionContext) unmarshalInputProjectFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Text = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
 		}
 	}
 	return it, nil
@@ -12755,14 +17806,120 @@ func (ec *executionContext) unmarshalInputSourceOrder(ctx context.Context, obj a
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputStatementFilter(ctx context.Context, obj any) (model.StatementFilter, error) {
+	var it model.StatementFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"speaker", "about", "meeting", "event", "from", "to", "basis"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "speaker":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("speaker"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Speaker = data
+		case "about":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("about"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.About = data
+		case "meeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meeting"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meeting = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		}
+	}
+	return it, nil
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
+
+func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj model.Actor) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case db.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *db.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
+	case db.Company:
+		return ec._Company(ctx, sel, &obj)
+	case *db.Company:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Company(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Actor must implement graphql.Marshaler", obj))
+		}
+	}
+}
 
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case db.Statement:
+		return ec._Statement(ctx, sel, &obj)
+	case *db.Statement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Statement(ctx, sel, obj)
 	case db.Source:
 		return ec._Source(ctx, sel, &obj)
 	case *db.Source:
@@ -12791,6 +17948,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Meeting(ctx, sel, obj)
+	case db.Event:
+		return ec._Event(ctx, sel, &obj)
+	case *db.Event:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Event(ctx, sel, obj)
 	case db.Company:
 		return ec._Company(ctx, sel, &obj)
 	case *db.Company:
@@ -12818,6 +17982,13 @@ func (ec *executionContext) _PathElement(ctx context.Context, sel ast.SelectionS
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case db.Statement:
+		return ec._Statement(ctx, sel, &obj)
+	case *db.Statement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Statement(ctx, sel, obj)
 	case db.Source:
 		return ec._Source(ctx, sel, &obj)
 	case *db.Source:
@@ -12846,6 +18017,13 @@ func (ec *executionContext) _PathElement(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._Meeting(ctx, sel, obj)
+	case db.Event:
+		return ec._Event(ctx, sel, &obj)
+	case *db.Event:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Event(ctx, sel, obj)
 	case db.Company:
 		return ec._Company(ctx, sel, &obj)
 	case *db.Company:
@@ -12880,6 +18058,13 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case db.Statement:
+		return ec._Statement(ctx, sel, &obj)
+	case *db.Statement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Statement(ctx, sel, obj)
 	case db.Source:
 		return ec._Source(ctx, sel, &obj)
 	case *db.Source:
@@ -12908,6 +18093,13 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 			return graphql.Null
 		}
 		return ec._Meeting(ctx, sel, obj)
+	case db.Event:
+		return ec._Event(ctx, sel, &obj)
+	case *db.Event:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Event(ctx, sel, obj)
 	case db.Company:
 		return ec._Company(ctx, sel, &obj)
 	case *db.Company:
@@ -13114,6 +18306,130 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "reportedOn":
+			out.Values[i] = ec._Agreement_reportedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Agreement_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partOf":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Agreement_partOf(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "parts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Agreement_parts(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "event":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Agreement_event(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "summary":
 			out.Values[i] = ec._Agreement_summary(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -13292,6 +18608,44 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 				}()
 				res = ec._Agreement_meeting(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "evidence":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Agreement_evidence(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -13615,6 +18969,140 @@ func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "reportedOn":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Amount_reportedOn(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "basis":
+			out.Values[i] = ec._Amount_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferenceNote":
+			out.Values[i] = ec._Amount_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attributedTo":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Amount_attributedTo(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var attributeEvidenceImplementors = []string{"AttributeEvidence"}
+
+func (ec *executionContext) _AttributeEvidence(ctx context.Context, sel ast.SelectionSet, obj *db.AttributeEvidence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attributeEvidenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttributeEvidence")
+		case "attribute":
+			out.Values[i] = ec._AttributeEvidence_attribute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._AttributeEvidence_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inferenceNote":
+			out.Values[i] = ec._AttributeEvidence_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13712,7 +19200,7 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var companyImplementors = []string{"Company", "Node", "SearchResult", "PathElement"}
+var companyImplementors = []string{"Company", "Actor", "Node", "SearchResult", "PathElement"}
 
 func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, obj *db.Company) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, companyImplementors)
@@ -14101,6 +19589,82 @@ func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "counterpartyMeasurements":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Company_counterpartyMeasurements(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "evidence":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Company_evidence(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "citations":
 			field := field
 
@@ -14336,6 +19900,550 @@ func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "statements":
+			out.Values[i] = ec._Counts_statements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._Counts_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var eventImplementors = []string{"Event", "Node", "SearchResult", "PathElement"}
+
+func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *db.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Event")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "slug":
+			out.Values[i] = ec._Event_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Event_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Event_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._Event_start(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Event_end(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "location":
+			out.Values[i] = ec._Event_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Event_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partOf":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_partOf(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "parts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_parts(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "meetings":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_meetings(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "agreements":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_agreements(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "statements":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_statements(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "participants":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_participants(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "evidence":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_evidence(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "citations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_citations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var eventConnectionImplementors = []string{"EventConnection"}
+
+func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventConnection")
+		case "edges":
+			out.Values[i] = ec._EventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._EventConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var eventEdgeImplementors = []string{"EventEdge"}
+
+func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventEdge")
+		case "cursor":
+			out.Values[i] = ec._EventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._EventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14425,42 +20533,252 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 		case "metric":
 			out.Values[i] = ec._Measurement_metric(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "label":
 			out.Values[i] = ec._Measurement_label(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "value":
 			out.Values[i] = ec._Measurement_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unit":
 			out.Values[i] = ec._Measurement_unit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "approximation":
 			out.Values[i] = ec._Measurement_approximation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "asOf":
 			out.Values[i] = ec._Measurement_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._Measurement_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "citation":
 			out.Values[i] = ec._Measurement_citation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedOn":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_reportedOn(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "basis":
+			out.Values[i] = ec._Measurement_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferenceNote":
+			out.Values[i] = ec._Measurement_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attributedTo":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_attributedTo(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "company":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_company(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "project":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_project(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "counterparty":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_counterparty(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "periodStart":
+			out.Values[i] = ec._Measurement_periodStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodEnd":
+			out.Values[i] = ec._Measurement_periodEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14748,6 +21066,158 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "participations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_participations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "event":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_event(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "statements":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_statements(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "evidence":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_evidence(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "citations":
 			field := field
 
@@ -14931,6 +21401,92 @@ func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var meetingParticipationImplementors = []string{"MeetingParticipation"}
+
+func (ec *executionContext) _MeetingParticipation(ctx context.Context, sel ast.SelectionSet, obj *db.MeetingParticipation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, meetingParticipationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeetingParticipation")
+		case "person":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MeetingParticipation_person(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "role":
+			out.Values[i] = ec._MeetingParticipation_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basis":
+			out.Values[i] = ec._MeetingParticipation_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferenceNote":
+			out.Values[i] = ec._MeetingParticipation_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var milestoneImplementors = []string{"Milestone"}
 
 func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet, obj *db.Milestone) graphql.Marshaler {
@@ -14946,22 +21502,70 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 		case "name":
 			out.Values[i] = ec._Milestone_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "date":
 			out.Values[i] = ec._Milestone_date(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._Milestone_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "citation":
 			out.Values[i] = ec._Milestone_citation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedOn":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Milestone_reportedOn(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "basis":
+			out.Values[i] = ec._Milestone_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferenceNote":
+			out.Values[i] = ec._Milestone_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15018,6 +21622,11 @@ func (ec *executionContext) _MoneyGroup(ctx context.Context, sel ast.SelectionSe
 			}
 		case "amounts":
 			out.Values[i] = ec._MoneyGroup_amounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byReportYear":
+			out.Values[i] = ec._MoneyGroup_byReportYear(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15462,7 +22071,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
-var personImplementors = []string{"Person", "Node", "SearchResult", "PathElement"}
+var personImplementors = []string{"Person", "Actor", "Node", "SearchResult", "PathElement"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *db.Person) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
@@ -15613,6 +22222,82 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 					}
 				}()
 				res = ec._Person_meetings(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "statements":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Person_statements(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "evidence":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Person_evidence(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -15933,6 +22618,54 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				}()
 				res = ec._Position_citations(ctx, field, obj)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "basis":
+			out.Values[i] = ec._Position_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferenceNote":
+			out.Values[i] = ec._Position_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attributedTo":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Position_attributedTo(ctx, field, obj)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -16365,6 +23098,44 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "evidence":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Project_evidence(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "citations":
 			field := field
 
@@ -16679,6 +23450,16 @@ func (ec *executionContext) _ProjectParticipant(ctx context.Context, sel ast.Sel
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "basis":
+			out.Values[i] = ec._ProjectParticipant_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferenceNote":
+			out.Values[i] = ec._ProjectParticipant_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16874,6 +23655,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "statement":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_statement(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "event":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_event(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "source":
 			field := field
 
@@ -16994,6 +23819,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_agreements(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "statements":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_statements(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "events":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_events(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -17301,6 +24170,16 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		case "toId":
 			out.Values[i] = ec._Relationship_toId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basis":
+			out.Values[i] = ec._Relationship_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferenceNote":
+			out.Values[i] = ec._Relationship_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -17654,6 +24533,421 @@ func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._SourceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statementImplementors = []string{"Statement", "Node", "SearchResult", "PathElement"}
+
+func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet, obj *db.Statement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Statement")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "slug":
+			out.Values[i] = ec._Statement_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "speaker":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_speaker(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "date":
+			out.Values[i] = ec._Statement_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedOn":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_reportedOn(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "meeting":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_meeting(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "event":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_event(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "about":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_about(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "summary":
+			out.Values[i] = ec._Statement_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citation":
+			out.Values[i] = ec._Statement_citation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basis":
+			out.Values[i] = ec._Statement_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferenceNote":
+			out.Values[i] = ec._Statement_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statementConnectionImplementors = []string{"StatementConnection"}
+
+func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StatementConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementConnection")
+		case "edges":
+			out.Values[i] = ec._StatementConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StatementConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StatementConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statementEdgeImplementors = []string{"StatementEdge"}
+
+func (ec *executionContext) _StatementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StatementEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementEdge")
+		case "cursor":
+			out.Values[i] = ec._StatementEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StatementEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18391,6 +25685,23 @@ func (ec *executionContext) marshalNAgreementOrderField2githubᚗcomᚋinvestgra
 	return res
 }
 
+func (ec *executionContext) unmarshalNAgreementStatus2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementStatus(ctx context.Context, v any) (db.AgreementStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := db.AgreementStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgreementStatus2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementStatus(ctx context.Context, sel ast.SelectionSet, v db.AgreementStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNAmount2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18424,6 +25735,49 @@ func (ec *executionContext) unmarshalNApproximation2githubᚗcomᚋinvestgraph�
 }
 
 func (ec *executionContext) marshalNApproximation2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐApproximation(ctx context.Context, sel ast.SelectionSet, v db.Approximation) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNAttributeEvidence2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAttributeEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.AttributeEvidence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttributeEvidence2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAttributeEvidence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttributeEvidence2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAttributeEvidence(ctx context.Context, sel ast.SelectionSet, v *db.AttributeEvidence) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AttributeEvidence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx context.Context, v any) (db.Basis, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := db.Basis(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx context.Context, sel ast.SelectionSet, v db.Basis) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -18584,6 +25938,102 @@ func (ec *executionContext) marshalNCounts2ᚖgithubᚗcomᚋinvestgraphᚋinves
 		return graphql.Null
 	}
 	return ec._Counts(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvent2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEvent(ctx context.Context, sel ast.SelectionSet, v *db.Event) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.EventEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventKind(ctx context.Context, v any) (db.EventKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := db.EventKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventKind(ctx context.Context, sel ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNEventOrderField2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventOrderField(ctx context.Context, v any) (model.EventOrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.EventOrderField(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventOrderField2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventOrderField(ctx context.Context, sel ast.SelectionSet, v model.EventOrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNExcludedAmount2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐExcludedAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.ExcludedAmount) graphql.Marshaler {
@@ -18828,6 +26278,32 @@ func (ec *executionContext) marshalNMeetingOrderField2githubᚗcomᚋinvestgraph
 	return res
 }
 
+func (ec *executionContext) marshalNMeetingParticipation2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeetingParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.MeetingParticipation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeetingParticipation2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeetingParticipation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMeetingParticipation2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeetingParticipation(ctx context.Context, sel ast.SelectionSet, v *db.MeetingParticipation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MeetingParticipation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMetric2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMetric(ctx context.Context, v any) (db.Metric, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := db.Metric(tmp)
@@ -19022,6 +26498,28 @@ func (ec *executionContext) unmarshalNPartialDate2githubᚗcomᚋinvestgraphᚋi
 func (ec *executionContext) marshalNPartialDate2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx context.Context, sel ast.SelectionSet, v db.PartialDate) graphql.Marshaler {
 	_ = sel
 	res := scalar.MarshalPartialDate(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx context.Context, v any) (*db.PartialDate, error) {
+	res, err := scalar.UnmarshalPartialDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartialDate2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐPartialDate(ctx context.Context, sel ast.SelectionSet, v *db.PartialDate) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalPartialDate(*v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -19515,6 +27013,68 @@ func (ec *executionContext) marshalNSourceOrderField2githubᚗcomᚋinvestgraph�
 	return res
 }
 
+func (ec *executionContext) marshalNStatement2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐStatementᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatement2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐStatement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatement2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐStatement(ctx context.Context, sel ast.SelectionSet, v *db.Statement) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Statement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatementConnection2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐStatementConnection(ctx context.Context, sel ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StatementConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatementEdge2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐStatementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatementEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatementEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐStatementEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatementEdge2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐStatementEdge(ctx context.Context, sel ast.SelectionSet, v *model.StatementEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StatementEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19763,6 +27323,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOActor2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Actor(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAgreement2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreement(ctx context.Context, sel ast.SelectionSet, v *db.Agreement) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19822,6 +27389,42 @@ func (ec *executionContext) unmarshalOAgreementOrder2ᚖgithubᚗcomᚋinvestgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOAgreementStatus2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementStatusᚄ(ctx context.Context, v any) ([]db.AgreementStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]db.AgreementStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgreementStatus2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAgreementStatus2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []db.AgreementStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgreementStatus2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAgreementStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOAmount2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐAmount(ctx context.Context, sel ast.SelectionSet, v *db.Amount) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19846,6 +27449,42 @@ func (ec *executionContext) marshalOApproximation2ᚖgithubᚗcomᚋinvestgraph�
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx context.Context, v any) ([]db.Basis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]db.Basis, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBasis2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasisᚄ(ctx context.Context, sel ast.SelectionSet, v []db.Basis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBasis2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐBasis(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -19937,6 +27576,65 @@ func (ec *executionContext) unmarshalOCompanyOrder2ᚖgithubᚗcomᚋinvestgraph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEvent(ctx context.Context, sel ast.SelectionSet, v *db.Event) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEventFilter2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventFilter(ctx context.Context, v any) (*model.EventFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEventKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventKindᚄ(ctx context.Context, v any) ([]db.EventKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]db.EventKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEventKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventKindᚄ(ctx context.Context, sel ast.SelectionSet, v []db.EventKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐEventKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEventOrder2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐEventOrder(ctx context.Context, v any) (*model.EventOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -20011,6 +27709,25 @@ func (ec *executionContext) unmarshalOMeetingOrder2ᚖgithubᚗcomᚋinvestgraph
 	}
 	res, err := ec.unmarshalInputMeetingOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMeetingRole2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeetingRole(ctx context.Context, v any) (*db.MeetingRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := db.MeetingRole(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMeetingRole2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMeetingRole(ctx context.Context, sel ast.SelectionSet, v *db.MeetingRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOMetric2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐMetric(ctx context.Context, v any) (*db.Metric, error) {
@@ -20223,6 +27940,21 @@ func (ec *executionContext) unmarshalOSourceOrder2ᚖgithubᚗcomᚋinvestgraph�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputSourceOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatement2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐStatement(ctx context.Context, sel ast.SelectionSet, v *db.Statement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Statement(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStatementFilter2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐStatementFilter(ctx context.Context, v any) (*model.StatementFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStatementFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

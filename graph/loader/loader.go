@@ -52,6 +52,22 @@ type Loaders struct {
 	MeetingOrganizations    Loader[int64, []*db.Company]
 	MeetingProjects         Loader[int64, []*db.Project]
 	MeetingTopics           Loader[int64, []string]
+
+	Event     Loader[int64, *db.Event]
+	Statement Loader[int64, *db.Statement]
+
+	EventParts                 Loader[int64, []*db.Event]
+	MeetingsByEvent            Loader[int64, []*db.Meeting]
+	AgreementsByEvent          Loader[int64, []*db.Agreement]
+	StatementsByEvent          Loader[int64, []*db.Statement]
+	EventParticipants          Loader[int64, []*db.Person]
+	StatementsBySpeaker        Loader[int64, []*db.Statement]
+	StatementsByMeeting        Loader[int64, []*db.Statement]
+	StatementSubjects          Loader[int64, []db.NodeRef]
+	AgreementParts             Loader[int64, []*db.Agreement]
+	MeasurementsByCounterparty Loader[int64, []*db.Measurement]
+	LinkEvidence               Loader[db.LinkKey, []db.LinkEvidence]
+	AttributeInferences        Loader[db.SubjectKey, []db.AttributeInference]
 }
 
 // New returns a fresh set of loaders over s. It allocates once: the loaders are values
@@ -95,6 +111,22 @@ func New(s *db.Store) *Loaders {
 		MeetingOrganizations:    many(s, st, (*db.Store).FindMeetingOrganizations),
 		MeetingProjects:         many(s, st, (*db.Store).FindMeetingProjects),
 		MeetingTopics:           many(s, st, (*db.Store).FindMeetingTopics),
+
+		Event:     one(s, st, (*db.Store).FindEventsByIDs),
+		Statement: one(s, st, (*db.Store).FindStatementsByIDs),
+
+		EventParts:                 many(s, st, (*db.Store).FindEventParts),
+		MeetingsByEvent:            many(s, st, (*db.Store).FindMeetingsByEventIDs),
+		AgreementsByEvent:          many(s, st, (*db.Store).FindAgreementsByEventIDs),
+		StatementsByEvent:          many(s, st, (*db.Store).FindStatementsByEventIDs),
+		EventParticipants:          many(s, st, (*db.Store).FindEventParticipants),
+		StatementsBySpeaker:        many(s, st, (*db.Store).FindStatementsBySpeakerIDs),
+		StatementsByMeeting:        many(s, st, (*db.Store).FindStatementsByMeetingIDs),
+		StatementSubjects:          many(s, st, (*db.Store).FindStatementSubjects),
+		AgreementParts:             many(s, st, (*db.Store).FindAgreementParts),
+		MeasurementsByCounterparty: many(s, st, (*db.Store).FindMeasurementsByCounterpartyIDs),
+		LinkEvidence:               many(s, st, (*db.Store).FindLinkEvidence),
+		AttributeInferences:        many(s, st, (*db.Store).FindAttributeInferences),
 	}
 	return l
 }

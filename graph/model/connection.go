@@ -150,7 +150,43 @@ func NewSourceConnection(p *db.Page[*db.Source]) *SourceConnection {
 	return &SourceConnection{c, edges}
 }
 
+// StatementEdge is one statement in a StatementConnection.
+type StatementEdge struct {
+	Cursor string
+	Node   *db.Statement
+}
+
+// StatementConnection is a page of statements.
+type StatementConnection struct {
+	connection
+	Edges []*StatementEdge
+}
+
+// NewStatementConnection wraps a page of statements.
+func NewStatementConnection(p *db.Page[*db.Statement]) *StatementConnection {
+	edges, c := newConnection(p, func(cursor string, n *db.Statement) *StatementEdge { return &StatementEdge{cursor, n} })
+	return &StatementConnection{c, edges}
+}
+
+// EventEdge is one event in an EventConnection.
+type EventEdge struct {
+	Cursor string
+	Node   *db.Event
+}
+
+// EventConnection is a page of events.
+type EventConnection struct {
+	connection
+	Edges []*EventEdge
+}
+
+// NewEventConnection wraps a page of events.
+func NewEventConnection(p *db.Page[*db.Event]) *EventConnection {
+	edges, c := newConnection(p, func(cursor string, n *db.Event) *EventEdge { return &EventEdge{cursor, n} })
+	return &EventConnection{c, edges}
+}
+
 // Node is any object with a global ID: *db.Company, *db.Person, *db.Project,
-// *db.Meeting, *db.Agreement or *db.Source. The domain types stay free of
+// *db.Meeting, *db.Agreement, *db.Source, *db.Statement or *db.Event. The domain types stay free of
 // GraphQL methods; the resolvers derive global IDs.
 type Node any

@@ -6,6 +6,9 @@ import "github.com/investgraph/investgraph/db"
 // to the domain types without adding methods to them.
 type SearchResult any
 
+// Actor is the *db.Person or *db.Company a fact is attributed to.
+type Actor any
+
 // PathElement is an object or a *Relationship on a path.
 type PathElement any
 

@@ -14,6 +14,7 @@ type (
 	MeetingOrderField   string
 	AgreementOrderField string
 	SourceOrderField    string
+	EventOrderField     string
 )
 
 // CompanyFilter narrows Query.companies.
@@ -21,6 +22,7 @@ type CompanyFilter struct {
 	Country []string
 	Kind    []db.CompanyKind
 	Text    *string
+	Basis   []db.Basis
 }
 
 // CompanyOrder orders Query.companies.
@@ -50,6 +52,7 @@ type ProjectFilter struct {
 	From    *db.PartialDate
 	To      *db.PartialDate
 	Text    *string
+	Basis   []db.Basis
 }
 
 // ProjectOrder orders Query.projects.
@@ -66,6 +69,7 @@ type MeetingFilter struct {
 	Organization *string
 	Project      *string
 	Location     *string
+	Basis        []db.Basis
 }
 
 // MeetingOrder orders Query.meetings.
@@ -83,6 +87,8 @@ type AgreementFilter struct {
 	MinAmount *float64
 	MaxAmount *float64
 	Currency  *string
+	Basis     []db.Basis
+	Status    []db.AgreementStatus
 }
 
 // AgreementOrder orders Query.agreements.
@@ -94,6 +100,34 @@ type AgreementOrder struct {
 // SourceOrder orders Query.sources.
 type SourceOrder struct {
 	Field     SourceOrderField
+	Direction OrderDirection
+}
+
+// StatementFilter narrows Query.statements.
+type StatementFilter struct {
+	Speaker *string
+	About   *string
+	Meeting *string
+	Event   *string
+	From    *db.PartialDate
+	To      *db.PartialDate
+	Basis   []db.Basis
+}
+
+// EventFilter narrows Query.events.
+type EventFilter struct {
+	Kind        []db.EventKind
+	From        *db.PartialDate
+	To          *db.PartialDate
+	Participant *string
+	Location    *string
+	Text        *string
+	Basis       []db.Basis
+}
+
+// EventOrder orders Query.events.
+type EventOrder struct {
+	Field     EventOrderField
 	Direction OrderDirection
 }
 

@@ -31,6 +31,10 @@ const (
 	SearchTypeAgreement SearchType = "AGREEMENT"
 	// Source articles, found by title, publisher and attribution.
 	SearchTypeSource SearchType = "SOURCE"
+	// Statements, found by the speaker's name and the summary.
+	SearchTypeStatement SearchType = "STATEMENT"
+	// Events, found by name, description, location and kind.
+	SearchTypeEvent SearchType = "EVENT"
 )
 
 var AllSearchType = []SearchType{
@@ -40,11 +44,13 @@ var AllSearchType = []SearchType{
 	SearchTypeMeeting,
 	SearchTypeAgreement,
 	SearchTypeSource,
+	SearchTypeStatement,
+	SearchTypeEvent,
 }
 
 func (e SearchType) IsValid() bool {
 	switch e {
-	case SearchTypeCompany, SearchTypePerson, SearchTypeProject, SearchTypeMeeting, SearchTypeAgreement, SearchTypeSource:
+	case SearchTypeCompany, SearchTypePerson, SearchTypeProject, SearchTypeMeeting, SearchTypeAgreement, SearchTypeSource, SearchTypeStatement, SearchTypeEvent:
 		return true
 	}
 	return false

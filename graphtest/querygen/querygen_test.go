@@ -68,12 +68,12 @@ func TestGenerateIsReproducible(t *testing.T) {
 	}
 }
 
-// TestGenerateCovers checks that a few hundred documents use each feature
+// TestGenerateCovers checks that two thousand documents use each feature
 // the generator promises.
 func TestGenerateCovers(t *testing.T) {
 	gen := querygen.New(graph.Schema(), samples)
 	var all strings.Builder
-	for seed := range uint64(500) {
+	for seed := range uint64(2000) {
 		q := gen.Generate(seed)
 		all.WriteString(q.Query)
 		b, _ := json.Marshal(q.Variables)
