@@ -23,12 +23,13 @@ import (
 var relationSelections = map[string]string{
 	"companies": `slug parent { slug } subsidiaries { slug } positions { title person { slug } } meetings { slug }
 		measurements { metric value asOf status citation { paragraph source { title } } } citations { paragraph source { title } }`,
-	"people": `slug positions { title organization { slug } } meetings { slug } citations { paragraph source { title } }`,
+	"people": `slug positions { title organization { slug } } meetings { slug } citations { paragraph source { title } } statements { slug }`,
 	"projects": `slug amounts { amount currency approximation citation { paragraph source { title } } } agreements { slug }
 		meetings { slug } milestones { name date status citation { paragraph } } citations { paragraph source { title } }`,
-	"meetings": `slug organizations { slug } projects { slug } agreements { slug } citations { paragraph source { title } }`,
+	"meetings": `slug organizations { slug } projects { slug } agreements { slug } citations { paragraph source { title } } event { slug } statements { slug }`,
 	"agreements": `slug parties { slug } signatories { slug } projects { slug } meeting { slug }
-		amounts { amount currency approximation citation { paragraph source { title } } } citations { paragraph source { title } }`,
+		amounts { amount currency approximation citation { paragraph source { title } } } citations { paragraph source { title } }
+		event { slug } partOf { slug } parts { slug }`,
 }
 
 type obj = map[string]any
@@ -621,7 +622,7 @@ func CompareLookups(t testing.TB, h http.Handler, o *Oracle, dates []string) {
 	t.Helper()
 	type target struct{ list, slug string }
 	var all []target
-	for _, list := range append(slices.Clone(Kinds), "sources") {
+	for _, list := range graphLists {
 		for _, r := range o.rows(list) {
 			all = append(all, target{list, text(r["slug"])})
 		}
@@ -632,7 +633,7 @@ func CompareLookups(t testing.TB, h http.Handler, o *Oracle, dates []string) {
 			t.Fatal(err)
 		}
 		visible := map[string]bool{}
-		for _, list := range append(slices.Clone(Kinds), "sources") {
+		for _, list := range graphLists {
 			for _, id := range w.visibleObjects(list) {
 				visible[ref(list, o.slugOf(list, id))] = true
 			}
@@ -693,7 +694,7 @@ func refOfID(id string) string {
 // graphObjects are the refs of every visible object that can be a node.
 func (w *world) graphObjects() []string {
 	var out []string
-	for _, list := range append(slices.Clone(Kinds), "sources") {
+	for _, list := range graphLists {
 		for _, id := range w.visibleObjects(list) {
 			out = append(out, ref(list, w.o.slugOf(list, id)))
 		}
@@ -935,7 +936,7 @@ func postAllowingErrors(t testing.TB, h http.Handler, query string, vars map[str
 }
 
 // TimelineKinds are the kinds of timeline event.
-var TimelineKinds = []string{"MEETING", "SIGNING", "MILESTONE", "MEASUREMENT", "POSITION", "PUBLICATION"}
+var TimelineKinds = []string{"MEETING", "SIGNING", "MILESTONE", "MEASUREMENT", "POSITION", "PUBLICATION", "STATEMENT", "EVENT"}
 
 // CompareTimelines checks, per date, the whole timeline and n random
 // narrowed ones (a company as subject, from, to, kinds), each walked in
@@ -1143,7 +1144,7 @@ func walkTimeline(t testing.TB, h http.Handler, date string, args map[string]any
 // SearchType and name column.
 var searchable = []struct{ list, typ, col string }{
 	{"companies", "COMPANY", "name"}, {"people", "PERSON", "name"}, {"projects", "PROJECT", "name"},
-	{"agreements", "AGREEMENT", "title"}, {"sources", "SOURCE", "title"},
+	{"agreements", "AGREEMENT", "title"}, {"sources", "SOURCE", "title"}, {"events", "EVENT", "name"},
 }
 
 // CompareSearch searches, per date, for the names of n random objects,

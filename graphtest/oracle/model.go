@@ -20,20 +20,25 @@ var modelTables = []string{
 	"companies", "people", "projects", "meetings", "agreements", "sources",
 	"positions", "project_participants", "meeting_participants", "meeting_organizations",
 	"meeting_projects", "agreement_parties", "agreement_signatories", "agreement_projects",
-	"measurements", "milestones", "amounts", "citations",
+	"measurements", "milestones", "amounts", "citations", "events", "statements", "statement_subjects",
 }
 
 // typeOf maps each root list to the GraphQL type of its objects.
 var typeOf = map[string]string{
 	"companies": "Company", "people": "Person", "projects": "Project",
 	"meetings": "Meeting", "agreements": "Agreement", "sources": "Source",
+	"statements": "Statement", "events": "Event",
 }
 
 // listOf maps a GraphQL type name back to its root list.
 var listOf = map[string]string{
 	"Company": "companies", "Person": "people", "Project": "projects",
 	"Meeting": "meetings", "Agreement": "agreements", "Source": "sources",
+	"Statement": "statements", "Event": "events",
 }
+
+// graphLists are the lists whose objects can be nodes of the graph.
+var graphLists = []string{"companies", "people", "projects", "meetings", "agreements", "sources", "statements", "events"}
 
 // world is the oracle's view of the raw rows as of one date.
 type world struct {
@@ -69,8 +74,16 @@ func (w *world) sees(list string, id int64) bool {
 	if id == 0 {
 		return false
 	}
-	if list == "sources" {
+	switch list {
+	case "sources":
 		return w.published(id)
+	case "statements":
+		// a statement is reported by its source, about a speaker who must
+		// be visible too
+		r := w.o.rawByID["statements"][id]
+		return r != nil && w.published(integer(r["source_id"])) && w.sees("people", integer(r["speaker_id"]))
+	case "events":
+		return w.o.rawByID["events"][id] != nil && (w.date == "" || w.cited("event", id))
 	}
 	if _, ok := w.o.slugs[list][id]; !ok {
 		return false
@@ -82,10 +95,10 @@ func (o *Oracle) rows(table string) []map[string]any { return o.raw[table] }
 
 // slugOf is the slug of the object with id in list.
 func (o *Oracle) slugOf(list string, id int64) string {
-	if list == "sources" {
-		return text(o.rawByID["sources"][id]["slug"])
+	if slugs, ok := o.slugs[list]; ok {
+		return slugs[id]
 	}
-	return o.slugs[list][id]
+	return text(o.rawByID[list][id]["slug"])
 }
 
 // ref names an object across the model and the API: "companies/citic-group".
@@ -120,10 +133,10 @@ func (r Relations) add(obj, field, item string) {
 // object has every one of them, possibly empty.
 var relationFields = map[string][]string{
 	"companies":  {"parent", "subsidiaries", "positions", "meetings", "measurements", "citations"},
-	"people":     {"positions", "meetings", "citations"},
+	"people":     {"positions", "meetings", "citations", "statements"},
 	"projects":   {"amounts", "agreements", "meetings", "milestones", "citations"},
-	"meetings":   {"organizations", "projects", "agreements", "citations"},
-	"agreements": {"parties", "signatories", "projects", "meeting", "amounts", "citations"},
+	"meetings":   {"organizations", "projects", "agreements", "citations", "event", "statements"},
+	"agreements": {"parties", "signatories", "projects", "meeting", "amounts", "citations", "event", "partOf", "parts"},
 }
 
 // relations computes every relation field of every visible object.
@@ -185,6 +198,31 @@ func (w *world) relations() Relations {
 		if both("agreements", id, "meetings", meeting) {
 			rel.add(obj("agreements", id), "meeting", o.slugOf("meetings", meeting))
 			rel.add(obj("meetings", meeting), "agreements", o.slugOf("agreements", id))
+		}
+	}
+	for _, r := range o.rows("statements") {
+		id := integer(r["id"])
+		if !w.sees("statements", id) {
+			continue
+		}
+		rel.add(obj("people", integer(r["speaker_id"])), "statements", o.slugOf("statements", id))
+		if m := integer(r["meeting_id"]); w.sees("meetings", m) {
+			rel.add(obj("meetings", m), "statements", o.slugOf("statements", id))
+		}
+	}
+	for _, r := range o.rows("meetings") {
+		if id, e := integer(r["id"]), integer(r["event_id"]); both("meetings", id, "events", e) {
+			rel.add(obj("meetings", id), "event", o.slugOf("events", e))
+		}
+	}
+	for _, r := range o.rows("agreements") {
+		id := integer(r["id"])
+		if e := integer(r["event_id"]); both("agreements", id, "events", e) {
+			rel.add(obj("agreements", id), "event", o.slugOf("events", e))
+		}
+		if p := integer(r["part_of_id"]); both("agreements", id, "agreements", p) {
+			rel.add(obj("agreements", id), "partOf", o.slugOf("agreements", p))
+			rel.add(obj("agreements", p), "parts", o.slugOf("agreements", id))
 		}
 	}
 	for _, r := range o.rows("measurements") {
@@ -398,6 +436,25 @@ func (w *world) edges() []edge {
 			add(l.typ, l.fromList, integer(r[l.fromCol]), l.toList, integer(r[l.toCol]), "")
 		}
 	}
+	for _, r := range o.rows("statements") {
+		id := integer(r["id"])
+		add("SAID", "people", integer(r["speaker_id"]), "statements", id, "")
+		add("SAID_AT", "statements", id, "meetings", integer(r["meeting_id"]), "")
+		add("SAID_AT", "statements", id, "events", integer(r["event_id"]), "")
+	}
+	for _, r := range o.rows("statement_subjects") {
+		add("ABOUT", "statements", integer(r["statement_id"]), listOf[text(r["subject_type"])], integer(r["subject_id"]), "")
+	}
+	for _, l := range []struct{ typ, table, col, toList string }{
+		{"PART_OF", "meetings", "event_id", "events"},
+		{"PART_OF", "agreements", "event_id", "events"},
+		{"PART_OF", "events", "part_of_id", "events"},
+		{"IN_PACKAGE", "agreements", "part_of_id", "agreements"},
+	} {
+		for _, r := range o.rows(l.table) {
+			add(l.typ, l.table, integer(r["id"]), l.toList, integer(r[l.col]), "")
+		}
+	}
 	attended := map[int64][]int64{}
 	for _, r := range o.rows("meeting_participants") {
 		m, p := integer(r["meeting_id"]), integer(r["person_id"])
@@ -557,6 +614,23 @@ func (w *world) timeline(company int64) []event {
 			es = append(es, event{"POSITION", text(r["reported_on"]), obj("people", person)})
 		}
 	}
+	aboutCompany := map[int64]bool{}
+	for _, r := range o.rows("statement_subjects") {
+		if text(r["subject_type"]) == "Company" && integer(r["subject_id"]) == company {
+			aboutCompany[integer(r["statement_id"])] = true
+		}
+	}
+	for _, r := range o.rows("statements") {
+		if id := integer(r["id"]); text(r["date"]) != "" && w.sees("statements", id) && about(aboutCompany, id) {
+			es = append(es, event{"STATEMENT", text(r["date"]), obj("statements", id)})
+		}
+	}
+	for _, r := range o.rows("events") {
+		// a company's timeline has no events of its own
+		if id := integer(r["id"]); text(r["start_on"]) != "" && w.sees("events", id) && company == 0 {
+			es = append(es, event{"EVENT", text(r["start_on"]), obj("events", id)})
+		}
+	}
 	citing := map[int64]bool{}
 	for _, s := range o.citedBy[key("company", company)] {
 		citing[s] = true
@@ -686,7 +760,7 @@ func (w *world) moneyGroups(it *moneyItem) {
 		}
 	}
 	if year == "" {
-		year = o.published[integer(r["source_id"])][:4]
+		year = "UNDATED" // by the report's year only when asked to
 	}
 	countries := map[string]bool{}
 	for _, c := range orgs {
