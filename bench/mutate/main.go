@@ -45,7 +45,7 @@ func main() {
 
 type options struct {
 	pkgs, extra     []string
-	run             string
+	run, skip       string
 	files, exclude  *regexp.Regexp
 	sample          int
 	seed            uint64
@@ -64,6 +64,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	pkg := fs.String("pkg", "", "packages to mutate, comma-separated go list patterns (./db, ./graph/...)")
 	extra := fs.String("extra", "", "more packages whose tests also run against every mutant, comma-separated")
 	fs.StringVar(&o.run, "test", "", "go test -run pattern: only these tests run")
+	fs.StringVar(&o.skip, "skip", "", "go test -skip pattern: these tests do not run")
 	files := fs.String("files", "", "only mutate files whose path (from the module root) matches this regexp")
 	exclude := fs.String("exclude", "", "skip files whose path matches this regexp (generated files are always skipped)")
 	fs.IntVar(&o.sample, "sample", 0, "run only this many mutants, picked at random by -seed (0: all)")
@@ -262,7 +263,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	todo = pick(todo, o.sample, o.seed)
 
-	r := runner{dir: root, extra: o.extra, run: o.run, timeout: o.timeout, goFlags: o.goFlags}
+	r := runner{dir: root, extra: o.extra, run: o.run, skip: o.skip, timeout: o.timeout, goFlags: o.goFlags}
 	ctx := context.Background()
 	if r.timeout == 0 {
 		r.timeout = 30 * time.Minute

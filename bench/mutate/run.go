@@ -40,6 +40,7 @@ type runner struct {
 	pkgs    []string
 	extra   []string
 	run     string
+	skip    string
 	timeout time.Duration
 	goFlags []string
 }
@@ -54,6 +55,9 @@ func (r runner) testArgs(pkg, overlay string) []string {
 	}
 	if r.run != "" {
 		args = append(args, "-run="+r.run)
+	}
+	if r.skip != "" {
+		args = append(args, "-skip="+r.skip)
 	}
 	args = append(args, pkg)
 	for _, e := range r.extra {
