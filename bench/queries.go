@@ -34,6 +34,17 @@ var Queries = []Query{
 		Text: `{ companies(first: 100) { edges { node { name projects { role project { name participants { role company { name country } } } } } } } }`,
 	},
 	{
+		// Q1 of the executor comparison: the design card without milestones
+		// and citations, the same text PostGraphile's side is written for.
+		Name: "q1",
+		Text: `{ company(name: "CITIC") { name projects { role project { name capacityHistory { metric value unit asOf status } } } } }`,
+	},
+	{
+		// Q2 of the executor comparison: the wide query without countries.
+		Name: "q2",
+		Text: `{ companies(first: 100) { edges { node { name projects { role project { name participants { role company { name } } } } } } } }`,
+	},
+	{
 		Name:     "search",
 		Text:     `{ search(query: "caspi bitum", first: 10) { totalCount edges { score snippet node { ... on Project { name } ... on Company { name } } } } }`,
 		Requires: []string{"Query.search"},

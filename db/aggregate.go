@@ -393,7 +393,8 @@ func (s *Store) reportedAmounts(ctx context.Context) ([]reportedAmount, error) {
 		a, err := scanAmount(r, &ra.published)
 		ra.Amount = a
 		return ra, err
-	}, `SELECT x.reported, `+amountColumns+` FROM amounts x WHERE x.reported <= ? ORDER BY x.id`, cutoff(ctx))
+	}, `SELECT s.published_start, `+amountColumns+` FROM amounts x JOIN sources s ON s.id = x.source_id
+		WHERE x.reported <= ? ORDER BY x.id`, cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("money summary: %w", err)
 	}

@@ -125,3 +125,25 @@ func TestStatementsWithinDepth(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkExecutor runs Q1, Q2 and the other benchmark queries through
+// each executor, one request at a time, for a side-by-side comparison:
+//
+//	go test ./graph -run '^$' -bench 'Executor' -count 6 | benchstat -col /executor -
+func BenchmarkExecutor(b *testing.B) {
+	srv := graphtest.New(b)
+	for _, executor := range []string{graph.ExecutorGqlgen, graph.ExecutorCompiled} {
+		h := httpapi.NewHandler(srv.Store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Executor: executor})
+		for _, q := range bench.Available(graph.Schema()) {
+			body := requestBody(b, q)
+			b.Run("executor="+executor+"/"+q.Name, func(b *testing.B) {
+				b.ReportAllocs()
+				before := srv.Store.Statements()
+				for b.Loop() {
+					post(b, h, body)
+				}
+				b.ReportMetric(float64(srv.Store.Statements()-before)/float64(b.N), "statements/op")
+			})
+		}
+	}
+}

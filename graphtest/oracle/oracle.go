@@ -56,6 +56,8 @@ type Oracle struct {
 	sources      map[int64]sourceRow
 	measurements []measurementRow
 	amounts      []amountRow
+	raw          map[string][]map[string]any         // table → every row
+	rawByID      map[string]map[int64]map[string]any // table → id → row
 }
 
 type attendeeRow struct{ meeting, person int64 }
@@ -147,6 +149,19 @@ func Load(ctx context.Context, db *sql.DB) (*Oracle, error) {
 	}
 	for _, r := range amounts {
 		o.amounts = append(o.amounts, amountRow{integer(r["project_id"]), integer(r["agreement_id"]), integer(r["source_id"])})
+	}
+	o.raw, o.rawByID = map[string][]map[string]any{}, map[string]map[int64]map[string]any{}
+	for _, name := range modelTables {
+		rows, err := table(ctx, db, name)
+		if err != nil {
+			return nil, err
+		}
+		o.raw[name], o.rawByID[name] = rows, map[int64]map[string]any{}
+		for _, r := range rows {
+			if id, ok := r["id"].(int64); ok {
+				o.rawByID[name][id] = r
+			}
+		}
 	}
 	return o, nil
 }

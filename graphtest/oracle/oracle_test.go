@@ -3,6 +3,7 @@ package oracle_test
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"testing"
 
@@ -52,4 +53,74 @@ func TestSeedAgreesWithOracle(t *testing.T) {
 	t.Logf("coverage over the dates: %+v", c)
 	h := httpapi.NewHandler(store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	oracle.Compare(t, h, o, dates)
+}
+
+// TestSeedExplorationAgreesWithOracle compares, on the built-in seed, every
+// relation of every object, every ordering paged both ways with several
+// page sizes, random filters, and lookups of visible and hidden objects
+// with the oracle, as of many dates.
+func TestSeedExplorationAgreesWithOracle(t *testing.T) {
+	h, o := seedHandler(t)
+	dates := o.Dates(10, 24, 2)
+	if oracle.Long() {
+		dates = o.Dates(40, 0, 2)
+	}
+	t.Run("relations", func(t *testing.T) {
+		seen := oracle.CompareRelations(t, h, o, dates)
+		if empty := oracle.Empty(seen); len(empty) > 0 {
+			t.Errorf("nothing to compare in %v", empty)
+		}
+		t.Logf("items compared: %v", seen)
+	})
+	t.Run("orders", func(t *testing.T) { oracle.CompareOrders(t, h, o, dates[:8], []int{1, 3, 100}) })
+	t.Run("filters", func(t *testing.T) {
+		if n := oracle.CompareFilters(t, h, o, dates, 12, 7); n == 0 {
+			t.Fatal("no filter matched anything")
+		}
+	})
+	t.Run("neighborhoods", func(t *testing.T) {
+		if n := oracle.CompareNeighborhoods(t, h, o, dates, 12, 3); n == 0 {
+			t.Fatal("no neighborhood had anything in it")
+		}
+	})
+	t.Run("paths", func(t *testing.T) {
+		if n := oracle.ComparePaths(t, h, o, dates, 12, 4); n == 0 {
+			t.Fatal("no path was found")
+		}
+	})
+	t.Run("timelines", func(t *testing.T) {
+		if n := oracle.CompareTimelines(t, h, o, dates[:6], 6, 5); n == 0 {
+			t.Fatal("no timeline had events")
+		}
+	})
+	t.Run("search", func(t *testing.T) {
+		if n := oracle.CompareSearch(t, h, o, dates, 20, 6); n == 0 {
+			t.Fatal("search found nothing")
+		}
+	})
+	t.Run("money", func(t *testing.T) {
+		if n := oracle.CompareMoney(t, h, o, dates); n == 0 {
+			t.Fatal("no amount was counted")
+		}
+	})
+	t.Run("lookups", func(t *testing.T) { oracle.CompareLookups(t, h, o, dates) })
+}
+
+func seedHandler(t *testing.T) (http.Handler, *oracle.Oracle) {
+	t.Helper()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "seed.db")
+	store, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := seed.LoadFS(ctx, store, seed.Files()); err != nil {
+		t.Fatal(err)
+	}
+	o, err := oracle.LoadFile(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return httpapi.NewHandler(store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}), o
 }

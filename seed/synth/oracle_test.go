@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"testing"
 
@@ -54,4 +55,80 @@ func TestSyntheticAgreesWithOracle(t *testing.T) {
 		t.Logf("early facts %d%%: coverage over the dates: %+v", early, c)
 		oracle.Compare(t, h, o, dates)
 	}
+}
+
+// TestSyntheticExplorationAgreesWithOracle compares every relation, every
+// ordering paged both ways, random filters and lookups with the oracle on
+// a synthetic graph whose facts are often cited before their objects.
+func TestSyntheticExplorationAgreesWithOracle(t *testing.T) {
+	n, limit := int64(600), 10
+	if oracle.Long() {
+		n, limit = 3000, 40
+	}
+	h, o := synthHandler(t, n, 100)
+	dates := o.Dates(limit, limit, 5)
+	t.Run("relations", func(t *testing.T) {
+		seen := oracle.CompareRelations(t, h, o, dates)
+		if empty := oracle.Empty(seen); len(empty) > 0 {
+			t.Errorf("nothing to compare in %v", empty)
+		}
+		t.Logf("items compared: %v", seen)
+	})
+	t.Run("orders", func(t *testing.T) { oracle.CompareOrders(t, h, o, dates[:4], []int{17, 100}) })
+	t.Run("filters", func(t *testing.T) {
+		if m := oracle.CompareFilters(t, h, o, dates, 10, 9); m == 0 {
+			t.Fatal("no filter matched anything")
+		}
+	})
+	t.Run("neighborhoods", func(t *testing.T) {
+		if n := oracle.CompareNeighborhoods(t, h, o, dates, 12, 3); n == 0 {
+			t.Fatal("no neighborhood had anything in it")
+		}
+	})
+	t.Run("paths", func(t *testing.T) {
+		if n := oracle.ComparePaths(t, h, o, dates, 12, 4); n == 0 {
+			t.Fatal("no path was found")
+		}
+	})
+	t.Run("timelines", func(t *testing.T) {
+		if n := oracle.CompareTimelines(t, h, o, dates[:6], 6, 5); n == 0 {
+			t.Fatal("no timeline had events")
+		}
+	})
+	t.Run("search", func(t *testing.T) {
+		if n := oracle.CompareSearch(t, h, o, dates, 20, 6); n == 0 {
+			t.Fatal("search found nothing")
+		}
+	})
+	t.Run("money", func(t *testing.T) {
+		if n := oracle.CompareMoney(t, h, o, dates); n == 0 {
+			t.Fatal("no amount was counted")
+		}
+	})
+	t.Run("lookups", func(t *testing.T) { oracle.CompareLookups(t, h, o, dates[:4]) })
+}
+
+// synthHandler builds a synthetic graph of n entities, early percent of
+// whose facts are cited before their objects, and serves it.
+func synthHandler(t *testing.T, n int64, early int) (http.Handler, *oracle.Oracle) {
+	t.Helper()
+	d, err := build(n, 3, early)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "synth.db")
+	store, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := store.Replace(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	o, err := oracle.LoadFile(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return httpapi.NewHandler(store, httpapi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}), o
 }
