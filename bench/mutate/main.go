@@ -28,11 +28,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -263,8 +265,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	todo = pick(todo, o.sample, o.seed)
 
+	// An interrupt stops the running tests and reports what was measured.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	r := runner{dir: root, extra: o.extra, run: o.run, skip: o.skip, timeout: o.timeout, goFlags: o.goFlags}
-	ctx := context.Background()
 	if r.timeout == 0 {
 		r.timeout = 30 * time.Minute
 		var slowest time.Duration
@@ -351,7 +355,7 @@ func runAll(ctx context.Context, r runner, todo []Mutant, o options, start time.
 		}()
 	}
 	for i := range todo {
-		if o.budget > 0 && time.Since(start) > o.budget {
+		if (o.budget > 0 && time.Since(start) > o.budget) || ctx.Err() != nil {
 			for j := i; j < len(todo); j++ {
 				results[j] = Result{Mutant: todo[j], Status: NotRun}
 			}

@@ -126,6 +126,9 @@ func (r runner) try(ctx context.Context, m Mutant, scratch string) Result {
 	out, timedOut, err := r.goTest(ctx, r.testArgs(m.Pkg, overlay))
 	res.Duration = time.Since(start)
 	res.Status, res.Output = classify(out, timedOut, err)
+	if ctx.Err() != nil {
+		res.Status = NotRun // interrupted
+	}
 	return res
 }
 
