@@ -49,6 +49,7 @@ type options struct {
 	pkgs, extra     []string
 	run, skip       string
 	files, exclude  *regexp.Regexp
+	only            *regexp.Regexp
 	sample          int
 	seed            uint64
 	equivalent, out string
@@ -69,6 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.skip, "skip", "", "go test -skip pattern: these tests do not run")
 	files := fs.String("files", "", "only mutate files whose path (from the module root) matches this regexp")
 	exclude := fs.String("exclude", "", "skip files whose path matches this regexp (generated files are always skipped)")
+	only := fs.String("only", "", "only mutants whose id or position (file:line:col) matches this regexp")
 	fs.IntVar(&o.sample, "sample", 0, "run only this many mutants, picked at random by -seed (0: all)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed for -sample")
 	fs.StringVar(&o.equivalent, "equivalent", "", "file of equivalent mutants: an id and a reason, one a line")
@@ -91,6 +93,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if *files != "" {
 		if o.files, err = regexp.Compile(*files); err != nil {
 			return o, fmt.Errorf("-files: %w", err)
+		}
+	}
+	if *only != "" {
+		if o.only, err = regexp.Compile(*only); err != nil {
+			return o, fmt.Errorf("-only: %w", err)
 		}
 	}
 	if *exclude != "" {
@@ -237,6 +244,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.only != nil {
+		all = slices.DeleteFunc(all, func(m Mutant) bool {
+			return !o.only.MatchString(m.ID) && !o.only.MatchString(fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Col))
+		})
+	}
 	if o.list {
 		for _, m := range all {
 			mark := ""
@@ -259,7 +271,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		todo = append(todo, m)
 	}
 	for id := range eq {
-		if !known[id] && o.files == nil && o.exclude == nil && coversID(o, all, id) {
+		if !known[id] && o.files == nil && o.exclude == nil && o.only == nil && coversID(o, all, id) {
 			fmt.Fprintf(stderr, "mutate: %s in %s matches no mutant any more\n", id, o.equivalent)
 		}
 	}

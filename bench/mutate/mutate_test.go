@@ -169,7 +169,15 @@ func TestSQLMutations(t *testing.T) {
 		},
 	}, {
 		sql:  "use WHERE you like, said nobody", // prose with a keyword: conditions only
-		want: []string{"sql-cond: use WHERE 1=1"},
+		want: []string{"sql-cond: use WHERE 1=1, said nobody"},
+	}, {
+		// A join condition ends at the comma of the FROM list; a condition
+		// whose quoted string is closed in the next literal is left alone.
+		sql: "SELECT 1 FROM a JOIN b ON b.id = a.b, c WHERE c.k = '",
+		want: []string{
+			"sql-cond: SELECT 1 FROM a JOIN b ON 1=1, c WHERE c.k = '",
+			"sql-join: SELECT 1 FROM a JOIN b ON b.id != a.b, c WHERE c.k = '",
+		},
 	}, {
 		sql: "a message without SQL < or >",
 	}} {

@@ -107,7 +107,9 @@ func SQLMutations(lit string) []sqlMutation {
 	endCond := func(f *frame, end int) {
 		if f.begin < end {
 			a, b := toks[f.begin].start, toks[end-1].end
-			if strings.TrimSpace(lit[a:b]) != "1=1" {
+			// A condition whose quoted string goes on in the next literal
+			// (`x = '`+v+`'`) cannot be replaced alone.
+			if text := lit[a:b]; strings.TrimSpace(text) != "1=1" && strings.Count(text, "'")%2 == 0 {
 				out = append(out, sqlMutation{opSQLCond, a, b, "1=1"})
 			}
 		}
@@ -182,7 +184,7 @@ func SQLMutations(lit string) []sqlMutation {
 				endCond(f, i)
 				f.begin = i + 1
 				continue
-			case endsCondition[up]:
+			case endsCondition[up] || t.text == ",":
 				closeClause(f, i)
 			}
 			if f.clause == "ON" {
