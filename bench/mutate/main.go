@@ -46,18 +46,19 @@ func main() {
 }
 
 type options struct {
-	pkgs, extra     []string
-	run, skip       string
-	files, exclude  *regexp.Regexp
-	only            *regexp.Regexp
-	sample          int
-	seed            uint64
-	equivalent, out string
-	jobs            int
-	timeout, budget time.Duration
-	list, verbose   bool
-	goFlags         []string
-	minScore        float64
+	pkgs, extra      []string
+	run, skip        string
+	files, exclude   *regexp.Regexp
+	only             *regexp.Regexp
+	sample           int
+	seed             uint64
+	equivalent, out  string
+	jsonOut, rescore string
+	jobs             int
+	timeout, budget  time.Duration
+	list, verbose    bool
+	goFlags          []string
+	minScore         float64
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -75,6 +76,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed for -sample")
 	fs.StringVar(&o.equivalent, "equivalent", "", "file of equivalent mutants: an id and a reason, one a line")
 	fs.StringVar(&o.out, "o", "", "write the full report (every mutant and its outcome) to this file")
+	fs.StringVar(&o.jsonOut, "json", "", "write every mutant and its outcome to this file as JSON, for -rescore")
+	fs.StringVar(&o.rescore, "rescore", "", "run nothing: report the outcomes in this -json file again, with the current -equivalent list")
 	fs.IntVar(&o.jobs, "j", 1, "mutants run at the same time")
 	fs.DurationVar(&o.timeout, "timeout", 0, "per-mutant timeout (0: three times the unmutated run, plus 30s)")
 	fs.DurationVar(&o.budget, "budget", 0, "start no mutant after this long; the rest are reported as not run (0: no limit)")
@@ -86,7 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	o.pkgs, o.extra, o.goFlags = splitList(*pkg, ","), splitList(*extra, ","), strings.Fields(*gf)
-	if len(o.pkgs) == 0 {
+	if len(o.pkgs) == 0 && o.rescore == "" {
 		return o, fmt.Errorf("-pkg is required")
 	}
 	var err error
@@ -236,6 +239,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.rescore != "" {
+		return rescore(o, stdout)
+	}
 	all, root, err := collect(o)
 	if err != nil {
 		return err
@@ -299,12 +305,27 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	start := time.Now()
 	results = append(results, runAll(ctx, r, todo, o, start, stderr)...)
+	err = report(o, results, stdout)
+	fmt.Fprintf(stdout, "elapsed %s\n", time.Since(start).Round(time.Second))
+	return err
+}
+
+// report prints the scores and writes the -o and -json files.
+func report(o options, results []Result, stdout io.Writer) error {
 	sortResults(results)
 	s := summarize(results)
 	fmt.Fprint(stdout, s.text(results, false))
-	fmt.Fprintf(stdout, "elapsed %s\n", time.Since(start).Round(time.Second))
 	if o.out != "" {
 		if err := os.WriteFile(o.out, []byte(s.text(results, true)), 0o644); err != nil {
+			return err
+		}
+	}
+	if o.jsonOut != "" {
+		raw, err := json.MarshalIndent(results, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.jsonOut, raw, 0o644); err != nil {
 			return err
 		}
 	}
@@ -312,6 +333,30 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("score %.1f%% is below -min %.1f%%", s.total.score(), o.minScore)
 	}
 	return nil
+}
+
+// rescore reports a -json file's outcomes again, marking the mutants the
+// -equivalent list names as equivalent.
+func rescore(o options, stdout io.Writer) error {
+	raw, err := os.ReadFile(o.rescore)
+	if err != nil {
+		return err
+	}
+	var results []Result
+	if err := json.Unmarshal(raw, &results); err != nil {
+		return fmt.Errorf("%s: %w", o.rescore, err)
+	}
+	eq, err := readEquivalent(o.equivalent)
+	if err != nil {
+		return err
+	}
+	for i, r := range results {
+		if reason, ok := eq[r.ID]; ok && r.Status != NotRun && r.Status != NoCompile {
+			results[i].Status, results[i].Reason = Equivalent, reason
+		}
+	}
+	o.jsonOut = ""
+	return report(o, results, stdout)
 }
 
 // coversID reports whether an equivalent id names a file among the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"go/parser"
 	"go/token"
@@ -332,5 +333,25 @@ func TestRun(t *testing.T) {
 	full, _ := os.ReadFile(report)
 	if !strings.Contains(string(full), "at a == b both branches return the same value") {
 		t.Errorf("report does not give the equivalent mutant's reason:\n%s", full)
+	}
+}
+
+func TestRescore(t *testing.T) {
+	dir := t.TempDir()
+	results := []Result{
+		{Mutant: Mutant{ID: "p/a.go:f:cmp-negate:00000001", File: "p/a.go", Op: opNegate}, Status: Killed},
+		{Mutant: Mutant{ID: "p/a.go:f:cmp-negate:00000002", File: "p/a.go", Op: opNegate}, Status: Survived},
+		{Mutant: Mutant{ID: "p/a.go:f:drop-call:00000003", File: "p/a.go", Op: opDropCall}, Status: Survived},
+	}
+	raw, _ := json.Marshal(results)
+	in, eq := filepath.Join(dir, "r.json"), filepath.Join(dir, "eq.txt")
+	os.WriteFile(in, raw, 0o644)
+	os.WriteFile(eq, []byte("p/a.go:f:drop-call:00000003  the call only logs\n"), 0o644)
+	var out strings.Builder
+	if err := run([]string{"-rescore", in, "-equivalent", eq}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.SplitN(out.String(), "\n", 2)[0], "score   50.0%     1 killed    1 survived    1 equivalent"; got != want {
+		t.Errorf("score line %q, want %q", got, want)
 	}
 }
