@@ -330,6 +330,8 @@ func answers(t *testing.T, s *db.Store, ctx context.Context) string {
 	relM("meetings by company", companies, s.FindMeetingsByCompanyIDs)
 	relM("meetings by project", projects, s.FindMeetingsByProjectIDs)
 
+	filters(a, s, ctx, all)
+
 	a.section("by ids")
 	for _, f := range []func() (any, error){
 		func() (any, error) { return s.FindCompaniesByIDs(ctx, companies) },
@@ -642,4 +644,147 @@ func allIDs(t *testing.T, s *db.Store) idIndex {
 		slices.Sort(ids)
 	}
 	return out
+}
+
+// slugs pages through a filtered list and writes its slugs in order and
+// its total count on one line.
+func slugs[T any](a *answerBook, ctx context.Context, slug func(T) string, find func(context.Context, db.PageArgs) (*db.Page[T], error)) {
+	page, err := find(ctx, db.PageArgs{First: db.MaxPageSize})
+	if err != nil {
+		a.err(err)
+		return
+	}
+	n, err := page.TotalCount(ctx)
+	if err != nil {
+		a.err(err)
+		return
+	}
+	var out []string
+	for _, it := range page.Items {
+		out = append(out, slug(it))
+	}
+	fmt.Fprintf(&a.b, "%d %s\n", n, strings.Join(out, " "))
+}
+
+// filters writes the lists under every filter field, one value at a time
+// and a few together.
+func filters(a *answerBook, s *db.Store, ctx context.Context, all idIndex) {
+	date := func(s string) *db.PartialDate {
+		if s == "" {
+			return nil
+		}
+		d := db.MustParsePartialDate(s)
+		return &d
+	}
+	amount := func(v float64) *float64 { return &v }
+	company := func(f db.CompanyFilter) {
+		a.section("companies filtered %+v", f)
+		slugs(a, ctx, func(c *db.Company) string { return c.Slug }, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Company], error) {
+			return s.FindCompanies(ctx, f, db.Order{}, p)
+		})
+	}
+	for _, k := range db.CompanyKinds {
+		company(db.CompanyFilter{Kinds: []db.CompanyKind{k}})
+	}
+	company(db.CompanyFilter{Kinds: []db.CompanyKind{"STATE", "BANK"}})
+	for _, c := range []string{"KZ", "CN", "US"} {
+		company(db.CompanyFilter{Countries: []string{c}})
+	}
+	company(db.CompanyFilter{Countries: []string{"KZ", "CN"}, Kinds: []db.CompanyKind{"STATE_OWNED_COMPANY"}})
+	for _, text := range []string{"kaz", "CITIC", "kmg", "bank", "zzz"} {
+		company(db.CompanyFilter{Text: text})
+	}
+	person := func(f db.PersonFilter) {
+		a.section("people filtered text=%q organization=%v", f.Text, deref(f.OrganizationID))
+		slugs(a, ctx, func(p *db.Person) string { return p.Slug }, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Person], error) {
+			return s.FindPeople(ctx, f, db.Order{}, p)
+		})
+	}
+	for _, text := range []string{"zhu", "tokayev", "li", "zzz"} {
+		person(db.PersonFilter{Text: text})
+	}
+	for _, id := range all.ids["Company"] {
+		person(db.PersonFilter{OrganizationID: &id})
+	}
+	project := func(f db.ProjectFilter) {
+		a.section("projects filtered %v %v region=%q company=%v from=%v to=%v text=%q", f.Sectors, f.Statuses, f.Region, deref(f.CompanyID), f.From, f.To, f.Text)
+		slugs(a, ctx, func(p *db.Project) string { return p.Slug }, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Project], error) {
+			return s.FindProjects(ctx, f, db.Order{}, p)
+		})
+	}
+	for _, sec := range db.ProjectSectors {
+		project(db.ProjectFilter{Sectors: []db.ProjectSector{sec}})
+	}
+	for _, st := range db.ProjectStatuses {
+		project(db.ProjectFilter{Statuses: []db.ProjectStatus{st}})
+	}
+	project(db.ProjectFilter{Sectors: []db.ProjectSector{"REFINING", "PIPELINES"}, Statuses: []db.ProjectStatus{"OPERATING", "AGREED", "UNDER_CONSTRUCTION"}})
+	for _, r := range []string{"Mangystau", "mangy", "Atyrau", "zzz"} {
+		project(db.ProjectFilter{Region: r})
+	}
+	for _, id := range all.ids["Company"] {
+		project(db.ProjectFilter{CompanyID: &id})
+	}
+	ranges := [][2]string{{"2023", ""}, {"", "2023-12"}, {"2023-10-18", "2023-10-18"}, {"2024-07-02", "2024-08-22"}, {"2024-H2", ""}, {"2025", "2025"}, {"2019", "2023-05-20"}}
+	for _, r := range ranges {
+		project(db.ProjectFilter{From: date(r[0]), To: date(r[1])})
+	}
+	for _, text := range []string{"caspi", "bitum", "gas", "zzz"} {
+		project(db.ProjectFilter{Text: text})
+	}
+	meeting := func(f db.MeetingFilter) {
+		a.section("meetings filtered from=%v to=%v participant=%v organization=%v project=%v location=%q", f.From, f.To, deref(f.ParticipantID), deref(f.OrganizationID), deref(f.ProjectID), f.Location)
+		slugs(a, ctx, func(m *db.Meeting) string { return m.Slug }, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Meeting], error) {
+			return s.FindMeetings(ctx, f, db.Order{}, p)
+		})
+	}
+	for _, r := range ranges {
+		meeting(db.MeetingFilter{From: date(r[0]), To: date(r[1])})
+	}
+	for _, id := range all.ids["Person"] {
+		meeting(db.MeetingFilter{ParticipantID: &id})
+	}
+	for _, id := range all.ids["Company"] {
+		meeting(db.MeetingFilter{OrganizationID: &id})
+	}
+	for _, id := range all.ids["Project"] {
+		meeting(db.MeetingFilter{ProjectID: &id})
+	}
+	for _, l := range []string{"Beijing", "astana", "zzz"} {
+		meeting(db.MeetingFilter{Location: l})
+	}
+	agreement := func(f db.AgreementFilter) {
+		a.section("agreements filtered %v party=%v from=%v to=%v amount=%v..%v %s", f.Kinds, deref(f.PartyID), f.From, f.To, deref(f.MinAmount), deref(f.MaxAmount), f.Currency)
+		slugs(a, ctx, func(x *db.Agreement) string { return x.Slug }, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Agreement], error) {
+			return s.FindAgreements(ctx, f, db.Order{}, p)
+		})
+	}
+	for _, k := range db.AgreementKinds {
+		agreement(db.AgreementFilter{Kinds: []db.AgreementKind{k}})
+	}
+	for _, id := range all.ids["Company"] {
+		agreement(db.AgreementFilter{PartyID: &id})
+	}
+	for _, r := range ranges {
+		agreement(db.AgreementFilter{From: date(r[0]), To: date(r[1])})
+	}
+	for _, r := range [][2]float64{{1e9, 0}, {0, 1e9}, {2e9, 2e9}, {1.6e9, 7.7e9}, {0, 0}} {
+		f := db.AgreementFilter{}
+		if r[0] > 0 {
+			f.MinAmount = amount(r[0])
+		}
+		if r[1] > 0 {
+			f.MaxAmount = amount(r[1])
+		}
+		agreement(f)
+		f.Currency = "cny"
+		agreement(f)
+	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
