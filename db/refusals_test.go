@@ -218,5 +218,3 @@ func TestPageArgs_Window(t *testing.T) {
 		t.Errorf("cursor at the largest offset: %v", err)
 	}
 }
-
-
