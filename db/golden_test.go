@@ -27,14 +27,23 @@ func TestStore_Answers(t *testing.T) {
 	s, _ := seededStore(t)
 	// The current answers, and those as of the day the third source was
 	// published: TestStore_AsOfPublicationDay holds the other days to these.
-	for _, date := range []string{"", "2023-10-18"} {
+	for _, date := range []string{"", "2023-10-18", "statistics"} {
 		name := "current"
 		ctx := t.Context()
-		if date != "" {
+		switch date {
+		case "statistics":
+			name = date
+		case "":
+		default:
 			name = "asof-" + date
 			ctx = db.WithAsOf(ctx, db.MustParsePartialDate(date))
 		}
-		got := answers(t, s, ctx)
+		var got string
+		if date == "statistics" {
+			got = statistics(t, s)
+		} else {
+			got = answers(t, s, ctx)
+		}
 		path := filepath.Join("testdata", "answers", name+".txt")
 		if *update {
 			os.MkdirAll(filepath.Dir(path), 0o755)
@@ -787,4 +796,44 @@ func deref[T any](p *T) any {
 		return nil
 	}
 	return *p
+}
+
+// statistics is what the store's statistics say: each list's and
+// aggregate's size, and how many children each object (by slug, and by
+// name for organizations) has at most in each list.
+func statistics(t *testing.T, s *db.Store) string {
+	t.Helper()
+	st, err := s.Statistics(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &answerBook{t: t}
+	a.section("lists")
+	a.line(st.Lists)
+	a.section("aggregates")
+	a.line(st.Aggregates)
+	all := allIDs(t, s)
+	for _, list := range slices.Sorted(func(yield func(string) bool) {
+		for k := range st.Lists {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		typ, _, _ := strings.Cut(list, ".")
+		a.section("children in %s", list)
+		var b strings.Builder
+		for _, slug := range all.slugs[typ] {
+			n, ok := st.ChildrenOf(list, slug, "")
+			fmt.Fprintf(&b, "%s=%d/%v ", slug, n, ok)
+		}
+		for _, name := range all.names[typ] {
+			n, ok := st.ChildrenOf(list, "", name)
+			fmt.Fprintf(&b, "%q=%d/%v ", name, n, ok)
+		}
+		a.b.WriteString(b.String() + "\n")
+	}
+	n, ok := st.ChildrenOf("Planet.moons", "earth", "")
+	a.line([]any{"unknown list", n, ok})
+	return a.b.String()
 }
