@@ -77,7 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.equivalent, "equivalent", "", "file of equivalent mutants: an id and a reason, one a line")
 	fs.StringVar(&o.out, "o", "", "write the full report (every mutant and its outcome) to this file")
 	fs.StringVar(&o.jsonOut, "json", "", "write every mutant and its outcome to this file as JSON, for -rescore")
-	fs.StringVar(&o.rescore, "rescore", "", "run nothing: report the outcomes in this -json file again, with the current -equivalent list")
+	fs.StringVar(&o.rescore, "rescore", "", "run nothing: report the outcomes in this -json file again, with the current -equivalent list (and, with -pkg, only of the mutants the tool makes now)")
 	fs.IntVar(&o.jobs, "j", 1, "mutants run at the same time")
 	fs.DurationVar(&o.timeout, "timeout", 0, "per-mutant timeout (0: three times the unmutated run, plus 30s)")
 	fs.DurationVar(&o.budget, "budget", 0, "start no mutant after this long; the rest are reported as not run (0: no limit)")
@@ -349,6 +349,18 @@ func rescore(o options, stdout io.Writer) error {
 	eq, err := readEquivalent(o.equivalent)
 	if err != nil {
 		return err
+	}
+	if len(o.pkgs) > 0 {
+		// Outcomes of mutants the tool no longer makes are dropped.
+		all, _, err := collect(o)
+		if err != nil {
+			return err
+		}
+		made := map[string]bool{}
+		for _, m := range all {
+			made[m.ID] = true
+		}
+		results = slices.DeleteFunc(results, func(r Result) bool { return !made[r.ID] })
 	}
 	for i, r := range results {
 		if reason, ok := eq[r.ID]; ok && r.Status != NotRun && r.Status != NoCompile {

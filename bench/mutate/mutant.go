@@ -223,24 +223,36 @@ func (c *collector) visit(n ast.Node) bool {
 }
 
 // isPropagation reports whether an if statement only passes an error on:
-// `if err != nil { return ..., err }` or a return that wraps err. Such
-// guards are not mutated: only a failing database or file system reaches
-// them, which the tests do not simulate, so their mutants would measure
-// fault injection rather than the promises of the API.
+// `if err != nil { return ..., err }` or a return that wraps err, after
+// calls that clean up (rows.Close(), tx.Rollback()). Such guards are not
+// mutated: only a failing database or file system reaches them, which the
+// tests do not simulate, so their mutants would measure fault injection
+// rather than the promises of the API.
 func isPropagation(s *ast.IfStmt) bool {
 	be, ok := s.Cond.(*ast.BinaryExpr)
-	if !ok || be.Op != token.NEQ || s.Else != nil || len(s.Body.List) != 1 {
+	if !ok || be.Op != token.NEQ || s.Else != nil || len(s.Body.List) == 0 {
 		return false
 	}
 	if id, ok := be.Y.(*ast.Ident); !ok || id.Name != "nil" || !isErrIdent(be.X) {
 		return false
 	}
-	ret, ok := s.Body.List[0].(*ast.ReturnStmt)
+	body := s.Body.List
+	for _, st := range body[:len(body)-1] {
+		if es, ok := st.(*ast.ExprStmt); !ok || !isCallExpr(es.X) {
+			return false
+		}
+	}
+	ret, ok := body[len(body)-1].(*ast.ReturnStmt)
 	if !ok || len(ret.Results) == 0 {
 		return false
 	}
 	last := ret.Results[len(ret.Results)-1]
 	return isErrIdent(last) || (isErrorExpr(last) && mentions(last, be.X.(*ast.Ident).Name))
+}
+
+func isCallExpr(e ast.Expr) bool {
+	_, ok := e.(*ast.CallExpr)
+	return ok
 }
 
 func isErrIdent(e ast.Expr) bool {

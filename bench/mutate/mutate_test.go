@@ -28,6 +28,10 @@ func f(a, b int, ok bool) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("g: %w", err)
 	}
+	if err := g2(v); err != nil {
+		cleanUp()
+		return 0, err
+	}
 	var xs []int
 	xs = append(xs, v)
 	h(xs)
