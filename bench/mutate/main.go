@@ -4,7 +4,7 @@
 // -overlay`, and reports the share of mutants the tests kill.
 //
 //	go run ./bench/mutate -pkg ./db -equivalent bench/mutate/equivalent.txt -o db.txt
-//	go run ./bench/mutate -pkg ./graph/... -extra ./graphtest -sample 30 -seed 2
+//	go run ./bench/mutate -pkg ./graph/... -extra './httpapi=TestObjectLimit' -sample 30 -seed 2
 //
 // Operators: flipped comparisons (< ↔ <=, > ↔ >=, == ↔ !=), && ↔ ||,
 // dropped statements (an if that returns, a call, an append), a returned
@@ -66,7 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("mutate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pkg := fs.String("pkg", "", "packages to mutate, comma-separated go list patterns (./db, ./graph/...)")
-	extra := fs.String("extra", "", "more packages whose tests also run against every mutant, comma-separated")
+	extra := fs.String("extra", "", "more packages whose tests also run against every mutant, comma-separated; pkg=pattern runs only those tests of pkg, after the others pass")
 	fs.StringVar(&o.run, "test", "", "go test -run pattern: only these tests run")
 	fs.StringVar(&o.skip, "skip", "", "go test -skip pattern: these tests do not run")
 	files := fs.String("files", "", "only mutate files whose path (from the module root) matches this regexp")

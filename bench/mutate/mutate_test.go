@@ -359,3 +359,15 @@ func TestRescore(t *testing.T) {
 		t.Errorf("score line %q, want %q", got, want)
 	}
 }
+
+func TestRunnerCommands(t *testing.T) {
+	r := runner{extra: []string{"./graphtest", "./httpapi=TestObjectLimit|TestResponseLimit"}, run: "TestA"}
+	got := r.commands("example.com/m/graph", "/tmp/o.json")
+	want := [][]string{
+		{"test", "-count=1", "-failfast", "-vet=off", "-overlay=/tmp/o.json", "-run=TestA", "example.com/m/graph", "./graphtest"},
+		{"test", "-count=1", "-failfast", "-vet=off", "-overlay=/tmp/o.json", "-run=TestObjectLimit|TestResponseLimit", "./httpapi"},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("commands:\n%q\nwant\n%q", got, want)
+	}
+}

@@ -45,33 +45,54 @@ type runner struct {
 	goFlags []string
 }
 
-// testArgs is the go test command line for the mutated package and the
-// extra packages.
-func (r runner) testArgs(pkg, overlay string) []string {
-	args := []string{"test", "-count=1", "-failfast", "-vet=off"}
-	args = append(args, r.goFlags...)
-	if overlay != "" {
-		args = append(args, "-overlay="+overlay)
+// commands are the go test command lines run against a mutant of pkg, in
+// turn until one fails: pkg with the -extra packages that take the -test
+// pattern, then each extra package given as pkg=pattern with its own.
+func (r runner) commands(pkg, overlay string) [][]string {
+	base := func(run string, pkgs ...string) []string {
+		args := []string{"test", "-count=1", "-failfast", "-vet=off"}
+		args = append(args, r.goFlags...)
+		if overlay != "" {
+			args = append(args, "-overlay="+overlay)
+		}
+		if run != "" {
+			args = append(args, "-run="+run)
+		}
+		if r.skip != "" {
+			args = append(args, "-skip="+r.skip)
+		}
+		return append(args, pkgs...)
 	}
-	if r.run != "" {
-		args = append(args, "-run="+r.run)
-	}
-	if r.skip != "" {
-		args = append(args, "-skip="+r.skip)
-	}
-	args = append(args, pkg)
+	first := []string{pkg}
+	var more [][]string
 	for _, e := range r.extra {
-		if e != pkg {
-			args = append(args, e)
+		if p, run, ok := strings.Cut(e, "="); ok {
+			more = append(more, base(run, p))
+		} else if e != pkg {
+			first = append(first, e)
 		}
 	}
-	return args
+	return append([][]string{base(r.run, first...)}, more...)
+}
+
+// goTests runs the commands in turn, stopping at the first that fails.
+func (r runner) goTests(ctx context.Context, cmds [][]string) (out []byte, timedOut bool, err error) {
+	deadline := time.Now().Add(r.timeout)
+	for _, args := range cmds {
+		ctx, cancel := context.WithDeadline(ctx, deadline)
+		out, timedOut, err = r.goTest(ctx, args)
+		cancel()
+		if timedOut || err != nil {
+			return out, timedOut, err
+		}
+	}
+	return out, false, nil
 }
 
 // goTest runs go test with a deadline, killing the whole process group
 // (the go command and the test binaries it started) when it passes.
 func (r runner) goTest(ctx context.Context, args []string) (out []byte, timedOut bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.timeout) // the earlier deadline wins
 	defer cancel()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = r.dir
@@ -97,7 +118,7 @@ func (r runner) goTest(ctx context.Context, args []string) (out []byte, timedOut
 // the default timeout.
 func (r runner) baseline(ctx context.Context, pkg string) (time.Duration, error) {
 	start := time.Now()
-	out, timedOut, err := r.goTest(ctx, r.testArgs(pkg, ""))
+	out, timedOut, err := r.goTests(ctx, r.commands(pkg, ""))
 	if timedOut {
 		return 0, fmt.Errorf("tests of %s without mutants take longer than %s", pkg, r.timeout)
 	}
@@ -123,7 +144,7 @@ func (r runner) try(ctx context.Context, m Mutant, scratch string) Result {
 		return res
 	}
 	start := time.Now()
-	out, timedOut, err := r.goTest(ctx, r.testArgs(m.Pkg, overlay))
+	out, timedOut, err := r.goTests(ctx, r.commands(m.Pkg, overlay))
 	res.Duration = time.Since(start)
 	res.Status, res.Output = classify(out, timedOut, err)
 	if ctx.Err() != nil {
