@@ -238,18 +238,36 @@ func TestStore_LaterReportsStayHidden(t *testing.T) {
 	ids := func(typ string) []int64 { return all.ids[typ] }
 	rels := []rel{
 		{"subsidiaries", "Company", "Company", func() (map[int64][]int64, error) { return idsOfCompanies(s.FindSubsidiaries(ctx, ids("Company"))) }},
-		{"agreement parties", "Agreement", "Company", func() (map[int64][]int64, error) { return idsOfCompanies(s.FindAgreementParties(ctx, ids("Agreement"))) }},
-		{"meeting organizations", "Meeting", "Company", func() (map[int64][]int64, error) { return idsOfCompanies(s.FindMeetingOrganizations(ctx, ids("Meeting"))) }},
+		{"agreement parties", "Agreement", "Company", func() (map[int64][]int64, error) {
+			return idsOfCompanies(s.FindAgreementParties(ctx, ids("Agreement")))
+		}},
+		{"meeting organizations", "Meeting", "Company", func() (map[int64][]int64, error) {
+			return idsOfCompanies(s.FindMeetingOrganizations(ctx, ids("Meeting")))
+		}},
 		{"meeting participants", "Meeting", "Person", func() (map[int64][]int64, error) { return idsOfPeople(s.FindMeetingParticipants(ctx, ids("Meeting"))) }},
-		{"agreement signatories", "Agreement", "Person", func() (map[int64][]int64, error) { return idsOfPeople(s.FindAgreementSignatories(ctx, ids("Agreement"))) }},
+		{"agreement signatories", "Agreement", "Person", func() (map[int64][]int64, error) {
+			return idsOfPeople(s.FindAgreementSignatories(ctx, ids("Agreement")))
+		}},
 		{"meeting projects", "Meeting", "Project", func() (map[int64][]int64, error) { return idsOfProjects(s.FindMeetingProjects(ctx, ids("Meeting"))) }},
-		{"agreement projects", "Agreement", "Project", func() (map[int64][]int64, error) { return idsOfProjects(s.FindAgreementProjects(ctx, ids("Agreement"))) }},
+		{"agreement projects", "Agreement", "Project", func() (map[int64][]int64, error) {
+			return idsOfProjects(s.FindAgreementProjects(ctx, ids("Agreement")))
+		}},
 		{"meetings of people", "Person", "Meeting", func() (map[int64][]int64, error) { return idsOfMeetings(s.FindMeetingsByPersonIDs(ctx, ids("Person"))) }},
-		{"meetings of organizations", "Company", "Meeting", func() (map[int64][]int64, error) { return idsOfMeetings(s.FindMeetingsByCompanyIDs(ctx, ids("Company"))) }},
-		{"meetings of projects", "Project", "Meeting", func() (map[int64][]int64, error) { return idsOfMeetings(s.FindMeetingsByProjectIDs(ctx, ids("Project"))) }},
-		{"agreements of organizations", "Company", "Agreement", func() (map[int64][]int64, error) { return idsOfAgreements(s.FindAgreementsByCompanyIDs(ctx, ids("Company"))) }},
-		{"agreements of projects", "Project", "Agreement", func() (map[int64][]int64, error) { return idsOfAgreements(s.FindAgreementsByProjectIDs(ctx, ids("Project"))) }},
-		{"agreements of meetings", "Meeting", "Agreement", func() (map[int64][]int64, error) { return idsOfAgreements(s.FindAgreementsByMeetingIDs(ctx, ids("Meeting"))) }},
+		{"meetings of organizations", "Company", "Meeting", func() (map[int64][]int64, error) {
+			return idsOfMeetings(s.FindMeetingsByCompanyIDs(ctx, ids("Company")))
+		}},
+		{"meetings of projects", "Project", "Meeting", func() (map[int64][]int64, error) {
+			return idsOfMeetings(s.FindMeetingsByProjectIDs(ctx, ids("Project")))
+		}},
+		{"agreements of organizations", "Company", "Agreement", func() (map[int64][]int64, error) {
+			return idsOfAgreements(s.FindAgreementsByCompanyIDs(ctx, ids("Company")))
+		}},
+		{"agreements of projects", "Project", "Agreement", func() (map[int64][]int64, error) {
+			return idsOfAgreements(s.FindAgreementsByProjectIDs(ctx, ids("Project")))
+		}},
+		{"agreements of meetings", "Meeting", "Agreement", func() (map[int64][]int64, error) {
+			return idsOfAgreements(s.FindAgreementsByMeetingIDs(ctx, ids("Meeting")))
+		}},
 	}
 	total := 0
 	for _, r := range rels {
