@@ -119,6 +119,7 @@ func TestAnswers(t *testing.T) {
 		"compiled": graphtest.New(t, graphtest.WithOptions(httpapi.Options{Executor: graph.ExecutorCompiled})),
 	}
 	queries := answerQueries()
+	var ran strings.Builder
 	for _, name := range slices.Sorted(func(yield func(string) bool) {
 		for k := range queries {
 			if !yield(k) {
@@ -128,7 +129,15 @@ func TestAnswers(t *testing.T) {
 	}) {
 		path := filepath.Join("testdata", "answers", name+".json")
 		for _, executor := range []string{"gqlgen", "compiled"} {
+			before := compiledRuns(t, servers["compiled"])
 			resp := servers[executor].Do(t, queries[name], nil)
+			if executor == "compiled" {
+				on := "gqlgen"
+				if compiledRuns(t, servers["compiled"]) > before {
+					on = "compiled"
+				}
+				fmt.Fprintf(&ran, "%s %s\n", name, on)
+			}
 			if len(resp.Errors) > 0 {
 				t.Errorf("%s on %s: %s", name, executor, resp.Errors[0].Message)
 				continue
@@ -154,6 +163,21 @@ func TestAnswers(t *testing.T) {
 					name, executor, path, firstLineDiff(buf.String(), string(want)))
 			}
 		}
+	}
+	// Which executor ran each query on the compiled server.
+	path := filepath.Join("testdata", "answers", "executors.txt")
+	if *update {
+		if err := os.WriteFile(path, []byte(ran.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v: run go test ./graph -run TestAnswers -update", err)
+	}
+	if got := ran.String(); got != string(want) {
+		t.Errorf("the compiled executor ran other queries than %s says (rerun with -update if meant):\n got:\n%s\nwant:\n%s", path, got, want)
 	}
 }
 
