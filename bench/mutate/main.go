@@ -282,6 +282,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	todo = pick(todo, o.sample, o.seed)
+	// Run in a random order (by -seed): a run cut short by -budget or an
+	// interrupt is then still a random sample, not the first files.
+	rand.New(rand.NewPCG(o.seed, 7)).Shuffle(len(todo), func(i, j int) { todo[i], todo[j] = todo[j], todo[i] })
 
 	// An interrupt stops the running tests and reports what was measured.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
