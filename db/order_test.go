@@ -58,6 +58,10 @@ func TestStore_RelationOrder(t *testing.T) {
 			for _, c := range d.Companies[1:6] {
 				c.ParentID = &d.Companies[0].ID
 			}
+			// Aliases are listed by name, whatever order they were given in.
+			for _, alias := range []string{"Zeta Alias", "Alpha Alias", "Mid Alias"} {
+				d.Names = append(d.Names, db.Name{Subject: db.SubjectCompany, SubjectID: d.Companies[0].ID, Name: alias, Alias: true})
+			}
 			if variant == "OneName" {
 				day := db.MustParsePartialDate("2024-01-01")
 				for _, m := range d.Meetings {
@@ -162,6 +166,18 @@ func checkRelationOrder(t *testing.T, s *db.Store) {
 				keys, slugs = append(keys, [2]string{signed, x.Slug}), append(slugs, x.Slug)
 			}
 			check(fmt.Sprintf("%s of %d", what, k), keys, slugs)
+		}
+	}
+	aliases, err := s.FindAliases(ctx, db.SubjectCompany, all.ids["Company"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, list := range aliases {
+		if !slices.IsSorted(list) {
+			t.Errorf("aliases of company %d out of order: %q", id, list)
+		}
+		if len(list) > 1 {
+			pairs += len(list) - 1
 		}
 	}
 	m1, err := s.FindSubsidiaries(ctx, all.ids["Company"])
