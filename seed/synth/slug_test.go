@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
-	"io"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/investgraph/investgraph/seed"
 )
 
 // TestSlug checks the generated slugs: a fixed-width base-36 id, then the
@@ -68,14 +70,26 @@ func TestMain_Exit(t *testing.T) {
 
 // TestRun_EarlyFactsRange checks -early-facts at the edges of 0 to 100.
 func TestRun_EarlyFactsRange(t *testing.T) {
+	base, err := seed.Parse(seed.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		early string
 		ok    bool
 	}{{"-1", false}, {"0", true}, {"100", true}, {"101", false}} {
 		path := t.TempDir() + "/s.db"
-		err := run(t.Context(), []string{"-entities", "10", "-db", path, "-early-facts", tc.early}, io.Discard)
+		var out strings.Builder
+		err := run(t.Context(), []string{"-entities", "10", "-db", path, "-early-facts", tc.early}, &out)
 		if got := err == nil; got != tc.ok {
 			t.Errorf("-early-facts %s: %v, want ok=%v", tc.early, err, tc.ok)
+		}
+		// The seed alone: it has more than the 10 entities asked for.
+		want := fmt.Sprintf("%s: %d entities (%d companies, %d people, %d projects, %d meetings, %d agreements, %d sources), ", path,
+			len(base.Companies)+len(base.People)+len(base.Projects)+len(base.Meetings)+len(base.Agreements)+len(base.Sources),
+			len(base.Companies), len(base.People), len(base.Projects), len(base.Meetings), len(base.Agreements), len(base.Sources))
+		if tc.ok && !strings.HasPrefix(out.String(), want) {
+			t.Errorf("-early-facts %s printed %q, want it to start %q", tc.early, out.String(), want)
 		}
 		if !tc.ok && err != nil && !strings.Contains(err.Error(), "-early-facts must be a percent from 0 to 100, got "+tc.early) {
 			t.Errorf("-early-facts %s: %q does not say the range", tc.early, err)
