@@ -41,7 +41,11 @@ func TestExecutorsEscapeStrings(t *testing.T) {
 		resp := srv.MustQuery(t, q, nil, nil)
 		bodies = append(bodies, string(resp.Data))
 		var got struct {
-			Companies struct{ Edges []struct{ Node struct{ Slug, Description string } } }
+			Companies struct {
+				Edges []struct {
+					Node struct{ Slug, Description string }
+				}
+			}
 		}
 		if err := resp.Decode(&got); err != nil {
 			t.Fatal(err)
