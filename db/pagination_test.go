@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -105,35 +106,45 @@ func walkBack[T any](t *testing.T, last int, find func(context.Context, db.PageA
 	return nil
 }
 
-// checkWalk checks that a walk saw every slug of want exactly once.
+// checkWalk checks that a walk saw the slugs of want, each once and in
+// want's order.
 func checkWalk(t *testing.T, got []string, total int, want []string) {
 	t.Helper()
 	if got, want := total, len(want); got != want {
 		t.Errorf("TotalCount = %d, want %d", got, want)
 	}
-	seen := map[string]bool{}
-	for _, s := range got {
-		if seen[s] {
-			t.Errorf("%s listed twice", s)
+	if !slices.Equal(got, want) {
+		t.Errorf("walk listed\n  %v\nwant\n  %v", got, want)
+	}
+}
+
+// inOrder returns the slugs of items sorted by key, then slug: a list's
+// documented order, computed without the store.
+func inOrder[T any](items []T, key, slug func(T) string) []string {
+	sorted := slices.Clone(items)
+	slices.SortFunc(sorted, func(a, b T) int {
+		return cmp.Or(strings.Compare(key(a), key(b)), strings.Compare(slug(a), slug(b)))
+	})
+	var out []string
+	for _, x := range sorted {
+		out = append(out, slug(x))
+	}
+	return out
+}
+
+// nocase folds ASCII letters to lower case, as SQLite's NOCASE does.
+func nocase(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
 		}
-		seen[s] = true
-	}
-	for _, s := range want {
-		if !seen[s] {
-			t.Errorf("%s never listed", s)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("listed %d items, want %d", len(got), len(want))
-	}
+		return r
+	}, s)
 }
 
 func TestStore_FindCompanies_Pages(t *testing.T) {
 	s, d := seededStore(t)
-	var want []string
-	for _, c := range d.Companies {
-		want = append(want, c.Slug)
-	}
+	want := inOrder(d.Companies, func(c *db.Company) string { return nocase(c.Name) }, func(c *db.Company) string { return c.Slug })
 	for _, first := range []int{1, 3, 7, db.MaxPageSize} {
 		got, total := walk(t, first, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Company], error) {
 			return s.FindCompanies(ctx, db.CompanyFilter{}, db.Order{}, p)
@@ -236,30 +247,29 @@ func TestStore_FindCompanies_Pages(t *testing.T) {
 
 func TestStore_FindLists_Pages(t *testing.T) {
 	s, d := seededStore(t)
-	slugsOf := func(n int, slug func(int) string) []string {
-		var out []string
-		for i := range n {
-			out = append(out, slug(i))
-		}
-		return out
-	}
 	t.Run("People", func(t *testing.T) {
 		got, total := walk(t, 3, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Person], error) {
 			return s.FindPeople(ctx, db.PersonFilter{}, db.Order{}, p)
 		}, func(p *db.Person) string { return p.Slug })
-		checkWalk(t, got, total, slugsOf(len(d.People), func(i int) string { return d.People[i].Slug }))
+		checkWalk(t, got, total, inOrder(d.People, func(p *db.Person) string { return nocase(p.Name) }, func(p *db.Person) string { return p.Slug }))
 	})
 	t.Run("Projects", func(t *testing.T) {
 		got, total := walk(t, 4, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Project], error) {
 			return s.FindProjects(ctx, db.ProjectFilter{}, db.Order{}, p)
 		}, func(p *db.Project) string { return p.Slug })
-		checkWalk(t, got, total, slugsOf(len(d.Projects), func(i int) string { return d.Projects[i].Slug }))
+		checkWalk(t, got, total, inOrder(d.Projects, func(p *db.Project) string { return nocase(p.Name) }, func(p *db.Project) string { return p.Slug }))
 	})
 	t.Run("Agreements", func(t *testing.T) {
 		got, total := walk(t, 2, func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Agreement], error) {
 			return s.FindAgreements(ctx, db.AgreementFilter{}, db.Order{}, p)
 		}, func(a *db.Agreement) string { return a.Slug })
-		checkWalk(t, got, total, slugsOf(len(d.Agreements), func(i int) string { return d.Agreements[i].Slug }))
+		// By signing date, undated agreements last.
+		checkWalk(t, got, total, inOrder(d.Agreements, func(a *db.Agreement) string {
+			if a.SignedOn == nil {
+				return "9999"
+			}
+			return a.SignedOn.Start()
+		}, func(a *db.Agreement) string { return a.Slug }))
 		// Undated agreements come last.
 		if got, want := got[len(got)-1], "kmg-citic-caspi-bitum-agreement"; got != want {
 			t.Errorf("last agreement = %s, want the undated %s", got, want)
@@ -270,16 +280,13 @@ func TestStore_FindLists_Pages(t *testing.T) {
 			return s.FindSources(ctx, db.Order{}, p)
 		}, func(v *db.Source) string { return v.Slug })
 		want := []string{"9c0d6d39aeed9ba5", "81c1630493b7e74f", "617ef15b8252d5c0", "0cd24d71fac579ce", "70fb8e7c82b53bfa"}
-		checkWalk(t, got, total, want)
-		if !slices.Equal(got, want) {
-			t.Errorf("sources = %v, want publication order %v", got, want)
-		}
+		checkWalk(t, got, total, want) // publication order
 	})
 	t.Run("Meetings", func(t *testing.T) {
 		find := func(ctx context.Context, p db.PageArgs) (*db.Page[*db.Meeting], error) {
 			return s.FindMeetings(ctx, db.MeetingFilter{}, db.Order{}, p)
 		}
 		got, total := walk(t, 5, find, func(m *db.Meeting) string { return m.Slug })
-		checkWalk(t, got, total, slugsOf(len(d.Meetings), func(i int) string { return d.Meetings[i].Slug }))
+		checkWalk(t, got, total, inOrder(d.Meetings, func(m *db.Meeting) string { return m.Date.Start() }, func(m *db.Meeting) string { return m.Slug }))
 	})
 }

@@ -1,14 +1,17 @@
 package graph_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/graphtest"
+	"github.com/investgraph/investgraph/seed"
 )
 
 // designCard is the signature query: CITIC → Caspi Bitum → capacity history.
@@ -327,20 +330,40 @@ func TestPagination(t *testing.T) {
 		for _, e := range c.Edges {
 			slugs = append(slugs, e.Node.Slug)
 		}
+		if n := len(c.Edges); n > 0 && (c.PageInfo.EndCursor == nil || *c.PageInfo.EndCursor != c.Edges[n-1].Cursor) {
+			t.Errorf("page %d: endCursor %v, want the last edge's cursor %s", i, c.PageInfo.EndCursor, c.Edges[n-1].Cursor)
+		}
 		if !c.PageInfo.HasNextPage {
+			// hasNextPage is false on the last page, which is not empty:
+			// the seed's 20 companies fill five pages exactly.
+			if len(c.Edges) == 0 {
+				t.Errorf("page %d is empty: hasNextPage was true on the page before", i)
+			}
 			break
+		}
+		if len(c.Edges) != 4 {
+			t.Errorf("page %d has %d edges and hasNextPage", i, len(c.Edges))
 		}
 		after = c.PageInfo.EndCursor
 	}
 	if got := len(slugs); got != total {
 		t.Fatalf("walked %d companies, totalCount = %d", got, total)
 	}
-	seen := map[string]bool{}
-	for _, s := range slugs {
-		if seen[s] {
-			t.Fatalf("company %s appeared on two pages", s)
-		}
-		seen[s] = true
+	// The documented order, computed from the seed files: by name ignoring
+	// case, then slug.
+	d, err := seed.Parse(seed.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	slices.SortFunc(d.Companies, func(a, b *db.Company) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Slug, b.Slug))
+	})
+	for _, c := range d.Companies {
+		want = append(want, c.Slug)
+	}
+	if !slices.Equal(slugs, want) {
+		t.Errorf("pages listed\n  %v\nwant\n  %v", slugs, want)
 	}
 }
 
