@@ -209,6 +209,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	srv.Use(documentChecks{limits: opts.Limits, introspection: !opts.DisableIntrospection, cache: docs})
 	srv.Use(validatedOperation{})
 	srv.Use(inlineDefer{})
+	srv.Use(nullConditions{})
 	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter, stats: newStatistics(store, opts.Logger)})
 	if apq != nil {
 		srv.Use(apqStore{apq: apq})
