@@ -103,6 +103,18 @@ async function rendered(page, view, asOf = '') {
   );
 }
 
+// renderedAfter waits until the view has been drawn at an address other
+// than before (for a click from one page of a view to another of it).
+async function renderedAfter(page, view, before) {
+  await page.waitForFunction(
+    ([v, b]) => (document.body.dataset.rendered || '').startsWith(`${v}:`) && document.body.dataset.renderedHash !== b,
+    [view, before],
+    { timeout: STEP_MS },
+  );
+}
+
+const renderedHash = (page) => page.evaluate(() => document.body.dataset.renderedHash);
+
 async function fits(page, name) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert(width <= VIEWPORT.width, `${name} is ${width} px wide, wider than the ${VIEWPORT.width} px screen`);
@@ -466,8 +478,9 @@ async function main() {
     assert((await page.locator('[data-basis]').count()) > 0, 'the statement is not marked stated or inferred');
     await fits(page, 'the statement page');
     await shot(page, 'statement');
+    const was = await renderedHash(page);
     await page.locator('dd a', { hasText: 'Kassym-Jomart Tokayev' }).click();
-    await rendered(page, 'entity');
+    await renderedAfter(page, 'entity', was);
     const said = page.locator('section#statements tr.statement');
     assert((await said.count()) > 1, "the person's page lists fewer than two statements");
   });
@@ -484,13 +497,15 @@ async function main() {
     assert(text.includes('Part of') && text.includes('state visit'), 'the roundtable is not shown as part of the state visit');
     await fits(page, 'the event page');
     await shot(page, 'event');
+    const was = await renderedHash(page);
     await page.locator('dd a', { hasText: 'state visit' }).click();
-    await rendered(page, 'entity');
+    await renderedAfter(page, 'entity', was);
     const visit = await page.locator('main').innerText();
     assert(/Parts of this event[\s\S]*roundtable/.test(visit) && visit.includes('Agreements that came out of it'), `the state visit page: ${visit.slice(0, 400)}`);
     // A meeting held during the visit shows its event.
+    const atVisit = await renderedHash(page);
     await page.locator('section#meetings li a').first().click();
-    await rendered(page, 'entity');
+    await renderedAfter(page, 'entity', atVisit);
     assert((await page.locator('dl.facts', { hasText: 'Part of' }).count()) === 1, 'the meeting does not show its event');
   });
 
