@@ -457,6 +457,14 @@ async function main() {
     await page.waitForFunction(() => (document.body.dataset.rendered || '').startsWith('network::stated:'));
     const stated = await page.locator('.cy').evaluate((el) => ({ edges: Number(el.dataset.edges), inferred: Number(el.dataset.inferredEdges) }));
     assert(stated.inferred === 0 && stated.edges > 0, `stated only, the network has ${JSON.stringify(stated)}`);
+    // The header's links keep the choice: the money view totals stated sums.
+    await page.getByRole('link', { name: 'Money' }).click();
+    await page.waitForFunction(() => (document.body.dataset.rendered || '').startsWith('money::stated:'));
+    const money = JSON.parse(graphqlBodies[graphqlBodies.length - 1]);
+    assert(JSON.stringify(money.variables.basis) === '["STATED"]', `the money view sent ${JSON.stringify(money.variables)}`);
+    assert((await page.locator('main').innerText()).includes('Stated only'), 'the money view does not say it shows stated sums only');
+    await page.goBack();
+    await page.waitForFunction(() => (document.body.dataset.rendered || '').startsWith('network::stated:'));
     await page.locator('#stated').uncheck();
     await page.waitForFunction(() => (document.body.dataset.rendered || '').startsWith('network::all:'));
     assert(!page.url().includes('stated=1'), `the URL is ${page.url()}`);
