@@ -24,8 +24,10 @@ var ProjectColumns = []string{
 // status, the latest ACTUAL and TARGET figure of each metric, every amount
 // reported for it with its approximation (conflicting reports side by side,
 // never summed), the agreements that cover it, the dates of the first and
-// last source that reports it, and its citations. Lists within a cell are
-// separated by "; ".
+// last source that reports it, and its citations. A participant the
+// sources do not state but a curator inferred reads "(ROLE, inferred)";
+// an amount says whom it is attributed to and whether it is inferred.
+// Lists within a cell are separated by "; ".
 func ProjectsCSV(w io.Writer, g *Graph) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(ProjectColumns); err != nil {
@@ -41,17 +43,24 @@ func ProjectsCSV(w io.Writer, g *Graph) error {
 	for _, c := range g.Companies {
 		names[c.ID] = c.Name
 	}
+	for _, pe := range g.People {
+		names[pe.ID] = pe.Name
+	}
 	for _, p := range g.Projects {
 		var parts, roles []string
 		for _, pa := range p.Participants {
-			parts = append(parts, fmt.Sprintf("%s (%s)", names[pa.Company.ID], pa.Role))
+			role := pa.Role
+			if pa.Inferred() {
+				role += ", inferred"
+			}
+			parts = append(parts, fmt.Sprintf("%s (%s)", names[pa.Company.ID], role))
 			if !slices.Contains(roles, pa.Role) {
 				roles = append(roles, pa.Role)
 			}
 		}
 		var amounts, currencies []string
 		for _, a := range p.Amounts {
-			amounts = append(amounts, amountText(a, g))
+			amounts = append(amounts, amountText(a, g, names))
 			if !slices.Contains(currencies, a.Currency) {
 				currencies = append(currencies, a.Currency)
 			}

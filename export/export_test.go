@@ -62,7 +62,7 @@ func TestFetchMatchesAPI(t *testing.T) {
 	srv := graphtest.New(t)
 	for _, d := range dates(t, srv) {
 		g := fetch(t, srv, d)
-		q, wrap := asOfQuery(d, `aggregates { counts { companies people projects meetings agreements sources } }`)
+		q, wrap := asOfQuery(d, `aggregates { counts { companies people projects meetings agreements sources statements events } }`)
 		var raw map[string]json.RawMessage
 		srv.MustQuery(t, q, nil, &raw)
 		body := raw["aggregates"]
@@ -78,7 +78,8 @@ func TestFetchMatchesAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := map[string]int{"companies": len(g.Companies), "people": len(g.People), "projects": len(g.Projects),
-			"meetings": len(g.Meetings), "agreements": len(g.Agreements), "sources": len(g.Sources)}
+			"meetings": len(g.Meetings), "agreements": len(g.Agreements), "sources": len(g.Sources),
+			"statements": len(g.Statements), "events": len(g.Events)}
 		for k, want := range agg.Counts {
 			if got[k] != want {
 				t.Errorf("as of %q: %d %s exported, the API counts %d", d, got[k], k, want)
@@ -89,21 +90,38 @@ func TestFetchMatchesAPI(t *testing.T) {
 
 // TestRelationshipsMatchNeighborhood holds the export's relationships to
 // Query.neighborhood's: for every object, as of several days, the
-// relationships that touch it are the same (type, ends and label).
+// relationships that touch it are the same (type, ends, label and basis,
+// and the inference note where the export has one).
 func TestRelationshipsMatchNeighborhood(t *testing.T) {
 	srv := graphtest.New(t)
 	ds := dates(t, srv)
 	for _, d := range []string{"", ds[2], ds[len(ds)/2]} {
 		g := fetch(t, srv, d)
 		rels := export.Relationships(g)
-		for _, n := range export.Nodes(g) {
-			var want []string
-			for _, r := range rels {
-				if r.From == n.ID || r.To == n.ID {
-					want = append(want, relKey(r.Type, r.Label, r.From, r.To))
+		types := map[string]bool{}
+		for _, r := range rels {
+			types[r.Type] = true
+			types[r.Basis] = true
+		}
+		if d == "" {
+			for _, typ := range []string{"SAID", "SAID_AT", "ABOUT", "PART_OF", "IN_PACKAGE", "STATED", "INFERRED"} {
+				if !types[typ] {
+					t.Errorf("no %s relationship exported", typ)
 				}
 			}
-			q, wrap := asOfQuery(d, fmt.Sprintf(`neighborhood(id: %q, depth: 1, limit: 1000) { relationships { type label fromId toId } }`, n.ID))
+		}
+		for _, n := range export.Nodes(g) {
+			var want []string
+			notes := map[string]string{}
+			for _, r := range rels {
+				if r.From == n.ID || r.To == n.ID {
+					want = append(want, relKey(r.Type, r.Label, r.From, r.To)+" "+r.Basis)
+					if r.InferenceNote != "" {
+						notes[relKey(r.Type, r.Label, r.From, r.To)] = r.InferenceNote
+					}
+				}
+			}
+			q, wrap := asOfQuery(d, fmt.Sprintf(`neighborhood(id: %q, depth: 1, limit: 1000) { relationships { type label fromId toId basis inferenceNote } }`, n.ID))
 			var raw map[string]json.RawMessage
 			srv.MustQuery(t, q, nil, &raw)
 			body := raw["neighborhood"]
@@ -115,7 +133,7 @@ func TestRelationshipsMatchNeighborhood(t *testing.T) {
 				body = inner["neighborhood"]
 			}
 			var nb struct {
-				Relationships []struct{ Type, Label, FromID, ToID string }
+				Relationships []struct{ Type, Label, FromID, ToID, Basis, InferenceNote string }
 			}
 			if err := json.Unmarshal(body, &nb); err != nil {
 				t.Fatal(err)
@@ -123,7 +141,11 @@ func TestRelationshipsMatchNeighborhood(t *testing.T) {
 			var got []string
 			for _, r := range nb.Relationships {
 				if r.FromID == n.ID || r.ToID == n.ID {
-					got = append(got, relKey(r.Type, r.Label, r.FromID, r.ToID))
+					k := relKey(r.Type, r.Label, r.FromID, r.ToID)
+					got = append(got, k+" "+r.Basis)
+					if note, ok := notes[k]; ok && note != r.InferenceNote {
+						t.Errorf("as of %q, %s: export's note %q, the API's %q", d, k, note, r.InferenceNote)
+					}
 				}
 			}
 			sort.Strings(want)
@@ -202,6 +224,7 @@ func TestGraphMLStructure(t *testing.T) {
 			t.Errorf("edgedefault %q", doc.Graph.EdgeDefault)
 		}
 		nodes := map[string]string{}
+		bases := map[string]int{}
 		for _, n := range doc.Graph.Nodes {
 			if _, dup := nodes[n.ID]; dup {
 				t.Errorf("node %s twice", n.ID)
@@ -225,7 +248,7 @@ func TestGraphMLStructure(t *testing.T) {
 			if nodes[e.Source] == "" || nodes[e.Target] == "" {
 				t.Errorf("edge %s joins %s and %s, not both nodes", e.ID, e.Source, e.Target)
 			}
-			types := 0
+			types, basis := 0, ""
 			for _, dt := range e.Data {
 				if keys[dt.Key] != "edge" {
 					t.Errorf("edge %s: data under key %q, not an edge key", e.ID, dt.Key)
@@ -233,10 +256,27 @@ func TestGraphMLStructure(t *testing.T) {
 				if dt.Key == "e_type" {
 					types++
 				}
+				if dt.Key == "e_basis" {
+					basis = dt.Value
+					bases[basis]++
+				}
 			}
 			if types != 1 {
 				t.Errorf("edge %s has %d types", e.ID, types)
 			}
+			if basis != "STATED" && basis != "INFERRED" {
+				t.Errorf("edge %s has basis %q", e.ID, basis)
+			}
+		}
+		kinds := map[string]int{}
+		for _, typ := range nodes {
+			kinds[typ]++
+		}
+		if kinds["Statement"] != len(g.Statements) || kinds["Event"] != len(g.Events) || (d == "" && (kinds["Statement"] == 0 || kinds["Event"] == 0)) {
+			t.Errorf("as of %q: %d statement and %d event nodes, the graph has %d and %d", d, kinds["Statement"], kinds["Event"], len(g.Statements), len(g.Events))
+		}
+		if d == "" && (bases["STATED"] == 0 || bases["INFERRED"] == 0) {
+			t.Errorf("edge bases %v: want both", bases)
 		}
 		if want := len(export.Relationships(g)); len(doc.Graph.Edges) != want || want == 0 {
 			t.Errorf("as of %q: %d edges, want %d", d, len(doc.Graph.Edges), want)
@@ -357,6 +397,37 @@ func TestFtMEntities(t *testing.T) {
 	}
 	if schemas["Company"]+schemas["PublicBody"]+schemas["Organization"] != len(g.Companies) {
 		t.Errorf("%v organizations for %d companies", schemas, len(g.Companies))
+	}
+	// Statements are Notes on their speakers; events and meetings are
+	// Events; an inferred fact says so.
+	if schemas["Note"] != len(g.Statements) || len(g.Statements) == 0 {
+		t.Errorf("%d Notes for %d statements", schemas["Note"], len(g.Statements))
+	}
+	if schemas["Event"] != len(g.Events)+len(g.Meetings) {
+		t.Errorf("%d Events for %d events and %d meetings", schemas["Event"], len(g.Events), len(g.Meetings))
+	}
+	roles := map[string]bool{}
+	inferred := 0
+	for _, e := range ents {
+		if e.Schema == "Note" && ids[e.Properties["entity"][0]] != "Person" {
+			t.Errorf("Note %s is on a %s, not a Person", e.ID, ids[e.Properties["entity"][0]])
+		}
+		if e.Schema == "UnknownLink" {
+			roles[e.Properties["role"][0]] = true
+		}
+		for _, v := range append(e.Properties["summary"], e.Properties["notes"]...) {
+			if strings.Contains(v, "Inferred") {
+				inferred++
+			}
+		}
+	}
+	for _, r := range []string{"about", "said at", "part of", "in package"} {
+		if !roles[r] {
+			t.Errorf("no UnknownLink %q among %v", r, roles)
+		}
+	}
+	if inferred == 0 {
+		t.Error("no entity says it is inferred")
 	}
 }
 

@@ -49,6 +49,8 @@ func Fetch(ctx context.Context, store *db.Store, asOf string) (*Graph, error) {
 		{"Projects", appendTo(&g.Projects)},
 		{"Meetings", appendTo(&g.Meetings)},
 		{"Agreements", appendTo(&g.Agreements)},
+		{"Statements", appendTo(&g.Statements)},
+		{"Events", appendTo(&g.Events)},
 	}
 	for _, l := range lists {
 		if err := f.list(ctx, l.fragment, l.into); err != nil {

@@ -26,7 +26,14 @@ import (
 //     employer, role, date), or a Membership for a state, a government body
 //     or a business association, whose people hold office or a seat rather
 //     than a job;
-//   - a meeting is an Event (involved: its people and organizations);
+//   - a meeting is an Event (involved: its people and organizations), and
+//     so is a visit, trip, roundtable, business council or ceremony (its
+//     kind a keyword); a meeting held during an event, an agreement that
+//     came out of one and an event within a larger one are UnknownLinks
+//     ("part of"), a document of a package too ("in package");
+//   - a statement is a Note on its speaker (entity), its summary the
+//     description, with UnknownLinks to what it is about ("about") and to
+//     the meeting or event it was said at ("said at");
 //   - a project is a Project, each organization's part in it a
 //     ProjectParticipant (role);
 //   - an agreement is a Contract (contractDate, type, project), with an
@@ -37,13 +44,24 @@ import (
 // Every Thing lists the articles that cite it under proof, and one
 // Documentation per article and entity says which paragraphs (role
 // "paragraphs 3, 5"); a link's summary names its articles and paragraphs.
+// What a curator inferred rather than read in the paragraph says so in its
+// summary (a link, participation, position or statement: "Inferred: " and
+// the note), a figure or sum in its text ("inferred"); "according to"
+// names who a source attributes a figure, sum or title to.
 // A date given as a quarter or half-year, which FtM cannot write, is the
 // startDate and endDate of its months.
 func FtM(w io.Writer, g *Graph) error {
 	bw := bufio.NewWriter(w)
-	f := &ftmWriter{w: bw, g: g, schema: map[string]string{}}
+	f := &ftmWriter{w: bw, g: g, schema: map[string]string{}, facts: map[[3]string]Fact{}, names: map[string]string{}}
 	for _, c := range g.Companies {
 		f.schema[c.ID] = companySchema(c.Kind)
+		f.names[c.ID] = c.Name
+	}
+	for _, p := range g.People {
+		f.names[p.ID] = p.Name
+	}
+	for _, r := range Relationships(g) {
+		f.facts[[3]string{r.Type, r.From, r.To}] = r.Fact
 	}
 	f.write(g)
 	if f.err != nil {
@@ -84,8 +102,37 @@ type ftmEntity struct {
 type ftmWriter struct {
 	w      *bufio.Writer
 	g      *Graph
-	schema map[string]string // company ID → FtM schema
+	schema map[string]string  // company ID → FtM schema
+	facts  map[[3]string]Fact // type, from, to → the relationship's basis
+	names  map[string]string  // company and person ID → name
 	err    error
+}
+
+// fact is the basis of the relationship of the type between from and to.
+func (f *ftmWriter) fact(typ, from, to string) Fact {
+	if fc, ok := f.facts[[3]string{typ, from, to}]; ok {
+		return fc
+	}
+	return stated
+}
+
+// basisText is "" for a stated fact, "Inferred: note" for an inferred one.
+func basisText(fc Fact) string {
+	if !fc.Inferred() {
+		return ""
+	}
+	if fc.InferenceNote == "" {
+		return "Inferred by a curator."
+	}
+	return "Inferred: " + fc.InferenceNote
+}
+
+// according is " according to Name" where a source attributes a fact.
+func (f *ftmWriter) according(r *Ref) string {
+	if r == nil || f.names[r.ID] == "" {
+		return ""
+	}
+	return " according to " + f.names[r.ID]
 }
 
 func (f *ftmWriter) emit(id, schema string, props props) {
@@ -153,7 +200,7 @@ func (f *ftmWriter) write(g *Graph) {
 		for _, pos := range c.Positions {
 			id := edgeID("position", pos.Person.ID, c.ID, pos.Title, pos.ReportedOn)
 			p := newProps().add("role", pos.Title).dates("date", pos.ReportedOn).
-				add("summary", f.reportedIn(pos.Citations))
+				add("summary", joinSentences(f.reportedIn(pos.Citations)+f.according(pos.AttributedTo), basisText(pos.Fact)))
 			if slices.Contains(membershipKinds, c.Kind) {
 				f.emit(id, "Membership", p.add("member", pos.Person.ID).add("organization", c.ID))
 			} else {
@@ -170,14 +217,17 @@ func (f *ftmWriter) write(g *Graph) {
 			add("description", pr.Description).add("status", enumWords(pr.Status)).
 			add("keywords", enumWords(pr.Sector)).add("address", pr.Region).add("country", "kz")
 		for _, a := range pr.Amounts {
-			p.add("summary", amountText(a, f.g))
+			p.add("summary", f.amountText(a))
 		}
 		f.thing(pr.ID, "Project", p, pr.Citations)
 		for _, part := range pr.Participants {
 			f.emit(edgeID("participant", part.Company.ID, pr.ID, part.Role), "ProjectParticipant", newProps().
 				add("participant", part.Company.ID).add("project", pr.ID).
-				add("role", enumWords(part.Role)).add("summary", f.reportedIn(part.Citations)))
+				add("role", enumWords(part.Role)).add("summary", joinSentences(f.reportedIn(part.Citations), basisText(part.Fact))))
 		}
+	}
+	for _, e := range g.Events {
+		f.event(e)
 	}
 	for _, m := range g.Meetings {
 		name := m.Occasion
@@ -197,7 +247,10 @@ func (f *ftmWriter) write(g *Graph) {
 		}
 		f.thing(m.ID, "Event", p, m.Citations)
 		for _, r := range m.Projects {
-			f.link(m.ID, r.ID, "discussed", m.Citations)
+			f.link("DISCUSSED", m.ID, r.ID, "discussed", m.Citations)
+		}
+		if m.Event != nil {
+			f.link("PART_OF", m.ID, m.Event.ID, "part of", m.Citations)
 		}
 	}
 	for _, a := range g.Agreements {
@@ -210,19 +263,91 @@ func (f *ftmWriter) write(g *Graph) {
 			p.add("project", r.ID)
 		}
 		for _, am := range a.Amounts {
-			p.add("description", amountText(am, f.g))
+			p.add("description", f.amountText(am))
 		}
 		f.thing(a.ID, "Contract", p, a.Citations)
 		for _, r := range a.Parties {
-			f.link(r.ID, a.ID, "party", a.Citations)
+			f.link("PARTY", r.ID, a.ID, "party", a.Citations)
 		}
 		for _, r := range a.Signatories {
-			f.link(r.ID, a.ID, "signatory", a.Citations)
+			f.link("SIGNATORY", r.ID, a.ID, "signatory", a.Citations)
 		}
 		if a.Meeting != nil {
-			f.link(a.ID, a.Meeting.ID, "signed at", a.Citations)
+			f.link("SIGNED_AT", a.ID, a.Meeting.ID, "signed at", a.Citations)
 		}
 	}
+	// Agreements' links to events and packages once every agreement and
+	// event is written.
+	for _, a := range g.Agreements {
+		if a.Event != nil {
+			f.link("PART_OF", a.ID, a.Event.ID, "part of", a.Citations)
+		}
+		if a.PartOf != nil {
+			f.link("IN_PACKAGE", a.ID, a.PartOf.ID, "in package", a.Citations)
+		}
+	}
+	for _, e := range g.Events {
+		if e.PartOf != nil {
+			f.link("PART_OF", e.ID, e.PartOf.ID, "part of", e.Citations)
+		}
+	}
+	for _, st := range g.Statements {
+		name := "Statement by " + f.names[st.Speaker.ID]
+		if st.Date != "" {
+			name += " (" + st.Date + ")"
+		} else {
+			name += " (reported " + st.ReportedOn + ")"
+		}
+		p := newProps().add("name", name).add("entity", st.Speaker.ID).add("description", st.Summary).
+			add("summary", joinSentences(f.reportedIn([]Citation{st.Citation}), basisText(st.Fact)))
+		f.thing(st.ID, "Note", p, []Citation{st.Citation})
+		cites := []Citation{st.Citation}
+		for _, r := range st.About {
+			f.link("ABOUT", st.ID, r.ID, "about", cites)
+		}
+		if st.Meeting != nil {
+			f.link("SAID_AT", st.ID, st.Meeting.ID, "said at", cites)
+		}
+		if st.Event != nil {
+			f.link("SAID_AT", st.ID, st.Event.ID, "said at", cites)
+		}
+	}
+}
+
+// event writes an Event of the graph as an FtM Event.
+func (f *ftmWriter) event(e *Event) {
+	p := newProps().add("name", e.Name).add("location", e.Location).add("description", e.Description).
+		add("keywords", enumWords(e.Kind))
+	if e.Start != "" && e.End != "" && e.End != e.Start {
+		if s, err := db.ParsePartialDate(e.Start); err == nil {
+			p.add("startDate", s.Start())
+		}
+		if en, err := db.ParsePartialDate(e.End); err == nil {
+			p.add("endDate", en.End())
+		}
+	} else {
+		p = p.dates("date", e.Start)
+	}
+	for _, fc := range e.Evidence {
+		if fc.Inferred() {
+			p.add("notes", fc.Attribute+": "+basisText(fc.Fact))
+		}
+	}
+	f.thing(e.ID, "Event", p, e.Citations)
+}
+
+// joinSentences joins the non-empty parts with ". ".
+func joinSentences(parts ...string) string {
+	var out []string
+	for _, s := range parts {
+		if s = strings.TrimSuffix(strings.TrimSpace(s), "."); s != "" {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return strings.Join(out, ". ") + "."
 }
 
 // thing writes an entity with its proof and one Documentation per source
@@ -240,11 +365,15 @@ func (f *ftmWriter) thing(id, schema string, p props, cites []Citation) {
 	}
 }
 
-// link writes an UnknownLink from subject to object.
-func (f *ftmWriter) link(subject, object, role string, cites []Citation) {
+// link writes an UnknownLink from subject to object for the relationship
+// of the type, which Relationships holds, with its basis.
+func (f *ftmWriter) link(typ, subject, object, role string, cites []Citation) {
+	if _, ok := f.facts[[3]string{typ, subject, object}]; !ok {
+		return // an end the view does not hold
+	}
 	f.emit(edgeID("link", subject, object, role), "UnknownLink", newProps().
 		add("subject", subject).add("object", object).add("role", role).
-		add("summary", f.reportedIn(cites)))
+		add("summary", joinSentences(f.reportedIn(cites), basisText(f.fact(typ, subject, object)))))
 }
 
 // reportedIn names the articles and paragraphs of cites.
@@ -304,13 +433,26 @@ func joinInts(ns []int) string {
 	return strings.Join(s, ", ")
 }
 
-// amountText is "about 1200000000 USD (label), Title (date), paragraph 4".
-func amountText(a *Amount, g *Graph) string {
+// amountText is "about 1200000000 USD (label), Title (date), paragraph 4",
+// with "according to" and "inferred: note" where they apply.
+func (f *ftmWriter) amountText(a *Amount) string { return amountText(a, f.g, f.names) }
+
+func amountText(a *Amount, g *Graph, names map[string]string) string {
 	s := approxWord(a.Approximation) + strconv.FormatFloat(a.Amount, 'f', -1, 64) + " " + a.Currency
 	if a.Label != "" {
 		s += " (" + a.Label + ")"
 	}
-	return s + ", " + citationText(g, a.Citation.Source.ID, []int{a.Citation.Paragraph})
+	if a.AttributedTo != nil && names[a.AttributedTo.ID] != "" {
+		s += " according to " + names[a.AttributedTo.ID]
+	}
+	s += ", " + citationText(g, a.Citation.Source.ID, []int{a.Citation.Paragraph})
+	if a.Inferred() {
+		s += "; inferred"
+		if a.InferenceNote != "" {
+			s += ": " + a.InferenceNote
+		}
+	}
+	return s
 }
 
 // approxWord is the word an approximation reads as before a number.

@@ -9,15 +9,17 @@ import (
 
 // nodeKeys and edgeKeys are the GraphML attributes, in the order declared.
 var (
-	nodeKeys = []string{"type", "label", "slug", "kind", "country", "sector", "status", "region", "date", "location"}
-	edgeKeys = []string{"type", "label", "citations"}
+	nodeKeys = []string{"type", "label", "slug", "kind", "country", "sector", "status", "region", "date", "end", "location", "basis", "inferenceNote"}
+	edgeKeys = []string{"type", "label", "basis", "inferenceNote", "citations"}
 )
 
 // GraphML writes the graph's objects and typed relationships as GraphML,
 // which Gephi, Cytoscape, yEd and NetworkX read: one node per organization,
-// person, project, meeting and agreement (its id the global ID, with type,
-// label, slug and the type's own attributes), one directed edge per
-// relationship (type, label and the paragraphs that report it).
+// person, project, meeting, agreement, event and statement (its id the
+// global ID, with type, label, slug and the type's own attributes; a
+// statement's label is its summary, with its basis), one directed edge per
+// relationship (type, label, basis STATED or INFERRED with the inference
+// note, and the paragraphs that report it).
 func GraphML(w io.Writer, g *Graph) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(xml.Header)
@@ -46,6 +48,8 @@ func GraphML(w io.Writer, g *Graph) error {
 		bw.WriteString(`    <edge id="e` + itoa(i) + `" source="` + escape(r.From) + `" target="` + escape(r.To) + `">`)
 		data(bw, "e_type", r.Type)
 		data(bw, "e_label", r.Label)
+		data(bw, "e_basis", r.Basis)
+		data(bw, "e_inferenceNote", r.InferenceNote)
 		bySource, order := groupCitations(r.Citations)
 		var cites []string
 		for _, id := range order {

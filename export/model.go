@@ -15,6 +15,8 @@ type Graph struct {
 	Projects   []*Project
 	Meetings   []*Meeting
 	Agreements []*Agreement
+	Statements []*Statement
+	Events     []*Event
 
 	sourceByID map[string]*Source
 }
@@ -22,6 +24,33 @@ type Graph struct {
 // Ref is an object named by its global ID.
 type Ref struct {
 	ID string `json:"id"`
+}
+
+// Fact is whether a fact is stated in the paragraph it cites or a curator
+// inferred it, and for an inference what from (Basis in the schema).
+type Fact struct {
+	Basis         string `json:"basis"`
+	InferenceNote string `json:"inferenceNote"`
+}
+
+// Inferred reports whether the fact is an inference.
+func (f Fact) Inferred() bool { return f.Basis == "INFERRED" }
+
+// Evidence is the basis of one attribute of an object.
+type Evidence struct {
+	Attribute string `json:"attribute"`
+	Fact
+}
+
+// attributeFact returns the basis of attribute among ev: stated unless ev
+// lists it as inferred.
+func attributeFact(ev []Evidence, attribute string) Fact {
+	for _, e := range ev {
+		if e.Attribute == attribute {
+			return e.Fact
+		}
+	}
+	return Fact{Basis: "STATED"}
 }
 
 // Citation is a paragraph of a source.
@@ -50,6 +79,12 @@ type Measurement struct {
 	AsOf          string   `json:"asOf"`
 	Status        string   `json:"status"`
 	Citation      Citation `json:"citation"`
+	ReportedOn    string   `json:"reportedOn"`
+	Counterparty  *Ref     `json:"counterparty"`
+	PeriodStart   string   `json:"periodStart"`
+	PeriodEnd     string   `json:"periodEnd"`
+	AttributedTo  *Ref     `json:"attributedTo"`
+	Fact
 }
 
 // Amount is a sum of money as one source reports it.
@@ -59,14 +94,19 @@ type Amount struct {
 	Approximation string   `json:"approximation"`
 	Label         string   `json:"label"`
 	Citation      Citation `json:"citation"`
+	ReportedOn    string   `json:"reportedOn"`
+	AttributedTo  *Ref     `json:"attributedTo"`
+	Fact
 }
 
 // Position is a title reported for a person at an organization.
 type Position struct {
-	Person     Ref        `json:"person"`
-	Title      string     `json:"title"`
-	ReportedOn string     `json:"reportedOn"`
-	Citations  []Citation `json:"citations"`
+	Person       Ref        `json:"person"`
+	Title        string     `json:"title"`
+	ReportedOn   string     `json:"reportedOn"`
+	Citations    []Citation `json:"citations"`
+	AttributedTo *Ref       `json:"attributedTo"`
+	Fact
 }
 
 // Company is an organization.
@@ -83,6 +123,7 @@ type Company struct {
 	Parent       *Ref           `json:"parent"`
 	Positions    []*Position    `json:"positions"`
 	Measurements []*Measurement `json:"measurements"`
+	Evidence     []Evidence     `json:"evidence"`
 	Citations    []Citation     `json:"citations"`
 }
 
@@ -101,6 +142,7 @@ type Participant struct {
 	Company   Ref        `json:"company"`
 	Role      string     `json:"role"`
 	Citations []Citation `json:"citations"`
+	Fact
 }
 
 // Milestone is a dated step of a project.
@@ -109,6 +151,7 @@ type Milestone struct {
 	Date     string   `json:"date"`
 	Status   string   `json:"status"`
 	Citation Citation `json:"citation"`
+	Fact
 }
 
 // Project is an investment project.
@@ -140,7 +183,21 @@ type Meeting struct {
 	Participants  []Ref      `json:"participants"`
 	Organizations []Ref      `json:"organizations"`
 	Projects      []Ref      `json:"projects"`
+	Event         *Ref       `json:"event"`
+	Evidence      []Evidence `json:"evidence"`
 	Citations     []Citation `json:"citations"`
+	// Participations are Participants with the basis of each.
+	Participations []Participation `json:"participations"`
+	// StatedOrganizations and StatedProjects are those of Organizations
+	// and Projects the sources state.
+	StatedOrganizations []Ref `json:"statedOrganizations"`
+	StatedProjects      []Ref `json:"statedProjects"`
+}
+
+// Participation is a person's attendance of a meeting.
+type Participation struct {
+	Person Ref `json:"person"`
+	Fact
 }
 
 // Agreement is a signed document or package of documents.
@@ -157,8 +214,48 @@ type Agreement struct {
 	Signatories                []Ref      `json:"signatories"`
 	Projects                   []Ref      `json:"projects"`
 	Meeting                    *Ref       `json:"meeting"`
+	Event                      *Ref       `json:"event"`
+	PartOf                     *Ref       `json:"partOf"`
+	ReportedOn                 string     `json:"reportedOn"`
+	Status                     string     `json:"status"`
 	Amounts                    []*Amount  `json:"amounts"`
+	Evidence                   []Evidence `json:"evidence"`
 	Citations                  []Citation `json:"citations"`
+	// StatedParties, StatedSignatories and StatedProjects are those of
+	// Parties, Signatories and Projects the sources state.
+	StatedParties     []Ref `json:"statedParties"`
+	StatedSignatories []Ref `json:"statedSignatories"`
+	StatedProjects    []Ref `json:"statedProjects"`
+}
+
+// Statement is what a person said, as one paragraph reports it.
+type Statement struct {
+	ID         string   `json:"id"`
+	Slug       string   `json:"slug"`
+	Date       string   `json:"date"`
+	ReportedOn string   `json:"reportedOn"`
+	Summary    string   `json:"summary"`
+	Speaker    Ref      `json:"speaker"`
+	Meeting    *Ref     `json:"meeting"`
+	Event      *Ref     `json:"event"`
+	About      []Ref    `json:"about"`
+	Citation   Citation `json:"citation"`
+	Fact
+}
+
+// Event is a visit, trip, roundtable, business council or ceremony.
+type Event struct {
+	ID          string     `json:"id"`
+	Slug        string     `json:"slug"`
+	Name        string     `json:"name"`
+	Kind        string     `json:"kind"`
+	Start       string     `json:"start"`
+	End         string     `json:"end"`
+	Location    string     `json:"location"`
+	Description string     `json:"description"`
+	PartOf      *Ref       `json:"partOf"`
+	Evidence    []Evidence `json:"evidence"`
+	Citations   []Citation `json:"citations"`
 }
 
 // Source returns the source with global ID id, or nil.

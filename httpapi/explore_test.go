@@ -112,10 +112,15 @@ func TestExploreOperations(t *testing.T) {
 	}{
 		{"Counts", nil, `"projects"`},
 		{"Entity", map[string]any{"id": caspi}, "Caspi Bitum plant expansion"},
+		{"Entity", map[string]any{"id": caspi, "basis": []string{"STATED"}}, `"basis":"STATED"`},
+		{"About", map[string]any{"id": caspi}, `"statements"`},
 		{"Neighborhood", map[string]any{"id": caspi}, "CITIC Group"},
+		{"Neighborhood", map[string]any{"id": caspi, "basis": []string{"STATED"}}, `"basis":"STATED"`},
 		{"Paths", map[string]any{"from": caspi, "to": caspi}, "paths"},
 		{"Money", map[string]any{"groupBy": "YEAR"}, "excluded"},
+		{"Money", map[string]any{"groupBy": "YEAR", "undatedByReportYear": true, "basis": []string{"STATED"}}, `"byReportYear":true`},
 		{"Timeline", map[string]any{"subject": caspi}, "MEASUREMENT"},
+		{"Timeline", nil, `"kind":"STATEMENT"`},
 	} {
 		for _, name := range []string{tc.name, tc.name + "AsOf"} {
 			vars := map[string]any{}

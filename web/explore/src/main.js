@@ -43,6 +43,9 @@ async function render() {
   partial.hidden = day || asOf === '';
   partial.textContent = day ? '' : asOf;
   document.body.classList.toggle('has-asof', asOf !== '');
+  const stated = r.params.get('stated') === '1';
+  document.getElementById('stated').checked = stated;
+  document.body.classList.toggle('stated-only', stated);
   for (const a of document.querySelectorAll('nav a[data-view]')) {
     const active = a.dataset.view === r.view;
     a.setAttribute('aria-current', active ? 'page' : 'false');
@@ -61,6 +64,10 @@ async function render() {
   const ctx = {
     ...r,
     asOf,
+    // basis is what the API's basis arguments get: [STATED] with the
+    // "stated only" control on, null (every fact) otherwise.
+    basis: stated ? ['STATED'] : null,
+    stated,
     main,
     live: () => gen === generation,
   };
@@ -70,7 +77,7 @@ async function render() {
     if (gen === generation) showError(err);
   }
   if (gen === generation) {
-    document.body.dataset.rendered = `${r.view}:${asOf}:${gen}`;
+    document.body.dataset.rendered = `${r.view}:${asOf}:${stated ? 'stated' : 'all'}:${gen}`;
     document.body.dataset.renderedHash = location.hash;
   }
 }
@@ -107,6 +114,8 @@ function setupAsOf() {
   const input = document.getElementById('asof');
   input.addEventListener('change', () => setParams({ asOf: input.value }));
   document.getElementById('asof-clear').addEventListener('click', () => setParams({ asOf: '' }));
+  const stated = document.getElementById('stated');
+  stated.addEventListener('change', () => setParams({ stated: stated.checked ? '1' : '' }));
 }
 
 // Keyboard: / focuses the search, and arrow keys move through any list of

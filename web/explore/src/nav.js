@@ -11,14 +11,18 @@ export function route() {
   return { view: decodeURIComponent(view), arg: decodeURIComponent(rest.join('/')), params: new URLSearchParams(query) };
 }
 
-// href builds a view's URL, keeping the current asOf unless params set it.
+// href builds a view's URL, keeping the current asOf and stated-only
+// choice unless params set them.
 export function href(view, arg = '', params = {}) {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null && v !== '') p.set(k, v);
   }
   const asOf = 'asOf' in params ? params.asOf : currentAsOf();
+  const stated = 'stated' in params ? params.stated : (statedOnly() ? '1' : '');
   p.delete('asOf');
+  p.delete('stated');
+  if (stated) p.set('stated', stated);
   if (asOf) p.set('asOf', asOf);
   const q = p.toString();
   return `#/${view}${arg ? '/' + encodeURIComponent(arg) : ''}${q ? '?' + q : ''}`;
@@ -27,6 +31,12 @@ export function href(view, arg = '', params = {}) {
 // currentAsOf is the date the views are drawn as of, or ''.
 export function currentAsOf() {
   return route().params.get('asOf') || '';
+}
+
+// statedOnly reports whether the views show only what the sources state
+// (stated=1 in the URL).
+export function statedOnly() {
+  return route().params.get('stated') === '1';
 }
 
 // setParams replaces the current URL's params (without a history entry

@@ -103,6 +103,18 @@ async function rendered(page, view, asOf = '') {
   );
 }
 
+// renderedAfter waits until the view has been drawn at an address other
+// than before (for a click from one page of a view to another of it).
+async function renderedAfter(page, view, before) {
+  await page.waitForFunction(
+    ([v, b]) => (document.body.dataset.rendered || '').startsWith(`${v}:`) && document.body.dataset.renderedHash !== b,
+    [view, before],
+    { timeout: STEP_MS },
+  );
+}
+
+const renderedHash = (page) => page.evaluate(() => document.body.dataset.renderedHash);
+
 async function fits(page, name) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert(width <= VIEWPORT.width, `${name} is ${width} px wide, wider than the ${VIEWPORT.width} px screen`);
@@ -349,6 +361,13 @@ async function main() {
     await page.waitForFunction(() => [...document.querySelectorAll('.money-group')].some((g) => /^\d{4}$/.test(g.dataset.key)));
     await page.locator('.money-group summary').first().click();
     assert((await page.locator('.money-group details[open] .counted li').count()) > 0, 'an open group lists nothing');
+    assert((await page.locator('.money-group[data-key="UNDATED"]').count()) === 1, 'no UNDATED group by year');
+    assert(/no source gives a signing date/.test(await page.locator('#undated-explained').innerText()), 'the UNDATED group is not explained');
+    await page.getByRole('link', { name: 'Put them in the year they were first reported instead' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('.money-group')].some((g) => g.dataset.key.startsWith('REPORTED-')));
+    assert((await page.locator('.money-group[data-key="UNDATED"]').count()) === 0, 'UNDATED stays with undatedByReportYear');
+    await page.getByRole('link', { name: 'Keep them apart as UNDATED' }).click();
+    await page.waitForFunction(() => document.querySelector('.money-group[data-key="UNDATED"]'));
     await fits(page, 'the money view');
     await shot(page, 'money');
   });
@@ -369,6 +388,10 @@ async function main() {
     const spans = await page.$$eval('tr.event', (rows) => rows.map((r) => ({ date: r.dataset.date, rect: r.querySelector('rect.span') }))
       .map((x) => ({ date: x.date, start: x.rect?.dataset.start, end: x.rect?.dataset.end, width: Number(x.rect?.getAttribute('width')) })));
     assert(spans.length > 10, `${spans.length} events`);
+    const kinds = new Set(await page.$$eval('tr.event', (rows) => rows.map((r) => r.dataset.kind)));
+    assert(kinds.has('STATEMENT') && kinds.has('EVENT'), `timeline kinds ${[...kinds]}`);
+    const fills = await page.$$eval('tr.event', (rows) => Object.fromEntries(rows.map((r) => [r.dataset.kind, r.querySelector('rect.span')?.getAttribute('fill')])));
+    assert(fills.STATEMENT && fills.EVENT && fills.STATEMENT !== fills.EVENT && fills.STATEMENT !== '#555', `timeline colours ${JSON.stringify(fills)}`);
     const q = spans.find((s) => /-Q\d$/.test(s.date));
     assert(q, 'no event dated by a quarter');
     const year = Number(q.date.slice(0, 4));
@@ -398,6 +421,117 @@ async function main() {
         assert(kinds.length > 0, "the agreement's timeline is empty");
       }
     }
+  });
+
+  await step('a fact a curator inferred is marked, with its note, apart from stated ones', async () => {
+    await page.goto(`${base}/explore#/search?q=Karazhambas&types=PROJECT`);
+    await rendered(page, 'search');
+    await page.locator('a.result').first().click();
+    await rendered(page, 'entity');
+    const participants = page.locator('section#participants');
+    const inferred = participants.locator('tr', { hasText: 'KazMunayGas' }).locator('details.basis[data-basis="INFERRED"]');
+    assert((await inferred.count()) === 1, 'the inferred KazMunayGas participation has no inferred marker');
+    assert((await participants.locator('[data-basis="STATED"]').count()) > 0, 'no participant is marked stated');
+    const note = inferred.locator('.note');
+    assert(!(await note.isVisible()), 'the note shows before the marker is opened');
+    await inferred.locator('summary').click();
+    assert((await note.isVisible()) && (await note.innerText()).length > 10, 'opening the marker shows no note');
+    const region = page.locator('dl.facts dd', { hasText: 'inferred' });
+    assert((await region.count()) > 0, 'no attribute of the project is marked inferred');
+    await fits(page, 'a page with inferred facts');
+    await shot(page, 'inferred');
+  });
+
+  await step('"Stated only" redraws the page and the network without the inferences', async () => {
+    const participantRows = () => page.locator('section#participants tbody tr').allInnerTexts();
+    const before = await participantRows();
+    assert(before.some((t) => t.includes('KazMunayGas')), `participants ${before}`);
+    await page.locator('#stated').check();
+    await page.waitForFunction(() => (document.body.dataset.rendered || '').startsWith('entity::stated:'));
+    assert(page.url().includes('stated=1'), `the URL is ${page.url()}`);
+    const after = await participantRows();
+    assert(!after.some((t) => t.includes('KazMunayGas')) && after.length === before.length - 1, `stated only, participants ${after}`);
+    const last = JSON.parse(graphqlBodies[graphqlBodies.length - 1]);
+    assert(JSON.stringify(last.variables.basis) === '["STATED"]', `the last request sent basis ${JSON.stringify(last.variables)}`);
+    await page.getByRole('link', { name: 'Network' }).click();
+    await page.waitForFunction(() => (document.body.dataset.rendered || '').startsWith('network::stated:'));
+    const stated = await page.locator('.cy').evaluate((el) => ({ edges: Number(el.dataset.edges), inferred: Number(el.dataset.inferredEdges) }));
+    assert(stated.inferred === 0 && stated.edges > 0, `stated only, the network has ${JSON.stringify(stated)}`);
+    // The header's links keep the choice: the money view totals stated sums.
+    await page.getByRole('link', { name: 'Money' }).click();
+    await page.waitForFunction(() => (document.body.dataset.rendered || '').startsWith('money::stated:'));
+    const money = JSON.parse(graphqlBodies[graphqlBodies.length - 1]);
+    assert(JSON.stringify(money.variables.basis) === '["STATED"]', `the money view sent ${JSON.stringify(money.variables)}`);
+    assert((await page.locator('main').innerText()).includes('Stated only'), 'the money view does not say it shows stated sums only');
+    await page.goBack();
+    await page.waitForFunction(() => (document.body.dataset.rendered || '').startsWith('network::stated:'));
+    await page.locator('#stated').uncheck();
+    await page.waitForFunction(() => (document.body.dataset.rendered || '').startsWith('network::all:'));
+    assert(!page.url().includes('stated=1'), `the URL is ${page.url()}`);
+    const all = await page.locator('.cy').evaluate((el) => ({ edges: Number(el.dataset.edges), inferred: Number(el.dataset.inferredEdges) }));
+    assert(all.inferred > 0 && all.edges > stated.edges, `with every fact, the network has ${JSON.stringify(all)}, stated only ${JSON.stringify(stated)}`);
+  });
+
+  await step('a statement has a page: speaker, summary, meeting and event, citation', async () => {
+    await page.goto(`${base}/explore#/search?q=${encodeURIComponent('Huawei ICT Academy')}&types=STATEMENT`);
+    await rendered(page, 'search');
+    await page.locator('a.result[data-type="Statement"]').first().click();
+    await rendered(page, 'entity');
+    const text = await page.locator('main').innerText();
+    assert((await page.locator('blockquote.said').count()) === 1, 'no summary of what was said');
+    for (const want of ['Speaker', 'Kassym-Jomart Tokayev', 'At the meeting', 'At the event', 'roundtable']) {
+      assert(text.includes(want), `the statement page lacks ${want}: ${text.slice(0, 400)}`);
+    }
+    assert(/Reported in[\s\S]*¶\d+/.test(text), 'the statement page has no citation');
+    assert((await page.locator('[data-basis]').count()) > 0, 'the statement is not marked stated or inferred');
+    await fits(page, 'the statement page');
+    await shot(page, 'statement');
+    const was = await renderedHash(page);
+    await page.locator('dd a', { hasText: 'Kassym-Jomart Tokayev' }).click();
+    await renderedAfter(page, 'entity', was);
+    const said = page.locator('section#statements tr.statement');
+    assert((await said.count()) > 1, "the person's page lists fewer than two statements");
+  });
+
+  await step('an event has a page: its meetings, statements and parts', async () => {
+    await page.goto(`${base}/explore#/search?q=roundtable&types=EVENT`);
+    await rendered(page, 'search');
+    await page.locator('a.result[data-type="Event"]').first().click();
+    await rendered(page, 'entity');
+    const text = await page.locator('main').innerText();
+    assert(text.includes('Kazakh-Chinese investment roundtable'), `event page: ${text.slice(0, 200)}`);
+    assert((await page.locator('section#meetings li').count()) > 1, 'the event lists no meetings');
+    assert((await page.locator('section#statements tr.statement').count()) > 1, 'the event lists no statements');
+    assert(text.includes('Part of') && text.includes('state visit'), 'the roundtable is not shown as part of the state visit');
+    await fits(page, 'the event page');
+    await shot(page, 'event');
+    const was = await renderedHash(page);
+    await page.locator('dd a', { hasText: 'state visit' }).click();
+    await renderedAfter(page, 'entity', was);
+    const visit = await page.locator('main').innerText();
+    assert(/Parts of this event[\s\S]*roundtable/.test(visit) && visit.includes('Agreements that came out of it'), `the state visit page: ${visit.slice(0, 400)}`);
+    // A meeting held during the visit shows its event.
+    const atVisit = await renderedHash(page);
+    await page.locator('section#meetings li a').first().click();
+    await renderedAfter(page, 'entity', atVisit);
+    assert((await page.locator('dl.facts', { hasText: 'Part of' }).count()) === 1, 'the meeting does not show its event');
+  });
+
+  await step('the network colours statements and events and labels their links', async () => {
+    await page.goto(`${base}/explore#/search?q=roundtable&types=EVENT`);
+    await rendered(page, 'search');
+    await page.locator('a.result[data-type="Event"]').first().click();
+    await rendered(page, 'entity');
+    await page.getByRole('link', { name: 'Network' }).click();
+    await rendered(page, 'network');
+    await page.locator('.cy canvas').first().waitFor();
+    const types = await page.locator('.cy').evaluate((el) => el.dataset.types.split(','));
+    const edgeTypes = await page.locator('.cy').evaluate((el) => el.dataset.edgeTypes.split(','));
+    assert(types.includes('Statement') && types.includes('Event'), `node types ${types}`);
+    assert(edgeTypes.includes('SAID_AT') && edgeTypes.includes('PART_OF'), `edge types ${edgeTypes}`);
+    const legend = await page.locator('.legend').innerText();
+    assert(/statement/i.test(legend) && /event/i.test(legend), `legend ${legend}`);
+    await shot(page, 'network-event');
   });
 
   await step('a malformed address shows the API\'s error, not a broken page', async () => {

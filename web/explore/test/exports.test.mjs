@@ -142,7 +142,7 @@ test('every FtM entity is valid against the FollowTheMoney model', async () => {
   const { entities, problems, schemata } = validate(await exportOf('ftm'));
   assert.deepEqual(problems, []);
   for (const s of ['Article', 'Company', 'PublicBody', 'Person', 'Employment', 'Membership', 'Event', 'Project',
-    'ProjectParticipant', 'Contract', 'UnknownLink', 'Documentation']) {
+    'ProjectParticipant', 'Contract', 'UnknownLink', 'Documentation', 'Note']) {
     assert.ok(schemata[s] > 0, `no ${s} among ${JSON.stringify(schemata)}`);
   }
   const caspi = entities.find((e) => e.schema === 'Project' && e.properties.name?.[0] === 'Caspi Bitum plant expansion');
@@ -172,5 +172,11 @@ test('graphology-graphml reads the GraphML', async () => {
     const types = new Set(g.mapEdges((_, a) => a.type));
     assert.ok(types.has('PARTICIPANT') && types.has('POSITION'), `edge types ${[...types]}`);
     g.forEachEdge((e, a) => assert.ok(a.type && a.label, `edge ${e} lacks a type or label`));
+    g.forEachEdge((e, a) => assert.ok(a.basis === 'STATED' || a.basis === 'INFERRED', `edge ${e} has basis ${a.basis}`));
+    if (!asOf) {
+      for (const t of ['SAID', 'SAID_AT', 'ABOUT', 'PART_OF', 'IN_PACKAGE']) assert.ok(types.has(t), `no ${t} edge among ${[...types]}`);
+      const nodeTypes = new Set(g.mapNodes((_, a) => a.type));
+      assert.ok(nodeTypes.has('Statement') && nodeTypes.has('Event'), `node types ${[...nodeTypes]}`);
+    }
   }
 });

@@ -2,7 +2,7 @@ import uPlot from 'uplot';
 
 import { h } from '../dom.js';
 import { midpoint } from '../dates.js';
-import { cite, enumText, num } from './common.js';
+import { according, basisMark, cite, enumText, link, num } from './common.js';
 
 const ACTUAL = '#1f6fb4';
 const TARGET = '#c76a00';
@@ -55,7 +55,9 @@ function figureChart(ms) {
     h('td', {}, h('span', { class: `status s-${m.status}` }, m.status)),
     h('td', { class: 'n' }, num(m.value, m.approximation)),
     h('td', {}, m.unit),
-    h('td', {}, m.label || ''),
+    h('td', {}, m.label || '', m.counterparty ? [' with ', link(m.counterparty, { withBadge: false })] : null,
+      m.periodStart ? h('span', { class: 'muted' }, ` (${m.periodStart} – ${m.periodEnd || 'ongoing'})`) : null,
+      basisMark(m), according(m)),
     h('td', {}, cite(m.citation))));
   return h('figure', { class: 'chart', dataset: { metric } },
     h('figcaption', {}, h('strong', {}, enumText(metric)), ` (${unit}) — `,

@@ -10,6 +10,8 @@ export const TYPE_COLORS = {
   Meeting: '#7b4fb0',
   Agreement: '#c76a00',
   Source: '#666666',
+  Statement: '#00838f',
+  Event: '#ad1457',
 };
 
 export const TYPE_LABELS = {
@@ -19,6 +21,8 @@ export const TYPE_LABELS = {
   Meeting: 'Meeting',
   Agreement: 'Agreement',
   Source: 'Source',
+  Statement: 'Statement',
+  Event: 'Event',
 };
 
 // nameOf is how an object reads: a name, a title, or a meeting's date and
@@ -28,7 +32,40 @@ export function nameOf(n) {
   if (n.name) return n.name;
   if (n.title) return n.title;
   if (n.__typename === 'Meeting') return `${n.occasion || 'Meeting'}${n.location ? ', ' + n.location : ''} (${n.date})`;
+  if (n.__typename === 'Statement') {
+    const said = n.saying || '';
+    return `${n.speaker?.name || 'Someone'}: ${said.length > 90 ? said.slice(0, 88) + '…' : said}`;
+  }
   return n.id;
+}
+
+// basisMark tells a stated fact from an inferred one: a quiet "stated",
+// or an "inferred" marker that opens (click, Enter) on the curator's note,
+// which it also shows on hover.
+export function basisMark(x) {
+  if (!x?.basis) return null;
+  if (x.basis === 'STATED') {
+    return h('span', { class: 'basis stated', title: 'The cited paragraph says so.', dataset: { basis: 'STATED' } }, 'stated');
+  }
+  const note = x.inferenceNote || 'A curator concluded this; the cited paragraph does not say it in so many words.';
+  return h('details', { class: 'basis inferred', dataset: { basis: 'INFERRED' } },
+    h('summary', { title: note }, 'inferred'),
+    h('span', { class: 'note' }, note));
+}
+
+// listedMark marks an object of a list the API filters by basis (a
+// meeting's organizations, an agreement's parties) as inferred when it is
+// not among those the sources state.
+export function listedMark(n, stated) {
+  if (!stated) return null;
+  return basisMark({ basis: stated.some((s) => s.id === n.id) ? 'STATED' : 'INFERRED',
+    inferenceNote: 'A curator inferred this link; the sources do not state it (the API lists it only without basis: [STATED]).' });
+}
+
+// according names who a source attributes a fact to: "according to X".
+export function according(x) {
+  if (!x?.attributedTo) return null;
+  return h('span', { class: 'according' }, ' according to ', link(x.attributedTo, { withBadge: false }));
 }
 
 export function badge(type) {

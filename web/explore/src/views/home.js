@@ -10,7 +10,8 @@ export async function renderHome(ctx) {
   const c = data.aggregates.counts;
   const items = [
     ['organizations', c.companies], ['people', c.people], ['projects', c.projects], ['meetings', c.meetings],
-    ['agreements', c.agreements], ['sources', c.sources], ['figures', c.measurements], ['sums of money', c.amounts],
+    ['agreements', c.agreements], ['statements', c.statements], ['events', c.events], ['sources', c.sources],
+    ['figures', c.measurements], ['sums of money', c.amounts],
   ];
   show(ctx.main, 
     h('h1', {}, 'Kazakhstan–China investment graph'),
@@ -24,6 +25,8 @@ export async function renderHome(ctx) {
         h('li', {}, h('a', { href: href('money') }, 'Money'), ': totals by country, company, sector and year, with what each leaves out and why.'),
         h('li', {}, h('a', { href: href('timeline') }, 'Timeline'), ': every dated event, a quarter drawn as its three months.'),
         h('li', {}, h('a', { href: href('exports') }, 'Exports'), ': FollowTheMoney, GraphML and CSV downloads.'),
-        h('li', {}, 'The ', h('em', {}, 'As of'), ' date redraws every view as the reports published by then stood; the address of each view can be shared.'))),
+        h('li', {}, 'The ', h('em', {}, 'As of'), ' date redraws every view as the reports published by then stood; the address of each view can be shared.'),
+        h('li', {}, 'Every fact is marked ', h('em', {}, 'stated'), ' (the cited paragraph says it) or ', h('em', {}, 'inferred'),
+          ' (a curator concluded it; open the marker for the note). ', h('em', {}, 'Stated only'), ' redraws lists, networks, paths and money without the inferences.'))),
   );
 }

@@ -15,7 +15,7 @@ export async function renderNetwork(ctx) {
   const center = ctx.arg;
   const expanded = (ctx.params.get('expand') || '').split(',').filter(Boolean);
   const to = ctx.params.get('to') || '';
-  const first = await gql('Neighborhood', { id: center, depth: 1 }, ctx.asOf);
+  const first = await gql('Neighborhood', { id: center, depth: 1, basis: ctx.basis }, ctx.asOf);
   if (!ctx.live()) return;
   const nb = first.neighborhood;
 
@@ -32,7 +32,7 @@ export async function renderNetwork(ctx) {
   for (const id of expanded) {
     if (id === center) continue;
     try {
-      add((await gql('Neighborhood', { id, depth: 1 }, ctx.asOf)).neighborhood);
+      add((await gql('Neighborhood', { id, depth: 1, basis: ctx.basis }, ctx.asOf)).neighborhood);
     } catch {
       // An object not reported as of the date has no neighborhood: skip it.
     }
@@ -40,7 +40,7 @@ export async function renderNetwork(ctx) {
   }
   let paths = [];
   if (to) {
-    paths = (await gql('Paths', { from: center, to, maxHops: 5 }, ctx.asOf)).paths;
+    paths = (await gql('Paths', { from: center, to, maxHops: 5, basis: ctx.basis }, ctx.asOf)).paths;
     if (!ctx.live()) return;
     for (const p of paths) add(p);
   }
@@ -65,8 +65,8 @@ export async function renderNetwork(ctx) {
       classes: [n.id === center ? 'center' : '', expanded.includes(n.id) ? 'expanded' : '', pathNodes.has(n.id) ? 'path' : ''].join(' '),
     })),
     ...[...edges.values()].map((e) => ({
-      data: { id: e.id, source: e.fromId, target: e.toId, label: e.label || e.type, type: e.type },
-      classes: pathEdges.has(e.id) ? 'path' : '',
+      data: { id: e.id, source: e.fromId, target: e.toId, label: edgeLabel(e), type: e.type, basis: e.basis },
+      classes: [pathEdges.has(e.id) ? 'path' : '', e.basis === 'INFERRED' ? 'inferred' : ''].join(' '),
     })),
   ];
   const hops = distances(center, [...edges.values()]);
@@ -81,6 +81,11 @@ export async function renderNetwork(ctx) {
       { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#f5c400' } },
       { selector: 'edge', style: { width: 1.5, 'line-color': '#aab', 'target-arrow-color': '#aab', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, color: '#445', 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.8, 'text-background-padding': 1 } },
       { selector: 'edge[type="MET"]', style: { 'target-arrow-shape': 'none', 'line-style': 'dotted' } },
+      // What a curator inferred is dashed and orange, what the sources
+      // state solid.
+      { selector: 'edge.inferred', style: { 'line-style': 'dashed', 'line-color': '#e0a050', 'target-arrow-color': '#e0a050' } },
+      { selector: 'node[type="Statement"]', style: { shape: 'round-rectangle' } },
+      { selector: 'node[type="Event"]', style: { shape: 'diamond', width: 22, height: 22 } },
       { selector: 'edge.path', style: { width: 4, 'line-color': '#d11', 'target-arrow-color': '#d11', color: '#a00', 'z-index': 10 } },
       { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#d11' } },
     ],
@@ -91,6 +96,9 @@ export async function renderNetwork(ctx) {
   box.dataset.nodes = String(cy.nodes().length);
   box.dataset.edges = String(cy.edges().length);
   box.dataset.pathEdges = String(cy.edges('.path').length);
+  box.dataset.inferredEdges = String(cy.edges('.inferred').length);
+  box.dataset.types = [...new Set(cy.nodes().map((n) => n.data('type')))].sort().join(',');
+  box.dataset.edgeTypes = [...new Set(cy.edges().map((e) => e.data('type')))].sort().join(',');
 
   const expand = (id) => {
     const r = route();
@@ -105,7 +113,8 @@ export async function renderNetwork(ctx) {
   });
 
   side.append(
-    h('p', { class: 'muted' }, 'Click a node, or press its button below, to draw its neighbors too.'),
+    h('p', { class: 'muted' }, 'Click a node, or press its button below, to draw its neighbors too. ',
+      ctx.stated ? 'Stated only: links a curator inferred are left out.' : 'Dashed orange links are inferred by a curator, not stated in the source; tick "Stated only" to leave them out.'),
     legend(),
     pathFinder(ctx, center, to, paths, nodes),
     h('h2', {}, `${nodes.size} objects`),
@@ -138,6 +147,17 @@ function distances(center, edges) {
     }
   }
   return dist;
+}
+
+// EDGE_LABELS read the relationship types that have no label of their own.
+const EDGE_LABELS = {
+  SAID: 'said', SAID_AT: 'said at', ABOUT: 'about', PART_OF: 'part of', IN_PACKAGE: 'in package',
+};
+
+// edgeLabel is the relationship's label, marked when inferred.
+function edgeLabel(e) {
+  const label = e.label || EDGE_LABELS[e.type] || e.type.toLowerCase();
+  return e.basis === 'INFERRED' ? `${label} (inferred)` : label;
 }
 
 function shorten(s) {
@@ -194,7 +214,8 @@ function pathText(p) {
     const r = p.relationships[i];
     if (!r) return;
     const forward = r.fromId === n.id;
-    out.push(forward ? ` —${r.label}→ ` : ` ←${r.label}— `);
+    const label = edgeLabel(r);
+    out.push(forward ? ` —${label}→ ` : ` ←${label}— `);
   });
   return out;
 }

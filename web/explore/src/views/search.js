@@ -4,8 +4,9 @@ import { href, setParams } from '../nav.js';
 import { badge, nameOf } from './common.js';
 import { searchText } from '../query.js';
 
-const TYPES = ['COMPANY', 'PERSON', 'PROJECT', 'MEETING', 'AGREEMENT', 'SOURCE'];
-const TYPE_NAMES = { COMPANY: 'Organizations', PERSON: 'People', PROJECT: 'Projects', MEETING: 'Meetings', AGREEMENT: 'Agreements', SOURCE: 'Sources' };
+const TYPES = ['COMPANY', 'PERSON', 'PROJECT', 'MEETING', 'AGREEMENT', 'STATEMENT', 'EVENT', 'SOURCE'];
+const TYPE_NAMES = { COMPANY: 'Organizations', PERSON: 'People', PROJECT: 'Projects', MEETING: 'Meetings', AGREEMENT: 'Agreements',
+  STATEMENT: 'Statements', EVENT: 'Events', SOURCE: 'Sources' };
 
 // renderSearch shows ranked results with highlighted snippets and type
 // filters; the query and filters are in the URL.

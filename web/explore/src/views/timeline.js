@@ -11,6 +11,8 @@ const KIND_COLORS = {
   MEASUREMENT: '#2a7f8f',
   POSITION: TYPE_COLORS.Person,
   PUBLICATION: TYPE_COLORS.Source,
+  STATEMENT: TYPE_COLORS.Statement,
+  EVENT: TYPE_COLORS.Event,
 };
 
 // renderTimeline draws every dated event (or those about one object) on a
