@@ -90,6 +90,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.Float64Var(&c.options.RateLimit.PerSecond, "rate-limit", 2000, "cost points each client's budget regains per second (0: no rate limiting)")
 	fs.IntVar(&c.options.RateLimit.Burst, "rate-burst", 200_000, "most cost points a client's budget holds; at least -max-cost")
 	fs.BoolVar(&c.options.RateLimit.ByToken, "rate-by-token", false, "budget per bearer token instead of per address (only behind a gateway that checks tokens)")
+	fs.BoolVar(&c.options.RequireToken, "require-token", false, "refuse requests without a valid bearer token (investgraph token create); by default reads are open and only changesets need one")
 	fs.IntVar(&c.options.RateLimit.MaxInFlight, "max-in-flight", 4, "most requests one client (keyed as for -rate-limit) may have running at once; more wait -in-flight-wait, then get 429 (0: no cap)")
 	fs.DurationVar(&c.options.RateLimit.InFlightWait, "in-flight-wait", httpapi.DefaultInFlightWait, "how long a request over -max-in-flight waits for a turn")
 	fs.StringVar(&c.options.RateLimit.ClientIPHeader, "client-ip-header", "", "header a trusted proxy sets to the client address, e.g. X-Forwarded-For (default: the connection's address)")
@@ -138,7 +139,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.Usage = func() {}
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
-		fmt.Fprintf(stdout, "Usage: investgraph [flags]\n\nServes GraphiQL at / and GraphQL at /graphql.\n\nFlags:\n")
+		fmt.Fprintf(stdout, "Usage: investgraph [serve] [flags]\n       investgraph token create|list|revoke ... (investgraph token -h)\n\nServes GraphiQL at / and GraphQL at /graphql.\n\nFlags:\n")
 		fs.PrintDefaults()
 		return c, err
 	} else if err != nil {

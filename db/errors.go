@@ -12,6 +12,10 @@ const (
 	EINVALID  = "invalid"
 	ENOTFOUND = "not_found"
 	ECONFLICT = "conflict"
+	// EUNAUTHORIZED: no valid token came where one is needed.
+	EUNAUTHORIZED = "unauthorized"
+	// EFORBIDDEN: the token's role does not allow the operation.
+	EFORBIDDEN = "forbidden"
 )
 
 // Error is an application error whose message is safe to show a client.

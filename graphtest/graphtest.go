@@ -39,7 +39,8 @@ type Server struct {
 	// Handler is the gateway's whole HTTP handler, for in-process requests.
 	Handler http.Handler
 
-	http *httptest.Server
+	http  *httptest.Server
+	token string // sent as a bearer token by Do, Post, Get and Send (As)
 }
 
 // Option configures New.
@@ -214,6 +215,9 @@ func (s *Server) Send(t testing.TB, req *http.Request) *Response {
 
 func (s *Server) send(t testing.TB, req *http.Request) *Response {
 	t.Helper()
+	if s.token != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
 	resp, err := s.http.Client().Do(req)
 	if err != nil {
 		t.Fatalf("graphtest: %s %s: %v", req.Method, req.URL, err)

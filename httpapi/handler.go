@@ -79,6 +79,10 @@ type Options struct {
 	// compiled executor, which hands what it does not support to gqlgen's;
 	// "gqlgen" is gqlgen's executor alone.
 	Executor string
+	// RequireToken refuses every request without a valid bearer token
+	// (401 UNAUTHENTICATED); without it reads are open and only the
+	// operations that need a role ask for a token.
+	RequireToken bool
 }
 
 // DefaultAPQCacheSize is the default number of Automatic Persisted Queries
@@ -217,7 +221,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if opts.ResponseCache > 0 {
 		api = respcache.New(store.DataVersion, opts.ResponseCache).Middleware(api)
 	}
-	mux.Handle("/graphql", g.observe(recoverHTTP(opts.Logger, api)))
+	mux.Handle("/graphql", g.observe(recoverHTTP(opts.Logger, g.authenticate(api))))
 	if !opts.DisableIntrospection {
 		mux.Handle("GET /schema.graphql", sdlHandler(es.Schema()))
 	}
