@@ -22,6 +22,9 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Field is the input the error is about, as a path such as
+	// "input.yaml.projects[2].cite", when there is one.
+	Field string
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -76,6 +76,9 @@ func New(t testing.TB, opts ...Option) *Server {
 	if err := seed.LoadFS(ctx, store, cfg.seed); err != nil {
 		t.Fatalf("graphtest: load seed: %v", err)
 	}
+	if cfg.options.Seed == nil {
+		cfg.options.Seed = cfg.seed // changesets are applied over it
+	}
 	if cfg.options.Logger == nil {
 		cfg.options.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}

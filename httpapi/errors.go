@@ -111,6 +111,9 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 		case errors.As(err, &appErr):
 			gqlErr.Message = appErr.Message
 			setCode(gqlErr, codes[appErr.Code])
+			if appErr.Field != "" {
+				gqlErr.Extensions["field"] = appErr.Field
+			}
 		case badValue(gqlErr):
 			// A well-formed query with a bad input value (an unknown enum
 			// value, a variable of the wrong type or missing) is bad user

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
@@ -83,6 +84,13 @@ type Options struct {
 	// (401 UNAUTHENTICATED); without it reads are open and only the
 	// operations that need a role ask for a token.
 	RequireToken bool
+	// Seed holds the seed files the database was loaded from, which
+	// changesets are applied over; the built-in seed when nil.
+	Seed fs.FS
+	// SubscriberBuffer is how many committed revisions a subscriber may
+	// have waiting before it is disconnected with SUBSCRIBER_TOO_SLOW;
+	// graph.DefaultSubscriberBuffer when 0.
+	SubscriberBuffer int
 }
 
 // DefaultAPQCacheSize is the default number of Automatic Persisted Queries
@@ -122,9 +130,16 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 
 // New returns the gateway over store.
 func New(store *db.Store, opts Options) (*Gateway, error) {
+	var gopts []graph.Option
+	if opts.Seed != nil {
+		gopts = append(gopts, graph.WithSeedFiles(opts.Seed))
+	}
+	if opts.SubscriberBuffer > 0 {
+		gopts = append(gopts, graph.WithSubscriberBuffer(opts.SubscriberBuffer))
+	}
 	switch opts.Executor {
 	case graph.ExecutorGqlgen:
-		return newGateway(store, graph.NewExecutableSchema(store), opts)
+		return newGateway(store, graph.NewExecutableSchema(store, gopts...), opts)
 	case "", graph.ExecutorCompiled:
 	default:
 		return nil, fmt.Errorf("unknown executor %q: use %s or %s", opts.Executor, graph.ExecutorCompiled, graph.ExecutorGqlgen)
@@ -132,7 +147,7 @@ func New(store *db.Store, opts Options) (*Gateway, error) {
 	var g *Gateway
 	es := graph.NewCompiledSchema(store, func(_ context.Context, executor string) {
 		g.metrics.executor.WithLabelValues(executor).Inc()
-	})
+	}, gopts...)
 	g, err := newGateway(store, es, opts)
 	return g, err
 }
@@ -179,6 +194,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	}
 
 	srv := handler.New(es)
+	g.addStreamTransports(srv, store)
 	maxBody := opts.Limits.MaxBodyBytes
 	if maxBody < 0 {
 		maxBody = math.MaxInt64
@@ -202,6 +218,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	srv.Use(persisted)
 	srv.Use(documentChecks{limits: opts.Limits, introspection: !opts.DisableIntrospection, cache: docs})
 	srv.Use(validatedOperation{})
+	srv.Use(streamsOnly{})
 	srv.Use(inlineDefer{})
 	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter, stats: newStatistics(store, opts.Logger)})
 	if apq != nil {
@@ -242,9 +259,16 @@ func (g *Gateway) MetricsHandler() http.Handler { return g.metrics.handler() }
 
 // withLoaders gives every request its own loaders, so nothing is cached
 // between requests, and its own snapshot of the store, so that all its
-// statements read the same data whatever is committed meanwhile.
+// statements read the same data whatever is committed meanwhile; streams
+// get neither (see startStream).
 func withLoaders(store *db.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStream(r) {
+			// A stream reads what is committed while it lasts; its
+			// operations get their own loaders (addStreamTransports).
+			next.ServeHTTP(w, startStream(w, r))
+			return
+		}
 		ctx, end := store.WithSnapshot(r.Context())
 		defer end()
 		next.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))

@@ -13,7 +13,8 @@ CREATE TABLE tokens (
 ) STRICT;
 
 -- A revision is one changeset as it was applied: who sent it, when, the
--- seed text it carried, and what it added to and changed in the graph.
+-- seed text it carried (body), and what it added to and changed in the
+-- graph.
 -- touched is a JSON array of the objects it touched, as ["Company:slug", ...].
 CREATE TABLE revisions (
     id              INTEGER PRIMARY KEY,
@@ -25,7 +26,6 @@ CREATE TABLE revisions (
     changed         INTEGER NOT NULL,
     idempotency_key TEXT UNIQUE,
     body            TEXT NOT NULL,
-    body_hash       TEXT NOT NULL,
     touched         TEXT NOT NULL DEFAULT '[]'
 ) STRICT;
 CREATE INDEX revisions_by_author ON revisions (author, id);
