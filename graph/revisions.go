@@ -157,26 +157,23 @@ func (r *Resolver) touched(ctx context.Context, rev *db.Revision) ([]model.Node,
 }
 
 // subscribeRevisions streams the revisions committed after the one with
-// the id after (from now on when nil). The revisions already committed are
-// read a page at a time and sent as fast as the subscriber takes them; a
-// revision committed while the subscriber's buffer is full ends the stream
-// with a SUBSCRIBER_TOO_SLOW error (see WithStreamEnd) that names the last
-// revision delivered, to reconnect after. The store is the backlog, so
-// memory does not grow with a slow subscriber.
+// the id after (from now on when nil). Those committed before the
+// subscription began are read a page at a time and sent as fast as the
+// subscriber takes them. A revision committed since that finds the
+// subscriber's buffer full ends the stream with a SUBSCRIBER_TOO_SLOW
+// error (see WithStreamEnd) that names the last revision delivered, to
+// subscribe again after. The store holds the backlog, so memory does not
+// grow with a slow subscriber.
 func (r *Resolver) subscribeRevisions(ctx context.Context, after *string) (<-chan *db.Revision, error) {
-	var last int64
+	latest, err := r.Store.LatestRevisionID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last := latest
 	if after != nil {
-		id, err := parseRevisionID(*after)
-		if err != nil {
+		if last, err = parseRevisionID(*after); err != nil {
 			return nil, err
 		}
-		last = id
-	} else {
-		latest, err := r.Store.LatestRevisionID(ctx)
-		if err != nil {
-			return nil, err
-		}
-		last = latest
 	}
 	size := r.SubscriberBuffer
 	if size <= 0 {
@@ -187,19 +184,18 @@ func (r *Resolver) subscribeRevisions(ctx context.Context, after *string) (<-cha
 		defer close(out)
 		poll := time.NewTicker(revisionPoll)
 		defer poll.Stop()
-		catchingUp, delivered := true, last
 		for {
 			committed := r.Store.RevisionCommitted()
 			revs, err := r.Store.FindRevisions(ctx, db.RevisionFilter{After: last, Limit: revisionPage})
 			if err != nil {
 				if ctx.Err() == nil {
-					endStream(ctx, &gqlerror.Error{Message: "the revisions could not be read; reconnect with after: " + revisionID(delivered),
+					endStream(ctx, &gqlerror.Error{Message: "the revisions could not be read; subscribe again with after: \"" + revisionID(last) + "\"",
 						Extensions: map[string]any{"code": "INTERNAL"}})
 				}
 				return
 			}
 			for _, rev := range revs {
-				if catchingUp {
+				if rev.ID <= latest {
 					select {
 					case out <- rev:
 					case <-ctx.Done():
@@ -209,16 +205,15 @@ func (r *Resolver) subscribeRevisions(ctx context.Context, after *string) (<-cha
 					select {
 					case out <- rev:
 					default:
-						endStream(ctx, tooSlow(size, delivered))
+						endStream(ctx, tooSlow(size, last))
 						return
 					}
 				}
-				last, delivered = rev.ID, rev.ID
+				last = rev.ID
 			}
 			if len(revs) == revisionPage {
 				continue
 			}
-			catchingUp = false
 			select {
 			case <-ctx.Done():
 				return
