@@ -318,6 +318,7 @@ func (c config) logAttrs(addr, metricsAddr string, fileLimit uint64) []any {
 		slog.String("graphql", base+"/graphql"),
 		slog.String("graphiql", graphiql),
 		slog.Bool("introspection", !o.DisableIntrospection),
+		slog.Bool("require_token", o.RequireToken),
 		slog.String("db", c.dbPath),
 		slog.String("cors_origins", cors),
 		slog.Group("limits",
