@@ -2,9 +2,11 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -310,5 +312,39 @@ func TestApplyChangesetOtherSeed(t *testing.T) {
 	if len(resp.Errors) == 0 || resp.Errors[0].Code() != httpapi.CodeConflict || !strings.Contains(resp.Errors[0].Message, "would drop them") {
 		raw, _ := json.Marshal(resp.Errors)
 		t.Errorf("errors = %s", raw)
+	}
+}
+
+// TestConcurrentChangesets applies changesets from several clients at once:
+// each is applied whole, none is lost, and the revisions count them all.
+func TestConcurrentChangesets(t *testing.T) {
+	srv := quietServer(t, httpapi.Options{})
+	const n = 6
+	editors := make([]*graphtest.Server, n)
+	for i := range editors {
+		editors[i] = srv.Editor(t, fmt.Sprintf("editor-%d", i))
+	}
+	var wg sync.WaitGroup
+	resps := make([]*graphtest.Response, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resps[i] = editors[i].TryChangeset(t, smallChangeset(100+i))
+		}()
+	}
+	wg.Wait()
+	for i, resp := range resps {
+		if len(resp.Errors) > 0 {
+			t.Errorf("changeset %d: %s", i, resp.Raw)
+		}
+	}
+	var got struct {
+		Revisions struct{ TotalCount int }
+		Sources   struct{ TotalCount int }
+	}
+	srv.MustQuery(t, `{ revisions { totalCount } sources { totalCount } }`, nil, &got)
+	if got.Revisions.TotalCount != n || got.Sources.TotalCount != 5+n {
+		t.Errorf("%d revisions and %d sources, want %d and %d", got.Revisions.TotalCount, got.Sources.TotalCount, n, 5+n)
 	}
 }
