@@ -11,11 +11,12 @@ import (
 	"github.com/investgraph/investgraph/seed"
 )
 
-// revisionStore returns a seeded store and a function that applies a
+// revisionStore returns a seeded store, its file and a function that applies a
 // small changeset of its own (the n-th) to it.
-func revisionStore(t *testing.T) (*db.Store, func(n int) *db.Revision) {
+func revisionStore(t *testing.T) (*db.Store, string, func(n int) *db.Revision) {
 	t.Helper()
-	s, err := db.Open(t.Context(), filepath.Join(t.TempDir(), "x.db"))
+	path := filepath.Join(t.TempDir(), "x.db")
+	s, err := db.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +24,7 @@ func revisionStore(t *testing.T) (*db.Store, func(n int) *db.Revision) {
 	if err := seed.Load(t.Context(), s); err != nil {
 		t.Fatal(err)
 	}
-	return s, func(n int) *db.Revision {
+	return s, path, func(n int) *db.Revision {
 		t.Helper()
 		yaml := fmt.Sprintf("source:\n  slug: \"example-%d\"\n  title: \"Example %d\"\n  publishedOn: \"2026-12-01\"\n  paragraphs: 1\n"+
 			"companies:\n  - slug: kazakhstan\n    cite: [1]\n", n, n)
@@ -39,7 +40,7 @@ func revisionStore(t *testing.T) (*db.Store, func(n int) *db.Revision) {
 // never takes: the third ends its stream, after the two it holds, with an
 // error naming the last of them.
 func TestSlowSubscriber(t *testing.T) {
-	s, apply := revisionStore(t)
+	s, _, apply := revisionStore(t)
 	r := &Resolver{Store: s, SubscriberBuffer: 2}
 	ctx, cancel := context.WithCancel(WithStreamEnd(t.Context()))
 	defer cancel()
@@ -111,4 +112,31 @@ func TestSlowSubscriber(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSubscriberSeesOtherProcesses subscribes through one store and
+// commits through another on the same file, as two processes would: the
+// subscriber finds the revision when it next looks.
+func TestSubscriberSeesOtherProcesses(t *testing.T) {
+	_, path, apply := revisionStore(t)
+	other, err := db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ch, err := (&Resolver{Store: other}).subscribeRevisions(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev := apply(1)
+	select {
+	case got := <-ch:
+		if got == nil || got.ID != rev.ID {
+			t.Errorf("got %v, want revision %d", got, rev.ID)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the revision did not arrive")
+	}
 }
