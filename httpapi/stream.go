@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -30,7 +31,10 @@ const closeForbidden = 4403
 // and over GraphQL over SSE, ahead of httpTransport, which claims every
 // other request.
 func (g *Gateway) addStreamTransports(srv *handler.Server, store *db.Store) {
-	srv.AddTransport(transport.Websocket{InitFunc: g.websocketInit, KeepAlivePingInterval: streamKeepAlive})
+	// A browser's WebSocket is accepted from the page's own host and from
+	// the origins CORS allows (patterns as -cors-origins gives them).
+	ws := transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: g.opts.CORSOrigins}}
+	srv.AddTransport(transport.Websocket{Implementation: ws, InitFunc: g.websocketInit, KeepAlivePingInterval: streamKeepAlive})
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: streamKeepAlive})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if op := graphql.GetOperationContext(ctx); op.Operation != nil && op.Operation.Operation == ast.Subscription {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coder/websocket"
+
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graphtest"
 	"github.com/investgraph/investgraph/httpapi"
@@ -126,5 +128,29 @@ func TestSubscribeRequireToken(t *testing.T) {
 				t.Errorf("event = %+v", ev.Revisions)
 			}
 		})
+	}
+}
+
+// TestWebSocketOrigins accepts a browser's WebSocket from an origin CORS
+// allows, and refuses one from any other.
+func TestWebSocketOrigins(t *testing.T) {
+	srv := quietServer(t, httpapi.Options{CORSOrigins: []string{"https://dash.example.org", "https://*.example.com"}})
+	wsURL := "ws" + strings.TrimPrefix(srv.URL, "http")
+	for origin, ok := range map[string]bool{
+		"https://dash.example.org": true, "https://a.example.com": true,
+		"https://evil.example.net": false, "http://dash.example.org": false,
+	} {
+		conn, resp, err := websocket.Dial(t.Context(), wsURL, &websocket.DialOptions{
+			Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: http.Header{"Origin": {origin}},
+		})
+		if conn != nil {
+			conn.CloseNow()
+		}
+		if ok && err != nil {
+			t.Errorf("origin %s: %v", origin, err)
+		}
+		if !ok && (err == nil || resp == nil || resp.StatusCode != http.StatusForbidden) {
+			t.Errorf("origin %s: accepted, want 403", origin)
+		}
 	}
 }
