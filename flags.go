@@ -90,6 +90,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.Float64Var(&c.options.RateLimit.PerSecond, "rate-limit", 2000, "cost points each client's budget regains per second (0: no rate limiting)")
 	fs.IntVar(&c.options.RateLimit.Burst, "rate-burst", 200_000, "most cost points a client's budget holds; at least -max-cost")
 	fs.BoolVar(&c.options.RateLimit.ByToken, "rate-by-token", false, "budget per bearer token instead of per address (only behind a gateway that checks tokens)")
+	fs.BoolVar(&c.options.RequireToken, "require-token", false, "refuse requests without a valid bearer token (investgraph token create); by default reads are open and only changesets need one")
 	fs.IntVar(&c.options.RateLimit.MaxInFlight, "max-in-flight", 4, "most requests one client (keyed as for -rate-limit) may have running at once; more wait -in-flight-wait, then get 429 (0: no cap)")
 	fs.DurationVar(&c.options.RateLimit.InFlightWait, "in-flight-wait", httpapi.DefaultInFlightWait, "how long a request over -max-in-flight waits for a turn")
 	fs.StringVar(&c.options.RateLimit.ClientIPHeader, "client-ip-header", "", "header a trusted proxy sets to the client address, e.g. X-Forwarded-For (default: the connection's address)")
@@ -140,7 +141,8 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.Usage = func() {}
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
-		fmt.Fprintf(stdout, "Usage: investgraph [flags]\n       investgraph export -format ftm|csv|graphml [flags]\n\n"+
+		fmt.Fprintf(stdout, "Usage: investgraph [serve] [flags]\n       investgraph export -format ftm|csv|graphml [flags]\n"+
+			"       investgraph token create|list|revoke ... (investgraph token -h)\n\n"+
 			"Serves GraphiQL at /, the explorer at /explore, exports under /export/ and GraphQL at /graphql.\n"+
 			"investgraph export -h lists the export's flags.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -322,6 +324,7 @@ func (c config) logAttrs(addr, metricsAddr string, fileLimit uint64) []any {
 		slog.String("graphql", base+"/graphql"),
 		slog.String("graphiql", graphiql),
 		slog.Bool("introspection", !o.DisableIntrospection),
+		slog.Bool("require_token", o.RequireToken),
 		slog.String("db", c.dbPath),
 		slog.String("cors_origins", cors),
 		slog.Group("limits",

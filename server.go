@@ -27,18 +27,26 @@ func main() {
 	}
 }
 
-// run serves until ctx ends or SIGINT or SIGTERM arrives, then drains
-// in-flight requests and closes the database. It binds its addresses before
-// it touches the database, so that a port in use changes nothing. ready,
-// when not nil, is told the address the API listens on once it accepts
-// connections. -h prints the usage to stdout; logs go to stderr. `export`
-// as the first argument writes an export instead (runExport).
+// run runs a subcommand (investgraph token ... or investgraph export ...)
+// or serves: with no subcommand, or "serve", it serves until ctx ends or
+// SIGINT or SIGTERM arrives, then drains in-flight requests and closes the
+// database. It binds its addresses before it touches the database, so that
+// a port in use changes nothing. ready, when not nil, is told the address
+// the API listens on once it accepts connections. -h prints the usage to
+// stdout; logs go to stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) (err error) {
-	if len(args) > 0 && args[0] == "export" {
-		if err := runExport(ctx, args[1:], stdout, stderr); !errors.Is(err, flag.ErrHelp) {
-			return err
+	if len(args) > 0 {
+		switch args[0] {
+		case "serve":
+			args = args[1:]
+		case "token":
+			return runToken(ctx, args[1:], stdout)
+		case "export":
+			if err := runExport(ctx, args[1:], stdout, stderr); !errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return nil
 		}
-		return nil
 	}
 	cfg, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {

@@ -325,7 +325,7 @@ func TestRun_ConfigLog(t *testing.T) {
 		want := map[string]any{
 			"addr": addr, "graphql": "http://" + addr + "/graphql", "graphiql": "off", "introspection": true, "db": path,
 			"cors_origins": "https://dash.example.org,https://*.example.com", "apq_cache": float64(10), "response_cache": float64(50),
-			"persisted_operations": "none", "allow_list": false,
+			"persisted_operations": "none", "allow_list": false, "require_token": false,
 		}
 		for key, v := range want {
 			if line[key] != v {

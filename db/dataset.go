@@ -146,6 +146,19 @@ func (s *Store) replace(ctx context.Context, d *Dataset) error {
 		return fmt.Errorf("replace: %w", err)
 	}
 	defer tx.Rollback()
+	if err := replaceIn(ctx, tx, d); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("replace: commit: %w", err)
+	}
+	s.version.Add(1)
+	return nil
+}
+
+// replaceIn swaps the graph's rows for d's in tx, whose caller has checked
+// d's references.
+func replaceIn(ctx context.Context, tx *sql.Tx, d *Dataset) error {
 	for _, table := range tablesByDependency {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 			return fmt.Errorf("replace: empty %s: %w", table, err)
@@ -172,10 +185,6 @@ func (s *Store) replace(ctx context.Context, d *Dataset) error {
 	if err := rebuildDerived(ctx, tx); err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("replace: commit: %w", err)
-	}
-	s.version.Add(1)
 	return nil
 }
 

@@ -35,6 +35,7 @@ type Store struct {
 	statements atomic.Int64
 	version    atomic.Int64       // changes with the data (DataVersion)
 	summaries  singleflight.Group // money summaries being computed (MoneySummary)
+	revisions  revisionSignal     // closed on each revision (RevisionCommitted)
 }
 
 // Open opens (creating if needed) the database at path and applies any

@@ -12,12 +12,19 @@ const (
 	EINVALID  = "invalid"
 	ENOTFOUND = "not_found"
 	ECONFLICT = "conflict"
+	// EUNAUTHORIZED: no valid token came where one is needed.
+	EUNAUTHORIZED = "unauthorized"
+	// EFORBIDDEN: the token's role does not allow the operation.
+	EFORBIDDEN = "forbidden"
 )
 
 // Error is an application error whose message is safe to show a client.
 type Error struct {
 	Code    string
 	Message string
+	// Field is the input the error is about, as a path such as
+	// "input.yaml.projects[2].cite", when there is one.
+	Field string
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -44,8 +44,8 @@ const (
 // NewCompiledSchema returns the schema with its resolvers over store, run
 // by the compiled executor where it can and by gqlgen's otherwise. ran, if
 // not nil, is told which executor served each operation.
-func NewCompiledSchema(store *db.Store, ran func(ctx context.Context, executor string)) graphql.ExecutableSchema {
-	resolvers := &Resolver{Store: store}
+func NewCompiledSchema(store *db.Store, ran func(ctx context.Context, executor string), opts ...Option) graphql.ExecutableSchema {
+	resolvers := newResolver(store, opts)
 	es := exec.NewExecutableSchema(exec.Config{Resolvers: resolvers})
 	return &compiledSchema{
 		ExecutableSchema: es,

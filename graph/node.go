@@ -31,6 +31,8 @@ func (r *Resolver) findNode(ctx context.Context, id string) (model.Node, error) 
 		n, err = r.Store.FindStatementBySlug(ctx, slug)
 	case typeEvent:
 		n, err = r.Store.FindEventBySlug(ctx, slug)
+	case typeRevision:
+		n, err = r.findRevision(ctx, slug)
 	default:
 		return nil, db.Errorf(db.EINVALID, "invalid id %s: unknown type %s", db.Quote(id), db.Quote(typ))
 	}

@@ -6,6 +6,7 @@ package graph
 
 import (
 	"context"
+	"io/fs"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -18,13 +19,37 @@ import (
 // Resolver is the root resolver and the place dependencies are injected.
 type Resolver struct {
 	Store *db.Store
+	// Seed holds the seed files the store was loaded from, which
+	// changesets are applied over; the built-in seed when nil.
+	Seed fs.FS
+	// SubscriberBuffer is how many revisions a subscriber may have
+	// waiting before it is disconnected; DefaultSubscriberBuffer when 0.
+	SubscriberBuffer int
+}
+
+// Option configures the resolvers of a schema.
+type Option func(*Resolver)
+
+// WithSeedFiles says which seed files the store was loaded from, for
+// changesets to be applied over (the built-in seed by default).
+func WithSeedFiles(fsys fs.FS) Option { return func(r *Resolver) { r.Seed = fsys } }
+
+// WithSubscriberBuffer sets Resolver.SubscriberBuffer.
+func WithSubscriberBuffer(n int) Option { return func(r *Resolver) { r.SubscriberBuffer = n } }
+
+func newResolver(store *db.Store, opts []Option) *Resolver {
+	r := &Resolver{Store: store}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
 }
 
 // NewExecutableSchema returns the schema with its resolvers over store. A
 // request it executes needs WithLoaders on its context, and FieldMiddleware
 // around its fields.
-func NewExecutableSchema(store *db.Store) graphql.ExecutableSchema {
-	return exec.NewExecutableSchema(exec.Config{Resolvers: &Resolver{Store: store}})
+func NewExecutableSchema(store *db.Store, opts ...Option) graphql.ExecutableSchema {
+	return exec.NewExecutableSchema(exec.Config{Resolvers: newResolver(store, opts)})
 }
 
 // WithLoaders returns a context carrying a fresh set of per-request loaders

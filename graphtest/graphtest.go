@@ -39,7 +39,8 @@ type Server struct {
 	// Handler is the gateway's whole HTTP handler, for in-process requests.
 	Handler http.Handler
 
-	http *httptest.Server
+	http  *httptest.Server
+	token string // sent as a bearer token by Do, Post, Get and Send (As)
 }
 
 // Option configures New.
@@ -74,6 +75,9 @@ func New(t testing.TB, opts ...Option) *Server {
 	t.Cleanup(func() { store.Close() })
 	if err := seed.LoadFS(ctx, store, cfg.seed); err != nil {
 		t.Fatalf("graphtest: load seed: %v", err)
+	}
+	if cfg.options.Seed == nil {
+		cfg.options.Seed = cfg.seed // changesets are applied over it
 	}
 	if cfg.options.Logger == nil {
 		cfg.options.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
@@ -214,6 +218,9 @@ func (s *Server) Send(t testing.TB, req *http.Request) *Response {
 
 func (s *Server) send(t testing.TB, req *http.Request) *Response {
 	t.Helper()
+	if s.token != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
 	resp, err := s.http.Client().Do(req)
 	if err != nil {
 		t.Fatalf("graphtest: %s %s: %v", req.Method, req.URL, err)

@@ -61,6 +61,9 @@ var codes = map[string]string{
 	db.ENOTFOUND: CodeNotFound,
 	db.ECONFLICT: CodeConflict,
 	db.EINTERNAL: CodeInternal,
+
+	db.EUNAUTHORIZED: CodeUnauthenticated,
+	db.EFORBIDDEN:    CodeForbidden,
 }
 
 // httpStatuses gives the HTTP status of a response that carries no data,
@@ -79,6 +82,8 @@ var httpStatuses = map[string]int{
 	CodeTimeout:              http.StatusGatewayTimeout,
 	CodeCanceled:             499, // client closed request, as nginx logs it
 	CodeInternal:             http.StatusInternalServerError,
+	CodeUnauthenticated:      http.StatusUnauthorized,
+	CodeForbidden:            http.StatusForbidden,
 
 	// A valid query the server will not complete: ask for less.
 	CodeObjectLimitExceeded: http.StatusUnprocessableEntity,
@@ -106,6 +111,9 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 		case errors.As(err, &appErr):
 			gqlErr.Message = appErr.Message
 			setCode(gqlErr, codes[appErr.Code])
+			if appErr.Field != "" {
+				gqlErr.Extensions["field"] = appErr.Field
+			}
 		case badValue(gqlErr):
 			// A well-formed query with a bad input value (an unknown enum
 			// value, a variable of the wrong type or missing) is bad user

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
@@ -86,6 +87,17 @@ type Options struct {
 	// compiled executor, which hands what it does not support to gqlgen's;
 	// "gqlgen" is gqlgen's executor alone.
 	Executor string
+	// RequireToken refuses every request without a valid bearer token
+	// (401 UNAUTHENTICATED); without it reads are open and only the
+	// operations that need a role ask for a token.
+	RequireToken bool
+	// Seed holds the seed files the database was loaded from, which
+	// changesets are applied over; the built-in seed when nil.
+	Seed fs.FS
+	// SubscriberBuffer is how many committed revisions a subscriber may
+	// have waiting before it is disconnected with SUBSCRIBER_TOO_SLOW;
+	// graph.DefaultSubscriberBuffer when 0.
+	SubscriberBuffer int
 }
 
 // DefaultAPQCacheSize is the default number of Automatic Persisted Queries
@@ -125,9 +137,16 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 
 // New returns the gateway over store.
 func New(store *db.Store, opts Options) (*Gateway, error) {
+	var gopts []graph.Option
+	if opts.Seed != nil {
+		gopts = append(gopts, graph.WithSeedFiles(opts.Seed))
+	}
+	if opts.SubscriberBuffer > 0 {
+		gopts = append(gopts, graph.WithSubscriberBuffer(opts.SubscriberBuffer))
+	}
 	switch opts.Executor {
 	case graph.ExecutorGqlgen:
-		return newGateway(store, graph.NewExecutableSchema(store), opts)
+		return newGateway(store, graph.NewExecutableSchema(store, gopts...), opts)
 	case "", graph.ExecutorCompiled:
 	default:
 		return nil, fmt.Errorf("unknown executor %q: use %s or %s", opts.Executor, graph.ExecutorCompiled, graph.ExecutorGqlgen)
@@ -135,7 +154,7 @@ func New(store *db.Store, opts Options) (*Gateway, error) {
 	var g *Gateway
 	es := graph.NewCompiledSchema(store, func(_ context.Context, executor string) {
 		g.metrics.executor.WithLabelValues(executor).Inc()
-	})
+	}, gopts...)
 	g, err := newGateway(store, es, opts)
 	return g, err
 }
@@ -182,6 +201,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	}
 
 	srv := handler.New(es)
+	g.addStreamTransports(srv, store)
 	maxBody := opts.Limits.MaxBodyBytes
 	if maxBody < 0 {
 		maxBody = math.MaxInt64
@@ -208,6 +228,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	srv.Use(persisted)
 	srv.Use(documentChecks{limits: opts.Limits, introspection: !opts.DisableIntrospection, cache: docs})
 	srv.Use(validatedOperation{})
+	srv.Use(streamsOnly{})
 	srv.Use(inlineDefer{})
 	srv.Use(nullConditions{})
 	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter, stats: newStatistics(store, opts.Logger)})
@@ -231,7 +252,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if opts.ResponseCache > 0 {
 		api = respcache.New(store.DataVersion, opts.ResponseCache).Middleware(api)
 	}
-	mux.Handle("/graphql", g.observe(recoverHTTP(opts.Logger, api)))
+	mux.Handle("/graphql", g.observe(recoverHTTP(opts.Logger, g.authenticate(api))))
 	if !opts.DisableIntrospection {
 		mux.Handle("GET /schema.graphql", sdlHandler(es.Schema()))
 	}
@@ -255,9 +276,16 @@ func (g *Gateway) MetricsHandler() http.Handler { return g.metrics.handler() }
 
 // withLoaders gives every request its own loaders, so nothing is cached
 // between requests, and its own snapshot of the store, so that all its
-// statements read the same data whatever is committed meanwhile.
+// statements read the same data whatever is committed meanwhile; streams
+// get neither (see startStream).
 func withLoaders(store *db.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStream(r) {
+			// A stream reads what is committed while it lasts; its
+			// operations get their own loaders (addStreamTransports).
+			next.ServeHTTP(w, startStream(w, r))
+			return
+		}
 		ctx, end := store.WithSnapshot(r.Context())
 		defer end()
 		next.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))

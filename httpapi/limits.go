@@ -152,7 +152,7 @@ func (c documentChecks) MutateOperationParameters(ctx context.Context, params *g
 	if op.Name != "" {
 		info.operation = op.Name
 	}
-	if info.method == http.MethodGet && op.Operation != ast.Query {
+	if info.method == http.MethodGet && op.Operation != ast.Query && !streaming(ctx) {
 		return requestError(CodeMethodNotAllowed,
 			"GET requests can only run queries: send this %s with POST", op.Operation)
 	}

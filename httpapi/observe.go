@@ -30,7 +30,7 @@ func (g *Gateway) observe(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", info.id)
 		ctx := withRequestInfo(db.WithStatementCounter(r.Context()), info)
-		if g.opts.Limits.Timeout > 0 {
+		if g.opts.Limits.Timeout > 0 && !isStream(r) {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, g.opts.Limits.Timeout)
 			defer cancel()

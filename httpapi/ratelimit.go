@@ -28,9 +28,11 @@ type RateLimit struct {
 	// query the cost limit accepts can eventually run.
 	Burst int
 	// ByToken gives each bearer token (Authorization: Bearer ...) its own
-	// budget. Tokens are not verified here, so turn this on only behind a
-	// gateway that authenticates them; otherwise a client could mint tokens
-	// to escape its budget. Requests without a token are keyed by address.
+	// budget: a token of this server's (investgraph token create) by its
+	// name, any other by its hash. Other tokens are not verified, so
+	// without Options.RequireToken a client could mint them to escape its
+	// budget: turn this on only with RequireToken or behind a gateway that
+	// authenticates them. Requests without a token are keyed by address.
 	ByToken bool
 	// ClientIPHeader names a header a trusted reverse proxy sets to the
 	// client's address (X-Forwarded-For, whose last entry is used, or

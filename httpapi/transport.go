@@ -133,6 +133,10 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		t.fail(ctx, w, exec, media, err)
 		return
 	}
+	if err := authFailure(resp); err != nil {
+		t.fail(ctx, w, exec, media, err)
+		return
+	}
 	t.write(w, info, media, resp, true)
 }
 

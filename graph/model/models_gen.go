@@ -9,10 +9,29 @@ import (
 	"strconv"
 )
 
+// A changeset: the text of one seed file (the format of seed/README.md), its
+// source and what the source reports, each item cited to a paragraph.
+type ChangesetInput struct {
+	// The seed file's YAML text. Entities merge by slug with those of the seed and of earlier changesets, as seed files merge.
+	Yaml string `json:"yaml"`
+	// Why the changeset is sent, recorded in its revision.
+	Message string `json:"message"`
+	// A key of the client's choosing (a UUID, at most 200 bytes): sending the same changeset with it again changes nothing and returns the same revision.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// Changes to the graph. Each needs a bearer token with the role it names.
+type Mutation struct {
+}
+
 // The Kazakhstan–China investment graph: organizations, people, meetings,
 // projects and agreements, with the figures reported about them over time. Every
 // fact cites the article paragraph it comes from.
 type Query struct {
+}
+
+// Live updates, over WebSocket (graphql-transport-ws) or GraphQL over SSE at /graphql.
+type Subscription struct {
 }
 
 // Kinds of object `Query.search` can return.

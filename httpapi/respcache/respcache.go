@@ -116,9 +116,13 @@ func (c *Cache) current() int64 {
 
 // requestKey identifies a request by everything that shapes its response,
 // reading (and restoring) its body. Requests other than GET and POST, and
-// large ones, are not cached.
+// large ones, are not cached, nor are streams.
 func requestKey(r *http.Request) (string, bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return "", false
+	}
+	// Streams (GraphQL over SSE, WebSocket upgrades) are never cached.
+	if r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 		return "", false
 	}
 	var body []byte
@@ -130,8 +134,10 @@ func requestKey(r *http.Request) (string, bool) {
 			return "", false
 		}
 	}
+	// The token is part of the key: an operation that needs a role must
+	// never be answered from another client's response.
 	return strings.Join([]string{r.Method, r.URL.RawQuery, strings.Join(r.Header.Values("Accept"), ","),
-		r.Header.Get("Content-Type"), string(body)}, "\x00"), true
+		r.Header.Get("Content-Type"), r.Header.Get("Authorization"), string(body)}, "\x00"), true
 }
 
 var (

@@ -1,0 +1,205 @@
+package seed
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/investgraph/investgraph/db"
+)
+
+// Changeset is one seed document sent through the API, with the name of
+// the token that sent it, why, and an optional key that makes sending it
+// again a no-op.
+type Changeset struct {
+	YAML           string
+	Message        string
+	IdempotencyKey string
+	Author         string
+}
+
+// inputName is the document name a changeset's problems are found under;
+// they are reported at input.yaml in the mutation's input.
+const inputName = "input.yaml"
+
+// maxKeyLength bounds an idempotency key: a UUID or a hash fits.
+const maxKeyLength = 200
+
+// Apply merges a changeset into the graph the store holds, which was
+// loaded from the seed files of base followed by the changesets before it:
+// the graph becomes what Build makes of base, those changesets and this
+// one, in one transaction (db.Store.Revise), so that entities merge by slug
+// across changesets exactly as across seed files, and a changeset that
+// would not load as a seed file changes nothing. Each problem is an EINVALID
+// *db.Error whose Field is its place in the input, such as
+// "input.yaml.projects[2].participants[0].company"; the error joins them.
+// replayed reports a resubmission of an idempotency key's changeset, which
+// returns the revision it made.
+func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.Revision, replayed bool, err error) {
+	switch {
+	case strings.TrimSpace(c.YAML) == "":
+		return nil, false, &db.Error{Code: db.EINVALID, Field: "input.yaml",
+			Message: "yaml is required: give the text of one seed file (see seed/README.md), with its source and what the source reports"}
+	case strings.TrimSpace(c.Message) == "":
+		return nil, false, &db.Error{Code: db.EINVALID, Field: "input.message",
+			Message: "message is required: say in a line what the changeset adds, e.g. \"add the 2024 refinery report\""}
+	case len(c.IdempotencyKey) > maxKeyLength:
+		return nil, false, &db.Error{Code: db.EINVALID, Field: "input.idempotencyKey",
+			Message: fmt.Sprintf("idempotencyKey has %d bytes, more than %d: use a UUID or a hash", len(c.IdempotencyKey), maxKeyLength)}
+	}
+	docs, err := readDocuments(base)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.Revise(ctx, db.ChangeRequest{
+		Author: c.Author, Message: strings.TrimSpace(c.Message), IdempotencyKey: c.IdempotencyKey, Body: c.YAML,
+		Build: func(prior []string) (*db.Change, error) {
+			for i, body := range prior {
+				docs = append(docs, Document{Name: fmt.Sprintf("changeset %d", i+1), Text: []byte(body)})
+			}
+			before, err := Build(docs)
+			if err != nil {
+				return nil, db.Errorf(db.ECONFLICT, "the seed and the changesets already applied no longer merge, so no changeset can be applied: %v", err)
+			}
+			after, err := Build(append(docs, Document{Name: inputName, Text: []byte(c.YAML)}))
+			if err != nil {
+				return nil, inputErrors(err)
+			}
+			return &db.Change{Dataset: after, Revision: difference(before, after)}, nil
+		},
+	})
+}
+
+// readDocuments reads the .yaml files of fsys in name order.
+func readDocuments(fsys fs.FS) ([]Document, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	docs := make([]Document, 0, len(names))
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, Document{Name: name, Text: data})
+	}
+	return docs, nil
+}
+
+// inputErrors turns Build's problems into EINVALID errors at their place in
+// the changeset's input.
+func inputErrors(err error) error {
+	var v *ValidationError
+	if !errors.As(err, &v) {
+		return err
+	}
+	errs := make([]error, 0, len(v.Problems))
+	for _, p := range v.Problems {
+		field, msg := "input.yaml", p.Error()
+		if p.File == inputName {
+			if path := p.Path(); path != "" {
+				field += "." + path
+			}
+			if msg = p.Message; p.Entry != "" {
+				msg = p.Entry + ": " + p.Message
+			}
+		}
+		errs = append(errs, &db.Error{Code: db.EINVALID, Field: field, Message: msg})
+	}
+	return errors.Join(errs...)
+}
+
+// difference is what after adds to and changes in before: the objects it
+// adds and the facts (positions, participants, figures, milestones,
+// amounts, links, topics) it adds count as added, the objects and facts
+// whose fields, names or citations differ as changed. Ids stay those of
+// before, as a changeset's document is merged after the others.
+func difference(before, after *db.Dataset) db.Revision {
+	var r db.Revision
+	if n := len(after.Sources); n > len(before.Sources) {
+		r.SourceSlug = after.Sources[n-1].Slug
+		r.Touched = append(r.Touched, db.SlugRef{Type: "Source", Slug: r.SourceSlug})
+		r.Added++
+	}
+	b, a := fingerprints(before), fingerprints(after)
+	for _, ref := range a.order {
+		old, ok := b.prints[ref]
+		switch {
+		case !ok:
+			r.Added++
+		case old != a.prints[ref]:
+			r.Changed++
+		default:
+			continue
+		}
+		r.Touched = append(r.Touched, ref)
+	}
+	for key, p := range a.facts {
+		if old, ok := b.facts[key]; ok && old != p {
+			r.Changed++
+		}
+	}
+	r.Added += factCount(after) - factCount(before)
+	return r
+}
+
+func factCount(d *db.Dataset) int {
+	return len(d.Positions) + len(d.Participants) + len(d.Measurements) + len(d.Milestones) +
+		len(d.Amounts) + len(d.Links) + len(d.Topics)
+}
+
+// datasetPrints holds a fingerprint of every object of a dataset, by slug,
+// and of the citation lists of its positions and participants, by id.
+type datasetPrints struct {
+	order  []db.SlugRef
+	prints map[db.SlugRef]string
+	facts  map[db.SubjectKey]string
+}
+
+func fingerprints(d *db.Dataset) datasetPrints {
+	lists := map[db.SubjectKey][]string{}
+	for _, n := range d.Names {
+		k := db.SubjectKey{Subject: n.Subject, ID: n.SubjectID}
+		lists[k] = append(lists[k], fmt.Sprintf("name %s %v", n.Name, n.Alias))
+	}
+	for _, c := range d.Citations {
+		lists[c.SubjectKey] = append(lists[c.SubjectKey], fmt.Sprintf("cite %d %d", c.SourceID, c.Paragraph))
+	}
+	p := datasetPrints{prints: map[db.SlugRef]string{}, facts: map[db.SubjectKey]string{}}
+	add := func(typ string, subject db.Subject, id int64, slug string, row any) {
+		b, _ := json.Marshal(row)
+		ref := db.SlugRef{Type: typ, Slug: slug}
+		p.order = append(p.order, ref)
+		p.prints[ref] = string(b) + strings.Join(lists[db.SubjectKey{Subject: subject, ID: id}], ";")
+	}
+	for _, c := range d.Companies {
+		add("Company", db.SubjectCompany, c.ID, c.Slug, c)
+	}
+	for _, x := range d.People {
+		add("Person", db.SubjectPerson, x.ID, x.Slug, x)
+	}
+	for _, x := range d.Projects {
+		add("Project", db.SubjectProject, x.ID, x.Slug, x)
+	}
+	for _, x := range d.Meetings {
+		add("Meeting", db.SubjectMeeting, x.ID, x.Slug, x)
+	}
+	for _, x := range d.Agreements {
+		add("Agreement", db.SubjectAgreement, x.ID, x.Slug, x)
+	}
+	for _, x := range d.Positions {
+		k := db.SubjectKey{Subject: db.SubjectPosition, ID: x.ID}
+		p.facts[k] = strings.Join(lists[k], ";")
+	}
+	for _, x := range d.Participants {
+		k := db.SubjectKey{Subject: db.SubjectParticipant, ID: x.ID}
+		p.facts[k] = strings.Join(lists[k], ";")
+	}
+	return p
+}

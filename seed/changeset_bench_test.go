@@ -1,0 +1,33 @@
+package seed_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/seed"
+)
+
+// BenchmarkApplyChangeset applies one small changeset per iteration over
+// the built-in seed: each rebuilds the graph from the seed and every
+// changeset before it, so the time grows with the changesets applied.
+func BenchmarkApplyChangeset(b *testing.B) {
+	s, err := db.Open(b.Context(), filepath.Join(b.TempDir(), "x.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := seed.Load(b.Context(), s); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		yaml := fmt.Sprintf("source:\n  slug: \"bench-%d\"\n  title: \"Bench %d\"\n  publishedOn: \"2026-12-01\"\n  paragraphs: 2\n"+
+			"companies:\n  - slug: kazakhstan\n    cite: [1]\n  - slug: bench-co-%d\n    name: \"Bench Co %d\"\n    kind: COMPANY\n    cite: [2]\n", i, i, i, i)
+		if _, _, err := seed.Apply(b.Context(), s, seed.Files(), seed.Changeset{YAML: yaml, Message: "bench", Author: "bench"}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
