@@ -198,29 +198,6 @@ func unionOf(arms []edgeArm, arm func(edgeArm) string) string {
 // come as JSON arrays by type (frontierParams); ?6 is the as-of cutoff.
 var edgesQuery = unionOf(edgeArms, edgeArm.touching)
 
-// lastEdgesQuery is edgesQuery for the last level of a neighborhood,
-// followed by every relationship among the objects those relationships
-// reach (ends), so that the neighborhood holds every relationship among its
-// objects in one statement. The conditions on every's columns are pushed
-// down into each arm, where the from end's is an index lookup per object
-// and the to end's a test (the + keeps SQLite from seeking every pair of
-// objects); every's arms are not grouped so that they can be, and a pair
-// that met twice comes twice, kept once by its key. They are
-// read only if the objects are at most ?7, the neighborhood's limit: a
-// larger one is refused anyway.
-var lastEdgesQuery = `WITH touching (type, label, from_type, from_id, to_type, to_id, basis, note) AS MATERIALIZED (
-` + edgesQuery + `
-), ends (type, id) AS MATERIALIZED (
-	SELECT from_type, from_id FROM touching UNION SELECT to_type, to_id FROM touching
-), every (type, label, from_type, from_id, to_type, to_id, basis, note) AS NOT MATERIALIZED (
-` + unionOf(edgeArms, func(a edgeArm) string { return a.query }) + `
-)
-SELECT type, label, from_type, from_id, to_type, to_id, basis, note FROM touching
-UNION ALL
-SELECT type, label, from_type, from_id, to_type, to_id, basis, note FROM every
-WHERE (from_type, from_id) IN (SELECT type, id FROM ends) AND (to_type, +to_id) IN (SELECT type, id FROM ends)
-	AND (SELECT count(*) FROM ends) <= ?7`
-
 // Edges returns the relationships touching the given objects, each once.
 func (s *Store) Edges(ctx context.Context, frontier []NodeRef) ([]*Relationship, error) {
 	return s.edges(ctx, edgesQuery, frontier, 0, nil)
@@ -232,7 +209,7 @@ func (s *Store) EdgesWith(ctx context.Context, frontier []NodeRef, bases []Basis
 	return s.edges(ctx, edgesQuery, frontier, 0, bases)
 }
 
-// edges runs query, edgesQuery or lastEdgesQuery (whose ?7 is limit), over
+// edges runs query (edgesQuery; ?7 is limit) over
 // the frontier and returns the relationships of the bases it finds, each
 // once.
 func (s *Store) edges(ctx context.Context, query string, frontier []NodeRef, limit int, bases []Basis) ([]*Relationship, error) {
@@ -309,14 +286,25 @@ func (s *Store) NeighborhoodWith(ctx context.Context, center NodeRef, depth, lim
 	in := map[NodeRef]bool{center: true}
 	seen := map[string]bool{}
 	frontier := []NodeRef{center}
-	for d := 1; d <= depth && len(frontier) > 0; d++ {
-		query := edgesQuery
-		if d == depth {
-			query = lastEdgesQuery
-		}
-		edges, err := s.edges(ctx, query, frontier, limit, bases)
+	for d := 1; d <= depth+1 && len(frontier) > 0; d++ {
+		edges, err := s.edges(ctx, edgesQuery, frontier, limit, bases)
 		if err != nil {
 			return nil, err
+		}
+		if d > depth {
+			// The objects of the last level are in; what remains is
+			// every relationship among them that touches the last
+			// level. One statement over the last level, kept in Go:
+			// a filter on the union of every arm, pushed down by
+			// SQLite, was planned well with 11 arms but took seconds at
+			// a million entities with the 24 there are now.
+			for _, e := range edges {
+				if k := e.key(); in[e.From] && in[e.To] && !seen[k] {
+					seen[k] = true
+					g.Relationships = append(g.Relationships, e)
+				}
+			}
+			break
 		}
 		var next []NodeRef
 		for _, e := range edges {
