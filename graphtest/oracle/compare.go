@@ -1,12 +1,10 @@
 package oracle
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sort"
 	"strconv"
@@ -439,22 +437,11 @@ func walk(t testing.TB, h http.Handler, list, date string) (int, []node) {
 
 func post(t testing.TB, h http.Handler, query string, vars map[string]any) json.RawMessage {
 	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		t.Fatal(err)
+	code, data, errs, body := send(t, h, query, vars)
+	if code != http.StatusOK || len(errs) > 0 {
+		t.Fatalf("status %d: %s\nquery: %s %v", code, body, query, vars)
 	}
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var resp struct {
-		Data   json.RawMessage
-		Errors []json.RawMessage
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || rec.Code != http.StatusOK || len(resp.Errors) > 0 {
-		t.Fatalf("status %d: %s\nquery: %s %v", rec.Code, rec.Body.String(), query, vars)
-	}
-	return resp.Data
+	return data
 }
 
 func decode(t testing.TB, data json.RawMessage, v any) {

@@ -415,10 +415,10 @@ func (w *world) filters(r *rand.Rand, n int) []filterCase {
 			to = date()
 		}
 		if from != "" && to != "" {
-			if a, _, _ := span(from); a > func() string { _, b, _ := span(to); return b }() {
+			if firstOf(from) > lastOf(to) {
 				from, to = to, from
 			}
-			if a, _, _ := span(from); a > func() string { _, b, _ := span(to); return b }() {
+			if firstOf(from) > lastOf(to) {
 				to = ""
 			}
 		}
@@ -917,6 +917,14 @@ func unwrap(t testing.TB, data json.RawMessage, date string) map[string]json.Raw
 // a transport failure fails the test.
 func postAllowingErrors(t testing.TB, h http.Handler, query string, vars map[string]any) (json.RawMessage, []json.RawMessage) {
 	t.Helper()
+	_, data, errs, _ := send(t, h, query, vars)
+	return data, errs
+}
+
+// send posts a query and returns the status, the data, the errors and the
+// whole body; a body that is not a GraphQL response fails the test.
+func send(t testing.TB, h http.Handler, query string, vars map[string]any) (int, json.RawMessage, []json.RawMessage, string) {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		t.Fatal(err)
@@ -932,7 +940,7 @@ func postAllowingErrors(t testing.TB, h http.Handler, query string, vars map[str
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 		t.Fatalf("status %d: %s\nquery: %s", rec.Code, rec.Body.String(), query)
 	}
-	return resp.Data, resp.Errors
+	return rec.Code, resp.Data, resp.Errors, rec.Body.String()
 }
 
 // TimelineKinds are the kinds of timeline event.
@@ -1386,4 +1394,51 @@ func keys[V any](m map[string]V) []string {
 
 func near(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-6*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
+
+// ExploreOptions sizes a run of Explore to its graph.
+type ExploreOptions struct {
+	OrderDates    int   // how many of the dates the orderings are walked at
+	OrderSizes    []int // page sizes of the ordering walks
+	Filters       int   // random filters per date
+	FilterSeed    uint64
+	TimelineSizes []int // page sizes of the timeline walks
+	LookupDates   int   // how many of the dates every object is looked up at; 0 for all
+}
+
+// Explore runs every comparison of this file as subtests of t, each
+// failing when it had nothing to compare.
+func Explore(t *testing.T, h http.Handler, o *Oracle, dates []string, opt ExploreOptions) {
+	first := func(n int) []string {
+		if n <= 0 || n > len(dates) {
+			return dates
+		}
+		return dates[:n]
+	}
+	nonEmpty := func(t *testing.T, n int, what string) {
+		if n == 0 {
+			t.Fatal(what)
+		}
+	}
+	t.Run("relations", func(t *testing.T) {
+		seen := CompareRelations(t, h, o, dates)
+		if empty := Empty(seen); len(empty) > 0 {
+			t.Errorf("nothing to compare in %v", empty)
+		}
+		t.Logf("items compared: %v", seen)
+	})
+	t.Run("orders", func(t *testing.T) { CompareOrders(t, h, o, first(opt.OrderDates), opt.OrderSizes) })
+	t.Run("filters", func(t *testing.T) {
+		nonEmpty(t, CompareFilters(t, h, o, dates, opt.Filters, opt.FilterSeed), "no filter matched anything")
+	})
+	t.Run("neighborhoods", func(t *testing.T) {
+		nonEmpty(t, CompareNeighborhoods(t, h, o, dates, 12, 3), "no neighborhood had anything in it")
+	})
+	t.Run("paths", func(t *testing.T) { nonEmpty(t, ComparePaths(t, h, o, dates, 12, 4), "no path was found") })
+	t.Run("timelines", func(t *testing.T) {
+		nonEmpty(t, CompareTimelines(t, h, o, first(6), 6, 5, opt.TimelineSizes), "no timeline had events")
+	})
+	t.Run("search", func(t *testing.T) { nonEmpty(t, CompareSearch(t, h, o, dates, 20, 6), "search found nothing") })
+	t.Run("money", func(t *testing.T) { nonEmpty(t, CompareMoney(t, h, o, dates), "no amount was counted") })
+	t.Run("lookups", func(t *testing.T) { CompareLookups(t, h, o, first(opt.LookupDates)) })
 }

@@ -65,45 +65,7 @@ func TestSeedExplorationAgreesWithOracle(t *testing.T) {
 	if oracle.Long() {
 		dates = o.Dates(40, 0, 2)
 	}
-	t.Run("relations", func(t *testing.T) {
-		seen := oracle.CompareRelations(t, h, o, dates)
-		if empty := oracle.Empty(seen); len(empty) > 0 {
-			t.Errorf("nothing to compare in %v", empty)
-		}
-		t.Logf("items compared: %v", seen)
-	})
-	t.Run("orders", func(t *testing.T) { oracle.CompareOrders(t, h, o, dates[:8], []int{1, 3, 100}) })
-	t.Run("filters", func(t *testing.T) {
-		if n := oracle.CompareFilters(t, h, o, dates, 12, 7); n == 0 {
-			t.Fatal("no filter matched anything")
-		}
-	})
-	t.Run("neighborhoods", func(t *testing.T) {
-		if n := oracle.CompareNeighborhoods(t, h, o, dates, 12, 3); n == 0 {
-			t.Fatal("no neighborhood had anything in it")
-		}
-	})
-	t.Run("paths", func(t *testing.T) {
-		if n := oracle.ComparePaths(t, h, o, dates, 12, 4); n == 0 {
-			t.Fatal("no path was found")
-		}
-	})
-	t.Run("timelines", func(t *testing.T) {
-		if n := oracle.CompareTimelines(t, h, o, dates[:6], 6, 5, []int{100, 7}); n == 0 {
-			t.Fatal("no timeline had events")
-		}
-	})
-	t.Run("search", func(t *testing.T) {
-		if n := oracle.CompareSearch(t, h, o, dates, 20, 6); n == 0 {
-			t.Fatal("search found nothing")
-		}
-	})
-	t.Run("money", func(t *testing.T) {
-		if n := oracle.CompareMoney(t, h, o, dates); n == 0 {
-			t.Fatal("no amount was counted")
-		}
-	})
-	t.Run("lookups", func(t *testing.T) { oracle.CompareLookups(t, h, o, dates) })
+	oracle.Explore(t, h, o, dates, oracle.ExploreOptions{OrderDates: 8, OrderSizes: []int{1, 3, 100}, Filters: 12, FilterSeed: 7, TimelineSizes: []int{100, 7}})
 }
 
 func seedHandler(t *testing.T) (http.Handler, *oracle.Oracle) {

@@ -67,45 +67,7 @@ func TestSyntheticExplorationAgreesWithOracle(t *testing.T) {
 	}
 	h, o := synthHandler(t, n, 100)
 	dates := o.Dates(limit, limit, 5)
-	t.Run("relations", func(t *testing.T) {
-		seen := oracle.CompareRelations(t, h, o, dates)
-		if empty := oracle.Empty(seen); len(empty) > 0 {
-			t.Errorf("nothing to compare in %v", empty)
-		}
-		t.Logf("items compared: %v", seen)
-	})
-	t.Run("orders", func(t *testing.T) { oracle.CompareOrders(t, h, o, dates[:4], []int{17, 100}) })
-	t.Run("filters", func(t *testing.T) {
-		if m := oracle.CompareFilters(t, h, o, dates, 10, 9); m == 0 {
-			t.Fatal("no filter matched anything")
-		}
-	})
-	t.Run("neighborhoods", func(t *testing.T) {
-		if n := oracle.CompareNeighborhoods(t, h, o, dates, 12, 3); n == 0 {
-			t.Fatal("no neighborhood had anything in it")
-		}
-	})
-	t.Run("paths", func(t *testing.T) {
-		if n := oracle.ComparePaths(t, h, o, dates, 12, 4); n == 0 {
-			t.Fatal("no path was found")
-		}
-	})
-	t.Run("timelines", func(t *testing.T) {
-		if n := oracle.CompareTimelines(t, h, o, dates[:6], 6, 5, []int{100, 37}); n == 0 {
-			t.Fatal("no timeline had events")
-		}
-	})
-	t.Run("search", func(t *testing.T) {
-		if n := oracle.CompareSearch(t, h, o, dates, 20, 6); n == 0 {
-			t.Fatal("search found nothing")
-		}
-	})
-	t.Run("money", func(t *testing.T) {
-		if n := oracle.CompareMoney(t, h, o, dates); n == 0 {
-			t.Fatal("no amount was counted")
-		}
-	})
-	t.Run("lookups", func(t *testing.T) { oracle.CompareLookups(t, h, o, dates[:4]) })
+	oracle.Explore(t, h, o, dates, oracle.ExploreOptions{OrderDates: 4, OrderSizes: []int{17, 100}, Filters: 10, FilterSeed: 9, TimelineSizes: []int{100, 37}, LookupDates: 4})
 }
 
 // synthHandler builds a synthetic graph of n entities, early percent of
