@@ -2,14 +2,11 @@ package httpapi
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"maps"
 	"net/http"
-	"path"
 	"sync"
 	"time"
 )
@@ -57,28 +54,7 @@ var loadExplorer = sync.OnceValue(func() *explorer {
 	if err != nil {
 		panic(fmt.Sprintf("explore: operations.json: %v", err))
 	}
-	entries, err := fs.ReadDir(root, ".")
-	if err != nil {
-		panic(fmt.Sprintf("explore: %v", err))
-	}
-	assets := map[string]*asset{}
-	for _, e := range entries {
-		contentType, ok := contentTypes[path.Ext(e.Name())]
-		if e.IsDir() || !ok {
-			continue
-		}
-		body, err := fs.ReadFile(root, e.Name())
-		if err != nil {
-			panic(fmt.Sprintf("explore: %v", err))
-		}
-		sum := sha256.Sum256(body)
-		assets[e.Name()] = &asset{
-			body:        body,
-			contentType: contentType,
-			etag:        hex.EncodeToString(sum[:8]),
-			gzipped:     sync.OnceValue(func() []byte { return gzipBytes(body) }),
-		}
-	}
+	assets := loadAssets("explore", root)
 	return &explorer{page: &explorePage{parts: parts}, assets: assets, ops: ops}
 })
 

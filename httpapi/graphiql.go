@@ -90,28 +90,7 @@ var loadGraphiQL = sync.OnceValues(func() (*graphiqlPage, map[string]*asset) {
 	if !ok {
 		panic("graphiql: index.html has no " + noncePlaceholder)
 	}
-	entries, err := fs.ReadDir(root, ".")
-	if err != nil {
-		panic(fmt.Sprintf("graphiql: %v", err))
-	}
-	assets := map[string]*asset{}
-	for _, e := range entries {
-		contentType, ok := contentTypes[path.Ext(e.Name())]
-		if e.IsDir() || !ok {
-			continue
-		}
-		body, err := fs.ReadFile(root, e.Name())
-		if err != nil {
-			panic(fmt.Sprintf("graphiql: %v", err))
-		}
-		sum := sha256.Sum256(body)
-		assets[e.Name()] = &asset{
-			body:        body,
-			contentType: contentType,
-			etag:        hex.EncodeToString(sum[:8]),
-			gzipped:     sync.OnceValue(func() []byte { return gzipBytes(body) }),
-		}
-	}
+	assets := loadAssets("graphiql", root)
 	return &graphiqlPage{before: before, after: after}, assets
 })
 
@@ -190,4 +169,33 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// loadAssets reads the files of root with a known content type as assets,
+// each with its ETag and a gzipped body made on first use; page names the
+// page in the panic of a build that lost its files.
+func loadAssets(page string, root fs.FS) map[string]*asset {
+	entries, err := fs.ReadDir(root, ".")
+	if err != nil {
+		panic(fmt.Sprintf("%s: %v", page, err))
+	}
+	assets := map[string]*asset{}
+	for _, e := range entries {
+		contentType, ok := contentTypes[path.Ext(e.Name())]
+		if e.IsDir() || !ok {
+			continue
+		}
+		body, err := fs.ReadFile(root, e.Name())
+		if err != nil {
+			panic(fmt.Sprintf("%s: %v", page, err))
+		}
+		sum := sha256.Sum256(body)
+		assets[e.Name()] = &asset{
+			body:        body,
+			contentType: contentType,
+			etag:        hex.EncodeToString(sum[:8]),
+			gzipped:     sync.OnceValue(func() []byte { return gzipBytes(body) }),
+		}
+	}
+	return assets
 }
