@@ -146,6 +146,7 @@ func (s *Store) replace(ctx context.Context, d *Dataset) error {
 		return fmt.Errorf("replace: %w", err)
 	}
 	defer tx.Rollback()
+	s.written.Store(nil)
 	if err := replaceIn(ctx, tx, d); err != nil {
 		return err
 	}
@@ -353,12 +354,47 @@ func newReportDates(d *Dataset) *reportDates {
 // of returns the day a subject was first reported, or "" if no source cites it.
 func (r *reportDates) of(s Subject, id int64) string { return r.first[s][id] }
 
+// owner returns the day the owner of a figure or amount was first
+// reported: the first of two optional owners that is set, as coalesce
+// picks it in visibilityStatements; nil when neither is.
+func (r *reportDates) owner(s1 Subject, id1 *int64, s2 Subject, id2 *int64) *string {
+	var day string
+	switch {
+	case id1 != nil:
+		day = r.of(s1, *id1)
+	case id2 != nil:
+		day = r.of(s2, *id2)
+	default:
+		return nil
+	}
+	return &day
+}
+
+// raised is max(day, owner) as SQL computes it: NULL when owner is.
+func (r *reportDates) raised(day string, owner *string) *string {
+	if owner == nil {
+		return nil
+	}
+	day = max(day, *owner)
+	return &day
+}
+
 // source returns the day a source was published, the day it reports what it
 // cites inline.
 func (r *reportDates) source(c Citation) string { return r.published[c.SourceID] }
 
-// insertAll writes every row of d, parents before children.
-func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
+// rowSink takes the rows of a table, given as `name (columns)`; row
+// appends the values of row i to a. A batchWriter writes them; a
+// rowCollector keeps them (see writeDifference).
+type rowSink interface {
+	insert(table string, n int, row func(a []any, i int) []any)
+}
+
+// insertAll writes every row of d, parents before children. The days from
+// which relations are visible are written as visibilityStatements would
+// raise them, so that the rows are final as written: a changeset then
+// writes only the rows that differ (see writeDifference).
+func insertAll(w rowSink, d *Dataset, on *reportDates) {
 	w.insert(`sources (id, slug, title, publisher, attribution, published_on, published_start, published_end, paragraphs)`, len(d.Sources),
 		func(a []any, i int) []any {
 			v := d.Sources[i]
@@ -411,12 +447,14 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 			v := d.Positions[i]
 			typ, id := actorColumns(v.AttributedTo)
 			return append(a, v.ID, v.PersonID, v.OrganizationID, v.Title, v.ReportedOn.String(), v.ReportedOn.Start(), v.ReportedOn.End(),
-				on.of(SubjectPosition, v.ID), basisOr(v.Basis), v.InferenceNote, typ, id)
+				max(on.of(SubjectPosition, v.ID), on.of(SubjectPerson, v.PersonID), on.of(SubjectCompany, v.OrganizationID)),
+				basisOr(v.Basis), v.InferenceNote, typ, id)
 		})
 	w.insert(`project_participants (id, project_id, company_id, role, first_reported, basis, inference_note)`, len(d.Participants),
 		func(a []any, i int) []any {
 			v := d.Participants[i]
-			return append(a, v.ID, v.ProjectID, v.CompanyID, string(v.Role), on.of(SubjectParticipant, v.ID), basisOr(v.Basis), v.InferenceNote)
+			return append(a, v.ID, v.ProjectID, v.CompanyID, string(v.Role),
+				max(on.of(SubjectParticipant, v.ID), on.of(SubjectProject, v.ProjectID), on.of(SubjectCompany, v.CompanyID)), basisOr(v.Basis), v.InferenceNote)
 		})
 	w.insert(`measurements (id, company_id, project_id, metric, label, value, unit, approximation, as_of, as_of_start,
 		as_of_end, status, source_id, paragraph, reported, basis, inference_note, attributed_type, attributed_id,
@@ -425,7 +463,8 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 		typ, id := actorColumns(v.AttributedTo)
 		return append(a, v.ID, v.CompanyID, v.ProjectID, string(v.Metric), v.Label, v.Value, v.Unit, string(v.Approximation),
 			v.AsOf.String(), v.AsOf.Start(), v.AsOf.End(), string(v.Status), v.Citation.SourceID, v.Citation.Paragraph,
-			on.source(v.Citation), basisOr(v.Basis), v.InferenceNote, typ, id, v.CounterpartyID, dateString(v.PeriodStart),
+			on.raised(on.source(v.Citation), on.owner(SubjectCompany, v.CompanyID, SubjectProject, v.ProjectID)), basisOr(v.Basis),
+			v.InferenceNote, typ, id, v.CounterpartyID, dateString(v.PeriodStart),
 			dateString(v.PeriodEnd))
 	})
 	w.insert(`milestones (id, project_id, name, date, date_start, date_end, status, source_id, paragraph, reported,
@@ -433,7 +472,8 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 		func(a []any, i int) []any {
 			v := d.Milestones[i]
 			return append(a, v.ID, v.ProjectID, v.Name, dateString(v.Date), dateStart(v.Date), dateEnd(v.Date), string(v.Status),
-				v.Citation.SourceID, v.Citation.Paragraph, on.source(v.Citation), basisOr(v.Basis), v.InferenceNote)
+				v.Citation.SourceID, v.Citation.Paragraph, max(on.source(v.Citation), on.of(SubjectProject, v.ProjectID)), basisOr(v.Basis),
+				v.InferenceNote)
 		})
 	w.insert(`amounts (id, project_id, agreement_id, amount, currency, approximation, label, source_id, paragraph, reported,
 		basis, inference_note, attributed_type, attributed_id)`,
@@ -441,13 +481,15 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 			v := d.Amounts[i]
 			typ, id := actorColumns(v.AttributedTo)
 			return append(a, v.ID, v.ProjectID, v.AgreementID, v.Amount, v.Currency, string(v.Approximation), v.Label,
-				v.Citation.SourceID, v.Citation.Paragraph, on.source(v.Citation), basisOr(v.Basis), v.InferenceNote, typ, id)
+				v.Citation.SourceID, v.Citation.Paragraph, on.raised(on.source(v.Citation), on.owner(SubjectProject, v.ProjectID, SubjectAgreement, v.AgreementID)),
+				basisOr(v.Basis), v.InferenceNote, typ, id)
 		})
 	w.insert(`statements (id, slug, speaker_id, date, date_start, date_end, meeting_id, event_id, summary, source_id, paragraph,
 		basis, inference_note, reported)`, len(d.Statements), func(a []any, i int) []any {
 		v := d.Statements[i]
 		return append(a, v.ID, v.Slug, v.SpeakerID, dateString(v.Date), dateStart(v.Date), dateEnd(v.Date), v.MeetingID, v.EventID,
-			v.Summary, v.Citation.SourceID, v.Citation.Paragraph, basisOr(v.Basis), v.InferenceNote, on.source(v.Citation))
+			v.Summary, v.Citation.SourceID, v.Citation.Paragraph, basisOr(v.Basis), v.InferenceNote,
+			max(on.source(v.Citation), on.of(SubjectPerson, v.SpeakerID)))
 	})
 	w.insert(`statement_subjects (statement_id, position, subject_type, subject_id)`, len(d.StatementSubjects), func(a []any, i int) []any {
 		v := d.StatementSubjects[i]

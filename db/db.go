@@ -33,9 +33,12 @@ type Store struct {
 	reopenMu sync.Mutex             // held while the reader is replaced
 
 	statements atomic.Int64
-	version    atomic.Int64       // changes with the data (DataVersion)
-	summaries  singleflight.Group // money summaries being computed (MoneySummary)
-	revisions  revisionSignal     // closed on each revision (RevisionCommitted)
+	version    atomic.Int64                 // changes with the data (DataVersion)
+	summaries  singleflight.Group           // money summaries being computed (MoneySummary)
+	revisions  revisionSignal               // closed on each revision (RevisionCommitted)
+	written    atomic.Pointer[writtenGraph] // the rows the last changeset left (Revise)
+	prepared   preparedStatements           // statements kept on the write connection
+	increments atomic.Int64                 // changesets written as a difference (Revise)
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -99,7 +102,7 @@ func (s *Store) Close() error {
 	if r := s.reader.Load(); r != nil {
 		errs = append(errs, r.close())
 	}
-	errs = append(errs, s.write.Close())
+	errs = append(errs, s.prepared.close(), s.write.Close())
 	for _, err := range errs {
 		if err != nil {
 			return err

@@ -90,6 +90,9 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 		}
 		defer s.write.ExecContext(context.WithoutCancel(ctx), set[1])
 	}
+	if err := s.prepared.prepare(ctx, s.write, derivedAfterRows); err != nil {
+		return nil, false, fmt.Errorf("revise: %w", err)
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
@@ -121,7 +124,21 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 	if err := checkReferences(change.Dataset); err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
 	}
-	if err := replaceIn(ctx, tx, change.Dataset); err != nil {
+	state, err := currentState(ctx, tx)
+	if err != nil {
+		return nil, false, fmt.Errorf("revise: %w", err)
+	}
+	rows := datasetRows(change.Dataset)
+	// The tables are written incrementally when they hold what the last
+	// changeset of this store left, and no other connection has committed
+	// since; otherwise they are replaced whole. Both leave the same rows.
+	if was := s.written.Swap(nil); was != nil && was.at == state {
+		err = s.writeDifference(ctx, tx, was.rows, rows)
+		s.increments.Add(1)
+	} else {
+		err = replaceIn(ctx, tx, change.Dataset)
+	}
+	if err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
 	}
 	r := change.Revision
@@ -147,6 +164,8 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("revise: commit: %w", err)
 	}
+	state.revision, state.createdAt = r.ID, r.CreatedAt.Format(time.RFC3339Nano)
+	s.written.Store(&writtenGraph{at: state, rows: rows})
 	s.version.Add(1)
 	s.revisionCommitted()
 	return &r, false, nil

@@ -84,12 +84,12 @@ type Document struct {
 func Build(docs []Document) (*db.Dataset, error) {
 	b := newBuilder()
 	for _, doc := range docs {
-		var f File
-		if err := yaml.UnmarshalWithOptions(doc.Text, &f, yaml.DisallowUnknownField()); err != nil {
+		f, err := decodeFile(doc.Text)
+		if err != nil {
 			p := &Problem{File: doc.Name, Message: yaml.FormatError(err, false, true), syntax: true}
 			return nil, &ValidationError{Problems: []*Problem{p}}
 		}
-		b.addFile(doc.Name, &f)
+		b.addFile(doc.Name, f)
 	}
 	b.resolve()
 	if len(b.errs) > 0 {

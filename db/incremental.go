@@ -1,0 +1,250 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// tableRows are the rows of one table as insertAll gives them.
+type tableRows struct {
+	into string // `name (columns)`
+	rows [][]any
+	keys []string // rowKey of each row
+}
+
+// rowCollector keeps the rows insertAll gives, table by table, in order.
+type rowCollector struct{ tables []tableRows }
+
+func (c *rowCollector) insert(into string, n int, row func(a []any, i int) []any) {
+	t := tableRows{into: into, rows: make([][]any, n), keys: make([]string, n)}
+	var b strings.Builder
+	for i := range n {
+		t.rows[i] = row(nil, i)
+		b.Reset()
+		writeRowKey(&b, t.rows[i])
+		t.keys[i] = b.String()
+	}
+	c.tables = append(c.tables, t)
+}
+
+// datasetRows returns the rows Replace writes for d, table by table.
+func datasetRows(d *Dataset) []tableRows {
+	var c rowCollector
+	insertAll(&c, d, newReportDates(d))
+	return c.tables
+}
+
+// writeRowKey writes the values of a row so that two rows have the same
+// text exactly when they hold the same values, NULL apart from "".
+func writeRowKey(b *strings.Builder, row []any) {
+	for _, v := range row {
+		rv := reflect.ValueOf(v)
+		for rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				break
+			}
+			rv = rv.Elem()
+		}
+		if !rv.IsValid() || rv.Kind() == reflect.Pointer {
+			b.WriteString("\x00N\x1f")
+			continue
+		}
+		fmt.Fprintf(b, "%d:%v\x1f", rv.Kind(), rv.Interface())
+	}
+}
+
+// writtenGraph is what the last changeset this store committed left in the
+// tables, with what identifies the state it left: the latest revision's id
+// and time, and the write connection's data_version, which another
+// connection's commit changes (PRAGMA data_version).
+type writtenGraph struct {
+	at   graphState
+	rows []tableRows
+}
+
+type graphState struct {
+	revision    int64
+	createdAt   string
+	dataVersion int64
+}
+
+// currentState reads the state of the database that tx sees.
+func currentState(ctx context.Context, tx *sql.Tx) (graphState, error) {
+	var st graphState
+	err := tx.QueryRowContext(ctx, `SELECT id, created_at FROM revisions ORDER BY id DESC LIMIT 1`).Scan(&st.revision, &st.createdAt)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return st, fmt.Errorf("latest revision: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&st.dataVersion); err != nil {
+		return st, fmt.Errorf("data version: %w", err)
+	}
+	return st, nil
+}
+
+// derivedAfterRows are derivedStatements without the visibility updates,
+// which insertAll's rows already satisfy.
+var derivedAfterRows = slices.Concat(dealFactsStatements, searchStatements, statisticsStatements)
+
+// writeDifference turns the tables holding the rows was into the tables
+// holding the rows now, both as datasetRows gives them: it deletes the rows
+// that are gone or differ, by primary key, inserts the new and changed
+// ones, and derives the rest again. The tables end as replaceIn would
+// leave them, which the differential tests check by comparing dumps.
+func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tableRows) error {
+	if len(was) != len(now) {
+		return fmt.Errorf("write difference: %d tables, want %d", len(was), len(now))
+	}
+	type change struct {
+		table   string
+		columns []string
+		gone    [][]any
+		added   [][]any
+	}
+	changes := make([]change, 0, len(now))
+	for i := range now {
+		if was[i].into != now[i].into {
+			return fmt.Errorf("write difference: table %s, want %s", was[i].into, now[i].into)
+		}
+		table, columns, _ := strings.Cut(strings.TrimSuffix(now[i].into, ")"), " (")
+		c := change{table: strings.TrimSpace(table), columns: strings.Split(columns, ",")}
+		for j := range c.columns {
+			c.columns[j] = strings.TrimSpace(c.columns[j])
+		}
+		old := make(map[string]bool, len(was[i].keys))
+		for _, k := range was[i].keys {
+			old[k] = true
+		}
+		kept := make(map[string]bool, len(now[i].keys))
+		for j, k := range now[i].keys {
+			kept[k] = true
+			if !old[k] {
+				c.added = append(c.added, now[i].rows[j])
+			}
+		}
+		for j, k := range was[i].keys {
+			if !kept[k] {
+				c.gone = append(c.gone, was[i].rows[j])
+			}
+		}
+		changes = append(changes, c)
+	}
+	// Children go before parents, though foreign keys are off while a
+	// changeset is written (loadSettings): a row that changes is deleted
+	// before its new version is inserted, so unique columns never clash.
+	for _, c := range slices.Backward(changes) {
+		if len(c.gone) == 0 {
+			continue
+		}
+		key, err := primaryKey(ctx, tx, c.table)
+		if err != nil {
+			return err
+		}
+		at := make([]int, len(key))
+		conds := make([]string, len(key))
+		for j, col := range key {
+			if at[j] = slices.Index(c.columns, col); at[j] < 0 {
+				return fmt.Errorf("write difference: %s: key column %s is not written", c.table, col)
+			}
+			conds[j] = col + ` = ?`
+		}
+		st, err := tx.PrepareContext(ctx, `DELETE FROM `+c.table+` WHERE `+strings.Join(conds, ` AND `))
+		if err != nil {
+			return fmt.Errorf("write difference: %w", err)
+		}
+		args := make([]any, len(key))
+		for _, row := range c.gone {
+			for j := range at {
+				args[j] = row[at[j]]
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
+				st.Close()
+				return fmt.Errorf("write difference: delete from %s: %w", c.table, err)
+			}
+		}
+		st.Close()
+	}
+	w := &batchWriter{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
+	defer w.close()
+	for i, c := range changes {
+		w.insert(now[i].into, len(c.added), func(a []any, j int) []any { return append(a, c.added[j]...) })
+	}
+	if w.err != nil {
+		return fmt.Errorf("write difference: %w", w.err)
+	}
+	for _, q := range derivedAfterRows {
+		st := s.prepared.get(q)
+		if st == nil {
+			return fmt.Errorf("write difference: derived data: statement not prepared")
+		}
+		if _, err := tx.StmtContext(ctx, st).ExecContext(ctx); err != nil {
+			return fmt.Errorf("write difference: derived data: %w", err)
+		}
+	}
+	return nil
+}
+
+// preparedStatements are statements a changeset runs every time, prepared
+// once on the write connection: preparing the statements that derive data
+// took as long as running them. A transaction on the write connection uses
+// them as they are (sql.Tx.StmtContext).
+type preparedStatements struct {
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// prepare prepares the queries not yet prepared. It takes the write
+// connection, so it runs outside a transaction.
+func (p *preparedStatements) prepare(ctx context.Context, db *sql.DB, queries []string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, q := range queries {
+		if _, ok := p.stmts[q]; ok {
+			continue
+		}
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		if p.stmts == nil {
+			p.stmts = map[string]*sql.Stmt{}
+		}
+		p.stmts[q] = st
+	}
+	return nil
+}
+
+// get returns the statement prepared for query, or nil.
+func (p *preparedStatements) get(query string) *sql.Stmt {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stmts[query]
+}
+
+func (p *preparedStatements) close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var errs []error
+	for _, st := range p.stmts {
+		errs = append(errs, st.Close())
+	}
+	p.stmts = nil
+	return errors.Join(errs...)
+}
+
+// primaryKey returns the columns of table's primary key, in key order.
+func primaryKey(ctx context.Context, tx *sql.Tx, table string) ([]string, error) {
+	cols, err := txColumn(ctx, tx, `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, table)
+	if err != nil {
+		return nil, fmt.Errorf("primary key of %s: %w", table, err)
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("primary key of %s: none", table)
+	}
+	return cols, nil
+}

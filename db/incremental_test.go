@@ -1,0 +1,152 @@
+package db_test
+
+import (
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/seed"
+	"github.com/investgraph/investgraph/seed/changegen"
+)
+
+// TestRevise_IncrementalEqualsFullBuild applies generated sequences of
+// changesets, and after each compares every data table with a database
+// loaded from the build of the seed and the revision log: the changesets
+// written as a difference of rows leave exactly the rows the full rebuild
+// writes. Refused changesets and a second store writing the same file
+// (as another process would) come in between.
+func TestRevise_IncrementalEqualsFullBuild(t *testing.T) {
+	base := seedDocuments(t)
+	for _, n := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint("sequence", n), func(t *testing.T) {
+			s, path := newStore(t)
+			if err := seed.Load(t.Context(), s); err != nil {
+				t.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(n, 7))
+			g := changegen.New(n, fmt.Sprintf("g%d", n))
+			var bodies []string
+			apply := func(s *db.Store, c changegen.Changeset) {
+				t.Helper()
+				if _, _, err := seed.Apply(t.Context(), s, seed.Files(), seed.Changeset{YAML: c.YAML, Message: "generated", Author: "test"}); err != nil {
+					t.Fatalf("apply changeset %d: %v\n%s", len(bodies)+1, err, c.YAML)
+				}
+				bodies = append(bodies, c.YAML)
+			}
+			const steps = 10
+			for step := range steps {
+				c := g.Next(5 + r.IntN(120))
+				switch step % 4 {
+				case 1:
+					bad := c.YAML + "companies:\n  - slug: kazakhstan\n    cite: [99]\n"
+					if _, _, err := seed.Apply(t.Context(), s, seed.Files(), seed.Changeset{YAML: bad, Message: "bad", Author: "test"}); err == nil {
+						t.Fatalf("a changeset citing paragraph 99 of 20 was applied")
+					}
+				case 3:
+					// Another store on the same file commits a changeset: the
+					// first store's rows in memory are stale, and it must notice.
+					other, err := db.Open(t.Context(), path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					apply(other, c)
+					other.Close()
+					c = g.Next(5 + r.IntN(60))
+				}
+				apply(s, c)
+				if got, want := dataTables(dump(t, path)), dataTables(dump(t, fullBuild(t, base, bodies))); !equalDumps(t, got, want) {
+					t.Fatalf("after changeset %d the tables differ from the full build", len(bodies))
+				}
+			}
+			if got := db.IncrementalWrites(s); got < steps/2 {
+				t.Errorf("%d of %d changesets were written as a difference, want most", got, steps)
+			}
+		})
+	}
+}
+
+// seedDocuments reads the built-in seed files as seed.Apply does.
+func seedDocuments(t *testing.T) []seed.Document {
+	t.Helper()
+	names, err := fs.Glob(seed.Files(), "*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(names)
+	var docs []seed.Document
+	for _, name := range names {
+		text, err := fs.ReadFile(seed.Files(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, seed.Document{Name: name, Text: text})
+	}
+	return docs
+}
+
+// fullBuild loads the build of the seed and the changesets into a new
+// database and returns its path.
+func fullBuild(t *testing.T, base []seed.Document, bodies []string) string {
+	t.Helper()
+	docs := slices.Clone(base)
+	for i, body := range bodies {
+		docs = append(docs, seed.Document{Name: fmt.Sprintf("changeset %d", i+1), Text: []byte(body)})
+	}
+	d, err := seed.Build(docs)
+	if err != nil {
+		t.Fatalf("build the revision log: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "full.db")
+	s, err := db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Replace(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// dataTables drops from a dump the tables a changeset records beside the
+// graph (revisions, tokens) and the migrations.
+func dataTables(d map[string][]string) map[string][]string {
+	for _, table := range []string{"revisions", "tokens", "schema_migrations"} {
+		delete(d, table)
+	}
+	return d
+}
+
+func equalDumps(t *testing.T, got, want map[string][]string) bool {
+	t.Helper()
+	equal := true
+	for table, rows := range want {
+		if !slices.Equal(got[table], rows) {
+			equal = false
+			var missing, extra []string
+			for _, r := range rows {
+				if !slices.Contains(got[table], r) {
+					missing = append(missing, r)
+				}
+			}
+			for _, r := range got[table] {
+				if !slices.Contains(rows, r) {
+					extra = append(extra, r)
+				}
+			}
+			t.Errorf("table %s: %d rows, want %d; missing %q; extra %q", table, len(got[table]), len(rows),
+				missing[:min(3, len(missing))], extra[:min(3, len(extra))])
+		}
+	}
+	for table := range got {
+		if _, ok := want[table]; !ok {
+			equal = false
+			t.Errorf("table %s is not in the full build", table)
+		}
+	}
+	return equal
+}
