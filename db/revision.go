@@ -64,6 +64,12 @@ type RevisionFilter struct {
 	Limit  int
 }
 
+// changesetSettings are loadSettings and synchronous=FULL: in WAL mode the
+// store otherwise syncs at checkpoints only (synchronous=NORMAL), so a
+// commit is safe from a killed process but not from a power loss; FULL
+// syncs the WAL before a changeset is acknowledged.
+var changesetSettings = append(slices.Clip(loadSettings), [2]string{`PRAGMA synchronous = FULL`, `PRAGMA synchronous = NORMAL`})
+
 // reviseMu keeps one changeset of this process at a time on the write
 // connection, whose settings a changeset changes for its duration.
 var reviseMu sync.Mutex
@@ -84,7 +90,7 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 	defer lock.Release()
 	reviseMu.Lock()
 	defer reviseMu.Unlock()
-	for _, set := range loadSettings {
+	for _, set := range changesetSettings {
 		if _, err := s.write.ExecContext(ctx, set[0]); err != nil {
 			return nil, false, fmt.Errorf("revise: %w", err)
 		}

@@ -61,6 +61,9 @@ type config struct {
 	bin      string
 	only     string
 	seed     uint64
+	// writerKills and writerLimit bound the changesets scenario.
+	writerKills int
+	writerLimit time.Duration
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -71,6 +74,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&c.limit, "time", 5*time.Minute, "stop starting kills after this long")
 	fs.StringVar(&c.bin, "bin", "", "directory holding investgraph and synth binaries (default: build them from this module)")
 	fs.StringVar(&c.only, "scenarios", "", "comma-separated scenarios to run (default: all)")
+	fs.IntVar(&c.writerKills, "writer-kills", 24, "kills of the server under a stream of changesets (the changesets scenario), after the others")
+	fs.DurationVar(&c.writerLimit, "writer-time", time.Minute, "stop starting changeset kills after this long")
 	fs.Uint64Var(&c.seed, "seed", uint64(time.Now().UnixNano()), "random seed of the kill delays")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -101,10 +106,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 
-	scenarios := h.scenarios()
+	scenarios, changesets := h.scenarios(), c.writerKills > 0
 	if c.only != "" {
 		var chosen []*scenario
+		changesets = false
 		for _, name := range strings.Split(c.only, ",") {
+			if strings.TrimSpace(name) == "changesets" {
+				changesets = c.writerKills > 0
+				continue
+			}
 			i := slices.IndexFunc(scenarios, func(sc *scenario) bool { return sc.name == strings.TrimSpace(name) })
 			if i < 0 {
 				return fmt.Errorf("-scenarios: no scenario %q", name)
@@ -118,7 +128,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("%s: a run without kill: %w", sc.name, err)
 		}
 	}
-	for i := 0; i < c.kills && time.Now().Before(deadline); i++ {
+	for i := 0; len(scenarios) > 0 && i < c.kills && time.Now().Before(deadline); i++ {
 		sc := scenarios[i%len(scenarios)]
 		if err := h.kill(ctx, sc, when(i/len(scenarios)%3)); err != nil {
 			return fmt.Errorf("%s: %w", sc.name, err)
@@ -136,8 +146,23 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			fmt.Fprintf(out, "    %s\n", f)
 		}
 	}
+	if changesets {
+		w, err := h.runWriter(ctx, c.writerKills, time.Now().Add(c.writerLimit))
+		if err != nil {
+			return fmt.Errorf("changesets: %w", err)
+		}
+		fmt.Fprintf(out, "%-16s %6d   acknowledged %d, in flight at a kill %d (resent: %d had committed), failures %d\n",
+			"changesets", w.kills, w.acked, w.inFlight, w.replayed, len(w.failures))
+		for _, f := range w.failures {
+			fmt.Fprintf(out, "    %s\n", f)
+		}
+		if len(w.failures) > 0 {
+			failed += len(w.failures)
+			fmt.Fprintf(out, "%d kills under changesets lost an acknowledged revision or left a changeset half there\n", len(w.failures))
+		}
+	}
 	if failed > 0 {
-		return fmt.Errorf("%d of the kills left a corrupt database or counts that are neither the old nor the new", failed)
+		return fmt.Errorf("%d of the kills left a corrupt database, counts that are neither the old nor the new, or changesets lost or half there", failed)
 	}
 	fmt.Fprintln(out, "every kill left the old data or the new, intact")
 	return nil
