@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -87,9 +88,65 @@ func currentState(ctx context.Context, tx *sql.Tx) (graphState, error) {
 	return st, nil
 }
 
-// derivedAfterRows are derivedStatements without the visibility updates,
-// which insertAll's rows already satisfy.
-var derivedAfterRows = slices.Concat(dealFactsStatements, searchStatements, statisticsStatements)
+// derivedAfterRows are what a changeset derives again over the whole
+// graph once its rows are written: the deal facts and the statistics. The
+// visibility updates are not among them, as insertAll's rows already
+// satisfy them, nor the search index, whose rows of the objects a
+// changeset touches are derived again alone (searchTouched).
+var derivedAfterRows = slices.Concat(dealFactsStatements, statisticsStatements)
+
+// touchedTable lists, on the write connection, the objects whose search
+// rows a changeset derives again, by search kind.
+const touchedTable = `CREATE TEMP TABLE IF NOT EXISTS touched (
+	kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID`
+
+// searchTouched are the statements that derive again the search rows of
+// the objects in temp.touched: searchStatements, each restricted to them,
+// after deleting their rows. Each of searchStatements names its kind as
+// its first value and ends with the FROM clause of its objects, x.
+var searchTouched = func() []string {
+	out := []string{`DELETE FROM search WHERE rowid IN (SELECT s.rowid FROM search s
+		JOIN temp.touched t ON t.kind = s.kind AND t.id = s.subject_id)`}
+	for _, q := range searchStatements {
+		m := searchKind.FindStringSubmatch(q)
+		if m == nil {
+			continue // the DELETE of the whole index
+		}
+		out = append(out, q+` WHERE x.id IN (SELECT id FROM temp.touched WHERE kind = '`+m[1]+`')`)
+	}
+	return out
+}()
+
+var searchKind = regexp.MustCompile(`(?m)^\s*SELECT '([A-Z]+)', x\.id`)
+
+// touchedBy says which objects' search rows a changed row of a table
+// touches: kind, and the column holding the object's id; names by subject.
+var touchedBy = map[string][][2]string{
+	"companies":            {{"COMPANY", "id"}},
+	"people":               {{"PERSON", "id"}},
+	"projects":             {{"PROJECT", "id"}},
+	"meetings":             {{"MEETING", "id"}},
+	"agreements":           {{"AGREEMENT", "id"}},
+	"sources":              {{"SOURCE", "id"}},
+	"statements":           {{"STATEMENT", "id"}},
+	"events":               {{"EVENT", "id"}},
+	"positions":            {{"PERSON", "person_id"}},
+	"meeting_participants": {{"MEETING", "meeting_id"}},
+	"meeting_topics":       {{"MEETING", "meeting_id"}},
+}
+
+// touchedThrough adds the objects whose text shows a touched person: the
+// meetings they took part in, named by their participants, and the
+// statements they made, found by their speaker's name.
+var touchedThrough = []string{
+	`INSERT OR IGNORE INTO temp.touched (kind, id) SELECT 'MEETING', l.meeting_id FROM meeting_participants l
+		WHERE l.person_id IN (SELECT id FROM temp.touched WHERE kind = 'PERSON')`,
+	`INSERT OR IGNORE INTO temp.touched (kind, id) SELECT 'STATEMENT', x.id FROM statements x
+		WHERE x.speaker_id IN (SELECT id FROM temp.touched WHERE kind = 'PERSON')`,
+}
+
+// preparedForChangesets are the statements every changeset runs.
+var preparedForChangesets = slices.Concat(derivedAfterRows, searchTouched, touchedThrough)
 
 // writeDifference turns the tables holding the rows was into the tables
 // holding the rows now, both as datasetRows gives them: it deletes the rows
@@ -100,19 +157,13 @@ func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tabl
 	if len(was) != len(now) {
 		return fmt.Errorf("write difference: %d tables, want %d", len(was), len(now))
 	}
-	type change struct {
-		table   string
-		columns []string
-		gone    [][]any
-		added   [][]any
-	}
-	changes := make([]change, 0, len(now))
+	changes := make([]changedTable, 0, len(now))
 	for i := range now {
 		if was[i].into != now[i].into {
 			return fmt.Errorf("write difference: table %s, want %s", was[i].into, now[i].into)
 		}
 		table, columns, _ := strings.Cut(strings.TrimSuffix(now[i].into, ")"), " (")
-		c := change{table: strings.TrimSpace(table), columns: strings.Split(columns, ",")}
+		c := changedTable{table: strings.TrimSpace(table), columns: strings.Split(columns, ",")}
 		for j := range c.columns {
 			c.columns[j] = strings.TrimSpace(c.columns[j])
 		}
@@ -177,7 +228,10 @@ func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tabl
 	if w.err != nil {
 		return fmt.Errorf("write difference: %w", w.err)
 	}
-	for _, q := range derivedAfterRows {
+	if err := touch(ctx, tx, changes2touched(changes)); err != nil {
+		return fmt.Errorf("write difference: %w", err)
+	}
+	for _, q := range slices.Concat(touchedThrough, searchTouched, derivedAfterRows) {
 		st := s.prepared.get(q)
 		if st == nil {
 			return fmt.Errorf("write difference: derived data: statement not prepared")
@@ -187,6 +241,68 @@ func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tabl
 		}
 	}
 	return nil
+}
+
+// touchedRow is an object whose search rows a changeset derives again.
+type touchedRow struct {
+	kind string
+	id   any
+}
+
+// changedTable is what changed in one table: the rows gone or changed, by
+// their old values, and the rows added or changed, by their new ones.
+type changedTable struct {
+	table   string
+	columns []string
+	gone    [][]any
+	added   [][]any
+}
+
+func changes2touched(changes []changedTable) []touchedRow {
+	var out []touchedRow
+	for _, c := range changes {
+		for _, by := range touchedBy[c.table] {
+			col := slices.Index(c.columns, by[1])
+			for _, rows := range [][][]any{c.gone, c.added} {
+				for _, row := range rows {
+					out = append(out, touchedRow{by[0], row[col]})
+				}
+			}
+		}
+		if c.table != "names" {
+			continue
+		}
+		subject, id := slices.Index(c.columns, "subject"), slices.Index(c.columns, "subject_id")
+		for _, rows := range [][][]any{c.gone, c.added} {
+			for _, row := range rows {
+				if kind, ok := row[subject].(string); ok {
+					out = append(out, touchedRow{strings.ToUpper(kind), row[id]})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// touch fills temp.touched with rows.
+func touch(ctx context.Context, tx *sql.Tx, rows []touchedRow) error {
+	for _, q := range []string{touchedTable, `DELETE FROM temp.touched`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("touched objects: %w", err)
+		}
+	}
+	w := &batchWriter{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
+	defer w.close()
+	seen := map[touchedRow]bool{}
+	var unique []touchedRow
+	for _, r := range rows {
+		if !seen[r] {
+			seen[r] = true
+			unique = append(unique, r)
+		}
+	}
+	w.insert(`temp.touched (kind, id)`, len(unique), func(a []any, i int) []any { return append(a, unique[i].kind, unique[i].id) })
+	return w.err
 }
 
 // preparedStatements are statements a changeset runs every time, prepared

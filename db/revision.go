@@ -96,7 +96,10 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 		}
 		defer s.write.ExecContext(context.WithoutCancel(ctx), set[1])
 	}
-	if err := s.prepared.prepare(ctx, s.write, derivedAfterRows); err != nil {
+	if _, err := s.write.ExecContext(ctx, touchedTable); err != nil {
+		return nil, false, fmt.Errorf("revise: %w", err)
+	}
+	if err := s.prepared.prepare(ctx, s.write, preparedForChangesets); err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
 	}
 	tx, err := s.write.BeginTx(ctx, nil)

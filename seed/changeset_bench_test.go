@@ -7,6 +7,7 @@ import (
 
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/seed"
+	"github.com/investgraph/investgraph/seed/changegen"
 )
 
 // BenchmarkApplyChangeset applies one small changeset per iteration over
@@ -29,5 +30,27 @@ func BenchmarkApplyChangeset(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// BenchmarkApplyArticleChangeset applies one changeset the size of an
+// article per iteration (about 100 entries of seed/changegen: companies,
+// people with positions, projects with participants, figures and amounts,
+// and citations of earlier entities) over the built-in seed.
+func BenchmarkApplyArticleChangeset(b *testing.B) {
+	s, err := db.Open(b.Context(), filepath.Join(b.TempDir(), "x.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := seed.Load(b.Context(), s); err != nil {
+		b.Fatal(err)
+	}
+	g := changegen.New(1, "bench")
+	for b.Loop() {
+		c := g.Next(100)
+		if _, _, err := seed.Apply(b.Context(), s, seed.Files(), seed.Changeset{YAML: c.YAML, Message: "bench", Author: "bench"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

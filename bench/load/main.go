@@ -17,6 +17,12 @@
 //	go run ./bench/load                      # seed data, default settings
 //	go run ./bench/load -db synth-1m.db -d 5s
 //	go run ./bench/load -queries q1,q2 -executor both -postgraphile -rounds 5 -d 5s -c 32
+//
+// With -writes N it measures reads under writes instead (writes.go): the
+// -write-query (q1) at a fixed rate, idle and while N changesets a second
+// arrive, and the latency from a revision's commit to a subscriber.
+//
+//	go run ./bench/load -writes 10 -d 10s
 package main
 
 import (
@@ -77,6 +83,9 @@ type config struct {
 	rounds       int
 	prime        time.Duration
 	postgraphile bool
+	// writes, with perSecond > 0, measures reads under changesets instead
+	// (writes.go).
+	writes writeLoad
 	load
 }
 
@@ -103,6 +112,11 @@ func parseFlags(args []string) (config, error) {
 	executor := fs.String("executor", "fast", "the gateway's query executor, as the server's -executor: gqlgen, fast, or both side by side (both needs -rounds)")
 	fs.IntVar(&c.rounds, "rounds", 0, "measure in this many alternating rounds of -d per query and server, servers in a child process (0: one run each, in process)")
 	fs.DurationVar(&c.prime, "prime", 2*time.Second, "with -rounds: unmeasured time of each query on each system before the first round, for JIT compilers and caches")
+	fs.Float64Var(&c.writes.perSecond, "writes", 0, "changesets a second for the write-load run (writes.go), which measures -write-query idle and under writes and a subscriber's latency; 0: off")
+	fs.IntVar(&c.writes.items, "write-items", 100, "with -writes: entries of each changeset")
+	fs.StringVar(&c.writes.query, "write-query", "q1", "with -writes: the query whose p99 is compared")
+	fs.Float64Var(&c.writes.rate, "write-rate", 100, "with -writes: requests a second of the query, open loop")
+	fs.IntVar(&c.writes.rounds, "write-rounds", 3, "with -writes: idle and writing phases of -d each, alternating")
 	fs.BoolVar(&c.postgraphile, "postgraphile", false, "also measure PostGraphile 4.14.1 over a PostgreSQL 15 cluster of its own holding the same data, on q1 and q2 (needs -rounds, PostgreSQL 15 and Node 20 with npm)")
 
 	if err := fs.Parse(args); err != nil {
@@ -120,6 +134,9 @@ func parseFlags(args []string) (config, error) {
 	}
 	if c.rounds == 0 && (len(c.executors) > 1 || c.postgraphile) {
 		return c, errors.New("-executor both and -postgraphile measure side by side: give -rounds, e.g. -rounds 5")
+	}
+	if c.writes.perSecond < 0 || (c.writes.perSecond > 0 && (c.rounds > 0 || c.writes.items < 1 || c.writes.rate <= 0 || c.writes.rounds < 1)) {
+		return c, errors.New("-writes: a positive rate, without -rounds, with positive -write-items, -write-rate and -write-rounds")
 	}
 	if c.rounds > 0 && (c.respCache || c.cpuProfile != "") {
 		return c, errors.New("-respcache and -cpuprofile are for single runs, not with -rounds")
@@ -155,6 +172,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if cfg.rounds > 0 {
 		return runRounds(ctx, cfg, queries, gc, out)
+	}
+	if cfg.writes.perSecond > 0 {
+		return runWrites(ctx, cfg, queries, gc, out)
 	}
 	dir, err := os.MkdirTemp("", "investgraph-load-")
 	if err != nil {

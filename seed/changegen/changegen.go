@@ -22,6 +22,7 @@ type Changeset struct {
 	Companies  []string
 	People     []string
 	Projects   []string
+	Meetings   []string
 	Items      int // entries of the document: entities, positions, participants, figures, amounts
 	Paragraphs int
 }
@@ -59,6 +60,15 @@ var (
 	words    = []string{"steppe", "copper", "river", "northern", "basin", "grid", "solar", "wind", "rail",
 		"terminal", "valley", "eastern", "plant", "field", "corridor", "harbor"}
 )
+
+// NewApart returns a generator whose changesets cite only entities of its
+// own earlier changesets, never the seed's: queries of the seed's
+// entities answer the same however many it applies.
+func NewApart(seed uint64, prefix string) *Generator {
+	g := New(seed, prefix)
+	g.companies, g.people = nil, nil
+	return g
+}
 
 // Next returns a changeset of about items entries.
 func (g *Generator) Next(items int) Changeset {
@@ -128,10 +138,25 @@ func (g *Generator) Next(items int) Changeset {
 		c.Items += 3
 	}
 	g.projects = append(g.projects, c.Projects...)
+	var meetings, statements strings.Builder
+	if len(g.people) > 0 {
+		meeting := fmt.Sprintf("%s-meeting-%d", g.prefix, g.n)
+		first, second := pick(g.r, g.people), pick(g.r, g.people)
+		participants := first
+		if second != first {
+			participants += ", " + second
+		}
+		fmt.Fprintf(&meetings, "  - slug: %s\n    date: %q\n    location: %q\n    participants: [%s]\n    topics: [%q, %q]\n    cite: %s\n",
+			meeting, day, "Astana "+g.phrase(1), participants, g.phrase(2), g.phrase(2), cite())
+		fmt.Fprintf(&statements, "  - slug: %s-statement-%d\n    speaker: %s\n    date: %q\n    meeting: %s\n    about: [%s]\n    summary: %q\n    cite: %d\n",
+			g.prefix, g.n, first, day, meeting, pick(g.r, g.companies), "Spoke of "+g.phrase(4), 1+g.r.IntN(paragraphs))
+		c.Meetings = append(c.Meetings, meeting)
+		c.Items += 2
+	}
 	for _, part := range []struct {
 		name string
 		b    *strings.Builder
-	}{{"companies", &companies}, {"people", &people}, {"projects", &projects}} {
+	}{{"companies", &companies}, {"people", &people}, {"projects", &projects}, {"meetings", &meetings}, {"statements", &statements}} {
 		if part.b.Len() > 0 {
 			b.WriteString(part.name + ":\n" + part.b.String())
 		}
