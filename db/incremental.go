@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -45,18 +46,44 @@ func datasetRows(d *Dataset) []tableRows {
 // text exactly when they hold the same values, NULL apart from "".
 func writeRowKey(b *strings.Builder, row []any) {
 	for _, v := range row {
-		rv := reflect.ValueOf(v)
-		for rv.Kind() == reflect.Pointer {
-			if rv.IsNil() {
-				break
+		switch v := v.(type) {
+		case nil:
+			b.WriteString("\x00N")
+		case string:
+			b.WriteString("s")
+			b.WriteString(v)
+		case *string:
+			if v == nil {
+				b.WriteString("\x00N")
+			} else {
+				b.WriteString("s")
+				b.WriteString(*v)
 			}
-			rv = rv.Elem()
+		case int64:
+			b.WriteString("i")
+			b.WriteString(strconv.FormatInt(v, 10))
+		case *int64:
+			if v == nil {
+				b.WriteString("\x00N")
+			} else {
+				b.WriteString("i")
+				b.WriteString(strconv.FormatInt(*v, 10))
+			}
+		case int:
+			b.WriteString("i")
+			b.WriteString(strconv.Itoa(v))
+		default:
+			rv := reflect.ValueOf(v)
+			for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+				rv = rv.Elem()
+			}
+			if rv.Kind() == reflect.Pointer {
+				b.WriteString("\x00N")
+			} else {
+				fmt.Fprintf(b, "%d:%v", rv.Kind(), rv.Interface())
+			}
 		}
-		if !rv.IsValid() || rv.Kind() == reflect.Pointer {
-			b.WriteString("\x00N\x1f")
-			continue
-		}
-		fmt.Fprintf(b, "%d:%v\x1f", rv.Kind(), rv.Interface())
+		b.WriteString("\x1f")
 	}
 }
 
