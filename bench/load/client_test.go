@@ -36,3 +36,15 @@ func TestResponseCheck(t *testing.T) {
 		}
 	})
 }
+
+// TestDataOnlyResponse checks the comparison of the write-load run: the
+// extensions may change, the data may not.
+func TestDataOnlyResponse(t *testing.T) {
+	want := dataOnlyResponse([]byte(`{"data":{"a":1},"extensions":{"cost":3}}`))
+	if _, err := want.check([]byte(`{"data":{"a":1},"extensions":{"cost":9,"sqlStatements":2}}`)); err != nil {
+		t.Errorf("other extensions: %v", err)
+	}
+	if _, err := want.check([]byte(`{"data":{"a":2},"extensions":{"cost":3}}`)); err == nil {
+		t.Error("other data: no error")
+	}
+}

@@ -92,3 +92,26 @@ func TestMedian(t *testing.T) {
 		t.Errorf("median() = %v, want 0", got)
 	}
 }
+
+func TestParseFlags_Writes(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		c, err := parseFlags([]string{"-writes", "10", "-d", "10s"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.writes.perSecond != 10 || c.writes.items != 100 || c.writes.query != "q1" || c.writes.rate != 100 || c.writes.rounds != 3 {
+			t.Errorf("writes = %+v, want 10/s of 100 items, q1 at 100/s, 3 rounds", c.writes)
+		}
+	})
+	for name, args := range map[string][]string{
+		"ErrWithRounds":   {"-writes", "10", "-rounds", "3"},
+		"ErrNoItems":      {"-writes", "10", "-write-items", "0"},
+		"ErrNegativeRate": {"-writes", "-1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := parseFlags(args); err == nil {
+				t.Errorf("parseFlags(%q) = nil error, want one", args)
+			}
+		})
+	}
+}
