@@ -61,6 +61,7 @@ type builder struct {
 	milestones   []*db.Milestone
 	amounts      []*db.Amount
 	citations    []db.SubjectCitation
+	cited        map[db.SubjectCitation]bool // the set of citations
 	links        map[db.Link]bool
 	linkOrder    []db.Link
 	topics       map[int64][]string

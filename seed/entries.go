@@ -312,7 +312,11 @@ func (b *builder) optionalDate(fc fileContext, field, s string) (*db.PartialDate
 func (b *builder) addCitations(subject db.Subject, id int64, cites []db.Citation) {
 	for _, c := range cites {
 		sc := db.SubjectCitation{SubjectKey: db.SubjectKey{Subject: subject, ID: id}, Citation: c}
-		if !slices.Contains(b.citations, sc) {
+		if b.cited == nil {
+			b.cited = map[db.SubjectCitation]bool{}
+		}
+		if !b.cited[sc] {
+			b.cited[sc] = true
 			b.citations = append(b.citations, sc)
 		}
 	}
