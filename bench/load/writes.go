@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -90,6 +91,17 @@ func runWrites(ctx context.Context, cfg config, queries []bench.Query, gc string
 		return fmt.Errorf("subscribe: %w", err)
 	}
 
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	fmt.Fprintf(out, "machine: %s, %s\n", cpuModel(), gc)
 	fmt.Fprintf(out, "data: %s; executor %s; %s at %.0f requests/s open loop, %d connections, %v a phase after %v warm-up\n",
 		dbName(cfg.db), cfg.executors[0], w.query, w.rate, cfg.conns, cfg.duration, cfg.warmup)
