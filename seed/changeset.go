@@ -61,11 +61,11 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 			for i, body := range prior {
 				docs = append(docs, Document{Name: fmt.Sprintf("changeset %d", i+1), Text: []byte(body)})
 			}
-			before, err := Build(docs)
+			before, err := buildRemembered(docs)
 			if err != nil {
 				return nil, db.Errorf(db.ECONFLICT, "the seed and the changesets already applied no longer merge, so no changeset can be applied: %v", err)
 			}
-			after, err := Build(append(docs, Document{Name: inputName, Text: []byte(c.YAML)}))
+			after, err := buildRemembered(append(docs, Document{Name: inputName, Text: []byte(c.YAML)}))
 			if err != nil {
 				return nil, inputErrors(err)
 			}
