@@ -14,6 +14,11 @@ import (
 	"github.com/investgraph/investgraph/graph/model"
 )
 
+// Nodes is the resolver for the nodes field.
+func (r *changeResolver) Nodes(ctx context.Context, obj *model.Change) ([]model.Node, error) {
+	return r.changeNodes(ctx, obj)
+}
+
 // ApplyChangeset is the resolver for the applyChangeset field.
 func (r *mutationResolver) ApplyChangeset(ctx context.Context, input model.ChangesetInput) (*model.ApplyChangesetPayload, error) {
 	return r.applyChangeset(ctx, input)
@@ -52,6 +57,14 @@ func (r *subscriptionResolver) Revisions(ctx context.Context, after *string) (<-
 	return r.subscribeRevisions(ctx, after)
 }
 
+// Changes is the resolver for the changes field.
+func (r *subscriptionResolver) Changes(ctx context.Context, subjects []string, kinds []model.ChangeKind, after *string) (<-chan *model.Change, error) {
+	return r.subscribeChanges(ctx, subjects, kinds, after)
+}
+
+// Change returns exec.ChangeResolver implementation.
+func (r *Resolver) Change() exec.ChangeResolver { return &changeResolver{r} }
+
 // Mutation returns exec.MutationResolver implementation.
 func (r *Resolver) Mutation() exec.MutationResolver { return &mutationResolver{r} }
 
@@ -62,6 +75,7 @@ func (r *Resolver) Revision() exec.RevisionResolver { return &revisionResolver{r
 func (r *Resolver) Subscription() exec.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
+	changeResolver       struct{ *Resolver }
 	mutationResolver     struct{ *Resolver }
 	revisionResolver     struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }

@@ -1,13 +1,21 @@
 package graphtest
 
 import (
+	"errors"
+	"sort"
 	"testing"
+
+	"github.com/goccy/go-yaml"
 )
 
-// Changeset is a changeset as a test sends it: the text of one seed file,
-// a message and an optional idempotency key.
+// Changeset is a changeset as a test sends it: one seed file, as YAML
+// text or in the structured form (Structured converts the one into the
+// other), a message and an optional idempotency key.
 type Changeset struct {
-	YAML           string
+	YAML string
+	// Input is the seed file as the structured form's input objects
+	// (ChangesetInput.changeset), sent as well as YAML unless that is "".
+	Input          map[string]any
 	Message        string
 	IdempotencyKey string
 }
@@ -43,7 +51,13 @@ const ApplyChangesetMutation = `mutation Apply($input: ChangesetInput!) {
 
 // Vars are the variables of ApplyChangesetMutation for c.
 func (c Changeset) Vars() map[string]any {
-	in := map[string]any{"yaml": c.YAML, "message": c.Message}
+	in := map[string]any{"message": c.Message}
+	if c.YAML != "" || c.Input == nil {
+		in["yaml"] = c.YAML
+	}
+	if c.Input != nil {
+		in["changeset"] = c.Input
+	}
 	if c.IdempotencyKey != "" {
 		in["idempotencyKey"] = c.IdempotencyKey
 	}
@@ -70,4 +84,71 @@ func (s *Server) ApplyChangeset(t testing.TB, c Changeset) (rev Revision, replay
 	}
 	s.MustQuery(t, ApplyChangesetMutation, c.Vars(), &out)
 	return out.ApplyChangeset.Revision, out.ApplyChangeset.Replayed
+}
+
+// Structured returns c with its YAML text converted to the structured
+// form's input objects: the same keys, with the maps of the YAML form
+// (inferred, roles) as the lists the structured form takes.
+func (c Changeset) Structured(t testing.TB) Changeset {
+	t.Helper()
+	in, err := StructuredInput(c.YAML)
+	if err != nil {
+		t.Fatalf("structured form: %v", err)
+	}
+	c.YAML, c.Input = "", in
+	return c
+}
+
+// StructuredInput converts the YAML text of a seed file into the input
+// objects of ChangesetInput.changeset.
+func StructuredInput(text string) (map[string]any, error) {
+	var doc map[string]any
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+		return nil, err
+	}
+	if doc == nil {
+		return nil, errors.New("the document is empty")
+	}
+	return structured(doc).(map[string]any), nil
+}
+
+// structured rewrites a decoded YAML value: inferred becomes a list of
+// {key, note}, roles a list of {participant, role}, in key order.
+func structured(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			m, isMap := x.(map[string]any)
+			switch {
+			case k == "inferred" && isMap:
+				out[k] = pairs(m, "key", "note")
+			case k == "roles" && isMap:
+				out[k] = pairs(m, "participant", "role")
+			default:
+				out[k] = structured(x)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = structured(x)
+		}
+		return out
+	}
+	return v
+}
+
+func pairs(m map[string]any, key, value string) []any {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]any, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, map[string]any{key: k, value: m[k]})
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -120,6 +121,9 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 			// input rather than a bad query, as Apollo classifies it too.
 			gqlErr.Message = explainValue(ctx, graph.Schema(), gqlErr)
 			setCode(gqlErr, CodeBadUserInput)
+			if f := variableField(gqlErr.Path); f != "" {
+				gqlErr.Extensions["field"] = f
+			}
 		case gqlErr.Extensions["code"] != nil:
 			// A parse, validation or request error already classified.
 		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
@@ -147,6 +151,16 @@ func badValue(e *gqlerror.Error) bool {
 		return false
 	}
 	return e.Rule == "ValuesOfCorrectType" || (len(e.Path) > 0 && e.Path[0] == ast.PathName("variable"))
+}
+
+// variableField is the place in the variables of an error about one, such
+// as input.changeset.source.paragraphs for variable.input.changeset...:
+// the same form as an application error's field.
+func variableField(path ast.Path) string {
+	if len(path) < 2 || path[0] != ast.PathName("variable") {
+		return ""
+	}
+	return strings.TrimPrefix(path[1:].String(), ".")
 }
 
 func setCode(e *gqlerror.Error, code string) {

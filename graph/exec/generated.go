@@ -33,6 +33,7 @@ type ResolverRoot interface {
 	Aggregates() AggregatesResolver
 	Agreement() AgreementResolver
 	Amount() AmountResolver
+	Change() ChangeResolver
 	Citation() CitationResolver
 	Company() CompanyResolver
 	Event() EventResolver
@@ -123,6 +124,12 @@ type ComplexityRoot struct {
 		Attribute     func(childComplexity int) int
 		Basis         func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
+	}
+
+	Change struct {
+		Kinds    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		Revision func(childComplexity int) int
 	}
 
 	Citation struct {
@@ -520,6 +527,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		Changes   func(childComplexity int, subjects []string, kinds []model.ChangeKind, after *string) int
 		Revisions func(childComplexity int, after *string) int
 	}
 
@@ -574,6 +582,9 @@ type AmountResolver interface {
 	ReportedOn(ctx context.Context, obj *db.Amount) (*db.PartialDate, error)
 
 	AttributedTo(ctx context.Context, obj *db.Amount) (model.Actor, error)
+}
+type ChangeResolver interface {
+	Nodes(ctx context.Context, obj *model.Change) ([]model.Node, error)
 }
 type CitationResolver interface {
 	Source(ctx context.Context, obj *db.Citation) (*db.Source, error)
@@ -745,6 +756,7 @@ type StatementResolver interface {
 }
 type SubscriptionResolver interface {
 	Revisions(ctx context.Context, after *string) (<-chan *db.Revision, error)
+	Changes(ctx context.Context, subjects []string, kinds []model.ChangeKind, after *string) (<-chan *model.Change, error)
 }
 type TimelineEventResolver interface {
 	Subject(ctx context.Context, obj *db.TimelineEvent) (model.Node, error)
@@ -1063,6 +1075,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributeEvidence.InferenceNote(childComplexity), true
+
+	case "Change.kinds":
+		if e.ComplexityRoot.Change.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Kinds(childComplexity), true
+	case "Change.nodes":
+		if e.ComplexityRoot.Change.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Nodes(childComplexity), true
+	case "Change.revision":
+		if e.ComplexityRoot.Change.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Revision(childComplexity), true
 
 	case "Citation.paragraph":
 		if e.ComplexityRoot.Citation.Paragraph == nil {
@@ -2950,6 +2981,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatementEdge.Node(childComplexity), true
 
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["subjects"].([]string), args["kinds"].([]model.ChangeKind), args["after"].(*string)), true
 	case "Subscription.revisions":
 		if e.ComplexityRoot.Subscription.Revisions == nil {
 			break
@@ -3046,6 +3088,22 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPersonOrder,
 		ec.unmarshalInputProjectFilter,
 		ec.unmarshalInputProjectOrder,
+		ec.unmarshalInputSeedAgreementInput,
+		ec.unmarshalInputSeedAmountInput,
+		ec.unmarshalInputSeedCompanyInput,
+		ec.unmarshalInputSeedEventInput,
+		ec.unmarshalInputSeedFileInput,
+		ec.unmarshalInputSeedInferenceInput,
+		ec.unmarshalInputSeedMeasurementInput,
+		ec.unmarshalInputSeedMeetingInput,
+		ec.unmarshalInputSeedMeetingRoleInput,
+		ec.unmarshalInputSeedMilestoneInput,
+		ec.unmarshalInputSeedParticipantInput,
+		ec.unmarshalInputSeedPersonInput,
+		ec.unmarshalInputSeedPositionInput,
+		ec.unmarshalInputSeedProjectInput,
+		ec.unmarshalInputSeedSourceInput,
+		ec.unmarshalInputSeedStatementInput,
 		ec.unmarshalInputSourceOrder,
 		ec.unmarshalInputStatementFilter,
 	)
@@ -5018,12 +5076,16 @@ extend type Query {
 }
 
 """
-A changeset: the text of one seed file (the format of seed/README.md), its
-source and what the source reports, each item cited to a paragraph.
+A changeset: one seed file (the format of seed/README.md), its source and
+what the source reports, each item cited to a paragraph, given either as
+YAML text (` + "`" + `yaml` + "`" + `) or as input objects (` + "`" + `changeset` + "`" + `), exactly one of them.
+Both forms are checked and applied by the same code.
 """
 input ChangesetInput {
   "The seed file's YAML text. Entities merge by slug with those of the seed and of earlier changesets, as seed files merge."
-  yaml: String!
+  yaml: String
+  "The same seed file as input objects, field for field the YAML keys; give it instead of ` + "`" + `yaml` + "`" + `."
+  changeset: SeedFileInput
   "Why the changeset is sent, recorded in its revision."
   message: String!
   "A key of the client's choosing (a UUID, at most 200 bytes): sending the same changeset with it again changes nothing and returns the same revision."
@@ -5065,6 +5127,416 @@ type Subscription {
     "The id of the last revision seen; the stream starts after it. Without it, only revisions from now on."
     after: ID
   ): Revision!
+  """
+  The revisions that touch what the client follows, as they commit, each
+  with the objects it touched. Without filters it is ` + "`" + `revisions` + "`" + ` with the
+  touched objects alongside; with ` + "`" + `subjects` + "`" + `, ` + "`" + `kinds` + "`" + ` or both, only the
+  revisions that touch one of the subjects and one object of the kinds
+  (each filter given must match). ` + "`" + `after` + "`" + `, reconnection and the
+  disconnection of a slow subscriber work as for ` + "`" + `revisions` + "`" + `; the
+  SUBSCRIBER_TOO_SLOW error's ` + "`" + `after` + "`" + ` is the last revision looked at,
+  delivered or filtered out.
+  """
+  changes(
+    "Global IDs of objects (companies, people, projects, ...): only revisions that touch one of them."
+    subjects: [ID!]
+    "Kinds of object: only revisions that touch an object of one of them."
+    kinds: [ChangeKind!]
+    "The id of the last revision seen; the stream starts after it. Without it, only revisions from now on."
+    after: ID
+  ): Change!
+}
+
+"The kind of object a revision touched, by its type: what ` + "`" + `changes(kinds:)` + "`" + ` filters on."
+enum ChangeKind {
+  "A source (a revision's own source is the first object it touches)."
+  SOURCE
+  "A company, bank, state or other organization."
+  COMPANY
+  "A person."
+  PERSON
+  "An investment project."
+  PROJECT
+  "A meeting."
+  MEETING
+  "An agreement."
+  AGREEMENT
+  "An event: a visit, talks, a ceremony."
+  EVENT
+  "A statement."
+  STATEMENT
+}
+
+"One revision in the ` + "`" + `changes` + "`" + ` stream."
+type Change {
+  "The revision, with everything it touched in ` + "`" + `revision.touched` + "`" + `."
+  revision: Revision!
+  "The objects it touched that the filters select (every object it touched without filters), in ` + "`" + `touched` + "`" + ` order."
+  nodes: [Node!]!
+  "The kinds of the objects it touched, each once, in ` + "`" + `touched` + "`" + ` order."
+  kinds: [ChangeKind!]!
+}
+`, BuiltIn: false},
+	{Name: "../../changeset.graphqls", Input: `# The structured form of a changeset: the seed file format of
+# seed/README.md as GraphQL input types. Every field is the YAML key of the
+# same name, so that ` + "`" + `input.changeset.projects[2].participants[0].company` + "`" + `
+# and ` + "`" + `input.yaml.projects[2].participants[0].company` + "`" + ` name the same place.
+# Fields are optional at the type level: the seed loader checks both forms
+# with the same rules and names what is missing.
+
+"""
+One seed file as input objects: a source and what it reports, each item
+cited to paragraphs of that source. Vocabulary fields (` + "`" + `kind` + "`" + `, ` + "`" + `sector` + "`" + `,
+` + "`" + `role` + "`" + `, ` + "`" + `metric` + "`" + `, ...) take the names of the enums of the same meaning
+(` + "`" + `CompanyKind` + "`" + `, ` + "`" + `ProjectSector` + "`" + `, ` + "`" + `ParticipantRole` + "`" + `, ` + "`" + `Metric` + "`" + `, ...), and
+dates the ` + "`" + `PartialDate` + "`" + ` forms (` + "`" + `"2025"` + "`" + `, ` + "`" + `"2025-03"` + "`" + `, ` + "`" + `"2024-Q4"` + "`" + `).
+"""
+input SeedFileInput {
+  "The article the facts come from."
+  source: SeedSourceInput
+  "Organizations: companies, banks, states, state bodies, associations."
+  companies: [SeedCompanyInput!]
+  "People and the positions the article reports for them."
+  people: [SeedPersonInput!]
+  "Investment projects, with participants, figures, milestones and amounts."
+  projects: [SeedProjectInput!]
+  "Meetings between people on behalf of organizations."
+  meetings: [SeedMeetingInput!]
+  "Signed documents and packages of documents."
+  agreements: [SeedAgreementInput!]
+  "Visits, trips, talks, roundtables, council sessions and ceremonies."
+  events: [SeedEventInput!]
+  "What people said, one paragraph each."
+  statements: [SeedStatementInput!]
+}
+
+"The article a changeset is built from."
+input SeedSourceInput {
+  "A lowercase slug naming the article, unique among sources, e.g. ` + "`" + `81c1630493b7e74f` + "`" + `."
+  slug: String
+  "A short headline in our own words."
+  title: String
+  "The outlet, if the article names one."
+  publisher: String
+  "The press office the article credits, if one is named."
+  attribution: String
+  "The date on the article's first line."
+  publishedOn: String
+  "How many non-empty lines the article has; every ` + "`" + `cite` + "`" + ` must be between 1 and this."
+  paragraphs: Int
+}
+
+"""
+An attribute or link of an entity that the curator inferred rather than
+read: ` + "`" + `key` + "`" + ` is an attribute's name (` + "`" + `parent` + "`" + `, ` + "`" + `region` + "`" + `) or a link as list
+and slug (` + "`" + `participants/zhu-hexin` + "`" + `); ` + "`" + `note` + "`" + ` says from what it was inferred.
+The YAML form writes these as the ` + "`" + `inferred` + "`" + ` map.
+"""
+input SeedInferenceInput {
+  "The attribute (` + "`" + `kind` + "`" + `, ` + "`" + `parent` + "`" + `, ...) or link (` + "`" + `participants/SLUG` + "`" + `, ` + "`" + `projects/SLUG` + "`" + `, ...) inferred."
+  key: String!
+  "What it was inferred from."
+  note: String!
+}
+
+"An organization: a company, bank, state, state body or association."
+input SeedCompanyInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same company."
+  slug: String
+  "The name as the article gives it (on first mention of the slug)."
+  name: String
+  "Other names the article uses; merged across files."
+  aliases: [String!]
+  "A ` + "`" + `CompanyKind` + "`" + ` value."
+  kind: String
+  "ISO 3166-1 alpha-2 code, e.g. ` + "`" + `KZ` + "`" + `."
+  country: String
+  "The parent company's slug."
+  parent: String
+  "When it was founded, as a PartialDate."
+  founded: String
+  "Where it is based."
+  headquarters: String
+  "In our own words."
+  description: String
+  "The paragraphs that mention it."
+  cite: [Int!]
+  "Figures the article gives for it."
+  measurements: [SeedMeasurementInput!]
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A person and the positions this article reports."
+input SeedPersonInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same entity."
+  slug: String
+  "The name as the article gives it (on first mention of the slug)."
+  name: String
+  "Other names the article uses; merged across files."
+  aliases: [String!]
+  "A short description in our own words."
+  description: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "The titles this article reports for the person."
+  positions: [SeedPositionInput!]
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A title held at an organization, as reported on a date (the source's by default)."
+input SeedPositionInput {
+  "The organization's slug."
+  organization: String
+  "The title, in the article's wording."
+  title: String
+  "The date the title was reported; the source's publication date when left out."
+  reportedOn: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "The slug of the person or organization the article credits with it."
+  attributedTo: String
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, from what."
+  inferenceNote: String
+}
+
+"An investment project and what this article says about it."
+input SeedProjectInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same entity."
+  slug: String
+  "The name as the article gives it (on first mention of the slug)."
+  name: String
+  "Other names the article uses; merged across files."
+  aliases: [String!]
+  "A ` + "`" + `ProjectSector` + "`" + ` value."
+  sector: String
+  "A ` + "`" + `ProjectStatus` + "`" + ` value."
+  status: String
+  "The region or city the project is in."
+  region: String
+  "A short description in our own words."
+  description: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "The companies that take part, each in a role."
+  participants: [SeedParticipantInput!]
+  "Figures the article gives for it."
+  measurements: [SeedMeasurementInput!]
+  "Dated steps, planned or achieved."
+  milestones: [SeedMilestoneInput!]
+  "Sums of money the article reports."
+  amounts: [SeedAmountInput!]
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A company's part in a project."
+input SeedParticipantInput {
+  "The company's slug."
+  company: String
+  "A ` + "`" + `ParticipantRole` + "`" + ` value."
+  role: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
+}
+
+"A figure at a date: a capacity, a length, a head count, a trade volume."
+input SeedMeasurementInput {
+  "A ` + "`" + `Metric` + "`" + ` value."
+  metric: String
+  "What exactly is measured, in our own words."
+  label: String
+  "The full value, e.g. ` + "`" + `2000000000` + "`" + ` for 2 billion."
+  value: Float
+  "The unit, e.g. ` + "`" + `t/yr` + "`" + `, ` + "`" + `km` + "`" + `, ` + "`" + `%` + "`" + `, ` + "`" + `USD` + "`" + `."
+  unit: String
+  "An ` + "`" + `Approximation` + "`" + ` value; ` + "`" + `EXACT` + "`" + ` by default."
+  approximation: String
+  "The date the figure refers to, as a PartialDate."
+  asOf: String
+  "A ` + "`" + `MeasurementStatus` + "`" + ` value."
+  status: String
+  "The one paragraph that gives it."
+  cite: Int
+  "The slug of the person or organization the article credits with it."
+  attributedTo: String
+  "The slug of the other side of a two-sided figure."
+  counterparty: String
+  "Where a period begins (\"since 2005\" is ` + "`" + `2005` + "`" + `)."
+  periodStart: String
+  "Where the period ends."
+  periodEnd: String
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
+}
+
+"A dated step of a project."
+input SeedMilestoneInput {
+  "What the step is, in our own words."
+  name: String
+  "The date, at the precision the article gives (a PartialDate)."
+  date: String
+  "A ` + "`" + `MilestoneStatus` + "`" + ` value."
+  status: String
+  "The one paragraph of this source that reports it."
+  cite: Int
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
+}
+
+"A sum of money as the article reports it."
+input SeedAmountInput {
+  "The full amount, e.g. ` + "`" + `530000000` + "`" + `."
+  amount: Float
+  "ISO 4217 code, e.g. ` + "`" + `USD` + "`" + `."
+  currency: String
+  "An ` + "`" + `Approximation` + "`" + ` value; ` + "`" + `EXACT` + "`" + ` by default."
+  approximation: String
+  "What the sum is, in our own words."
+  label: String
+  "The one paragraph of this source that reports it."
+  cite: Int
+  "The slug of the person or organization the article credits with it."
+  attributedTo: String
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
+}
+
+"A participant's role at a meeting, where the article says so. The YAML form writes these as the ` + "`" + `roles` + "`" + ` map."
+input SeedMeetingRoleInput {
+  "The participant's slug."
+  participant: String!
+  "A ` + "`" + `MeetingRole` + "`" + ` value."
+  role: String!
+}
+
+"A meeting between people, on behalf of organizations."
+input SeedMeetingInput {
+  "` + "`" + `YYYY[-MM[-DD]]-host-counterpart` + "`" + `."
+  slug: String
+  "The date, at the precision the article gives (a PartialDate)."
+  date: String
+  "The most precise place the article gives."
+  location: String
+  "What the meeting was held for, in our own words."
+  occasion: String
+  "A short summary in our own words."
+  summary: String
+  "People's slugs."
+  participants: [String!]
+  "Organizations' slugs."
+  organizations: [String!]
+  "Short lowercase subjects discussed, e.g. ` + "`" + `petrochemicals` + "`" + `."
+  topics: [String!]
+  "Projects' slugs."
+  projects: [String!]
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "Participants' roles where the article gives them."
+  roles: [SeedMeetingRoleInput!]
+  "The event's slug."
+  event: String
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A signed document or package of documents."
+input SeedAgreementInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same entity."
+  slug: String
+  "The title, in the article's wording."
+  title: String
+  "An ` + "`" + `AgreementKind` + "`" + ` value."
+  kind: String
+  "When it was signed; empty when the article does not say."
+  signedOn: String
+  "A short summary in our own words."
+  summary: String
+  "The slugs of the organizations that are party to it."
+  parties: [String!]
+  "The slugs of the people who signed it."
+  signatories: [String!]
+  "The slugs of the projects it concerns."
+  projects: [String!]
+  "The slug of the meeting it was signed at."
+  meeting: String
+  "For a package, how many documents it has."
+  documentCount: Int
+  "An ` + "`" + `Approximation` + "`" + ` value for ` + "`" + `documentCount` + "`" + `."
+  documentCountApproximation: String
+  "Sums of money the article reports."
+  amounts: [SeedAmountInput!]
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "An ` + "`" + `AgreementStatus` + "`" + ` value; ` + "`" + `SIGNED` + "`" + ` by default."
+  status: String
+  "The slug of the package of documents it belongs to."
+  partOf: String
+  "The slug of the event it belongs to."
+  event: String
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A visit, trip, talks, roundtable, council session or ceremony."
+input SeedEventInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same entity."
+  slug: String
+  "The name as the article gives it (on first mention of the slug)."
+  name: String
+  "An ` + "`" + `EventKind` + "`" + ` value."
+  kind: String
+  "When it began, as a PartialDate."
+  start: String
+  "When it ended, as a PartialDate."
+  end: String
+  "The most precise place the article gives."
+  location: String
+  "A short description in our own words."
+  description: String
+  "The slug of the larger event it belongs to."
+  partOf: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"What a person said, as one paragraph reports it."
+input SeedStatementInput {
+  "Defaults to SOURCE-PARAGRAPH-SPEAKER; give one when a speaker says two things in one paragraph."
+  slug: String
+  "The speaker's slug."
+  speaker: String
+  "The date, at the precision the article gives (a PartialDate)."
+  date: String
+  "The slug of the meeting it belongs to."
+  meeting: String
+  "The slug of the event it belongs to."
+  event: String
+  "Slugs of what it is about (` + "`" + `event:SLUG` + "`" + ` where a slug names several kinds)."
+  about: [String!]
+  "In our own words."
+  summary: String
+  "The one paragraph of this source that reports it."
+  cite: Int
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
 }
 `, BuiltIn: false},
 }
@@ -5200,6 +5672,18 @@ func (ec *executionContext) childFields_AttributeEvidence(ctx context.Context, f
 		return ec.fieldContext_AttributeEvidence_inferenceNote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributeEvidence", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_Change_revision(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Change_nodes(ctx, field)
+	case "kinds":
+		return ec.fieldContext_Change_kinds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
 
 func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7504,6 +7988,36 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "subjects",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subjects"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.ChangeKind, error) {
+			return ec.unmarshalOChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8808,6 +9322,93 @@ func (ec *executionContext) _AttributeEvidence_inferenceNote(ctx context.Context
 }
 func (ec *executionContext) fieldContext_AttributeEvidence_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AttributeEvidence", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Change_revision(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Change().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_kinds(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ChangeKind) graphql.Marshaler {
+			return ec.marshalNChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type ChangeKind does not have child fields"))
 }
 
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *db.Citation) (ret graphql.Marshaler) {
@@ -16779,6 +17380,50 @@ func (ec *executionContext) fieldContext_Subscription_revisions(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["subjects"].([]string), fc.Args["kinds"].([]model.ChangeKind), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TimelineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TimelineConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18258,7 +18903,7 @@ func (ec *executionContext) unmarshalInputChangesetInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"yaml", "message", "idempotencyKey"}
+	fieldsInOrder := [...]string{"yaml", "changeset", "message", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18267,11 +18912,18 @@ func (ec *executionContext) unmarshalInputChangesetInput(ctx context.Context, ob
 		switch k {
 		case "yaml":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yaml"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Yaml = data
+		case "changeset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changeset"))
+			data, err := ec.unmarshalOSeedFileInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedFileInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Changeset = data
 		case "message":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -18817,6 +19469,1354 @@ func (ec *executionContext) unmarshalInputProjectOrder(ctx context.Context, obj 
 				return it, err
 			}
 			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedAgreementInput(ctx context.Context, obj any) (model.SeedAgreementInput, error) {
+	var it model.SeedAgreementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "title", "kind", "signedOn", "summary", "parties", "signatories", "projects", "meeting", "documentCount", "documentCountApproximation", "amounts", "cite", "status", "partOf", "event", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "signedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignedOn = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "parties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parties = data
+		case "signatories":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatories"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signatories = data
+		case "projects":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projects"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Projects = data
+		case "meeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meeting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meeting = data
+		case "documentCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentCount = data
+		case "documentCountApproximation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentCountApproximation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentCountApproximation = data
+		case "amounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amounts"))
+			data, err := ec.unmarshalOSeedAmountInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amounts = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "partOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOf"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOf = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedAmountInput(ctx context.Context, obj any) (model.SeedAmountInput, error) {
+	var it model.SeedAmountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"amount", "currency", "approximation", "label", "cite", "attributedTo", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "approximation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approximation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approximation = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "attributedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributedTo = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedCompanyInput(ctx context.Context, obj any) (model.SeedCompanyInput, error) {
+	var it model.SeedCompanyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "name", "aliases", "kind", "country", "parent", "founded", "headquarters", "description", "cite", "measurements", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "parent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parent"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parent = data
+		case "founded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("founded"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Founded = data
+		case "headquarters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headquarters"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Headquarters = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "measurements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurements"))
+			data, err := ec.unmarshalOSeedMeasurementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measurements = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedEventInput(ctx context.Context, obj any) (model.SeedEventInput, error) {
+	var it model.SeedEventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "name", "kind", "start", "end", "location", "description", "partOf", "cite", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "partOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOf"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOf = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedFileInput(ctx context.Context, obj any) (model.SeedFileInput, error) {
+	var it model.SeedFileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "companies", "people", "projects", "meetings", "agreements", "events", "statements"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOSeedSourceInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedSourceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "companies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companies"))
+			data, err := ec.unmarshalOSeedCompanyInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedCompanyInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Companies = data
+		case "people":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("people"))
+			data, err := ec.unmarshalOSeedPersonInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPersonInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.People = data
+		case "projects":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projects"))
+			data, err := ec.unmarshalOSeedProjectInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedProjectInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Projects = data
+		case "meetings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetings"))
+			data, err := ec.unmarshalOSeedMeetingInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meetings = data
+		case "agreements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreements"))
+			data, err := ec.unmarshalOSeedAgreementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAgreementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agreements = data
+		case "events":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("events"))
+			data, err := ec.unmarshalOSeedEventInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedEventInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Events = data
+		case "statements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statements"))
+			data, err := ec.unmarshalOSeedStatementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedStatementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statements = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedInferenceInput(ctx context.Context, obj any) (model.SeedInferenceInput, error) {
+	var it model.SeedInferenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedMeasurementInput(ctx context.Context, obj any) (model.SeedMeasurementInput, error) {
+	var it model.SeedMeasurementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"metric", "label", "value", "unit", "approximation", "asOf", "status", "cite", "attributedTo", "counterparty", "periodStart", "periodEnd", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "approximation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approximation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approximation = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "attributedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributedTo = data
+		case "counterparty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("counterparty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Counterparty = data
+		case "periodStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodStart"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodStart = data
+		case "periodEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodEnd"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodEnd = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedMeetingInput(ctx context.Context, obj any) (model.SeedMeetingInput, error) {
+	var it model.SeedMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "date", "location", "occasion", "summary", "participants", "organizations", "topics", "projects", "cite", "roles", "event", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "occasion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occasion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Occasion = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "organizations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organizations = data
+		case "topics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topics"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Topics = data
+		case "projects":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projects"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Projects = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOSeedMeetingRoleInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingRoleInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Roles = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedMeetingRoleInput(ctx context.Context, obj any) (model.SeedMeetingRoleInput, error) {
+	var it model.SeedMeetingRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"participant", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "participant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participant"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participant = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedMilestoneInput(ctx context.Context, obj any) (model.SeedMilestoneInput, error) {
+	var it model.SeedMilestoneInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "date", "status", "cite", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedParticipantInput(ctx context.Context, obj any) (model.SeedParticipantInput, error) {
+	var it model.SeedParticipantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"company", "role", "cite", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "company":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Company = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedPersonInput(ctx context.Context, obj any) (model.SeedPersonInput, error) {
+	var it model.SeedPersonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "name", "aliases", "description", "cite", "positions", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "positions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positions"))
+			data, err := ec.unmarshalOSeedPositionInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPositionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Positions = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedPositionInput(ctx context.Context, obj any) (model.SeedPositionInput, error) {
+	var it model.SeedPositionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organization", "title", "reportedOn", "cite", "attributedTo", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "reportedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedOn = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "attributedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributedTo = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedProjectInput(ctx context.Context, obj any) (model.SeedProjectInput, error) {
+	var it model.SeedProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "name", "aliases", "sector", "status", "region", "description", "cite", "participants", "measurements", "milestones", "amounts", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOSeedParticipantInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "measurements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurements"))
+			data, err := ec.unmarshalOSeedMeasurementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measurements = data
+		case "milestones":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("milestones"))
+			data, err := ec.unmarshalOSeedMilestoneInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMilestoneInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Milestones = data
+		case "amounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amounts"))
+			data, err := ec.unmarshalOSeedAmountInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amounts = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedSourceInput(ctx context.Context, obj any) (model.SeedSourceInput, error) {
+	var it model.SeedSourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "title", "publisher", "attribution", "publishedOn", "paragraphs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "attribution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attribution"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attribution = data
+		case "publishedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOn = data
+		case "paragraphs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paragraphs"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paragraphs = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedStatementInput(ctx context.Context, obj any) (model.SeedStatementInput, error) {
+	var it model.SeedStatementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "speaker", "date", "meeting", "event", "about", "summary", "cite", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "speaker":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("speaker"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Speaker = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "meeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meeting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meeting = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "about":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("about"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.About = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
 		}
 	}
 	return it, nil
@@ -20212,6 +22212,87 @@ func (ec *executionContext) _AttributeEvidence(ctx context.Context, sel ast.Sele
 			out.Values[i] = ec._AttributeEvidence_inferenceNote(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "revision":
+			out.Values[i] = ec._Change_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Change_nodes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kinds":
+			out.Values[i] = ec._Change_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -26468,6 +28549,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "revisions":
 		return ec._Subscription_revisions(ctx, fields[0])
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -27313,6 +29396,56 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx context.Context, v any) (model.ChangeKind, error) {
+	var res model.ChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx context.Context, v any) ([]model.ChangeKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ChangeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ChangeKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNChangesetInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangesetInput(ctx context.Context, v any) (model.ChangesetInput, error) {
@@ -28512,6 +30645,76 @@ func (ec *executionContext) marshalNSearchType2githubᚗcomᚋinvestgraphᚋinve
 	return v
 }
 
+func (ec *executionContext) unmarshalNSeedAgreementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAgreementInput(ctx context.Context, v any) (*model.SeedAgreementInput, error) {
+	res, err := ec.unmarshalInputSeedAgreementInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedAmountInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInput(ctx context.Context, v any) (*model.SeedAmountInput, error) {
+	res, err := ec.unmarshalInputSeedAmountInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedCompanyInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedCompanyInput(ctx context.Context, v any) (*model.SeedCompanyInput, error) {
+	res, err := ec.unmarshalInputSeedCompanyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedEventInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedEventInput(ctx context.Context, v any) (*model.SeedEventInput, error) {
+	res, err := ec.unmarshalInputSeedEventInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedInferenceInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInput(ctx context.Context, v any) (*model.SeedInferenceInput, error) {
+	res, err := ec.unmarshalInputSeedInferenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedMeasurementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInput(ctx context.Context, v any) (*model.SeedMeasurementInput, error) {
+	res, err := ec.unmarshalInputSeedMeasurementInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedMeetingInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingInput(ctx context.Context, v any) (*model.SeedMeetingInput, error) {
+	res, err := ec.unmarshalInputSeedMeetingInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedMeetingRoleInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingRoleInput(ctx context.Context, v any) (*model.SeedMeetingRoleInput, error) {
+	res, err := ec.unmarshalInputSeedMeetingRoleInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedMilestoneInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMilestoneInput(ctx context.Context, v any) (*model.SeedMilestoneInput, error) {
+	res, err := ec.unmarshalInputSeedMilestoneInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedParticipantInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedParticipantInput(ctx context.Context, v any) (*model.SeedParticipantInput, error) {
+	res, err := ec.unmarshalInputSeedParticipantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedPersonInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPersonInput(ctx context.Context, v any) (*model.SeedPersonInput, error) {
+	res, err := ec.unmarshalInputSeedPersonInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedPositionInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPositionInput(ctx context.Context, v any) (*model.SeedPositionInput, error) {
+	res, err := ec.unmarshalInputSeedPositionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedProjectInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedProjectInput(ctx context.Context, v any) (*model.SeedProjectInput, error) {
+	res, err := ec.unmarshalInputSeedProjectInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedStatementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedStatementInput(ctx context.Context, v any) (*model.SeedStatementInput, error) {
+	res, err := ec.unmarshalInputSeedStatementInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐSource(ctx context.Context, sel ast.SelectionSet, v *db.Source) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -29079,6 +31282,42 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx context.Context, v any) ([]model.ChangeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ChangeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ChangeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOCompany2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCompany(ctx context.Context, sel ast.SelectionSet, v *db.Company) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29214,6 +31453,41 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -29230,6 +31504,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -29488,6 +31797,260 @@ func (ec *executionContext) marshalOSearchType2ᚕgithubᚗcomᚋinvestgraphᚋi
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOSeedAgreementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAgreementInputᚄ(ctx context.Context, v any) ([]*model.SeedAgreementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedAgreementInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedAgreementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAgreementInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedAmountInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInputᚄ(ctx context.Context, v any) ([]*model.SeedAmountInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedAmountInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedAmountInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedCompanyInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedCompanyInputᚄ(ctx context.Context, v any) ([]*model.SeedCompanyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedCompanyInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedCompanyInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedCompanyInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedEventInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedEventInputᚄ(ctx context.Context, v any) ([]*model.SeedEventInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedEventInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedEventInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedEventInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedFileInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedFileInput(ctx context.Context, v any) (*model.SeedFileInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSeedFileInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx context.Context, v any) ([]*model.SeedInferenceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedInferenceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedInferenceInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedMeasurementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInputᚄ(ctx context.Context, v any) ([]*model.SeedMeasurementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedMeasurementInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedMeasurementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedMeetingInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingInputᚄ(ctx context.Context, v any) ([]*model.SeedMeetingInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedMeetingInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedMeetingInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedMeetingRoleInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingRoleInputᚄ(ctx context.Context, v any) ([]*model.SeedMeetingRoleInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedMeetingRoleInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedMeetingRoleInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingRoleInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedMilestoneInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMilestoneInputᚄ(ctx context.Context, v any) ([]*model.SeedMilestoneInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedMilestoneInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedMilestoneInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMilestoneInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedParticipantInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedParticipantInputᚄ(ctx context.Context, v any) ([]*model.SeedParticipantInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedParticipantInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedParticipantInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedParticipantInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedPersonInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPersonInputᚄ(ctx context.Context, v any) ([]*model.SeedPersonInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedPersonInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedPersonInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPersonInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedPositionInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPositionInputᚄ(ctx context.Context, v any) ([]*model.SeedPositionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedPositionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedPositionInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPositionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedProjectInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedProjectInputᚄ(ctx context.Context, v any) ([]*model.SeedProjectInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedProjectInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedProjectInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedProjectInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedSourceInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedSourceInput(ctx context.Context, v any) (*model.SeedSourceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSeedSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSeedStatementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedStatementInputᚄ(ctx context.Context, v any) ([]*model.SeedStatementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedStatementInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedStatementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedStatementInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐSource(ctx context.Context, sel ast.SelectionSet, v *db.Source) graphql.Marshaler {
