@@ -152,3 +152,22 @@ func pairs(m map[string]any, key, value string) []any {
 	}
 	return out
 }
+
+// ChangesSubscription follows the revisions that touch $subjects (global
+// IDs) and objects of $kinds (ChangeKind names), after $after; each
+// variable may be left out. An event decodes into ChangeEvent.
+const ChangesSubscription = `subscription Changes($subjects: [ID!], $kinds: [ChangeKind!], $after: ID) {
+  changes(subjects: $subjects, kinds: $kinds, after: $after) { kinds nodes { __typename id } revision { ` + RevisionFields + ` } }
+}`
+
+// ChangeEvent is one event of ChangesSubscription.
+type ChangeEvent struct {
+	Changes struct {
+		Revision Revision
+		Kinds    []string
+		Nodes    []struct {
+			Typename string `json:"__typename"`
+			ID       string
+		}
+	}
+}
