@@ -3,6 +3,8 @@ package graph
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph/model"
@@ -175,4 +177,61 @@ func float(p *float64) float64 {
 		return 0
 	}
 	return *p
+}
+
+// mapEntryField matches the place of a problem with one entry of a map,
+// which the loader names by the map's key.
+var mapEntryField = regexp.MustCompile(`^` + regexp.QuoteMeta(fileField) + `\.(\w+)\[(\d+)\]\.(inferred|roles)\.(.+)$`)
+
+// elementFields rewrites the places of problems with an entry of inferred
+// or roles, which the loader names by key as YAML writes them
+// (companies[0].inferred.parent), as the element of the list that the
+// structured form gave (companies[0].inferred[1]).
+func elementFields(err error, in *model.SeedFileInput) error {
+	errs := []error{err}
+	if many, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = many.Unwrap()
+	}
+	for _, e := range errs {
+		var de *db.Error
+		if !errors.As(e, &de) {
+			continue
+		}
+		m := mapEntryField.FindStringSubmatch(de.Field)
+		if m == nil {
+			continue
+		}
+		i, _ := strconv.Atoi(m[2])
+		if j := mapEntryIndex(in, m[1], i, m[3], m[4]); j >= 0 {
+			de.Field = fmt.Sprintf("%s.%s[%d].%s[%d]", fileField, m[1], i, m[3], j)
+		}
+	}
+	return err
+}
+
+// mapEntryIndex is the index of key in the inferred or roles list of the
+// i-th entry of list, or -1.
+func mapEntryIndex(in *model.SeedFileInput, list string, i int, field, key string) int {
+	if field == "roles" {
+		if list != "meetings" || i >= len(in.Meetings) {
+			return -1
+		}
+		return indexOf(in.Meetings[i].Roles, key, func(r *model.SeedMeetingRoleInput) string { return r.Participant })
+	}
+	var inferred []*model.SeedInferenceInput
+	switch {
+	case list == "companies" && i < len(in.Companies):
+		inferred = in.Companies[i].Inferred
+	case list == "people" && i < len(in.People):
+		inferred = in.People[i].Inferred
+	case list == "projects" && i < len(in.Projects):
+		inferred = in.Projects[i].Inferred
+	case list == "meetings" && i < len(in.Meetings):
+		inferred = in.Meetings[i].Inferred
+	case list == "agreements" && i < len(in.Agreements):
+		inferred = in.Agreements[i].Inferred
+	case list == "events" && i < len(in.Events):
+		inferred = in.Events[i].Inferred
+	}
+	return indexOf(inferred, key, func(x *model.SeedInferenceInput) string { return x.Key })
 }

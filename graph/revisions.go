@@ -88,6 +88,9 @@ func (r *Resolver) applyChangeset(ctx context.Context, in model.ChangesetInput) 
 	}
 	rev, replayed, err := seed.Apply(ctx, r.Store, base, c)
 	if err != nil {
+		if in.Changeset != nil {
+			err = elementFields(err, in.Changeset)
+		}
 		return nil, changesetError(ctx, err)
 	}
 	return &model.ApplyChangesetPayload{Revision: rev, Replayed: replayed}, nil

@@ -239,6 +239,8 @@ func TestApplyChangesetBadInput(t *testing.T) {
 			"input.yaml.companies[0].kind", `company "example-wind-two" has no kind in any file`},
 		{"ErrBadEnum", graphtest.Changeset{YAML: edit("role: OWNER", "role: LANDLORD")},
 			"input.yaml.projects[0].participants[0].role", `"LANDLORD" is not one of`},
+		{"ErrInferredUnknownAttribute", graphtest.Changeset{YAML: edit("    country: KZ\n", "    country: KZ\n    inferred:\n      colour: \"From the name.\"\n")},
+			"input.yaml.companies[0].inferred.colour", "inferred colour: a company has no such attribute"},
 		{"ErrUnknownKey", graphtest.Changeset{YAML: edit("    country: KZ\n", "    country: KZ\n    colour: red\n")},
 			"input.yaml", `unknown field "colour"`},
 		{"ErrNotYAML", graphtest.Changeset{YAML: "source: [unclosed"}, "input.yaml", "sequence end token"},
@@ -265,8 +267,11 @@ func TestApplyChangesetBadInput(t *testing.T) {
 				tc.c.Message = "bad"
 			}
 			field, message := strings.Replace(tc.field, "input.yaml", "input.changeset", 1), tc.message
-			if tc.name == "ErrUnknownKey" {
+			switch tc.name {
+			case "ErrUnknownKey":
 				field, message = "input.changeset.companies[0].colour", `has no field "colour"`
+			case "ErrInferredUnknownAttribute":
+				field = "input.changeset.companies[0].inferred[0]" // a list in the structured form
 			}
 			badChangeset(t, srv, alice, tc.c.Structured(t), field, message)
 		})
@@ -287,8 +292,8 @@ func TestApplyChangesetBadInput(t *testing.T) {
 			"input.changeset", "give one of them, not both"},
 		{"ErrDuplicateInferred", withInferred(map[string]any{"key": "country", "note": "from the name"}, map[string]any{"key": "country", "note": "again"}),
 			"input.changeset.companies[0].inferred[1].key", `key "country" is given at inferred[0] already`},
-		{"ErrInferredUnknownAttribute", withInferred(map[string]any{"key": "colour", "note": "from the name"}),
-			"input.changeset.companies[0].inferred", "inferred colour: a company has no such attribute"},
+		{"ErrInferredUnknownAttributeAtIndex", withInferred(map[string]any{"key": "country", "note": "from the name"}, map[string]any{"key": "colour", "note": "from the name"}),
+			"input.changeset.companies[0].inferred[1]", "inferred colour: a company has no such attribute"},
 		{"ErrBadEnumType", func() graphtest.Changeset {
 			c := graphtest.Changeset{YAML: edit("", ""), Message: "bad"}.Structured(t)
 			c.Input["source"].(map[string]any)["paragraphs"] = "three"

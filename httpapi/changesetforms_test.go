@@ -10,7 +10,9 @@ import (
 	"net/url"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -87,7 +89,7 @@ func compareForms(t *testing.T, base fs.FS, texts []string) int {
 		s := c.Structured(t)
 		for round := range 2 { // the second time, each is a replay
 			a, b := servers[0].TryChangeset(t, c), servers[1].TryChangeset(t, s)
-			ga, gb := answer(t, a, "input.yaml"), answer(t, b, "input.changeset")
+			ga, gb := answer(t, a, func(f string) string { return structuredField(f, s.Input) }), answer(t, b, func(f string) string { return f })
 			if ga != gb {
 				t.Errorf("changeset %d (round %d):\nyaml:       %s\nstructured: %s\n%s", i, round, ga, gb, text)
 			}
@@ -114,16 +116,16 @@ func compareForms(t *testing.T, base fs.FS, texts []string) int {
 }
 
 // answer describes a response to applyChangeset apart from what differs by
-// nature between two servers (revision times) or forms (the prefix of a
-// field): the revision's counts, touched objects and replay flag, or the
-// codes, fields and messages of its errors.
-func answer(t *testing.T, resp *graphtest.Response, prefix string) string {
+// nature between two servers (revision times): the revision's counts,
+// touched objects and replay flag, or the codes, fields (as field gives
+// them in the structured form's terms) and messages of its errors.
+func answer(t *testing.T, resp *graphtest.Response, field func(string) string) string {
 	t.Helper()
 	if len(resp.Errors) > 0 {
 		var out []string
 		for _, e := range resp.Errors {
-			field, _ := e.Extensions["field"].(string)
-			out = append(out, fmt.Sprintf("%s %s %s", e.Code(), strings.Replace(field, prefix, "INPUT", 1), e.Message))
+			f, _ := e.Extensions["field"].(string)
+			out = append(out, fmt.Sprintf("%s %s %s", e.Code(), field(f), e.Message))
 		}
 		return strings.Join(out, "\n")
 	}
@@ -139,6 +141,32 @@ func answer(t *testing.T, resp *graphtest.Response, prefix string) string {
 	rev := got.ApplyChangeset.Revision
 	return fmt.Sprintf("%s replayed=%v added=%d changed=%d source=%v touched=%v key=%v",
 		rev.ID, got.ApplyChangeset.Replayed, rev.Added, rev.Changed, rev.Source, rev.Touched, *rev.IdempotencyKey)
+}
+
+// yamlMapEntry matches the place of a problem with an entry of a map of the
+// YAML form, which the structured form gives as a list.
+var yamlMapEntry = regexp.MustCompile(`^input\.yaml\.(\w+)\[(\d+)\]\.(inferred|roles)\.(.+)$`)
+
+// structuredField is where the structured form input has what the YAML
+// form has at field: the same path under input.changeset, but for an entry
+// of inferred or roles, named by its key in YAML and by its index in the
+// list of input.
+func structuredField(field string, input map[string]any) string {
+	if m := yamlMapEntry.FindStringSubmatch(field); m != nil {
+		i, _ := strconv.Atoi(m[2])
+		list, _ := input[m[1]].([]any)
+		if i < len(list) {
+			entry, _ := list[i].(map[string]any)
+			pairs, _ := entry[m[3]].([]any)
+			name := map[string]string{"inferred": "key", "roles": "participant"}[m[3]]
+			for j, p := range pairs {
+				if p.(map[string]any)[name] == m[4] {
+					return fmt.Sprintf("input.changeset.%s[%d].%s[%d]", m[1], i, m[3], j)
+				}
+			}
+		}
+	}
+	return strings.Replace(field, "input.yaml", "input.changeset", 1)
 }
 
 // dumpTables reads every row of every table of the database at path, as
