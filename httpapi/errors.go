@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph"
@@ -121,7 +122,7 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 			// input rather than a bad query, as Apollo classifies it too.
 			gqlErr.Message = explainValue(ctx, graph.Schema(), gqlErr)
 			setCode(gqlErr, CodeBadUserInput)
-			if f := variableField(gqlErr.Path); f != "" {
+			if f := valueField(ctx, gqlErr); f != "" {
 				gqlErr.Extensions["field"] = f
 			}
 		case gqlErr.Extensions["code"] != nil:
@@ -153,14 +154,50 @@ func badValue(e *gqlerror.Error) bool {
 	return e.Rule == "ValuesOfCorrectType" || (len(e.Path) > 0 && e.Path[0] == ast.PathName("variable"))
 }
 
-// variableField is the place in the variables of an error about one, such
-// as input.changeset.source.paragraphs for variable.input.changeset...:
-// the same form as an application error's field.
-func variableField(path ast.Path) string {
-	if len(path) < 2 || path[0] != ast.PathName("variable") {
+// valueField is the place of a bad input value in the form of an
+// application error's field: in the variables for an error about one
+// (input.changeset.source.paragraphs for variable.input.changeset...), or
+// from the argument for a literal, found by the error's location in the
+// document.
+func valueField(ctx context.Context, e *gqlerror.Error) string {
+	if len(e.Path) >= 2 && e.Path[0] == ast.PathName("variable") {
+		// As explainVariable: a single value given for a list is reported
+		// at index 0 of a list the client did not write.
+		name, _ := e.Path[1].(ast.PathName)
+		var b strings.Builder
+		b.WriteString(string(name))
+		raw := any(infoFrom(ctx).variables[string(name)])
+		for _, step := range e.Path[2:] {
+			switch step := step.(type) {
+			case ast.PathName:
+				b.WriteString("." + string(step))
+				obj, _ := raw.(map[string]any)
+				raw = obj[string(step)]
+			case ast.PathIndex:
+				if list, ok := raw.([]any); ok {
+					fmt.Fprintf(&b, "[%d]", step)
+					if int(step) < len(list) {
+						raw = list[step]
+					}
+				}
+			}
+		}
+		return b.String()
+	}
+	if len(e.Locations) == 0 || !graphql.HasOperationContext(ctx) {
 		return ""
 	}
-	return strings.TrimPrefix(path[1:].String(), ".")
+	op := graphql.GetOperationContext(ctx)
+	doc := op.Doc
+	if doc == nil {
+		// A document that fails validation is not kept: parse it again,
+		// which only an error about a value costs.
+		var err error
+		if doc, err = parser.ParseQuery(&ast.Source{Input: op.RawQuery}); err != nil {
+			return ""
+		}
+	}
+	return newWalker(doc).literalAt(e.Locations[0].Line, e.Locations[0].Column)
 }
 
 func setCode(e *gqlerror.Error, code string) {
