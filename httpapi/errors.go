@@ -166,7 +166,7 @@ func valueField(ctx context.Context, e *gqlerror.Error) string {
 		name, _ := e.Path[1].(ast.PathName)
 		var b strings.Builder
 		b.WriteString(string(name))
-		raw := any(infoFrom(ctx).variables[string(name)])
+		raw, sent := infoFrom(ctx).variables[string(name)]
 		for _, step := range e.Path[2:] {
 			switch step := step.(type) {
 			case ast.PathName:
@@ -174,11 +174,12 @@ func valueField(ctx context.Context, e *gqlerror.Error) string {
 				obj, _ := raw.(map[string]any)
 				raw = obj[string(step)]
 			case ast.PathIndex:
-				if list, ok := raw.([]any); ok {
+				list, isList := raw.([]any)
+				if isList || !sent { // unknown values (a stream's) keep the index
 					fmt.Fprintf(&b, "[%d]", step)
-					if int(step) < len(list) {
-						raw = list[step]
-					}
+				}
+				if isList && int(step) < len(list) {
+					raw = list[step]
 				}
 			}
 		}
