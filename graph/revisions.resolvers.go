@@ -19,9 +19,24 @@ func (r *mutationResolver) ApplyChangeset(ctx context.Context, input model.Chang
 	return r.applyChangeset(ctx, input)
 }
 
+// Retract is the resolver for the retract field.
+func (r *mutationResolver) Retract(ctx context.Context, input model.RetractInput) (*model.RetractPayload, error) {
+	return r.retract(ctx, input)
+}
+
 // Revisions is the resolver for the revisions field.
 func (r *queryResolver) Revisions(ctx context.Context, first *int, after *string, author *string, source *string) (*model.RevisionConnection, error) {
 	return r.revisions(ctx, first, after, author, source)
+}
+
+// Revision is the resolver for the revision field.
+func (r *retractionResolver) Revision(ctx context.Context, obj *db.Retraction) (*db.Revision, error) {
+	return r.Store.FindRevisionByID(ctx, obj.RevisionID)
+}
+
+// At is the resolver for the at field.
+func (r *retractionResolver) At(ctx context.Context, obj *db.Retraction) (string, error) {
+	return obj.At.Format(time.RFC3339Nano), nil
 }
 
 // ID is the resolver for the id field.
@@ -55,6 +70,9 @@ func (r *subscriptionResolver) Revisions(ctx context.Context, after *string) (<-
 // Mutation returns exec.MutationResolver implementation.
 func (r *Resolver) Mutation() exec.MutationResolver { return &mutationResolver{r} }
 
+// Retraction returns exec.RetractionResolver implementation.
+func (r *Resolver) Retraction() exec.RetractionResolver { return &retractionResolver{r} }
+
 // Revision returns exec.RevisionResolver implementation.
 func (r *Resolver) Revision() exec.RevisionResolver { return &revisionResolver{r} }
 
@@ -63,6 +81,7 @@ func (r *Resolver) Subscription() exec.SubscriptionResolver { return &subscripti
 
 type (
 	mutationResolver     struct{ *Resolver }
+	retractionResolver   struct{ *Resolver }
 	revisionResolver     struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
 )

@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	ProjectParticipant() ProjectParticipantResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
+	Retraction() RetractionResolver
 	Revision() RevisionResolver
 	SearchEdge() SearchEdgeResolver
 	Source() SourceResolver
@@ -67,7 +68,7 @@ type ComplexityRoot struct {
 	}
 
 	Agreement struct {
-		Amounts                    func(childComplexity int, basis []db.Basis) int
+		Amounts                    func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Citations                  func(childComplexity int) int
 		DocumentCount              func(childComplexity int) int
 		DocumentCountApproximation func(childComplexity int) int
@@ -108,10 +109,12 @@ type ComplexityRoot struct {
 		Basis         func(childComplexity int) int
 		Citation      func(childComplexity int) int
 		Currency      func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Label         func(childComplexity int) int
 		Project       func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 	}
 
 	ApplyChangesetPayload struct {
@@ -134,7 +137,7 @@ type ComplexityRoot struct {
 		Agreements               func(childComplexity int) int
 		Aliases                  func(childComplexity int) int
 		Citations                func(childComplexity int) int
-		CounterpartyMeasurements func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		CounterpartyMeasurements func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
 		Evidence                 func(childComplexity int, basis []db.Basis) int
@@ -142,12 +145,12 @@ type ComplexityRoot struct {
 		Headquarters             func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
-		Measurements             func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Measurements             func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Meetings                 func(childComplexity int) int
 		Name                     func(childComplexity int) int
 		Parent                   func(childComplexity int) int
-		Positions                func(childComplexity int, basis []db.Basis) int
-		Projects                 func(childComplexity int, basis []db.Basis) int
+		Positions                func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
+		Projects                 func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Slug                     func(childComplexity int) int
 		Subsidiaries             func(childComplexity int) int
 	}
@@ -192,7 +195,7 @@ type ComplexityRoot struct {
 		Parts        func(childComplexity int) int
 		Slug         func(childComplexity int) int
 		Start        func(childComplexity int) int
-		Statements   func(childComplexity int, basis []db.Basis) int
+		Statements   func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 	}
 
 	EventConnection struct {
@@ -221,6 +224,7 @@ type ComplexityRoot struct {
 		Citation      func(childComplexity int) int
 		Company       func(childComplexity int) int
 		Counterparty  func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Label         func(childComplexity int) int
 		Metric        func(childComplexity int) int
@@ -228,6 +232,7 @@ type ComplexityRoot struct {
 		PeriodStart   func(childComplexity int) int
 		Project       func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Unit          func(childComplexity int) int
 		Value         func(childComplexity int) int
@@ -247,7 +252,7 @@ type ComplexityRoot struct {
 		Participations func(childComplexity int, basis []db.Basis) int
 		Projects       func(childComplexity int, basis []db.Basis) int
 		Slug           func(childComplexity int) int
-		Statements     func(childComplexity int, basis []db.Basis) int
+		Statements     func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Summary        func(childComplexity int) int
 		Topics         func(childComplexity int) int
 	}
@@ -274,9 +279,11 @@ type ComplexityRoot struct {
 		Basis         func(childComplexity int) int
 		Citation      func(childComplexity int) int
 		Date          func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Name          func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Status        func(childComplexity int) int
 	}
 
@@ -301,6 +308,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		ApplyChangeset func(childComplexity int, input model.ChangesetInput) int
+		Retract        func(childComplexity int, input model.RetractInput) int
 	}
 
 	Neighborhood struct {
@@ -331,9 +339,9 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Meetings    func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Positions   func(childComplexity int, basis []db.Basis) int
+		Positions   func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Slug        func(childComplexity int) int
-		Statements  func(childComplexity int, basis []db.Basis) int
+		Statements  func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 	}
 
 	PersonConnection struct {
@@ -351,27 +359,29 @@ type ComplexityRoot struct {
 		AttributedTo  func(childComplexity int) int
 		Basis         func(childComplexity int) int
 		Citations     func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Organization  func(childComplexity int) int
 		Person        func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Title         func(childComplexity int) int
 	}
 
 	Project struct {
 		Agreements      func(childComplexity int) int
 		Aliases         func(childComplexity int) int
-		Amounts         func(childComplexity int, basis []db.Basis) int
-		CapacityHistory func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Amounts         func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
+		CapacityHistory func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Citations       func(childComplexity int) int
 		Description     func(childComplexity int) int
 		Evidence        func(childComplexity int, basis []db.Basis) int
 		ID              func(childComplexity int) int
-		Measurements    func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Measurements    func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Meetings        func(childComplexity int) int
-		Milestones      func(childComplexity int, basis []db.Basis) int
+		Milestones      func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Name            func(childComplexity int) int
-		Participants    func(childComplexity int, basis []db.Basis) int
+		Participants    func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Region          func(childComplexity int) int
 		Sector          func(childComplexity int) int
 		Slug            func(childComplexity int) int
@@ -393,8 +403,10 @@ type ComplexityRoot struct {
 		Basis         func(childComplexity int) int
 		Citations     func(childComplexity int) int
 		Company       func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Project       func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Role          func(childComplexity int) int
 	}
 
@@ -435,6 +447,19 @@ type ComplexityRoot struct {
 		To            func(childComplexity int) int
 		ToID          func(childComplexity int) int
 		Type          func(childComplexity int) int
+	}
+
+	RetractPayload struct {
+		Replayed func(childComplexity int) int
+		Revision func(childComplexity int) int
+	}
+
+	Retraction struct {
+		At       func(childComplexity int) int
+		Author   func(childComplexity int) int
+		Citation func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Revision func(childComplexity int) int
 	}
 
 	Revision struct {
@@ -503,6 +528,7 @@ type ComplexityRoot struct {
 		InferenceNote func(childComplexity int) int
 		Meeting       func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Slug          func(childComplexity int) int
 		Speaker       func(childComplexity int) int
 		Summary       func(childComplexity int) int
@@ -561,19 +587,21 @@ type AgreementResolver interface {
 	Parties(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Company, error)
 	Signatories(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Person, error)
 
-	Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Amount, error)
+	Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error)
 	Projects(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Project, error)
 	Meeting(ctx context.Context, obj *db.Agreement) (*db.Meeting, error)
 	Evidence(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Agreement) ([]*db.Citation, error)
 }
 type AmountResolver interface {
+	ID(ctx context.Context, obj *db.Amount) (string, error)
 	Project(ctx context.Context, obj *db.Amount) (*db.Project, error)
 	Agreement(ctx context.Context, obj *db.Amount) (*db.Agreement, error)
 
 	ReportedOn(ctx context.Context, obj *db.Amount) (*db.PartialDate, error)
 
 	AttributedTo(ctx context.Context, obj *db.Amount) (model.Actor, error)
+	Retraction(ctx context.Context, obj *db.Amount) (*db.Retraction, error)
 }
 type CitationResolver interface {
 	Source(ctx context.Context, obj *db.Citation) (*db.Source, error)
@@ -585,12 +613,12 @@ type CompanyResolver interface {
 
 	Parent(ctx context.Context, obj *db.Company) (*db.Company, error)
 	Subsidiaries(ctx context.Context, obj *db.Company) ([]*db.Company, error)
-	Positions(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.Position, error)
-	Projects(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.ProjectParticipant, error)
+	Positions(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error)
+	Projects(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error)
 	Agreements(ctx context.Context, obj *db.Company) ([]*db.Agreement, error)
 	Meetings(ctx context.Context, obj *db.Company) ([]*db.Meeting, error)
-	Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
-	CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
+	Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
+	CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
 	Evidence(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Company) ([]*db.Citation, error)
 }
@@ -601,18 +629,22 @@ type EventResolver interface {
 	Parts(ctx context.Context, obj *db.Event) ([]*db.Event, error)
 	Meetings(ctx context.Context, obj *db.Event) ([]*db.Meeting, error)
 	Agreements(ctx context.Context, obj *db.Event) ([]*db.Agreement, error)
-	Statements(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.Statement, error)
+	Statements(ctx context.Context, obj *db.Event, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Participants(ctx context.Context, obj *db.Event) ([]*db.Person, error)
 	Evidence(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Event) ([]*db.Citation, error)
 }
 type MeasurementResolver interface {
+	ID(ctx context.Context, obj *db.Measurement) (string, error)
+
 	ReportedOn(ctx context.Context, obj *db.Measurement) (*db.PartialDate, error)
 
 	AttributedTo(ctx context.Context, obj *db.Measurement) (model.Actor, error)
 	Company(ctx context.Context, obj *db.Measurement) (*db.Company, error)
 	Project(ctx context.Context, obj *db.Measurement) (*db.Project, error)
 	Counterparty(ctx context.Context, obj *db.Measurement) (*db.Company, error)
+
+	Retraction(ctx context.Context, obj *db.Measurement) (*db.Retraction, error)
 }
 type MeetingResolver interface {
 	ID(ctx context.Context, obj *db.Meeting) (string, error)
@@ -624,7 +656,7 @@ type MeetingResolver interface {
 	Agreements(ctx context.Context, obj *db.Meeting) ([]*db.Agreement, error)
 	Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.MeetingParticipation, error)
 	Event(ctx context.Context, obj *db.Meeting) (*db.Event, error)
-	Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Statement, error)
+	Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Evidence(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Meeting) ([]*db.Citation, error)
 }
@@ -632,10 +664,15 @@ type MeetingParticipationResolver interface {
 	Person(ctx context.Context, obj *db.MeetingParticipation) (*db.Person, error)
 }
 type MilestoneResolver interface {
+	ID(ctx context.Context, obj *db.Milestone) (string, error)
+
 	ReportedOn(ctx context.Context, obj *db.Milestone) (*db.PartialDate, error)
+
+	Retraction(ctx context.Context, obj *db.Milestone) (*db.Retraction, error)
 }
 type MutationResolver interface {
 	ApplyChangeset(ctx context.Context, input model.ChangesetInput) (*model.ApplyChangesetPayload, error)
+	Retract(ctx context.Context, input model.RetractInput) (*model.RetractPayload, error)
 }
 type NeighborhoodResolver interface {
 	Center(ctx context.Context, obj *db.Subgraph) (model.Node, error)
@@ -652,40 +689,45 @@ type PersonResolver interface {
 
 	Aliases(ctx context.Context, obj *db.Person) ([]string, error)
 
-	Positions(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Position, error)
+	Positions(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error)
 	Meetings(ctx context.Context, obj *db.Person) ([]*db.Meeting, error)
-	Statements(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Statement, error)
+	Statements(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Evidence(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Person) ([]*db.Citation, error)
 }
 type PositionResolver interface {
+	ID(ctx context.Context, obj *db.Position) (string, error)
 	Person(ctx context.Context, obj *db.Position) (*db.Person, error)
 	Organization(ctx context.Context, obj *db.Position) (*db.Company, error)
 
 	Citations(ctx context.Context, obj *db.Position) ([]*db.Citation, error)
 
 	AttributedTo(ctx context.Context, obj *db.Position) (model.Actor, error)
+	Retraction(ctx context.Context, obj *db.Position) (*db.Retraction, error)
 }
 type ProjectResolver interface {
 	ID(ctx context.Context, obj *db.Project) (string, error)
 
 	Aliases(ctx context.Context, obj *db.Project) ([]string, error)
 
-	Participants(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.ProjectParticipant, error)
-	CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
-	Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
-	Milestones(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Milestone, error)
-	Amounts(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Amount, error)
+	Participants(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error)
+	CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
+	Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
+	Milestones(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Milestone, error)
+	Amounts(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error)
 	Agreements(ctx context.Context, obj *db.Project) ([]*db.Agreement, error)
 	Meetings(ctx context.Context, obj *db.Project) ([]*db.Meeting, error)
 	Evidence(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Project) ([]*db.Citation, error)
 }
 type ProjectParticipantResolver interface {
+	ID(ctx context.Context, obj *db.ProjectParticipant) (string, error)
 	Company(ctx context.Context, obj *db.ProjectParticipant) (*db.Company, error)
 	Project(ctx context.Context, obj *db.ProjectParticipant) (*db.Project, error)
 
 	Citations(ctx context.Context, obj *db.ProjectParticipant) ([]*db.Citation, error)
+
+	Retraction(ctx context.Context, obj *db.ProjectParticipant) (*db.Retraction, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -718,6 +760,11 @@ type RelationshipResolver interface {
 	From(ctx context.Context, obj *model.Relationship) (model.Node, error)
 	To(ctx context.Context, obj *model.Relationship) (model.Node, error)
 }
+type RetractionResolver interface {
+	Revision(ctx context.Context, obj *db.Retraction) (*db.Revision, error)
+
+	At(ctx context.Context, obj *db.Retraction) (string, error)
+}
 type RevisionResolver interface {
 	ID(ctx context.Context, obj *db.Revision) (string, error)
 
@@ -742,6 +789,8 @@ type StatementResolver interface {
 	Meeting(ctx context.Context, obj *db.Statement) (*db.Meeting, error)
 	Event(ctx context.Context, obj *db.Statement) (*db.Event, error)
 	About(ctx context.Context, obj *db.Statement) ([]model.Node, error)
+
+	Retraction(ctx context.Context, obj *db.Statement) (*db.Retraction, error)
 }
 type SubscriptionResolver interface {
 	Revisions(ctx context.Context, after *string) (<-chan *db.Revision, error)
@@ -797,7 +846,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Amounts(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Agreement.Amounts(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Agreement.citations":
 		if e.ComplexityRoot.Agreement.Citations == nil {
 			break
@@ -1007,6 +1056,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amount.Currency(childComplexity), true
+	case "Amount.id":
+		if e.ComplexityRoot.Amount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.ID(childComplexity), true
 	case "Amount.inferenceNote":
 		if e.ComplexityRoot.Amount.InferenceNote == nil {
 			break
@@ -1031,6 +1086,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amount.ReportedOn(childComplexity), true
+	case "Amount.retraction":
+		if e.ComplexityRoot.Amount.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.Retraction(childComplexity), true
 
 	case "ApplyChangesetPayload.replayed":
 		if e.ComplexityRoot.ApplyChangesetPayload.Replayed == nil {
@@ -1105,7 +1166,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.CounterpartyMeasurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.CounterpartyMeasurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.country":
 		if e.ComplexityRoot.Company.Country == nil {
 			break
@@ -1163,7 +1224,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.meetings":
 		if e.ComplexityRoot.Company.Meetings == nil {
 			break
@@ -1192,7 +1253,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Positions(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.Positions(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.projects":
 		if e.ComplexityRoot.Company.Projects == nil {
 			break
@@ -1203,7 +1264,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Projects(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.Projects(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.slug":
 		if e.ComplexityRoot.Company.Slug == nil {
 			break
@@ -1415,7 +1476,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Statements(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Event.Statements(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -1516,6 +1577,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.Counterparty(childComplexity), true
+	case "Measurement.id":
+		if e.ComplexityRoot.Measurement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.ID(childComplexity), true
 	case "Measurement.inferenceNote":
 		if e.ComplexityRoot.Measurement.InferenceNote == nil {
 			break
@@ -1558,6 +1625,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.ReportedOn(childComplexity), true
+	case "Measurement.retraction":
+		if e.ComplexityRoot.Measurement.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Retraction(childComplexity), true
 	case "Measurement.status":
 		if e.ComplexityRoot.Measurement.Status == nil {
 			break
@@ -1690,7 +1763,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Meeting.Statements(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Meeting.Statements(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Meeting.summary":
 		if e.ComplexityRoot.Meeting.Summary == nil {
 			break
@@ -1779,6 +1852,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Milestone.Date(childComplexity), true
+	case "Milestone.id":
+		if e.ComplexityRoot.Milestone.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Milestone.ID(childComplexity), true
 	case "Milestone.inferenceNote":
 		if e.ComplexityRoot.Milestone.InferenceNote == nil {
 			break
@@ -1797,6 +1876,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Milestone.ReportedOn(childComplexity), true
+	case "Milestone.retraction":
+		if e.ComplexityRoot.Milestone.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Milestone.Retraction(childComplexity), true
 	case "Milestone.status":
 		if e.ComplexityRoot.Milestone.Status == nil {
 			break
@@ -1895,6 +1980,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApplyChangeset(childComplexity, args["input"].(model.ChangesetInput)), true
+	case "Mutation.retract":
+		if e.ComplexityRoot.Mutation.Retract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Retract(childComplexity, args["input"].(model.RetractInput)), true
 
 	case "Neighborhood.center":
 		if e.ComplexityRoot.Neighborhood.Center == nil {
@@ -2022,7 +2118,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Positions(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Person.Positions(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Person.slug":
 		if e.ComplexityRoot.Person.Slug == nil {
 			break
@@ -2039,7 +2135,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Statements(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Person.Statements(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 
 	case "PersonConnection.edges":
 		if e.ComplexityRoot.PersonConnection.Edges == nil {
@@ -2091,6 +2187,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.Citations(childComplexity), true
+	case "Position.id":
+		if e.ComplexityRoot.Position.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.ID(childComplexity), true
 	case "Position.inferenceNote":
 		if e.ComplexityRoot.Position.InferenceNote == nil {
 			break
@@ -2115,6 +2217,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.ReportedOn(childComplexity), true
+	case "Position.retraction":
+		if e.ComplexityRoot.Position.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Retraction(childComplexity), true
 	case "Position.title":
 		if e.ComplexityRoot.Position.Title == nil {
 			break
@@ -2144,7 +2252,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Amounts(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Amounts(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.capacityHistory":
 		if e.ComplexityRoot.Project.CapacityHistory == nil {
 			break
@@ -2155,7 +2263,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.CapacityHistory(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.CapacityHistory(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.citations":
 		if e.ComplexityRoot.Project.Citations == nil {
 			break
@@ -2195,7 +2303,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.meetings":
 		if e.ComplexityRoot.Project.Meetings == nil {
 			break
@@ -2212,7 +2320,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Milestones(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Milestones(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.name":
 		if e.ComplexityRoot.Project.Name == nil {
 			break
@@ -2229,7 +2337,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Participants(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Participants(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.region":
 		if e.ComplexityRoot.Project.Region == nil {
 			break
@@ -2305,6 +2413,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectParticipant.Company(childComplexity), true
+	case "ProjectParticipant.id":
+		if e.ComplexityRoot.ProjectParticipant.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectParticipant.ID(childComplexity), true
 	case "ProjectParticipant.inferenceNote":
 		if e.ComplexityRoot.ProjectParticipant.InferenceNote == nil {
 			break
@@ -2317,6 +2431,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectParticipant.Project(childComplexity), true
+	case "ProjectParticipant.retraction":
+		if e.ComplexityRoot.ProjectParticipant.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectParticipant.Retraction(childComplexity), true
 	case "ProjectParticipant.role":
 		if e.ComplexityRoot.ProjectParticipant.Role == nil {
 			break
@@ -2645,6 +2765,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
 
+	case "RetractPayload.replayed":
+		if e.ComplexityRoot.RetractPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractPayload.Replayed(childComplexity), true
+	case "RetractPayload.revision":
+		if e.ComplexityRoot.RetractPayload.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractPayload.Revision(childComplexity), true
+
+	case "Retraction.at":
+		if e.ComplexityRoot.Retraction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.At(childComplexity), true
+	case "Retraction.author":
+		if e.ComplexityRoot.Retraction.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Author(childComplexity), true
+	case "Retraction.citation":
+		if e.ComplexityRoot.Retraction.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Citation(childComplexity), true
+	case "Retraction.reason":
+		if e.ComplexityRoot.Retraction.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Reason(childComplexity), true
+	case "Retraction.revision":
+		if e.ComplexityRoot.Retraction.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Revision(childComplexity), true
+
 	case "Revision.added":
 		if e.ComplexityRoot.Revision.Added == nil {
 			break
@@ -2899,6 +3063,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statement.ReportedOn(childComplexity), true
+	case "Statement.retraction":
+		if e.ComplexityRoot.Statement.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Retraction(childComplexity), true
 	case "Statement.slug":
 		if e.ComplexityRoot.Statement.Slug == nil {
 			break
@@ -3046,6 +3216,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPersonOrder,
 		ec.unmarshalInputProjectFilter,
 		ec.unmarshalInputProjectOrder,
+		ec.unmarshalInputRetractInput,
+		ec.unmarshalInputRetractionCitationInput,
 		ec.unmarshalInputSourceOrder,
 		ec.unmarshalInputStatementFilter,
 	)
@@ -3601,11 +3773,15 @@ type Company implements Node {
   positions(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Position!]!
   "Projects this organization takes part in, with its role in each."
   projects(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [ProjectParticipant!]!
   "Agreements this organization is party to."
   agreements: [Agreement!]!
@@ -3617,6 +3793,8 @@ type Company implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   """
   Two-sided figures in which this organization is the other side: trade
@@ -3628,6 +3806,8 @@ type Company implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
   evidence(
@@ -3654,6 +3834,8 @@ type Person implements Node {
   positions(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Position!]!
   "Meetings this person took part in, earliest first."
   meetings: [Meeting!]!
@@ -3661,6 +3843,8 @@ type Person implements Node {
   statements(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Statement!]!
   "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
   evidence(
@@ -3676,6 +3860,12 @@ A title a person held at an organization, as a source reported it on a date.
 Roles change: CITIC Group's chairman in 2023 and in 2024 are two positions.
 """
 type Position {
+  """
+  Stable ID of this title, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
+  identify it, so it survives rebuilds and reseeds from the same sources
+  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The person who held the title."
   person: Person!
   "The organization the title is at; for a president or prime minister, the state."
@@ -3692,6 +3882,8 @@ type Position {
   inferenceNote: String
   "Who the article credits with the title (\"according to\"), where it does."
   attributedTo: Actor
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "A meeting between people, on behalf of their organizations."
@@ -3738,6 +3930,8 @@ type Meeting implements Node {
   statements(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Statement!]!
   "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
   evidence(
@@ -3838,6 +4032,8 @@ type Project implements Node {
   participants(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [ProjectParticipant!]!
   """
   Capacity figures (production, processing, power, heat, throughput) in
@@ -3849,6 +4045,8 @@ type Project implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   "All figures about the project (capacity, length, progress), in ` + "`" + `asOf` + "`" + ` order; optionally one metric only."
   measurements(
@@ -3856,16 +4054,22 @@ type Project implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   "Planned and achieved steps, dated ones in date order, undated last."
   milestones(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Milestone!]!
   "Sums of money reported for the project, one per report: conflicting reports all stay."
   amounts(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Amount!]!
   "Agreements covering this project."
   agreements: [Agreement!]!
@@ -3900,6 +4104,12 @@ enum ParticipantRole {
 
 "An organization's part in a project: an edge between ` + "`" + `Company` + "`" + ` and ` + "`" + `Project` + "`" + `."
 type ProjectParticipant {
+  """
+  Stable ID of this participation, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
+  identify it, so it survives rebuilds and reseeds from the same sources
+  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The organization taking part."
   company: Company!
   "The project it takes part in."
@@ -3912,6 +4122,8 @@ type ProjectParticipant {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "What a measurement measures."
@@ -3974,6 +4186,12 @@ enum Approximation {
 
 "A figure about a company or project at a date, with the paragraph that reports it."
 type Measurement {
+  """
+  Stable ID of this figure, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
+  identify it, so it survives rebuilds and reseeds from the same sources
+  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "What the figure measures; ` + "`" + `label` + "`" + ` says exactly what."
   metric: Metric!
   "What exactly is measured, in our own words (e.g. ` + "`" + `road bitumen output` + "`" + `)."
@@ -4008,6 +4226,8 @@ type Measurement {
   periodStart: PartialDate
   "The last period the figure covers, where given; null for one still running."
   periodEnd: PartialDate
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "Whether a milestone is still ahead or reached."
@@ -4020,6 +4240,12 @@ enum MilestoneStatus {
 
 "A dated step of a project, such as a planned construction start or commissioning month."
 type Milestone {
+  """
+  Stable ID of this milestone, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
+  identify it, so it survives rebuilds and reseeds from the same sources
+  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The step, in our own words, e.g. ` + "`" + `Start of plant construction` + "`" + `."
   name: String!
   "When, as precisely as the source says; null if it gives no date."
@@ -4034,10 +4260,18 @@ type Milestone {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "A sum of money as one source reports it. Where sources disagree, each figure is its own Amount."
 type Amount {
+  """
+  Stable ID of this sum, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
+  identify it, so it survives rebuilds and reseeds from the same sources
+  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The project this sum is reported for, if any."
   project: Project
   "The agreement this sum is reported for, if any."
@@ -4060,6 +4294,8 @@ type Amount {
   inferenceNote: String
   "Who the article says gave the sum (\"according to\", \"said\"), where it does."
   attributedTo: Actor
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "What kind of document an agreement is."
@@ -4130,6 +4366,8 @@ type Agreement implements Node {
   amounts(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Amount!]!
   "Projects it covers."
   projects(
@@ -4173,6 +4411,8 @@ type Statement implements Node {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "What kind of event an ` + "`" + `Event` + "`" + ` is."
@@ -4223,6 +4463,8 @@ type Event implements Node {
   statements(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Statement!]!
   "The people at it: those at its meetings and those who spoke at it, by name."
   participants: [Person!]!
@@ -5050,6 +5292,62 @@ type Mutation {
     "The changeset."
     input: ChangesetInput!
   ): ApplyChangesetPayload!
+  """
+  Retracts one fact (a position, participation, figure, milestone, amount or
+  statement) with a reason and, optionally, the paragraph that shows it
+  wrong. Nothing is deleted: the fact stays, with its retraction, and every
+  read leaves it out unless asked for it with ` + "`" + `includeRetracted: true` + "`" + `. The
+  retraction is a revision of its own, replayed with the changesets.
+  An unknown fact is NOT_FOUND; a fact already retracted, a malformed id,
+  an empty reason or a citation outside its source is BAD_USER_INPUT with
+  ` + "`" + `extensions.field` + "`" + ` (e.g. ` + "`" + `input.citation.paragraph` + "`" + `). Needs EDITOR.
+  """
+  retract(
+    "The fact and why it is retracted."
+    input: RetractInput!
+  ): RetractPayload!
+}
+
+"A retraction of one fact."
+input RetractInput {
+  "The fact's ` + "`" + `id` + "`" + ` (of a Position, ProjectParticipant, Measurement, Milestone, Amount or Statement)."
+  fact: ID!
+  "Why the fact is wrong, in the editor's words; recorded as the revision's message."
+  reason: String!
+  "The paragraph that shows the fact wrong, if any."
+  citation: RetractionCitationInput
+  "A key of the client's choosing (a UUID, at most 200 bytes): sending the same retraction with it again changes nothing and returns the same revision."
+  idempotencyKey: String
+}
+
+"A paragraph of a source, cited by a retraction."
+input RetractionCitationInput {
+  "The source's ` + "`" + `id` + "`" + `."
+  source: ID!
+  "The paragraph, from 1 to the source's ` + "`" + `paragraphs` + "`" + `."
+  paragraph: Int!
+}
+
+"What ` + "`" + `retract` + "`" + ` did."
+type RetractPayload {
+  "The revision the retraction made, or made before when ` + "`" + `replayed` + "`" + `."
+  revision: Revision!
+  "True when the idempotency key had been sent with this retraction before, so that nothing changed now."
+  replayed: Boolean!
+}
+
+"Who retracted a fact, when and why."
+type Retraction {
+  "The revision that retracted it."
+  revision: Revision!
+  "The name of the token that retracted it."
+  author: String!
+  "When it was retracted, in UTC, as RFC 3339."
+  at: String!
+  "Why, in the author's words."
+  reason: String!
+  "The paragraph that shows the fact wrong, where one was cited."
+  citation: Citation
 }
 
 "Live updates, over WebSocket (graphql-transport-ws) or GraphQL over SSE at /graphql."
@@ -5154,6 +5452,8 @@ func (ec *executionContext) childFields_AgreementEdge(ctx context.Context, field
 
 func (ec *executionContext) childFields_Amount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Amount_id(ctx, field)
 	case "project":
 		return ec.fieldContext_Amount_project(ctx, field)
 	case "agreement":
@@ -5176,6 +5476,8 @@ func (ec *executionContext) childFields_Amount(ctx context.Context, field graphq
 		return ec.fieldContext_Amount_inferenceNote(ctx, field)
 	case "attributedTo":
 		return ec.fieldContext_Amount_attributedTo(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Amount_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Amount", field.Name)
 }
@@ -5380,6 +5682,8 @@ func (ec *executionContext) childFields_ExcludedAmount(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_Measurement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Measurement_id(ctx, field)
 	case "metric":
 		return ec.fieldContext_Measurement_metric(ctx, field)
 	case "label":
@@ -5414,6 +5718,8 @@ func (ec *executionContext) childFields_Measurement(ctx context.Context, field g
 		return ec.fieldContext_Measurement_periodStart(ctx, field)
 	case "periodEnd":
 		return ec.fieldContext_Measurement_periodEnd(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Measurement_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
 }
@@ -5494,6 +5800,8 @@ func (ec *executionContext) childFields_MeetingParticipation(ctx context.Context
 
 func (ec *executionContext) childFields_Milestone(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Milestone_id(ctx, field)
 	case "name":
 		return ec.fieldContext_Milestone_name(ctx, field)
 	case "date":
@@ -5508,6 +5816,8 @@ func (ec *executionContext) childFields_Milestone(ctx context.Context, field gra
 		return ec.fieldContext_Milestone_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_Milestone_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Milestone_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Milestone", field.Name)
 }
@@ -5640,6 +5950,8 @@ func (ec *executionContext) childFields_PersonEdge(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Position(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Position_id(ctx, field)
 	case "person":
 		return ec.fieldContext_Position_person(ctx, field)
 	case "organization":
@@ -5656,6 +5968,8 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_inferenceNote(ctx, field)
 	case "attributedTo":
 		return ec.fieldContext_Position_attributedTo(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Position_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
@@ -5724,6 +6038,8 @@ func (ec *executionContext) childFields_ProjectEdge(ctx context.Context, field g
 
 func (ec *executionContext) childFields_ProjectParticipant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_ProjectParticipant_id(ctx, field)
 	case "company":
 		return ec.fieldContext_ProjectParticipant_company(ctx, field)
 	case "project":
@@ -5736,6 +6052,8 @@ func (ec *executionContext) childFields_ProjectParticipant(ctx context.Context, 
 		return ec.fieldContext_ProjectParticipant_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_ProjectParticipant_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_ProjectParticipant_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectParticipant", field.Name)
 }
@@ -5820,6 +6138,32 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_inferenceNote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
+}
+
+func (ec *executionContext) childFields_RetractPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_RetractPayload_revision(ctx, field)
+	case "replayed":
+		return ec.fieldContext_RetractPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetractPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Retraction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_Retraction_revision(ctx, field)
+	case "author":
+		return ec.fieldContext_Retraction_author(ctx, field)
+	case "at":
+		return ec.fieldContext_Retraction_at(ctx, field)
+	case "reason":
+		return ec.fieldContext_Retraction_reason(ctx, field)
+	case "citation":
+		return ec.fieldContext_Retraction_citation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Retraction", field.Name)
 }
 
 func (ec *executionContext) childFields_Revision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5960,6 +6304,8 @@ func (ec *executionContext) childFields_Statement(ctx context.Context, field gra
 		return ec.fieldContext_Statement_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_Statement_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Statement_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Statement", field.Name)
 }
@@ -6189,6 +6535,14 @@ func (ec *executionContext) field_Agreement_amounts_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6267,6 +6621,14 @@ func (ec *executionContext) field_Company_counterpartyMeasurements_args(ctx cont
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6303,6 +6665,14 @@ func (ec *executionContext) field_Company_measurements_args(ctx context.Context,
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6317,6 +6687,14 @@ func (ec *executionContext) field_Company_positions_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6331,6 +6709,14 @@ func (ec *executionContext) field_Company_projects_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6359,6 +6745,14 @@ func (ec *executionContext) field_Event_statements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6443,6 +6837,14 @@ func (ec *executionContext) field_Meeting_statements_args(ctx context.Context, r
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6452,6 +6854,20 @@ func (ec *executionContext) field_Mutation_applyChangeset_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ChangesetInput, error) {
 			return ec.unmarshalNChangesetInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangesetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retract_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RetractInput, error) {
+			return ec.unmarshalNRetractInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6485,6 +6901,14 @@ func (ec *executionContext) field_Person_positions_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6499,6 +6923,14 @@ func (ec *executionContext) field_Person_statements_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6513,6 +6945,14 @@ func (ec *executionContext) field_Project_amounts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6535,6 +6975,14 @@ func (ec *executionContext) field_Project_capacityHistory_args(ctx context.Conte
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6571,6 +7019,14 @@ func (ec *executionContext) field_Project_measurements_args(ctx context.Context,
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6585,6 +7041,14 @@ func (ec *executionContext) field_Project_milestones_args(ctx context.Context, r
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6599,6 +7063,14 @@ func (ec *executionContext) field_Project_participants_args(ctx context.Context,
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -8078,7 +8550,7 @@ func (ec *executionContext) _Agreement_amounts(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Agreement().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Agreement().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
@@ -8406,6 +8878,29 @@ func (ec *executionContext) fieldContext_AgreementEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Amount_id(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Amount().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Amount", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Amount_project(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8684,6 +9179,38 @@ func (ec *executionContext) _Amount_attributedTo(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Amount_attributedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amount", field, true, true, errors.New("field of type Actor does not have child fields"))
+}
+
+func (ec *executionContext) _Amount_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Amount().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Amount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ApplyChangesetPayload_revision(ctx context.Context, field graphql.CollectedField, obj *model.ApplyChangesetPayload) (ret graphql.Marshaler) {
@@ -9146,7 +9673,7 @@ func (ec *executionContext) _Company_positions(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Positions(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().Positions(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Position) graphql.Marshaler {
@@ -9190,7 +9717,7 @@ func (ec *executionContext) _Company_projects(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Projects(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().Projects(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.ProjectParticipant) graphql.Marshaler {
@@ -9298,7 +9825,7 @@ func (ec *executionContext) _Company_measurements(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -9342,7 +9869,7 @@ func (ec *executionContext) _Company_counterpartyMeasurements(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().CounterpartyMeasurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().CounterpartyMeasurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -10146,7 +10673,7 @@ func (ec *executionContext) _Event_statements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
@@ -10538,6 +11065,29 @@ func (ec *executionContext) fieldContext_ExcludedAmount_countedInstead(_ context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Measurement_id(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Measurement_metric(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
@@ -10967,6 +11517,38 @@ func (ec *executionContext) fieldContext_Measurement_periodEnd(_ context.Context
 	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type PartialDate does not have child fields"))
 }
 
+func (ec *executionContext) _Measurement_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Meeting_id(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11378,7 +11960,7 @@ func (ec *executionContext) _Meeting_statements(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Meeting().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Meeting().Statements(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
@@ -11731,6 +12313,29 @@ func (ec *executionContext) fieldContext_MeetingParticipation_inferenceNote(_ co
 	return graphql.NewScalarFieldContext("MeetingParticipation", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Milestone_id(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Milestone_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Milestone().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Milestone_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Milestone", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Milestone_name(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11899,6 +12504,38 @@ func (ec *executionContext) _Milestone_inferenceNote(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Milestone_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Milestone", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Milestone_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Milestone_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Milestone().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Milestone_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Milestone",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MoneyGroup_key(ctx context.Context, field graphql.CollectedField, obj *db.MoneyGroup) (ret graphql.Marshaler) {
@@ -12265,6 +12902,50 @@ func (ec *executionContext) fieldContext_Mutation_applyChangeset(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_applyChangeset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retract(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Retract(ctx, fc.Args["input"].(model.RetractInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetractPayload) graphql.Marshaler {
+			return ec.marshalNRetractPayload2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retract(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetractPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retract_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12694,7 +13375,7 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Position) graphql.Marshaler {
@@ -12770,7 +13451,7 @@ func (ec *executionContext) _Person_statements(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
@@ -13022,6 +13703,29 @@ func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Position_person(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13233,6 +13937,38 @@ func (ec *executionContext) fieldContext_Position_attributedTo(_ context.Context
 	return graphql.NewScalarFieldContext("Position", field, true, true, errors.New("field of type Actor does not have child fields"))
 }
 
+func (ec *executionContext) _Position_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *db.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13427,7 +14163,7 @@ func (ec *executionContext) _Project_participants(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Participants(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Participants(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.ProjectParticipant) graphql.Marshaler {
@@ -13471,7 +14207,7 @@ func (ec *executionContext) _Project_capacityHistory(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().CapacityHistory(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().CapacityHistory(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -13515,7 +14251,7 @@ func (ec *executionContext) _Project_measurements(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -13559,7 +14295,7 @@ func (ec *executionContext) _Project_milestones(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Milestones(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Milestones(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Milestone) graphql.Marshaler {
@@ -13603,7 +14339,7 @@ func (ec *executionContext) _Project_amounts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
@@ -13919,6 +14655,29 @@ func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _ProjectParticipant_id(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectParticipant_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectParticipant().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectParticipant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectParticipant", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _ProjectParticipant_company(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14082,6 +14841,38 @@ func (ec *executionContext) _ProjectParticipant_inferenceNote(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ProjectParticipant_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectParticipant", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectParticipant_retraction(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectParticipant_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectParticipant().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectParticipant_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectParticipant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -15446,6 +16237,194 @@ func (ec *executionContext) fieldContext_Relationship_inferenceNote(_ context.Co
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _RetractPayload_revision(ctx context.Context, field graphql.CollectedField, obj *model.RetractPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractPayload_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractPayload_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RetractPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RetractPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *model.RetractPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetractPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_revision(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Retraction().Revision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Retraction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Retraction_author(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_at(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Retraction().At(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_reason(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_citation(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Citation) graphql.Marshaler {
+			return ec.marshalOCitation2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Retraction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Revision_id(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16591,6 +17570,38 @@ func (ec *executionContext) _Statement_inferenceNote(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Statement_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _StatementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
@@ -18822,6 +19833,94 @@ func (ec *executionContext) unmarshalInputProjectOrder(ctx context.Context, obj 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRetractInput(ctx context.Context, obj any) (model.RetractInput, error) {
+	var it model.RetractInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fact", "reason", "citation", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fact"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fact = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "citation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citation"))
+			data, err := ec.unmarshalORetractionCitationInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractionCitationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citation = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRetractionCitationInput(ctx context.Context, obj any) (model.RetractionCitationInput, error) {
+	var it model.RetractionCitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "paragraph"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "paragraph":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paragraph"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paragraph = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSourceOrder(ctx context.Context, obj any) (model.SourceOrder, error) {
 	var it model.SourceOrder
 	if obj == nil {
@@ -19935,6 +21034,44 @@ func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, o
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Amount")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Amount_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "project":
 			field := field
 
@@ -20094,6 +21231,44 @@ func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, o
 					}
 				}()
 				res = ec._Amount_attributedTo(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Amount_retraction(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -21640,6 +22815,44 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Measurement")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "metric":
 			out.Values[i] = ec._Measurement_metric(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21890,6 +23103,44 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22609,6 +23860,44 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Milestone")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Milestone_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Milestone_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22677,6 +23966,44 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Milestone_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22852,6 +24179,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "applyChangeset":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_applyChangeset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retract":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retract(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23679,6 +25013,44 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Position")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Position_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "person":
 			field := field
 
@@ -23823,6 +25195,44 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 					}
 				}()
 				res = ec._Position_attributedTo(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Position_retraction(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -24489,6 +25899,44 @@ func (ec *executionContext) _ProjectParticipant(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ProjectParticipant")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProjectParticipant_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "company":
 			field := field
 
@@ -24618,6 +26066,44 @@ func (ec *executionContext) _ProjectParticipant(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProjectParticipant_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25359,6 +26845,173 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			}
 		case "inferenceNote":
 			out.Values[i] = ec._Relationship_inferenceNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var retractPayloadImplementors = []string{"RetractPayload"}
+
+func (ec *executionContext) _RetractPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RetractPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetractPayload")
+		case "revision":
+			out.Values[i] = ec._RetractPayload_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._RetractPayload_replayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var retractionImplementors = []string{"Retraction"}
+
+func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSet, obj *db.Retraction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Retraction")
+		case "revision":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Retraction_revision(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "author":
+			out.Values[i] = ec._Retraction_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Retraction_at(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reason":
+			out.Values[i] = ec._Retraction_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citation":
+			out.Values[i] = ec._Retraction_citation(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -26308,6 +27961,44 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28410,6 +30101,21 @@ func (ec *executionContext) marshalNRelationshipType2githubᚗcomᚋinvestgraph�
 	return res
 }
 
+func (ec *executionContext) unmarshalNRetractInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractInput(ctx context.Context, v any) (model.RetractInput, error) {
+	res, err := ec.unmarshalInputRetractInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRetractPayload2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractPayload(ctx context.Context, sel ast.SelectionSet, v *model.RetractPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RetractPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx context.Context, sel ast.SelectionSet, v *db.Revision) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -29079,6 +30785,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCitation2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitation(ctx context.Context, sel ast.SelectionSet, v *db.Citation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Citation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCompany2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCompany(ctx context.Context, sel ast.SelectionSet, v *db.Company) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29452,6 +31165,21 @@ func (ec *executionContext) marshalOProjectStatus2ᚕgithubᚗcomᚋinvestgraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx context.Context, sel ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Retraction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORetractionCitationInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractionCitationInput(ctx context.Context, v any) (*model.RetractionCitationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRetractionCitationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOSearchType2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/investgraph/investgraph/db"
 )
 
 // A changeset: the text of one seed file (the format of seed/README.md), its
@@ -28,6 +30,34 @@ type Mutation struct {
 // projects and agreements, with the figures reported about them over time. Every
 // fact cites the article paragraph it comes from.
 type Query struct {
+}
+
+// A retraction of one fact.
+type RetractInput struct {
+	// The fact's `id` (of a Position, ProjectParticipant, Measurement, Milestone, Amount or Statement).
+	Fact string `json:"fact"`
+	// Why the fact is wrong, in the editor's words; recorded as the revision's message.
+	Reason string `json:"reason"`
+	// The paragraph that shows the fact wrong, if any.
+	Citation *RetractionCitationInput `json:"citation,omitempty"`
+	// A key of the client's choosing (a UUID, at most 200 bytes): sending the same retraction with it again changes nothing and returns the same revision.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// What `retract` did.
+type RetractPayload struct {
+	// The revision the retraction made, or made before when `replayed`.
+	Revision *db.Revision `json:"revision"`
+	// True when the idempotency key had been sent with this retraction before, so that nothing changed now.
+	Replayed bool `json:"replayed"`
+}
+
+// A paragraph of a source, cited by a retraction.
+type RetractionCitationInput struct {
+	// The source's `id`.
+	Source string `json:"source"`
+	// The paragraph, from 1 to the source's `paragraphs`.
+	Paragraph int `json:"paragraph"`
 }
 
 // Live updates, over WebSocket (graphql-transport-ws) or GraphQL over SSE at /graphql.
