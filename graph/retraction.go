@@ -29,12 +29,13 @@ func parseFactID(id, field string) (db.FactRef, error) {
 }
 
 // withRetracted makes the fact lists read under ctx include retracted
-// facts when include is true.
-func withRetracted(ctx context.Context, include *bool) context.Context {
-	if include != nil && *include {
-		return db.WithRetracted(ctx)
+// facts when include is true; an explicit null is refused (see notNull).
+func withRetracted(ctx context.Context, include *bool) (context.Context, error) {
+	v, err := notNull(ctx, "includeRetracted", include)
+	if err != nil || !v {
+		return ctx, err
 	}
-	return ctx
+	return db.WithRetracted(ctx), nil
 }
 
 // retractionOf returns the retraction of a fact, nil if it has none.

@@ -72,7 +72,11 @@ func (r *agreementResolver) Signatories(ctx context.Context, obj *db.Agreement, 
 
 // Amounts is the resolver for the amounts field.
 func (r *agreementResolver) Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).AmountsByAgreement.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).AmountsByAgreement.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, amountBasis)
 }
 
@@ -166,13 +170,21 @@ func (r *companyResolver) Subsidiaries(ctx context.Context, obj *db.Company) ([]
 
 // Positions is the resolver for the positions field.
 func (r *companyResolver) Positions(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).PositionsByOrganization.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).PositionsByOrganization.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, positionBasis)
 }
 
 // Projects is the resolver for the projects field.
 func (r *companyResolver) Projects(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).ParticipantsByCompany.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).ParticipantsByCompany.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, participantBasis)
 }
 
@@ -188,14 +200,22 @@ func (r *companyResolver) Meetings(ctx context.Context, obj *db.Company) ([]*db.
 
 // Measurements is the resolver for the measurements field.
 func (r *companyResolver) Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).MeasurementsByCompany.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).MeasurementsByCompany.Load(ctx, obj.ID)
 	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, nil)
 }
 
 // CounterpartyMeasurements is the resolver for the counterpartyMeasurements field.
 func (r *companyResolver) CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).MeasurementsByCounterparty.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).MeasurementsByCounterparty.Load(ctx, obj.ID)
 	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, nil)
 }
@@ -240,7 +260,11 @@ func (r *eventResolver) Agreements(ctx context.Context, obj *db.Event) ([]*db.Ag
 
 // Statements is the resolver for the statements field.
 func (r *eventResolver) Statements(ctx context.Context, obj *db.Event, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).StatementsByEvent.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).StatementsByEvent.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, statementBasis)
 }
 
@@ -351,7 +375,11 @@ func (r *meetingResolver) Event(ctx context.Context, obj *db.Meeting) (*db.Event
 
 // Statements is the resolver for the statements field.
 func (r *meetingResolver) Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).StatementsByMeeting.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).StatementsByMeeting.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, statementBasis)
 }
 
@@ -442,7 +470,11 @@ func (r *personResolver) Aliases(ctx context.Context, obj *db.Person) ([]string,
 
 // Positions is the resolver for the positions field.
 func (r *personResolver) Positions(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).PositionsByPerson.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).PositionsByPerson.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, positionBasis)
 }
 
@@ -453,7 +485,11 @@ func (r *personResolver) Meetings(ctx context.Context, obj *db.Person) ([]*db.Me
 
 // Statements is the resolver for the statements field.
 func (r *personResolver) Statements(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).StatementsBySpeaker.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).StatementsBySpeaker.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, statementBasis)
 }
 
@@ -509,33 +545,53 @@ func (r *projectResolver) Aliases(ctx context.Context, obj *db.Project) ([]strin
 
 // Participants is the resolver for the participants field.
 func (r *projectResolver) Participants(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).ParticipantsByProject.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).ParticipantsByProject.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, participantBasis)
 }
 
 // CapacityHistory is the resolver for the capacityHistory field.
 func (r *projectResolver) CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).MeasurementsByProject.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).MeasurementsByProject.Load(ctx, obj.ID)
 	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, db.Metric.IsCapacity)
 }
 
 // Measurements is the resolver for the measurements field.
 func (r *projectResolver) Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).MeasurementsByProject.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).MeasurementsByProject.Load(ctx, obj.ID)
 	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, nil)
 }
 
 // Milestones is the resolver for the milestones field.
 func (r *projectResolver) Milestones(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Milestone, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).MilestonesByProject.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).MilestonesByProject.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, milestoneBasis)
 }
 
 // Amounts is the resolver for the amounts field.
 func (r *projectResolver) Amounts(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error) {
-	all, err := loader.For(withRetracted(ctx, includeRetracted)).AmountsByProject.Load(ctx, obj.ID)
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loader.For(ctx).AmountsByProject.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, amountBasis)
 }
 
