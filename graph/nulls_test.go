@@ -32,7 +32,7 @@ var nullCases = []struct {
 	{"Aggregates.money(undatedByReportYear:)", `aggregates { money(groupBy: YEAR, undatedByReportYear: %[1]s) { currency } }`, "Boolean",
 		"undatedByReportYear must not be null: omit it for the default false"},
 	{"AgreementFilter.currency", `agreements(filter: {minAmount: 1, currency: %[1]s}) { totalCount }`, "String",
-		`filter.currency must not be null: omit it for the default "USD"`},	{"Company.positions(includeRetracted:)", `companies(first: 1) { edges { node { positions(includeRetracted: %[1]s) { __typename } } } }`, "Boolean",
+		`filter.currency must not be null: omit it for the default "USD"`}, {"Company.positions(includeRetracted:)", `companies(first: 1) { edges { node { positions(includeRetracted: %[1]s) { __typename } } } }`, "Boolean",
 		"includeRetracted must not be null: omit it for the default false"},
 	{"Company.projects(includeRetracted:)", `companies(first: 1) { edges { node { projects(includeRetracted: %[1]s) { __typename } } } }`, "Boolean",
 		"includeRetracted must not be null: omit it for the default false"},
