@@ -440,3 +440,91 @@ func firstAmountID(t *testing.T, srv *graphtest.Server) string {
 	t.Fatal("the seed has no project amounts")
 	return ""
 }
+
+// TestRetractParticipant follows the README: a changeset adds a project
+// with two participants, one is retracted with a citation, and the
+// project's list, the company's, the neighborhood and the FtM export leave
+// it out while includeRetracted shows it with the cited paragraph.
+func TestRetractParticipant(t *testing.T) {
+	srv := quietServer(t, httpapi.Options{})
+	alice := srv.Editor(t, "alice")
+	alice.ApplyChangeset(t, graphtest.Changeset{YAML: windYAML, Message: "add the wind farm report"})
+	var before struct {
+		Project struct {
+			ID           string
+			Participants []struct {
+				ID   string
+				Role string
+			}
+		}
+	}
+	srv.MustQuery(t, `{ project(slug: "example-zhanatas-wind") { id participants { id role } } }`, nil, &before)
+	var partner string
+	for _, p := range before.Project.Participants {
+		if p.Role == "PARTNER" {
+			partner = p.ID
+		}
+	}
+	if partner == "" {
+		t.Fatalf("the wind farm has no partner: %+v", before)
+	}
+	exportBefore := srv.Fetch(t, "/export/ftm.jsonl")
+	rev, _ := alice.Retract(t, graphtest.Retraction{Fact: partner, Reason: "the article names no partner",
+		Source: graph.GlobalID("Source", "example-0001"), Paragraph: 3})
+	var got struct {
+		Project struct {
+			Participants []struct{ Role string }
+			All          []struct {
+				ID         string
+				Retraction *struct {
+					Author   string
+					Revision struct{ ID string }
+					Citation struct {
+						Paragraph int
+						Source    struct{ Title string }
+					}
+				}
+			}
+		}
+		Company struct {
+			Projects []struct{ Project struct{ Slug string } }
+		}
+		Neighborhood struct {
+			Nodes []struct{ ID string }
+		}
+	}
+	srv.MustQuery(t, `query($p: ID!) {
+		project(slug: "example-zhanatas-wind") { participants { role } all: participants(includeRetracted: true) { id
+			retraction { author revision { id } citation { paragraph source { title } } } } }
+		company(slug: "kazmunaygas") { projects { project { slug } } }
+		neighborhood(id: $p) { nodes { id } }
+	}`, map[string]any{"p": before.Project.ID}, &got)
+	if len(got.Project.Participants) != 1 || got.Project.Participants[0].Role != "OWNER" {
+		t.Errorf("participants = %+v, want the owner alone", got.Project.Participants)
+	}
+	for _, p := range got.Company.Projects {
+		if p.Project.Slug == "example-zhanatas-wind" {
+			t.Error("KazMunayGas's projects list the retracted participation")
+		}
+	}
+	for _, n := range got.Neighborhood.Nodes {
+		if n.ID == graph.GlobalID("Company", "kazmunaygas") {
+			t.Error("the project's neighborhood reaches KazMunayGas through the retracted participation")
+		}
+	}
+	shown := false
+	for _, p := range got.Project.All {
+		if p.ID == partner && p.Retraction != nil {
+			r := p.Retraction
+			shown = r.Author == "alice" && r.Revision.ID == rev.ID && r.Citation.Paragraph == 3 &&
+				r.Citation.Source.Title == "Example report on a wind farm near Zhanatas"
+		}
+	}
+	if !shown {
+		t.Errorf("includeRetracted: true does not show the partner with its retraction: %+v", got.Project.All)
+	}
+	exportAfter := srv.Fetch(t, "/export/ftm.jsonl")
+	if exportAfter == exportBefore || len(exportAfter) >= len(exportBefore) {
+		t.Error("the FtM export is unchanged by the retraction")
+	}
+}
