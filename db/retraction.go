@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,6 +22,9 @@ const (
 	FactMilestone   FactType = "Milestone"
 	FactAmount      FactType = "Amount"
 	FactStatement   FactType = "Statement"
+	// FactMeetingParticipant is a person's taking part in a meeting, a
+	// link of the graph (see Retraction.Link).
+	FactMeetingParticipant FactType = "MeetingParticipation"
 )
 
 // factTables are the table of each kind of fact, the column that holds its
@@ -35,7 +39,7 @@ var factTables = map[FactType][3]string{
 }
 
 // FactTypes lists the kinds of facts a retraction can withdraw.
-var FactTypes = []FactType{FactPosition, FactParticipant, FactMeasurement, FactMilestone, FactAmount, FactStatement}
+var FactTypes = []FactType{FactPosition, FactParticipant, FactMeasurement, FactMilestone, FactAmount, FactStatement, FactMeetingParticipant}
 
 // FactRef names a fact by its kind and key. The key is made of the slugs
 // and fields that identify the fact (see factKeyStatements), so it outlives
@@ -49,11 +53,14 @@ type FactRef struct {
 // Retraction withdraws one fact: the revision that did it, why, and the
 // paragraph that shows the fact wrong, if one was given. Author and At are
 // those of the revision; the store fills them when it reads a retraction.
+// A retracted link (a meeting's participant) is not written to its table
+// but kept as Link, with the retraction.
 type Retraction struct {
 	Fact       FactRef
 	RevisionID int64
 	Reason     string
 	Citation   *Citation
+	Link       *Link
 	Author     string
 	At         time.Time
 }
@@ -76,7 +83,7 @@ func ParseRetractionBody(body string) (RetractionBody, error) {
 	if err := dec.Decode(&b); err != nil {
 		return b, fmt.Errorf("retraction body: %w", err)
 	}
-	if _, ok := factTables[b.Type]; !ok || b.Key == "" {
+	if !slices.Contains(FactTypes, b.Type) || b.Key == "" {
 		return b, fmt.Errorf("retraction body: no fact of type %q and key %q", b.Type, b.Key)
 	}
 	return b, nil
@@ -137,7 +144,10 @@ var factKeyStatements = []string{
 var retractionStatements = func() []string {
 	var out []string
 	for _, t := range FactTypes {
-		tab := factTables[t]
+		tab, ok := factTables[t]
+		if !ok {
+			continue // a link, kept out of its table
+		}
 		out = append(out, `UPDATE `+tab[0]+` SET `+tab[2]+` = '`+retractedMark+`' || `+tab[2]+`
 			WHERE `+tab[2]+` NOT LIKE '`+retractedMark+`%'
 			AND `+tab[1]+` IN (SELECT fact_key FROM retractions WHERE fact_type = '`+string(t)+`')`)
@@ -173,14 +183,20 @@ func visibleDay(ctx context.Context, col string) string {
 
 // insertRetractions writes d's retractions.
 func insertRetractions(w *batchWriter, d *Dataset) {
-	w.insert(`retractions (fact_type, fact_key, revision_id, reason, source_id, paragraph)`, len(d.Retractions),
-		func(a []any, i int) []any {
+	w.insert(`retractions (fact_type, fact_key, revision_id, reason, source_id, paragraph, link_from, link_to, basis, inference_note, role)`,
+		len(d.Retractions), func(a []any, i int) []any {
 			r := d.Retractions[i]
-			var src, par any
+			var src, par, from, to, basis, note, role any
 			if r.Citation != nil {
 				src, par = r.Citation.SourceID, r.Citation.Paragraph
 			}
-			return append(a, string(r.Fact.Type), r.Fact.Key, r.RevisionID, r.Reason, src, par)
+			if l := r.Link; l != nil {
+				from, to, basis, note = l.From, l.To, basisOr(l.Basis), l.InferenceNote
+				if l.Role != nil {
+					role = string(*l.Role)
+				}
+			}
+			return append(a, string(r.Fact.Type), r.Fact.Key, r.RevisionID, r.Reason, src, par, from, to, basis, note, role)
 		})
 }
 
@@ -188,7 +204,10 @@ func insertRetractions(w *batchWriter, d *Dataset) {
 // graph names no fact it holds.
 func checkRetractions(ctx context.Context, tx *sql.Tx) error {
 	for _, t := range FactTypes {
-		tab := factTables[t]
+		tab, ok := factTables[t]
+		if !ok {
+			continue // a link, which the retraction holds
+		}
 		missing, err := txColumn(ctx, tx, `SELECT r.fact_key FROM retractions r WHERE r.fact_type = ?
 			AND NOT EXISTS (SELECT 1 FROM `+tab[0]+` x WHERE x.`+tab[1]+` = r.fact_key) ORDER BY r.fact_key`, string(t))
 		if err != nil {
@@ -252,4 +271,33 @@ func scanRetraction(r rowScanner) (*Retraction, error) {
 	}
 	ret.At = createdAt
 	return &ret, nil
+}
+
+// FindRetractedMeetingParticipations returns the retracted participations
+// in the given meetings whose meeting and person are visible under ctx,
+// keyed by meeting id, by person name.
+func (s *Store) FindRetractedMeetingParticipations(ctx context.Context, meetingIDs []int64) (map[int64][]*MeetingParticipation, error) {
+	out, err := queryGrouped(ctx, s, func(r rowScanner, key *int64) (*MeetingParticipation, error) {
+		var (
+			p          MeetingParticipation
+			basis      string
+			note, role sql.NullString
+		)
+		if err := r.Scan(key, &p.MeetingID, &p.PersonID, &basis, &note, &role); err != nil {
+			return nil, err
+		}
+		p.Basis, p.InferenceNote = scanEvidence(basis, note)
+		if role.Valid {
+			v := MeetingRole(role.String)
+			p.Role = &v
+		}
+		return &p, nil
+	}, `SELECT r.link_from, r.link_from, r.link_to, r.basis, r.inference_note, r.role
+		FROM retractions r JOIN meetings m ON m.id = r.link_from JOIN people x ON x.id = r.link_to
+		WHERE r.fact_type = ? AND r.link_from IN (SELECT value FROM json_each(?)) AND m.first_reported <= ?3 AND x.first_reported <= ?3
+		ORDER BY x.name COLLATE NOCASE, x.slug`, string(FactMeetingParticipant), idList(meetingIDs), cutoff(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("find retracted meeting participations: %w", err)
+	}
+	return out, nil
 }

@@ -23,7 +23,7 @@ func parseFactID(id, field string) (db.FactRef, error) {
 	}
 	if !slices.Contains(db.FactTypes, db.FactType(typ)) {
 		return db.FactRef{}, &db.Error{Code: db.EINVALID, Field: field, Message: "id " + db.Quote(id) + " is a " + typ +
-			" id: pass the id of a Position, ProjectParticipant, Measurement, Milestone, Amount or Statement"}
+			" id: pass the id of a Position, ProjectParticipant, Measurement, Milestone, Amount, MeetingParticipation or Statement"}
 	}
 	return db.FactRef{Type: db.FactType(typ), Key: key}, nil
 }
@@ -73,4 +73,19 @@ func (r *Resolver) retract(ctx context.Context, in model.RetractInput) (*model.R
 		return nil, err
 	}
 	return &model.RetractPayload{Revision: rev, Replayed: replayed}, nil
+}
+
+// participationKey is the key of a meeting participation: the meeting's
+// and the person's slugs.
+func participationKey(ctx context.Context, p *db.MeetingParticipation) (string, error) {
+	l := loader.For(ctx)
+	m, err := l.Meeting.Load(ctx, p.MeetingID)
+	if err != nil {
+		return "", err
+	}
+	person, err := l.Person.Load(ctx, p.PersonID)
+	if err != nil {
+		return "", err
+	}
+	return m.Slug + "|" + person.Slug, nil
 }

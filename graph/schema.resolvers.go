@@ -361,7 +361,11 @@ func (r *meetingResolver) Agreements(ctx context.Context, obj *db.Meeting) ([]*d
 }
 
 // Participations is the resolver for the participations field.
-func (r *meetingResolver) Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.MeetingParticipation, error) {
+func (r *meetingResolver) Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.MeetingParticipation, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	return participations(ctx, obj, basis)
 }
 
@@ -393,9 +397,24 @@ func (r *meetingResolver) Citations(ctx context.Context, obj *db.Meeting) ([]*db
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectMeeting, ID: obj.ID})
 }
 
+// ID is the resolver for the id field.
+func (r *meetingParticipationResolver) ID(ctx context.Context, obj *db.MeetingParticipation) (string, error) {
+	key, err := participationKey(ctx, obj)
+	return factID(db.FactMeetingParticipant, key), err
+}
+
 // Person is the resolver for the person field.
 func (r *meetingParticipationResolver) Person(ctx context.Context, obj *db.MeetingParticipation) (*db.Person, error) {
 	return loader.For(ctx).Person.Load(ctx, obj.PersonID)
+}
+
+// Retraction is the resolver for the retraction field.
+func (r *meetingParticipationResolver) Retraction(ctx context.Context, obj *db.MeetingParticipation) (*db.Retraction, error) {
+	key, err := participationKey(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return retractionOf(ctx, db.FactMeetingParticipant, key)
 }
 
 // ID is the resolver for the id field.

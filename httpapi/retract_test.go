@@ -528,3 +528,82 @@ func TestRetractParticipant(t *testing.T) {
 		t.Error("the FtM export is unchanged by the retraction")
 	}
 }
+
+// TestRetractMeetingParticipant retracts a person's taking part in a
+// meeting: the meeting's participants and participations and the
+// person's meetings leave it out; includeRetracted shows it last, with
+// its retraction.
+func TestRetractMeetingParticipant(t *testing.T) {
+	for _, executor := range []string{graph.ExecutorGqlgen, graph.ExecutorCompiled} {
+		t.Run(executor, func(t *testing.T) {
+			srv := graphtest.New(t, graphtest.WithOptions(httpapi.Options{Executor: executor}))
+			const q = `query($all: Boolean) { meetings(first: 100) { edges { node { id participants { id }
+				participations(includeRetracted: $all) { id role basis person { id meetings { id } } retraction { reason } } } } } }`
+			type answer struct {
+				Meetings struct {
+					Edges []struct {
+						Node struct {
+							ID             string
+							Participants   []struct{ ID string }
+							Participations []struct {
+								ID     string
+								Role   *string
+								Basis  string
+								Person struct {
+									ID       string
+									Meetings []struct{ ID string }
+								}
+								Retraction *struct{ Reason string }
+							}
+						}
+					}
+				}
+			}
+			var before answer
+			srv.MustQuery(t, q, nil, &before)
+			var meeting, fact, person string
+			for _, e := range before.Meetings.Edges {
+				if len(e.Node.Participations) > 1 && fact == "" {
+					p := e.Node.Participations[0]
+					meeting, fact, person = e.Node.ID, p.ID, p.Person.ID
+				}
+			}
+			if fact == "" {
+				t.Fatal("no meeting of the seed has two participants: the test shows nothing")
+			}
+			srv.Editor(t, "alice").Retract(t, graphtest.Retraction{Fact: fact, Reason: "not at this meeting"})
+			var after, all answer
+			srv.MustQuery(t, q, nil, &after)
+			srv.MustQuery(t, q, map[string]any{"all": true}, &all)
+			for i, e := range after.Meetings.Edges {
+				if e.Node.ID != meeting {
+					continue
+				}
+				for _, p := range e.Node.Participants {
+					if p.ID == person {
+						t.Error("the meeting's participants list the retracted person")
+					}
+				}
+				for _, p := range e.Node.Participations {
+					if p.ID == fact {
+						t.Error("the meeting's participations list the retracted one")
+					}
+					for _, m := range p.Person.Meetings {
+						if p.Person.ID == person && m.ID == meeting {
+							t.Error("the person's meetings list the meeting")
+						}
+					}
+				}
+				got := all.Meetings.Edges[i].Node.Participations
+				if n := len(got); n != len(before.Meetings.Edges[i].Node.Participations) || got[n-1].ID != fact ||
+					got[n-1].Retraction == nil || got[n-1].Retraction.Reason != "not at this meeting" {
+					t.Errorf("with the retracted ones: %+v, want the retracted one last with its reason", got)
+				}
+			}
+			if resp := srv.Editor(t, "bob").TryRetract(t, graphtest.Retraction{Fact: fact, Reason: "again"}); len(resp.Errors) == 0 ||
+				resp.Errors[0].Code() != httpapi.CodeBadUserInput {
+				t.Errorf("retracting it again: %s", resp.Raw)
+			}
+		})
+	}
+}

@@ -133,6 +133,14 @@ func (l *revisionLog) retract(d *db.Dataset) error {
 // errors.
 func retraction(d *db.Dataset, id int64, b db.RetractionBody, field string) (db.Retraction, error) {
 	r := db.Retraction{Fact: db.FactRef{Type: b.Type, Key: b.Key}, RevisionID: id, Reason: b.Reason}
+	if b.Type == db.FactMeetingParticipant {
+		link, ok := withdrawParticipant(d, b.Key)
+		if !ok {
+			return r, &db.Error{Code: db.ENOTFOUND, Field: "input.fact",
+				Message: "no MeetingParticipation with the id given is in the graph: pass the id field of a fact this API returned"}
+		}
+		r.Link = &link
+	}
 	if b.Source == "" {
 		return r, nil
 	}
@@ -149,4 +157,29 @@ func retraction(d *db.Dataset, id int64, b db.RetractionBody, field string) (db.
 	}
 	return r, &db.Error{Code: db.EINVALID, Field: field + ".source", Message: fmt.Sprintf(
 		"no source %s is in the graph: cite a source by the id this API returned for it", db.Quote(b.Source))}
+}
+
+// withdrawParticipant takes the meeting participant of the key
+// ("meeting-slug|person-slug") out of d's links and returns it: the store
+// keeps a retracted link with its retraction.
+func withdrawParticipant(d *db.Dataset, key string) (db.Link, bool) {
+	meeting, person, _ := strings.Cut(key, "|")
+	var from, to int64
+	for _, m := range d.Meetings {
+		if m.Slug == meeting {
+			from = m.ID
+		}
+	}
+	for _, p := range d.People {
+		if p.Slug == person {
+			to = p.ID
+		}
+	}
+	for i, l := range d.Links {
+		if l.Kind == db.MeetingParticipant && l.From == from && l.To == to && from != 0 && to != 0 {
+			d.Links = append(d.Links[:i:i], d.Links[i+1:]...)
+			return l, true
+		}
+	}
+	return db.Link{}, false
 }

@@ -15,13 +15,21 @@ ALTER TABLE amounts ADD COLUMN fact_key TEXT NOT NULL DEFAULT '';
 -- A retraction withdraws one fact, named by its type and key: the revision
 -- that did it, why, and the paragraph that shows it wrong, if given. The
 -- fact's row stays; its visibility day (see db.visibilityStatements) is
--- marked as retracted, so reads leave it out unless asked for it.
+-- marked as retracted, so reads leave it out unless asked for it. A
+-- meeting's participant, a link with no day of its own, is kept here
+-- instead of in meeting_participants: the meeting and the person
+-- (link_from, link_to) and the link's basis, note and role.
 CREATE TABLE retractions (
-    fact_type   TEXT    NOT NULL CHECK (fact_type IN ('Position', 'ProjectParticipant', 'Measurement', 'Milestone', 'Amount', 'Statement')),
+    fact_type   TEXT    NOT NULL CHECK (fact_type IN ('Position', 'ProjectParticipant', 'Measurement', 'Milestone', 'Amount', 'Statement', 'MeetingParticipation')),
     fact_key    TEXT    NOT NULL,
     revision_id INTEGER NOT NULL,
     reason      TEXT    NOT NULL,
     source_id   INTEGER REFERENCES sources (id),
     paragraph   INTEGER,
+    link_from   INTEGER,
+    link_to     INTEGER,
+    basis       TEXT,
+    inference_note TEXT,
+    role        TEXT,
     PRIMARY KEY (fact_type, fact_key)
 ) STRICT, WITHOUT ROWID;

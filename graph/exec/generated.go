@@ -249,7 +249,7 @@ type ComplexityRoot struct {
 		Occasion       func(childComplexity int) int
 		Organizations  func(childComplexity int, basis []db.Basis) int
 		Participants   func(childComplexity int, basis []db.Basis) int
-		Participations func(childComplexity int, basis []db.Basis) int
+		Participations func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Projects       func(childComplexity int, basis []db.Basis) int
 		Slug           func(childComplexity int) int
 		Statements     func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
@@ -270,8 +270,10 @@ type ComplexityRoot struct {
 
 	MeetingParticipation struct {
 		Basis         func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Person        func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Role          func(childComplexity int) int
 	}
 
@@ -654,14 +656,17 @@ type MeetingResolver interface {
 	Topics(ctx context.Context, obj *db.Meeting) ([]string, error)
 	Projects(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Project, error)
 	Agreements(ctx context.Context, obj *db.Meeting) ([]*db.Agreement, error)
-	Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.MeetingParticipation, error)
+	Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.MeetingParticipation, error)
 	Event(ctx context.Context, obj *db.Meeting) (*db.Event, error)
 	Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Evidence(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Meeting) ([]*db.Citation, error)
 }
 type MeetingParticipationResolver interface {
+	ID(ctx context.Context, obj *db.MeetingParticipation) (string, error)
 	Person(ctx context.Context, obj *db.MeetingParticipation) (*db.Person, error)
+
+	Retraction(ctx context.Context, obj *db.MeetingParticipation) (*db.Retraction, error)
 }
 type MilestoneResolver interface {
 	ID(ctx context.Context, obj *db.Milestone) (string, error)
@@ -1735,7 +1740,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Meeting.Participations(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Meeting.Participations(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Meeting.projects":
 		if e.ComplexityRoot.Meeting.Projects == nil {
 			break
@@ -1815,6 +1820,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeetingParticipation.Basis(childComplexity), true
+	case "MeetingParticipation.id":
+		if e.ComplexityRoot.MeetingParticipation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.ID(childComplexity), true
 	case "MeetingParticipation.inferenceNote":
 		if e.ComplexityRoot.MeetingParticipation.InferenceNote == nil {
 			break
@@ -1827,6 +1838,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeetingParticipation.Person(childComplexity), true
+	case "MeetingParticipation.retraction":
+		if e.ComplexityRoot.MeetingParticipation.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.Retraction(childComplexity), true
 	case "MeetingParticipation.role":
 		if e.ComplexityRoot.MeetingParticipation.Role == nil {
 			break
@@ -3919,10 +3936,12 @@ type Meeting implements Node {
   ): [Project!]!
   "Agreements signed at this meeting."
   agreements: [Agreement!]!
-  "Who took part, each with the role the article gives (host, guest, delegation member) and the basis of their taking part."
+  "Who took part, each with the role the article gives (host, guest, delegation member) and the basis of their taking part; retracted ones, when included, last."
   participations(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [MeetingParticipation!]!
   "The visit, trip, roundtable or council the meeting was part of, where known."
   event: Event
@@ -3954,6 +3973,12 @@ enum MeetingRole {
 
 "One person's taking part in a meeting."
 type MeetingParticipation {
+  """
+  Stable ID of this participation, for ` + "`" + `retract` + "`" + `: made of the meeting's
+  and the person's slugs, so it survives rebuilds and reseeds. It is not a
+  ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "Who took part."
   person: Person!
   "Their role, where the article gives one; null otherwise."
@@ -3962,6 +3987,8 @@ type MeetingParticipation {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "Industry a project belongs to."
@@ -5293,8 +5320,8 @@ type Mutation {
     input: ChangesetInput!
   ): ApplyChangesetPayload!
   """
-  Retracts one fact (a position, participation, figure, milestone, amount or
-  statement) with a reason and, optionally, the paragraph that shows it
+  Retracts one fact (a position, project participation, figure, milestone,
+  amount, meeting participant or statement) with a reason and, optionally, the paragraph that shows it
   wrong. Nothing is deleted: the fact stays, with its retraction, and every
   read leaves it out unless asked for it with ` + "`" + `includeRetracted: true` + "`" + `. The
   retraction is a revision of its own, replayed with the changesets.
@@ -5310,7 +5337,7 @@ type Mutation {
 
 "A retraction of one fact."
 input RetractInput {
-  "The fact's ` + "`" + `id` + "`" + ` (of a Position, ProjectParticipant, Measurement, Milestone, Amount or Statement)."
+  "The fact's ` + "`" + `id` + "`" + ` (of a Position, ProjectParticipant, Measurement, Milestone, Amount, MeetingParticipation or Statement)."
   fact: ID!
   "Why the fact is wrong, in the editor's words; recorded as the revision's message."
   reason: String!
@@ -5786,6 +5813,8 @@ func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field g
 
 func (ec *executionContext) childFields_MeetingParticipation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_MeetingParticipation_id(ctx, field)
 	case "person":
 		return ec.fieldContext_MeetingParticipation_person(ctx, field)
 	case "role":
@@ -5794,6 +5823,8 @@ func (ec *executionContext) childFields_MeetingParticipation(ctx context.Context
 		return ec.fieldContext_MeetingParticipation_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_MeetingParticipation_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_MeetingParticipation_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeetingParticipation", field.Name)
 }
@@ -6809,6 +6840,14 @@ func (ec *executionContext) field_Meeting_participations_args(ctx context.Contex
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -11884,7 +11923,7 @@ func (ec *executionContext) _Meeting_participations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Meeting().Participations(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Meeting().Participations(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.MeetingParticipation) graphql.Marshaler {
@@ -12212,6 +12251,29 @@ func (ec *executionContext) fieldContext_MeetingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _MeetingParticipation_id(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeetingParticipation().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingParticipation", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _MeetingParticipation_person(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12311,6 +12373,38 @@ func (ec *executionContext) _MeetingParticipation_inferenceNote(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_MeetingParticipation_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MeetingParticipation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MeetingParticipation_retraction(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeetingParticipation().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeetingParticipation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Milestone_id(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
@@ -23774,6 +23868,44 @@ func (ec *executionContext) _MeetingParticipation(ctx context.Context, sel ast.S
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MeetingParticipation")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MeetingParticipation_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "person":
 			field := field
 
@@ -23827,6 +23959,44 @@ func (ec *executionContext) _MeetingParticipation(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MeetingParticipation_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -69,6 +69,7 @@ type Loaders struct {
 	LinkEvidence               Loader[db.LinkKey, []db.LinkEvidence]
 	AttributeInferences        Loader[db.SubjectKey, []db.AttributeInference]
 	Retractions                Loader[db.FactRef, *db.Retraction]
+	RetractedParticipations    Loader[int64, []*db.MeetingParticipation]
 }
 
 // New returns a fresh set of loaders over s. It allocates once: the loaders are values
@@ -129,6 +130,7 @@ func New(s *db.Store) *Loaders {
 		LinkEvidence:               many(s, st, (*db.Store).FindLinkEvidence),
 		AttributeInferences:        many(s, st, (*db.Store).FindAttributeInferences),
 		Retractions:                one(s, st, (*db.Store).FindRetractions),
+		RetractedParticipations:    many(s, st, (*db.Store).FindRetractedMeetingParticipations),
 	}
 	return l
 }

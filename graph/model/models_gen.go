@@ -34,7 +34,7 @@ type Query struct {
 
 // A retraction of one fact.
 type RetractInput struct {
-	// The fact's `id` (of a Position, ProjectParticipant, Measurement, Milestone, Amount or Statement).
+	// The fact's `id` (of a Position, ProjectParticipant, Measurement, Milestone, Amount, MeetingParticipation or Statement).
 	Fact string `json:"fact"`
 	// Why the fact is wrong, in the editor's words; recorded as the revision's message.
 	Reason string `json:"reason"`
