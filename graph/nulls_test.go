@@ -56,6 +56,8 @@ var nullCases = []struct {
 		"includeRetracted must not be null: omit it for the default false"},
 	{"Agreement.amounts(includeRetracted:)", `agreements(first: 1) { edges { node { amounts(includeRetracted: %[1]s) { __typename } } } }`, "Boolean",
 		"includeRetracted must not be null: omit it for the default false"},
+	{"Meeting.participations(includeRetracted:)", `meetings(first: 1) { edges { node { participations(includeRetracted: %[1]s) { __typename } } } }`, "Boolean",
+		"includeRetracted must not be null: omit it for the default false"},
 	{"Meeting.statements(includeRetracted:)", `meetings(first: 1) { edges { node { statements(includeRetracted: %[1]s) { __typename } } } }`, "Boolean",
 		"includeRetracted must not be null: omit it for the default false"},
 	{"Event.statements(includeRetracted:)", `events(first: 1) { edges { node { statements(includeRetracted: %[1]s) { __typename } } } }`, "Boolean",
