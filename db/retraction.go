@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -298,6 +299,53 @@ func (s *Store) FindRetractedMeetingParticipations(ctx context.Context, meetingI
 		ORDER BY x.name COLLATE NOCASE, x.slug`, string(FactMeetingParticipant), idList(meetingIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find retracted meeting participations: %w", err)
+	}
+	return out, nil
+}
+
+// factOwners are, for each kind of fact, the statement that finds the
+// objects it relates (by type name and slug) from its key, ?1.
+var factOwners = map[FactType]string{
+	FactPosition: `SELECT 'Person', p.slug FROM positions x JOIN people p ON p.id = x.person_id WHERE x.fact_key = ?1
+		UNION ALL SELECT 'Company', c.slug FROM positions x JOIN companies c ON c.id = x.organization_id WHERE x.fact_key = ?1`,
+	FactParticipant: `SELECT 'Project', p.slug FROM project_participants x JOIN projects p ON p.id = x.project_id WHERE x.fact_key = ?1
+		UNION ALL SELECT 'Company', c.slug FROM project_participants x JOIN companies c ON c.id = x.company_id WHERE x.fact_key = ?1`,
+	FactMeasurement: `SELECT 'Company', c.slug FROM measurements x JOIN companies c ON c.id = x.company_id WHERE x.fact_key = ?1
+		UNION ALL SELECT 'Project', p.slug FROM measurements x JOIN projects p ON p.id = x.project_id WHERE x.fact_key = ?1`,
+	FactMilestone: `SELECT 'Project', p.slug FROM milestones x JOIN projects p ON p.id = x.project_id WHERE x.fact_key = ?1`,
+	FactAmount: `SELECT 'Project', p.slug FROM amounts x JOIN projects p ON p.id = x.project_id WHERE x.fact_key = ?1
+		UNION ALL SELECT 'Agreement', a.slug FROM amounts x JOIN agreements a ON a.id = x.agreement_id WHERE x.fact_key = ?1`,
+	FactStatement: `SELECT 'Statement', x.slug FROM statements x WHERE x.slug = ?1
+		UNION ALL SELECT 'Person', p.slug FROM statements x JOIN people p ON p.id = x.speaker_id WHERE x.slug = ?1`,
+	FactMeetingParticipant: `SELECT 'Meeting', m.slug FROM retractions r JOIN meetings m ON m.id = r.link_from
+		WHERE r.fact_type = 'MeetingParticipation' AND r.fact_key = ?1
+		UNION ALL SELECT 'Person', p.slug FROM retractions r JOIN people p ON p.id = r.link_to
+		WHERE r.fact_type = 'MeetingParticipation' AND r.fact_key = ?1`,
+}
+
+// retractionTouched returns the objects the retractions that revision id
+// makes relate, for its Touched.
+func retractionTouched(ctx context.Context, tx *sql.Tx, d *Dataset, id int64) ([]SlugRef, error) {
+	var out []SlugRef
+	for _, r := range d.Retractions {
+		if r.RevisionID != id {
+			continue
+		}
+		rows, err := tx.QueryContext(ctx, factOwners[r.Fact.Type], r.Fact.Key)
+		if err != nil {
+			return nil, fmt.Errorf("retracted fact's objects: %w", err)
+		}
+		for rows.Next() {
+			var ref SlugRef
+			if err := rows.Scan(&ref.Type, &ref.Slug); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, ref)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

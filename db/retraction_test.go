@@ -79,6 +79,15 @@ func TestRetract(t *testing.T) {
 		if rev.Kind != db.RevisionRetraction || rev.Author != "editor" || rev.Message != "misread figure" {
 			t.Errorf("revision = %+v, want a retraction by editor with its reason as message", rev)
 		}
+		var project string
+		for _, p := range d.Projects {
+			if gone.ProjectID != nil && p.ID == *gone.ProjectID {
+				project = p.Slug
+			}
+		}
+		if got, want := fmt.Sprint(rev.Touched), fmt.Sprint([]db.SlugRef{{Type: "Source", Slug: d.Sources[0].Slug}, {Type: "Project", Slug: project}}); got != want {
+			t.Errorf("touched = %s, want %s: the cited source and the amount's project", got, want)
+		}
 
 		_, after := projectAmounts(t, ctx, s, d)
 		if got, want := len(after), len(before)-1; got != want {
@@ -193,8 +202,32 @@ func TestRetract(t *testing.T) {
 		}
 		facts = append(facts, db.FactRef{Type: db.FactMilestone, Key: ms[d.Milestones[0].ProjectID][0].Key})
 		facts = append(facts, db.FactRef{Type: db.FactStatement, Key: d.Statements[0].Slug})
+		var link db.Link
+		for _, l := range d.Links {
+			if l.Kind == db.MeetingParticipant {
+				link = l
+				break
+			}
+		}
+		meeting, person := slugWithID(d.Meetings, link.From, func(m *db.Meeting) (int64, string) { return m.ID, m.Slug }),
+			slugWithID(d.People, link.To, func(p *db.Person) (int64, string) { return p.ID, p.Slug })
+		facts = append(facts, db.FactRef{Type: db.FactMeetingParticipant, Key: meeting + "|" + person})
 		for _, f := range facts {
-			retract(t, s, seed.Retraction{Fact: f, Reason: "wrong"})
+			rev := retract(t, s, seed.Retraction{Fact: f, Reason: "wrong"})
+			if len(rev.Touched) == 0 {
+				t.Errorf("the retraction of %v touched nothing", f)
+			}
+			if f.Type == db.FactMeetingParticipant {
+				if got, want := fmt.Sprint(rev.Touched), fmt.Sprint([]db.SlugRef{{Type: "Meeting", Slug: meeting}, {Type: "Person", Slug: person}}); got != want {
+					t.Errorf("touched = %s, want %s", got, want)
+				}
+			}
+		}
+		if people, _ := s.FindMeetingParticipants(ctx, []int64{link.From}); hasKey(people, person, func(p *db.Person) string { return p.Slug }) {
+			t.Error("the retracted meeting participant is listed")
+		}
+		if ps, _ := s.FindRetractedMeetingParticipations(ctx, []int64{link.From}); len(ps[link.From]) != 1 || ps[link.From][0].PersonID != link.To {
+			t.Errorf("retracted participations = %v, want the one retracted", ps[link.From])
 		}
 		if pos, _ := s.FindPositionsByPersonIDs(ctx, []int64{d.Positions[0].PersonID}); hasKey(pos, facts[0].Key, func(p *db.Position) string { return p.Key }) {
 			t.Error("the retracted position is listed")
@@ -273,6 +306,7 @@ func TestRetract_BadInput(t *testing.T) {
 		r                 seed.Retraction
 	}{
 		{"ErrUnknownFact", db.ENOTFOUND, "input.fact", seed.Retraction{Fact: db.FactRef{Type: db.FactAmount, Key: "no|such|fact"}, Reason: "x"}},
+		{"ErrUnknownMeetingParticipant", db.ENOTFOUND, "input.fact", seed.Retraction{Fact: db.FactRef{Type: db.FactMeetingParticipant, Key: "no-meeting|no-person"}, Reason: "x"}},
 		{"ErrUnknownStatement", db.ENOTFOUND, "input.fact", seed.Retraction{Fact: db.FactRef{Type: db.FactStatement, Key: "no-such-statement"}, Reason: "x"}},
 		{"ErrAlreadyRetracted", db.EINVALID, "input.fact", seed.Retraction{Fact: retracted, Reason: "again"}},
 		{"ErrReasonRequired", db.EINVALID, "input.reason", seed.Retraction{Fact: live, Reason: "  "}},
@@ -513,4 +547,14 @@ func beforeRetractions() []string {
 		stmts = append(stmts, `ALTER TABLE `+table+` DROP COLUMN fact_key`)
 	}
 	return stmts
+}
+
+// slugWithID returns the slug of the value of vs with the id.
+func slugWithID[T any](vs []T, id int64, of func(T) (int64, string)) string {
+	for _, v := range vs {
+		if i, slug := of(v); i == id {
+			return slug
+		}
+	}
+	return ""
 }

@@ -153,6 +153,13 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 	}
 	r := change.Revision
 	r.ID, r.Kind = next, cmp.Or(req.Kind, RevisionChangeset)
+	if r.Kind == RevisionRetraction {
+		owners, err := retractionTouched(ctx, tx, change.Dataset, next)
+		if err != nil {
+			return nil, false, fmt.Errorf("revise: %w", err)
+		}
+		r.Touched = append(r.Touched, owners...)
+	}
 	r.Author, r.Message, r.CreatedAt = req.Author, req.Message, time.Now().UTC()
 	if req.IdempotencyKey != "" {
 		r.IdempotencyKey = &req.IdempotencyKey

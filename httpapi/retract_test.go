@@ -139,6 +139,13 @@ func testRetract(t *testing.T, executor string) {
 	if replayed || rev.Author != "alice" || rev.Message != "the article gives another sum" || rev.Changed != 1 || rev.Added != 0 {
 		t.Errorf("revision = %+v", rev)
 	}
+	var touched []string
+	for _, n := range rev.Touched {
+		touched = append(touched, n.Typename)
+	}
+	if got, want := strings.Join(touched, " "), "Source Project"; got != want || rev.Touched[0].ID != src.ID {
+		t.Errorf("touched = %s (%+v), want %s: the cited source and the amount's project", got, rev.Touched, want)
+	}
 
 	t.Run("HiddenEverywhere", func(t *testing.T) {
 		var after amountsAnswer
