@@ -243,15 +243,6 @@ func (s *Store) FindRetractions(ctx context.Context, facts []FactRef) (map[FactR
 	return out, nil
 }
 
-// IsRetracted reports whether the fact is retracted.
-func (s *Store) IsRetracted(ctx context.Context, f FactRef) (bool, error) {
-	var n int
-	if err := s.queryRow(ctx, `SELECT count(*) FROM retractions WHERE fact_type = ? AND fact_key = ?`, string(f.Type), f.Key).Scan(&n); err != nil {
-		return false, fmt.Errorf("find retraction: %w", err)
-	}
-	return n > 0, nil
-}
-
 func scanRetraction(r rowScanner) (*Retraction, error) {
 	var (
 		ret       Retraction

@@ -89,3 +89,11 @@ func participationKey(ctx context.Context, p *db.MeetingParticipation) (string, 
 	}
 	return m.Slug + "|" + person.Slug, nil
 }
+
+// revisionType is the API's name of a revision's kind.
+func revisionType(k db.RevisionKind) model.RevisionType {
+	if k == db.RevisionRetraction {
+		return model.RevisionTypeRetraction
+	}
+	return model.RevisionTypeChangeset
+}

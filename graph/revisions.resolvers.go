@@ -44,6 +44,11 @@ func (r *revisionResolver) ID(ctx context.Context, obj *db.Revision) (string, er
 	return revisionID(obj.ID), nil
 }
 
+// Kind is the resolver for the kind field.
+func (r *revisionResolver) Kind(ctx context.Context, obj *db.Revision) (model.RevisionType, error) {
+	return revisionType(obj.Kind), nil
+}
+
 // CreatedAt is the resolver for the createdAt field.
 func (r *revisionResolver) CreatedAt(ctx context.Context, obj *db.Revision) (string, error) {
 	return obj.CreatedAt.Format(time.RFC3339Nano), nil

@@ -15,6 +15,7 @@ type Changeset struct {
 // Revision is a revision as the API returns it.
 type Revision struct {
 	ID             string
+	Kind           string
 	Author         string
 	CreatedAt      string
 	Message        string
@@ -33,7 +34,7 @@ type Revision struct {
 
 // RevisionFields selects every field of Revision, for queries and
 // subscriptions that decode into it.
-const RevisionFields = `id author createdAt message added changed idempotencyKey source { id title } touched { __typename id }`
+const RevisionFields = `id kind author createdAt message added changed idempotencyKey source { id title } touched { __typename id }`
 
 // ApplyChangesetMutation applies $input and returns the revision with
 // RevisionFields.

@@ -136,7 +136,7 @@ func testRetract(t *testing.T, executor string) {
 	}
 	rev, replayed := alice.Retract(t, graphtest.Retraction{Fact: gone, Reason: "the article gives another sum", Source: src.ID,
 		Paragraph: src.Paragraphs, IdempotencyKey: "r-1"})
-	if replayed || rev.Author != "alice" || rev.Message != "the article gives another sum" || rev.Changed != 1 || rev.Added != 0 {
+	if replayed || rev.Kind != "RETRACTION" || rev.Author != "alice" || rev.Message != "the article gives another sum" || rev.Changed != 1 || rev.Added != 0 {
 		t.Errorf("revision = %+v", rev)
 	}
 	var touched []string

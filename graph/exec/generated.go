@@ -471,6 +471,7 @@ type ComplexityRoot struct {
 		CreatedAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IdempotencyKey func(childComplexity int) int
+		Kind           func(childComplexity int) int
 		Message        func(childComplexity int) int
 		Source         func(childComplexity int) int
 		Touched        func(childComplexity int) int
@@ -772,6 +773,7 @@ type RetractionResolver interface {
 }
 type RevisionResolver interface {
 	ID(ctx context.Context, obj *db.Revision) (string, error)
+	Kind(ctx context.Context, obj *db.Revision) (model.RevisionType, error)
 
 	CreatedAt(ctx context.Context, obj *db.Revision) (string, error)
 
@@ -2862,6 +2864,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Revision.IdempotencyKey(childComplexity), true
+	case "Revision.kind":
+		if e.ComplexityRoot.Revision.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Kind(childComplexity), true
 	case "Revision.message":
 		if e.ComplexityRoot.Revision.Message == nil {
 			break
@@ -5227,19 +5235,22 @@ type Path {
 # its history read separately.
 
 """
-One changeset as it was applied: who sent it, when and why, the source it
-brought, and how much of the graph it added and changed.
+One changeset as it was applied, or one retraction: who sent it, when and
+why, the source it brought or cited, and how much of the graph it added and
+changed.
 """
 type Revision implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + `, to ` + "`" + `revisions(after:)` + "`" + ` or to the subscription's ` + "`" + `after` + "`" + `."
   id: ID!
+  "Whether it applied a changeset or retracted a fact."
+  kind: RevisionType!
   "The name of the token that sent the changeset (` + "`" + `investgraph token list` + "`" + ` shows it)."
   author: String!
   "When the changeset was committed, in UTC, as RFC 3339 (e.g. ` + "`" + `2026-12-03T09:30:00.123Z` + "`" + `)."
   createdAt: String!
-  "Why the changeset was sent, in its author's words."
+  "Why the changeset was sent, or the fact retracted, in its author's words."
   message: String!
-  "The source the changeset brought."
+  "The source the changeset brought, or the retraction cited."
   source: Source
   "How many objects (the source, companies, people, projects, meetings, agreements) and facts (positions, participants, figures, milestones, amounts, links, topics) it added."
   added: Int!
@@ -5249,6 +5260,14 @@ type Revision implements Node {
   idempotencyKey: String
   "The objects it added or changed, its source first."
   touched: [Node!]!
+}
+
+"What a revision did."
+enum RevisionType {
+  "Applied a changeset (` + "`" + `applyChangeset` + "`" + `)."
+  CHANGESET
+  "Retracted one fact (` + "`" + `retract` + "`" + `): ` + "`" + `changed` + "`" + ` is 1, ` + "`" + `touched` + "`" + ` the cited source and the objects the fact relates."
+  RETRACTION
 }
 
 "A page of revisions, oldest first."
@@ -6201,6 +6220,8 @@ func (ec *executionContext) childFields_Revision(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Revision_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Revision_kind(ctx, field)
 	case "author":
 		return ec.fieldContext_Revision_author(ctx, field)
 	case "createdAt":
@@ -16540,6 +16561,29 @@ func (ec *executionContext) _Revision_id(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Revision_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Revision", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Revision_kind(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RevisionType) graphql.Marshaler {
+			return ec.marshalNRevisionType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRevisionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, true, true, errors.New("field of type RevisionType does not have child fields"))
 }
 
 func (ec *executionContext) _Revision_author(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
@@ -27256,6 +27300,44 @@ func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Revision_kind(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "author":
 			out.Values[i] = ec._Revision_author(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30330,6 +30412,16 @@ func (ec *executionContext) marshalNRevisionEdge2ᚖgithubᚗcomᚋinvestgraph�
 		return graphql.Null
 	}
 	return ec._RevisionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevisionType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRevisionType(ctx context.Context, v any) (model.RevisionType, error) {
+	var res model.RevisionType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevisionType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRevisionType(ctx context.Context, sel ast.SelectionSet, v model.RevisionType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {

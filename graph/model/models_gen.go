@@ -64,6 +64,64 @@ type RetractionCitationInput struct {
 type Subscription struct {
 }
 
+// What a revision did.
+type RevisionType string
+
+const (
+	// Applied a changeset (`applyChangeset`).
+	RevisionTypeChangeset RevisionType = "CHANGESET"
+	// Retracted one fact (`retract`): `changed` is 1, `touched` the cited source and the objects the fact relates.
+	RevisionTypeRetraction RevisionType = "RETRACTION"
+)
+
+var AllRevisionType = []RevisionType{
+	RevisionTypeChangeset,
+	RevisionTypeRetraction,
+}
+
+func (e RevisionType) IsValid() bool {
+	switch e {
+	case RevisionTypeChangeset, RevisionTypeRetraction:
+		return true
+	}
+	return false
+}
+
+func (e RevisionType) String() string {
+	return string(e)
+}
+
+func (e *RevisionType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RevisionType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RevisionType", str)
+	}
+	return nil
+}
+
+func (e RevisionType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RevisionType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RevisionType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Kinds of object `Query.search` can return.
 type SearchType string
 
