@@ -3886,9 +3886,10 @@ Roles change: CITIC Group's chairman in 2023 and in 2024 are two positions.
 """
 type Position {
   """
-  Stable ID of this title, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
-  identify it, so it survives rebuilds and reseeds from the same sources
-  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  Stable ID of this title, for ` + "`" + `retract` + "`" + `: made of the person's and the
+  organization's slugs, the title and the report date, so it survives
+  rebuilds and reseeds from the same sources and revisions. It is not a
+  ` + "`" + `Node` + "`" + ` ID.
   """
   id: ID!
   "The person who held the title."
@@ -4140,9 +4141,9 @@ enum ParticipantRole {
 "An organization's part in a project: an edge between ` + "`" + `Company` + "`" + ` and ` + "`" + `Project` + "`" + `."
 type ProjectParticipant {
   """
-  Stable ID of this participation, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
-  identify it, so it survives rebuilds and reseeds from the same sources
-  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  Stable ID of this participation, for ` + "`" + `retract` + "`" + `: made of the project's and the
+  company's slugs and the role, so it survives rebuilds and reseeds from
+  the same sources and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
   """
   id: ID!
   "The organization taking part."
@@ -4222,9 +4223,11 @@ enum Approximation {
 "A figure about a company or project at a date, with the paragraph that reports it."
 type Measurement {
   """
-  Stable ID of this figure, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
-  identify it, so it survives rebuilds and reseeds from the same sources
-  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  Stable ID of this figure, for ` + "`" + `retract` + "`" + `: made of the slug of what it is
+  about, its metric, label, date and status, and the source and paragraph
+  that report it (two figures alike in all of that are told apart by their
+  order), so it survives rebuilds and reseeds from the same sources and
+  revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
   """
   id: ID!
   "What the figure measures; ` + "`" + `label` + "`" + ` says exactly what."
@@ -4276,9 +4279,10 @@ enum MilestoneStatus {
 "A dated step of a project, such as a planned construction start or commissioning month."
 type Milestone {
   """
-  Stable ID of this milestone, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
-  identify it, so it survives rebuilds and reseeds from the same sources
-  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  Stable ID of this milestone, for ` + "`" + `retract` + "`" + `: made of the project's slug, the
+  milestone's name and the source and paragraph that report it, so it
+  survives rebuilds and reseeds from the same sources and revisions. It is
+  not a ` + "`" + `Node` + "`" + ` ID.
   """
   id: ID!
   "The step, in our own words, e.g. ` + "`" + `Start of plant construction` + "`" + `."
@@ -4302,9 +4306,10 @@ type Milestone {
 "A sum of money as one source reports it. Where sources disagree, each figure is its own Amount."
 type Amount {
   """
-  Stable ID of this sum, for ` + "`" + `retract` + "`" + `: made of the slugs and fields that
-  identify it, so it survives rebuilds and reseeds from the same sources
-  and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  Stable ID of this sum, for ` + "`" + `retract` + "`" + `: made of the slug of the project or
+  agreement it is for, its currency and label, and the source and
+  paragraph that report it, so it survives rebuilds and reseeds from the
+  same sources and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
   """
   id: ID!
   "The project this sum is reported for, if any."
