@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -366,7 +367,13 @@ func TestFactKeys_Stable(t *testing.T) {
 // allKeys reads the key of every fact of d, by kind, in row order.
 func allKeys(t *testing.T, s *db.Store, d *db.Dataset) map[db.FactType][]string {
 	t.Helper()
-	ctx := t.Context()
+	return keysUnder(t, t.Context(), s, d)
+}
+
+// keysUnder reads the key of every fact of d visible under ctx, by kind,
+// in the lists' order.
+func keysUnder(t *testing.T, ctx context.Context, s *db.Store, d *db.Dataset) map[db.FactType][]string {
+	t.Helper()
 	out := map[db.FactType][]string{}
 	var companies, projects, people, agreements []int64
 	for _, c := range d.Companies {
@@ -557,4 +564,55 @@ func slugWithID[T any](vs []T, id int64, of func(T) (int64, string)) string {
 		}
 	}
 	return ""
+}
+
+// TestRetract_ListsAgree retracts random sets of facts and holds the two
+// ways of reading the fact lists together: the default lists are exactly
+// those with the retracted facts, in the same order, less the retracted
+// ones, and the counts agree with them.
+func TestRetract_ListsAgree(t *testing.T) {
+	for seedNo := range uint64(3) {
+		t.Run(fmt.Sprint(seedNo), func(t *testing.T) {
+			ctx := t.Context()
+			s, _, d := retractStore(t)
+			original := allKeys(t, s, d)
+			rng := rand.New(rand.NewPCG(seedNo, 12))
+			retracted := map[db.FactRef]bool{}
+			for _, typ := range slices.Sorted(maps.Keys(original)) {
+				for _, key := range original[typ] {
+					if rng.IntN(4) == 0 {
+						f := db.FactRef{Type: typ, Key: key}
+						retract(t, s, seed.Retraction{Fact: f, Reason: "wrong"})
+						retracted[f] = true
+					}
+				}
+			}
+			if len(retracted) == 0 {
+				t.Fatal("nothing retracted: the test shows nothing")
+			}
+			shown, all := allKeys(t, s, d), keysUnder(t, db.WithRetracted(ctx), s, d)
+			for typ, keys := range original {
+				if fmt.Sprint(all[typ]) != fmt.Sprint(keys) {
+					t.Errorf("%s with the retracted ones:\n%v\nwant the lists before any retraction:\n%v", typ, all[typ], keys)
+				}
+				var want []string
+				for _, k := range keys {
+					if !retracted[db.FactRef{Type: typ, Key: k}] {
+						want = append(want, k)
+					}
+				}
+				if fmt.Sprint(shown[typ]) != fmt.Sprint(want) {
+					t.Errorf("%s:\n%v\nwant those with the retracted ones less the retracted:\n%v", typ, shown[typ], want)
+				}
+			}
+			counts, err := s.Count(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if counts.Measurements != len(shown[db.FactMeasurement]) || counts.Amounts != len(shown[db.FactAmount]) {
+				t.Errorf("counts: %d measurements, %d amounts; the lists show %d and %d", counts.Measurements, counts.Amounts,
+					len(shown[db.FactMeasurement]), len(shown[db.FactAmount]))
+			}
+		})
+	}
 }
