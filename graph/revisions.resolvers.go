@@ -24,14 +24,34 @@ func (r *mutationResolver) ApplyChangeset(ctx context.Context, input model.Chang
 	return r.applyChangeset(ctx, input)
 }
 
+// Retract is the resolver for the retract field.
+func (r *mutationResolver) Retract(ctx context.Context, input model.RetractInput) (*model.RetractPayload, error) {
+	return r.retract(ctx, input)
+}
+
 // Revisions is the resolver for the revisions field.
 func (r *queryResolver) Revisions(ctx context.Context, first *int, after *string, author *string, source *string) (*model.RevisionConnection, error) {
 	return r.revisions(ctx, first, after, author, source)
 }
 
+// Revision is the resolver for the revision field.
+func (r *retractionResolver) Revision(ctx context.Context, obj *db.Retraction) (*db.Revision, error) {
+	return r.Store.FindRevisionByID(ctx, obj.RevisionID)
+}
+
+// At is the resolver for the at field.
+func (r *retractionResolver) At(ctx context.Context, obj *db.Retraction) (string, error) {
+	return obj.At.Format(time.RFC3339Nano), nil
+}
+
 // ID is the resolver for the id field.
 func (r *revisionResolver) ID(ctx context.Context, obj *db.Revision) (string, error) {
 	return revisionID(obj.ID), nil
+}
+
+// Kind is the resolver for the kind field.
+func (r *revisionResolver) Kind(ctx context.Context, obj *db.Revision) (model.RevisionType, error) {
+	return revisionType(obj.Kind), nil
 }
 
 // CreatedAt is the resolver for the createdAt field.
@@ -68,6 +88,9 @@ func (r *Resolver) Change() exec.ChangeResolver { return &changeResolver{r} }
 // Mutation returns exec.MutationResolver implementation.
 func (r *Resolver) Mutation() exec.MutationResolver { return &mutationResolver{r} }
 
+// Retraction returns exec.RetractionResolver implementation.
+func (r *Resolver) Retraction() exec.RetractionResolver { return &retractionResolver{r} }
+
 // Revision returns exec.RevisionResolver implementation.
 func (r *Resolver) Revision() exec.RevisionResolver { return &revisionResolver{r} }
 
@@ -77,6 +100,7 @@ func (r *Resolver) Subscription() exec.SubscriptionResolver { return &subscripti
 type (
 	changeResolver       struct{ *Resolver }
 	mutationResolver     struct{ *Resolver }
+	retractionResolver   struct{ *Resolver }
 	revisionResolver     struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
 )

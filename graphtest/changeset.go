@@ -23,6 +23,7 @@ type Changeset struct {
 // Revision is a revision as the API returns it.
 type Revision struct {
 	ID             string
+	Kind           string
 	Author         string
 	CreatedAt      string
 	Message        string
@@ -41,7 +42,7 @@ type Revision struct {
 
 // RevisionFields selects every field of Revision, for queries and
 // subscriptions that decode into it.
-const RevisionFields = `id author createdAt message added changed idempotencyKey source { id title } touched { __typename id }`
+const RevisionFields = `id kind author createdAt message added changed idempotencyKey source { id title } touched { __typename id }`
 
 // ApplyChangesetMutation applies $input and returns the revision with
 // RevisionFields.
@@ -170,4 +171,55 @@ type ChangeEvent struct {
 			ID       string
 		}
 	}
+}
+
+// Retraction is a retraction as a test sends it: the fact's id, the
+// reason, and optionally a citation (a source's id and a paragraph) and an
+// idempotency key.
+type Retraction struct {
+	Fact           string
+	Reason         string
+	Source         string // "" for no citation
+	Paragraph      int
+	IdempotencyKey string
+}
+
+// RetractMutation retracts $input and returns the revision with
+// RevisionFields.
+const RetractMutation = `mutation Retract($input: RetractInput!) {
+  retract(input: $input) { replayed revision { ` + RevisionFields + ` } }
+}`
+
+// Vars are the variables of RetractMutation for r.
+func (r Retraction) Vars() map[string]any {
+	in := map[string]any{"fact": r.Fact, "reason": r.Reason}
+	if r.Source != "" {
+		in["citation"] = map[string]any{"source": r.Source, "paragraph": r.Paragraph}
+	}
+	if r.IdempotencyKey != "" {
+		in["idempotencyKey"] = r.IdempotencyKey
+	}
+	return map[string]any{"input": in}
+}
+
+// TryRetract sends r with the server's token (As) and returns the
+// response, whatever it is.
+func (s *Server) TryRetract(t testing.TB, r Retraction) *Response {
+	t.Helper()
+	return s.Do(t, RetractMutation, r.Vars())
+}
+
+// Retract sends r with the server's token (As), failing the test unless
+// the fact is retracted, and returns the revision and whether it was a
+// replay of an earlier one.
+func (s *Server) Retract(t testing.TB, r Retraction) (rev Revision, replayed bool) {
+	t.Helper()
+	var out struct {
+		Retract struct {
+			Replayed bool
+			Revision Revision
+		}
+	}
+	s.MustQuery(t, RetractMutation, r.Vars(), &out)
+	return out.Retract.Revision, out.Retract.Replayed
 }

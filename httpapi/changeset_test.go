@@ -59,7 +59,7 @@ func TestApplyChangeset(t *testing.T) {
 	}
 	rev, replayed := alice.ApplyChangeset(t, graphtest.Changeset{YAML: windYAML, Message: "add the wind farm report", IdempotencyKey: "k-1"})
 	t.Run("Revision", func(t *testing.T) {
-		if replayed || rev.Author != "alice" || rev.Message != "add the wind farm report" || rev.Source == nil ||
+		if replayed || rev.Kind != "CHANGESET" || rev.Author != "alice" || rev.Message != "add the wind farm report" || rev.Source == nil ||
 			rev.Source.Title != "Example report on a wind farm near Zhanatas" || rev.IdempotencyKey == nil || *rev.IdempotencyKey != "k-1" {
 			t.Errorf("revision = %+v", rev)
 		}

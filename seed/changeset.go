@@ -78,17 +78,22 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 	}
 	return s.Revise(ctx, db.ChangeRequest{
 		Author: c.Author, Message: strings.TrimSpace(c.Message), IdempotencyKey: c.IdempotencyKey, Body: c.YAML,
-		Build: func(prior []string) (*db.Change, error) {
-			for i, body := range prior {
-				docs = append(docs, Document{Name: fmt.Sprintf("changeset %d", i+1), Text: []byte(body)})
-			}
-			before, err := Build(docs)
+		Build: func(prior []db.LoggedRevision, _ int64) (*db.Change, error) {
+			log, err := readLog(docs, prior)
 			if err != nil {
-				return nil, db.Errorf(db.ECONFLICT, "the seed and the changesets already applied no longer merge, so no changeset can be applied: %v", err)
+				return nil, err
 			}
-			after, err := Build(append(docs, Document{Name: inputName, Text: []byte(c.YAML)}))
+			before, err := log.build()
+			if err != nil {
+				return nil, err
+			}
+			log.docs = append(log.docs, Document{Name: inputName, Text: []byte(c.YAML)})
+			after, err := Build(log.docs)
 			if err != nil {
 				return nil, inputErrors(err, field)
+			}
+			if err := log.retract(after); err != nil {
+				return nil, err
 			}
 			return &db.Change{Dataset: after, Revision: difference(before, after)}, nil
 		},

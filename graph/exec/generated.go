@@ -50,6 +50,7 @@ type ResolverRoot interface {
 	ProjectParticipant() ProjectParticipantResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
+	Retraction() RetractionResolver
 	Revision() RevisionResolver
 	SearchEdge() SearchEdgeResolver
 	Source() SourceResolver
@@ -68,7 +69,7 @@ type ComplexityRoot struct {
 	}
 
 	Agreement struct {
-		Amounts                    func(childComplexity int, basis []db.Basis) int
+		Amounts                    func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Citations                  func(childComplexity int) int
 		DocumentCount              func(childComplexity int) int
 		DocumentCountApproximation func(childComplexity int) int
@@ -109,10 +110,12 @@ type ComplexityRoot struct {
 		Basis         func(childComplexity int) int
 		Citation      func(childComplexity int) int
 		Currency      func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Label         func(childComplexity int) int
 		Project       func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 	}
 
 	ApplyChangesetPayload struct {
@@ -141,7 +144,7 @@ type ComplexityRoot struct {
 		Agreements               func(childComplexity int) int
 		Aliases                  func(childComplexity int) int
 		Citations                func(childComplexity int) int
-		CounterpartyMeasurements func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		CounterpartyMeasurements func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
 		Evidence                 func(childComplexity int, basis []db.Basis) int
@@ -149,12 +152,12 @@ type ComplexityRoot struct {
 		Headquarters             func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
-		Measurements             func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Measurements             func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Meetings                 func(childComplexity int) int
 		Name                     func(childComplexity int) int
 		Parent                   func(childComplexity int) int
-		Positions                func(childComplexity int, basis []db.Basis) int
-		Projects                 func(childComplexity int, basis []db.Basis) int
+		Positions                func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
+		Projects                 func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Slug                     func(childComplexity int) int
 		Subsidiaries             func(childComplexity int) int
 	}
@@ -199,7 +202,7 @@ type ComplexityRoot struct {
 		Parts        func(childComplexity int) int
 		Slug         func(childComplexity int) int
 		Start        func(childComplexity int) int
-		Statements   func(childComplexity int, basis []db.Basis) int
+		Statements   func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 	}
 
 	EventConnection struct {
@@ -228,6 +231,7 @@ type ComplexityRoot struct {
 		Citation      func(childComplexity int) int
 		Company       func(childComplexity int) int
 		Counterparty  func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Label         func(childComplexity int) int
 		Metric        func(childComplexity int) int
@@ -235,6 +239,7 @@ type ComplexityRoot struct {
 		PeriodStart   func(childComplexity int) int
 		Project       func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Unit          func(childComplexity int) int
 		Value         func(childComplexity int) int
@@ -251,10 +256,10 @@ type ComplexityRoot struct {
 		Occasion       func(childComplexity int) int
 		Organizations  func(childComplexity int, basis []db.Basis) int
 		Participants   func(childComplexity int, basis []db.Basis) int
-		Participations func(childComplexity int, basis []db.Basis) int
+		Participations func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Projects       func(childComplexity int, basis []db.Basis) int
 		Slug           func(childComplexity int) int
-		Statements     func(childComplexity int, basis []db.Basis) int
+		Statements     func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Summary        func(childComplexity int) int
 		Topics         func(childComplexity int) int
 	}
@@ -272,8 +277,10 @@ type ComplexityRoot struct {
 
 	MeetingParticipation struct {
 		Basis         func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Person        func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Role          func(childComplexity int) int
 	}
 
@@ -281,9 +288,11 @@ type ComplexityRoot struct {
 		Basis         func(childComplexity int) int
 		Citation      func(childComplexity int) int
 		Date          func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Name          func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Status        func(childComplexity int) int
 	}
 
@@ -308,6 +317,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		ApplyChangeset func(childComplexity int, input model.ChangesetInput) int
+		Retract        func(childComplexity int, input model.RetractInput) int
 	}
 
 	Neighborhood struct {
@@ -338,9 +348,9 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Meetings    func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Positions   func(childComplexity int, basis []db.Basis) int
+		Positions   func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Slug        func(childComplexity int) int
-		Statements  func(childComplexity int, basis []db.Basis) int
+		Statements  func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 	}
 
 	PersonConnection struct {
@@ -358,27 +368,29 @@ type ComplexityRoot struct {
 		AttributedTo  func(childComplexity int) int
 		Basis         func(childComplexity int) int
 		Citations     func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Organization  func(childComplexity int) int
 		Person        func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Title         func(childComplexity int) int
 	}
 
 	Project struct {
 		Agreements      func(childComplexity int) int
 		Aliases         func(childComplexity int) int
-		Amounts         func(childComplexity int, basis []db.Basis) int
-		CapacityHistory func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Amounts         func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
+		CapacityHistory func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Citations       func(childComplexity int) int
 		Description     func(childComplexity int) int
 		Evidence        func(childComplexity int, basis []db.Basis) int
 		ID              func(childComplexity int) int
-		Measurements    func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Measurements    func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Meetings        func(childComplexity int) int
-		Milestones      func(childComplexity int, basis []db.Basis) int
+		Milestones      func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Name            func(childComplexity int) int
-		Participants    func(childComplexity int, basis []db.Basis) int
+		Participants    func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Region          func(childComplexity int) int
 		Sector          func(childComplexity int) int
 		Slug            func(childComplexity int) int
@@ -400,8 +412,10 @@ type ComplexityRoot struct {
 		Basis         func(childComplexity int) int
 		Citations     func(childComplexity int) int
 		Company       func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Project       func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Role          func(childComplexity int) int
 	}
 
@@ -444,6 +458,19 @@ type ComplexityRoot struct {
 		Type          func(childComplexity int) int
 	}
 
+	RetractPayload struct {
+		Replayed func(childComplexity int) int
+		Revision func(childComplexity int) int
+	}
+
+	Retraction struct {
+		At       func(childComplexity int) int
+		Author   func(childComplexity int) int
+		Citation func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Revision func(childComplexity int) int
+	}
+
 	Revision struct {
 		Added          func(childComplexity int) int
 		Author         func(childComplexity int) int
@@ -451,6 +478,7 @@ type ComplexityRoot struct {
 		CreatedAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IdempotencyKey func(childComplexity int) int
+		Kind           func(childComplexity int) int
 		Message        func(childComplexity int) int
 		Source         func(childComplexity int) int
 		Touched        func(childComplexity int) int
@@ -510,6 +538,7 @@ type ComplexityRoot struct {
 		InferenceNote func(childComplexity int) int
 		Meeting       func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Slug          func(childComplexity int) int
 		Speaker       func(childComplexity int) int
 		Summary       func(childComplexity int) int
@@ -569,19 +598,21 @@ type AgreementResolver interface {
 	Parties(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Company, error)
 	Signatories(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Person, error)
 
-	Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Amount, error)
+	Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error)
 	Projects(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Project, error)
 	Meeting(ctx context.Context, obj *db.Agreement) (*db.Meeting, error)
 	Evidence(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Agreement) ([]*db.Citation, error)
 }
 type AmountResolver interface {
+	ID(ctx context.Context, obj *db.Amount) (string, error)
 	Project(ctx context.Context, obj *db.Amount) (*db.Project, error)
 	Agreement(ctx context.Context, obj *db.Amount) (*db.Agreement, error)
 
 	ReportedOn(ctx context.Context, obj *db.Amount) (*db.PartialDate, error)
 
 	AttributedTo(ctx context.Context, obj *db.Amount) (model.Actor, error)
+	Retraction(ctx context.Context, obj *db.Amount) (*db.Retraction, error)
 }
 type ChangeResolver interface {
 	Nodes(ctx context.Context, obj *model.Change) ([]model.Node, error)
@@ -596,12 +627,12 @@ type CompanyResolver interface {
 
 	Parent(ctx context.Context, obj *db.Company) (*db.Company, error)
 	Subsidiaries(ctx context.Context, obj *db.Company) ([]*db.Company, error)
-	Positions(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.Position, error)
-	Projects(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.ProjectParticipant, error)
+	Positions(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error)
+	Projects(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error)
 	Agreements(ctx context.Context, obj *db.Company) ([]*db.Agreement, error)
 	Meetings(ctx context.Context, obj *db.Company) ([]*db.Meeting, error)
-	Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
-	CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
+	Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
+	CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
 	Evidence(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Company) ([]*db.Citation, error)
 }
@@ -612,18 +643,22 @@ type EventResolver interface {
 	Parts(ctx context.Context, obj *db.Event) ([]*db.Event, error)
 	Meetings(ctx context.Context, obj *db.Event) ([]*db.Meeting, error)
 	Agreements(ctx context.Context, obj *db.Event) ([]*db.Agreement, error)
-	Statements(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.Statement, error)
+	Statements(ctx context.Context, obj *db.Event, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Participants(ctx context.Context, obj *db.Event) ([]*db.Person, error)
 	Evidence(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Event) ([]*db.Citation, error)
 }
 type MeasurementResolver interface {
+	ID(ctx context.Context, obj *db.Measurement) (string, error)
+
 	ReportedOn(ctx context.Context, obj *db.Measurement) (*db.PartialDate, error)
 
 	AttributedTo(ctx context.Context, obj *db.Measurement) (model.Actor, error)
 	Company(ctx context.Context, obj *db.Measurement) (*db.Company, error)
 	Project(ctx context.Context, obj *db.Measurement) (*db.Project, error)
 	Counterparty(ctx context.Context, obj *db.Measurement) (*db.Company, error)
+
+	Retraction(ctx context.Context, obj *db.Measurement) (*db.Retraction, error)
 }
 type MeetingResolver interface {
 	ID(ctx context.Context, obj *db.Meeting) (string, error)
@@ -633,20 +668,28 @@ type MeetingResolver interface {
 	Topics(ctx context.Context, obj *db.Meeting) ([]string, error)
 	Projects(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Project, error)
 	Agreements(ctx context.Context, obj *db.Meeting) ([]*db.Agreement, error)
-	Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.MeetingParticipation, error)
+	Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.MeetingParticipation, error)
 	Event(ctx context.Context, obj *db.Meeting) (*db.Event, error)
-	Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Statement, error)
+	Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Evidence(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Meeting) ([]*db.Citation, error)
 }
 type MeetingParticipationResolver interface {
+	ID(ctx context.Context, obj *db.MeetingParticipation) (string, error)
 	Person(ctx context.Context, obj *db.MeetingParticipation) (*db.Person, error)
+
+	Retraction(ctx context.Context, obj *db.MeetingParticipation) (*db.Retraction, error)
 }
 type MilestoneResolver interface {
+	ID(ctx context.Context, obj *db.Milestone) (string, error)
+
 	ReportedOn(ctx context.Context, obj *db.Milestone) (*db.PartialDate, error)
+
+	Retraction(ctx context.Context, obj *db.Milestone) (*db.Retraction, error)
 }
 type MutationResolver interface {
 	ApplyChangeset(ctx context.Context, input model.ChangesetInput) (*model.ApplyChangesetPayload, error)
+	Retract(ctx context.Context, input model.RetractInput) (*model.RetractPayload, error)
 }
 type NeighborhoodResolver interface {
 	Center(ctx context.Context, obj *db.Subgraph) (model.Node, error)
@@ -663,40 +706,45 @@ type PersonResolver interface {
 
 	Aliases(ctx context.Context, obj *db.Person) ([]string, error)
 
-	Positions(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Position, error)
+	Positions(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error)
 	Meetings(ctx context.Context, obj *db.Person) ([]*db.Meeting, error)
-	Statements(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Statement, error)
+	Statements(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Evidence(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Person) ([]*db.Citation, error)
 }
 type PositionResolver interface {
+	ID(ctx context.Context, obj *db.Position) (string, error)
 	Person(ctx context.Context, obj *db.Position) (*db.Person, error)
 	Organization(ctx context.Context, obj *db.Position) (*db.Company, error)
 
 	Citations(ctx context.Context, obj *db.Position) ([]*db.Citation, error)
 
 	AttributedTo(ctx context.Context, obj *db.Position) (model.Actor, error)
+	Retraction(ctx context.Context, obj *db.Position) (*db.Retraction, error)
 }
 type ProjectResolver interface {
 	ID(ctx context.Context, obj *db.Project) (string, error)
 
 	Aliases(ctx context.Context, obj *db.Project) ([]string, error)
 
-	Participants(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.ProjectParticipant, error)
-	CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
-	Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
-	Milestones(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Milestone, error)
-	Amounts(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Amount, error)
+	Participants(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error)
+	CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
+	Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
+	Milestones(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Milestone, error)
+	Amounts(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error)
 	Agreements(ctx context.Context, obj *db.Project) ([]*db.Agreement, error)
 	Meetings(ctx context.Context, obj *db.Project) ([]*db.Meeting, error)
 	Evidence(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Project) ([]*db.Citation, error)
 }
 type ProjectParticipantResolver interface {
+	ID(ctx context.Context, obj *db.ProjectParticipant) (string, error)
 	Company(ctx context.Context, obj *db.ProjectParticipant) (*db.Company, error)
 	Project(ctx context.Context, obj *db.ProjectParticipant) (*db.Project, error)
 
 	Citations(ctx context.Context, obj *db.ProjectParticipant) ([]*db.Citation, error)
+
+	Retraction(ctx context.Context, obj *db.ProjectParticipant) (*db.Retraction, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -729,8 +777,14 @@ type RelationshipResolver interface {
 	From(ctx context.Context, obj *model.Relationship) (model.Node, error)
 	To(ctx context.Context, obj *model.Relationship) (model.Node, error)
 }
+type RetractionResolver interface {
+	Revision(ctx context.Context, obj *db.Retraction) (*db.Revision, error)
+
+	At(ctx context.Context, obj *db.Retraction) (string, error)
+}
 type RevisionResolver interface {
 	ID(ctx context.Context, obj *db.Revision) (string, error)
+	Kind(ctx context.Context, obj *db.Revision) (model.RevisionType, error)
 
 	CreatedAt(ctx context.Context, obj *db.Revision) (string, error)
 
@@ -753,6 +807,8 @@ type StatementResolver interface {
 	Meeting(ctx context.Context, obj *db.Statement) (*db.Meeting, error)
 	Event(ctx context.Context, obj *db.Statement) (*db.Event, error)
 	About(ctx context.Context, obj *db.Statement) ([]model.Node, error)
+
+	Retraction(ctx context.Context, obj *db.Statement) (*db.Retraction, error)
 }
 type SubscriptionResolver interface {
 	Revisions(ctx context.Context, after *string) (<-chan *db.Revision, error)
@@ -809,7 +865,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Amounts(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Agreement.Amounts(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Agreement.citations":
 		if e.ComplexityRoot.Agreement.Citations == nil {
 			break
@@ -1019,6 +1075,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amount.Currency(childComplexity), true
+	case "Amount.id":
+		if e.ComplexityRoot.Amount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.ID(childComplexity), true
 	case "Amount.inferenceNote":
 		if e.ComplexityRoot.Amount.InferenceNote == nil {
 			break
@@ -1043,6 +1105,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amount.ReportedOn(childComplexity), true
+	case "Amount.retraction":
+		if e.ComplexityRoot.Amount.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.Retraction(childComplexity), true
 
 	case "ApplyChangesetPayload.replayed":
 		if e.ComplexityRoot.ApplyChangesetPayload.Replayed == nil {
@@ -1136,7 +1204,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.CounterpartyMeasurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.CounterpartyMeasurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.country":
 		if e.ComplexityRoot.Company.Country == nil {
 			break
@@ -1194,7 +1262,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.meetings":
 		if e.ComplexityRoot.Company.Meetings == nil {
 			break
@@ -1223,7 +1291,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Positions(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.Positions(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.projects":
 		if e.ComplexityRoot.Company.Projects == nil {
 			break
@@ -1234,7 +1302,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Projects(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.Projects(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.slug":
 		if e.ComplexityRoot.Company.Slug == nil {
 			break
@@ -1446,7 +1514,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Statements(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Event.Statements(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -1547,6 +1615,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.Counterparty(childComplexity), true
+	case "Measurement.id":
+		if e.ComplexityRoot.Measurement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.ID(childComplexity), true
 	case "Measurement.inferenceNote":
 		if e.ComplexityRoot.Measurement.InferenceNote == nil {
 			break
@@ -1589,6 +1663,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.ReportedOn(childComplexity), true
+	case "Measurement.retraction":
+		if e.ComplexityRoot.Measurement.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Retraction(childComplexity), true
 	case "Measurement.status":
 		if e.ComplexityRoot.Measurement.Status == nil {
 			break
@@ -1693,7 +1773,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Meeting.Participations(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Meeting.Participations(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Meeting.projects":
 		if e.ComplexityRoot.Meeting.Projects == nil {
 			break
@@ -1721,7 +1801,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Meeting.Statements(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Meeting.Statements(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Meeting.summary":
 		if e.ComplexityRoot.Meeting.Summary == nil {
 			break
@@ -1773,6 +1853,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeetingParticipation.Basis(childComplexity), true
+	case "MeetingParticipation.id":
+		if e.ComplexityRoot.MeetingParticipation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.ID(childComplexity), true
 	case "MeetingParticipation.inferenceNote":
 		if e.ComplexityRoot.MeetingParticipation.InferenceNote == nil {
 			break
@@ -1785,6 +1871,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeetingParticipation.Person(childComplexity), true
+	case "MeetingParticipation.retraction":
+		if e.ComplexityRoot.MeetingParticipation.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.Retraction(childComplexity), true
 	case "MeetingParticipation.role":
 		if e.ComplexityRoot.MeetingParticipation.Role == nil {
 			break
@@ -1810,6 +1902,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Milestone.Date(childComplexity), true
+	case "Milestone.id":
+		if e.ComplexityRoot.Milestone.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Milestone.ID(childComplexity), true
 	case "Milestone.inferenceNote":
 		if e.ComplexityRoot.Milestone.InferenceNote == nil {
 			break
@@ -1828,6 +1926,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Milestone.ReportedOn(childComplexity), true
+	case "Milestone.retraction":
+		if e.ComplexityRoot.Milestone.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Milestone.Retraction(childComplexity), true
 	case "Milestone.status":
 		if e.ComplexityRoot.Milestone.Status == nil {
 			break
@@ -1926,6 +2030,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApplyChangeset(childComplexity, args["input"].(model.ChangesetInput)), true
+	case "Mutation.retract":
+		if e.ComplexityRoot.Mutation.Retract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Retract(childComplexity, args["input"].(model.RetractInput)), true
 
 	case "Neighborhood.center":
 		if e.ComplexityRoot.Neighborhood.Center == nil {
@@ -2053,7 +2168,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Positions(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Person.Positions(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Person.slug":
 		if e.ComplexityRoot.Person.Slug == nil {
 			break
@@ -2070,7 +2185,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Statements(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Person.Statements(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 
 	case "PersonConnection.edges":
 		if e.ComplexityRoot.PersonConnection.Edges == nil {
@@ -2122,6 +2237,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.Citations(childComplexity), true
+	case "Position.id":
+		if e.ComplexityRoot.Position.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.ID(childComplexity), true
 	case "Position.inferenceNote":
 		if e.ComplexityRoot.Position.InferenceNote == nil {
 			break
@@ -2146,6 +2267,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.ReportedOn(childComplexity), true
+	case "Position.retraction":
+		if e.ComplexityRoot.Position.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Retraction(childComplexity), true
 	case "Position.title":
 		if e.ComplexityRoot.Position.Title == nil {
 			break
@@ -2175,7 +2302,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Amounts(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Amounts(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.capacityHistory":
 		if e.ComplexityRoot.Project.CapacityHistory == nil {
 			break
@@ -2186,7 +2313,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.CapacityHistory(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.CapacityHistory(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.citations":
 		if e.ComplexityRoot.Project.Citations == nil {
 			break
@@ -2226,7 +2353,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.meetings":
 		if e.ComplexityRoot.Project.Meetings == nil {
 			break
@@ -2243,7 +2370,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Milestones(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Milestones(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.name":
 		if e.ComplexityRoot.Project.Name == nil {
 			break
@@ -2260,7 +2387,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Participants(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Participants(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.region":
 		if e.ComplexityRoot.Project.Region == nil {
 			break
@@ -2336,6 +2463,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectParticipant.Company(childComplexity), true
+	case "ProjectParticipant.id":
+		if e.ComplexityRoot.ProjectParticipant.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectParticipant.ID(childComplexity), true
 	case "ProjectParticipant.inferenceNote":
 		if e.ComplexityRoot.ProjectParticipant.InferenceNote == nil {
 			break
@@ -2348,6 +2481,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectParticipant.Project(childComplexity), true
+	case "ProjectParticipant.retraction":
+		if e.ComplexityRoot.ProjectParticipant.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectParticipant.Retraction(childComplexity), true
 	case "ProjectParticipant.role":
 		if e.ComplexityRoot.ProjectParticipant.Role == nil {
 			break
@@ -2676,6 +2815,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
 
+	case "RetractPayload.replayed":
+		if e.ComplexityRoot.RetractPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractPayload.Replayed(childComplexity), true
+	case "RetractPayload.revision":
+		if e.ComplexityRoot.RetractPayload.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractPayload.Revision(childComplexity), true
+
+	case "Retraction.at":
+		if e.ComplexityRoot.Retraction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.At(childComplexity), true
+	case "Retraction.author":
+		if e.ComplexityRoot.Retraction.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Author(childComplexity), true
+	case "Retraction.citation":
+		if e.ComplexityRoot.Retraction.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Citation(childComplexity), true
+	case "Retraction.reason":
+		if e.ComplexityRoot.Retraction.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Reason(childComplexity), true
+	case "Retraction.revision":
+		if e.ComplexityRoot.Retraction.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Revision(childComplexity), true
+
 	case "Revision.added":
 		if e.ComplexityRoot.Revision.Added == nil {
 			break
@@ -2712,6 +2895,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Revision.IdempotencyKey(childComplexity), true
+	case "Revision.kind":
+		if e.ComplexityRoot.Revision.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Kind(childComplexity), true
 	case "Revision.message":
 		if e.ComplexityRoot.Revision.Message == nil {
 			break
@@ -2930,6 +3119,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statement.ReportedOn(childComplexity), true
+	case "Statement.retraction":
+		if e.ComplexityRoot.Statement.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Retraction(childComplexity), true
 	case "Statement.slug":
 		if e.ComplexityRoot.Statement.Slug == nil {
 			break
@@ -3088,6 +3283,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPersonOrder,
 		ec.unmarshalInputProjectFilter,
 		ec.unmarshalInputProjectOrder,
+		ec.unmarshalInputRetractInput,
+		ec.unmarshalInputRetractionCitationInput,
 		ec.unmarshalInputSeedAgreementInput,
 		ec.unmarshalInputSeedAmountInput,
 		ec.unmarshalInputSeedCompanyInput,
@@ -3659,11 +3856,15 @@ type Company implements Node {
   positions(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Position!]!
   "Projects this organization takes part in, with its role in each."
   projects(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [ProjectParticipant!]!
   "Agreements this organization is party to."
   agreements: [Agreement!]!
@@ -3675,6 +3876,8 @@ type Company implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   """
   Two-sided figures in which this organization is the other side: trade
@@ -3686,6 +3889,8 @@ type Company implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
   evidence(
@@ -3712,6 +3917,8 @@ type Person implements Node {
   positions(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Position!]!
   "Meetings this person took part in, earliest first."
   meetings: [Meeting!]!
@@ -3719,6 +3926,8 @@ type Person implements Node {
   statements(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Statement!]!
   "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
   evidence(
@@ -3734,6 +3943,13 @@ A title a person held at an organization, as a source reported it on a date.
 Roles change: CITIC Group's chairman in 2023 and in 2024 are two positions.
 """
 type Position {
+  """
+  Stable ID of this title, for ` + "`" + `retract` + "`" + `: made of the person's and the
+  organization's slugs, the title and the report date, so it survives
+  rebuilds and reseeds from the same sources and revisions. It is not a
+  ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The person who held the title."
   person: Person!
   "The organization the title is at; for a president or prime minister, the state."
@@ -3750,6 +3966,8 @@ type Position {
   inferenceNote: String
   "Who the article credits with the title (\"according to\"), where it does."
   attributedTo: Actor
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "A meeting between people, on behalf of their organizations."
@@ -3785,10 +4003,12 @@ type Meeting implements Node {
   ): [Project!]!
   "Agreements signed at this meeting."
   agreements: [Agreement!]!
-  "Who took part, each with the role the article gives (host, guest, delegation member) and the basis of their taking part."
+  "Who took part, each with the role the article gives (host, guest, delegation member) and the basis of their taking part; retracted ones, when included, last."
   participations(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [MeetingParticipation!]!
   "The visit, trip, roundtable or council the meeting was part of, where known."
   event: Event
@@ -3796,6 +4016,8 @@ type Meeting implements Node {
   statements(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Statement!]!
   "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
   evidence(
@@ -3818,6 +4040,12 @@ enum MeetingRole {
 
 "One person's taking part in a meeting."
 type MeetingParticipation {
+  """
+  Stable ID of this participation, for ` + "`" + `retract` + "`" + `: made of the meeting's
+  and the person's slugs, so it survives rebuilds and reseeds. It is not a
+  ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "Who took part."
   person: Person!
   "Their role, where the article gives one; null otherwise."
@@ -3826,6 +4054,8 @@ type MeetingParticipation {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "Industry a project belongs to."
@@ -3896,6 +4126,8 @@ type Project implements Node {
   participants(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [ProjectParticipant!]!
   """
   Capacity figures (production, processing, power, heat, throughput) in
@@ -3907,6 +4139,8 @@ type Project implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   "All figures about the project (capacity, length, progress), in ` + "`" + `asOf` + "`" + ` order; optionally one metric only."
   measurements(
@@ -3914,16 +4148,22 @@ type Project implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   "Planned and achieved steps, dated ones in date order, undated last."
   milestones(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Milestone!]!
   "Sums of money reported for the project, one per report: conflicting reports all stay."
   amounts(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Amount!]!
   "Agreements covering this project."
   agreements: [Agreement!]!
@@ -3958,6 +4198,12 @@ enum ParticipantRole {
 
 "An organization's part in a project: an edge between ` + "`" + `Company` + "`" + ` and ` + "`" + `Project` + "`" + `."
 type ProjectParticipant {
+  """
+  Stable ID of this participation, for ` + "`" + `retract` + "`" + `: made of the project's and the
+  company's slugs and the role, so it survives rebuilds and reseeds from
+  the same sources and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The organization taking part."
   company: Company!
   "The project it takes part in."
@@ -3970,6 +4216,8 @@ type ProjectParticipant {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "What a measurement measures."
@@ -4032,6 +4280,14 @@ enum Approximation {
 
 "A figure about a company or project at a date, with the paragraph that reports it."
 type Measurement {
+  """
+  Stable ID of this figure, for ` + "`" + `retract` + "`" + `: made of the slug of what it is
+  about, its metric, label, date and status, and the source and paragraph
+  that report it (two figures alike in all of that are told apart by their
+  order), so it survives rebuilds and reseeds from the same sources and
+  revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "What the figure measures; ` + "`" + `label` + "`" + ` says exactly what."
   metric: Metric!
   "What exactly is measured, in our own words (e.g. ` + "`" + `road bitumen output` + "`" + `)."
@@ -4066,6 +4322,8 @@ type Measurement {
   periodStart: PartialDate
   "The last period the figure covers, where given; null for one still running."
   periodEnd: PartialDate
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "Whether a milestone is still ahead or reached."
@@ -4078,6 +4336,13 @@ enum MilestoneStatus {
 
 "A dated step of a project, such as a planned construction start or commissioning month."
 type Milestone {
+  """
+  Stable ID of this milestone, for ` + "`" + `retract` + "`" + `: made of the project's slug, the
+  milestone's name and the source and paragraph that report it, so it
+  survives rebuilds and reseeds from the same sources and revisions. It is
+  not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The step, in our own words, e.g. ` + "`" + `Start of plant construction` + "`" + `."
   name: String!
   "When, as precisely as the source says; null if it gives no date."
@@ -4092,10 +4357,19 @@ type Milestone {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "A sum of money as one source reports it. Where sources disagree, each figure is its own Amount."
 type Amount {
+  """
+  Stable ID of this sum, for ` + "`" + `retract` + "`" + `: made of the slug of the project or
+  agreement it is for, its currency and label, and the source and
+  paragraph that report it, so it survives rebuilds and reseeds from the
+  same sources and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The project this sum is reported for, if any."
   project: Project
   "The agreement this sum is reported for, if any."
@@ -4118,6 +4392,8 @@ type Amount {
   inferenceNote: String
   "Who the article says gave the sum (\"according to\", \"said\"), where it does."
   attributedTo: Actor
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "What kind of document an agreement is."
@@ -4188,6 +4464,8 @@ type Agreement implements Node {
   amounts(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Amount!]!
   "Projects it covers."
   projects(
@@ -4231,6 +4509,8 @@ type Statement implements Node {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "What kind of event an ` + "`" + `Event` + "`" + ` is."
@@ -4281,6 +4561,8 @@ type Event implements Node {
   statements(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Statement!]!
   "The people at it: those at its meetings and those who spoke at it, by name."
   participants: [Person!]!
@@ -5016,19 +5298,22 @@ type Path {
 # its history read separately.
 
 """
-One changeset as it was applied: who sent it, when and why, the source it
-brought, and how much of the graph it added and changed.
+One changeset as it was applied, or one retraction: who sent it, when and
+why, the source it brought or cited, and how much of the graph it added and
+changed.
 """
 type Revision implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + `, to ` + "`" + `revisions(after:)` + "`" + ` or to the subscription's ` + "`" + `after` + "`" + `."
   id: ID!
+  "Whether it applied a changeset or retracted a fact."
+  kind: RevisionType!
   "The name of the token that sent the changeset (` + "`" + `investgraph token list` + "`" + ` shows it)."
   author: String!
   "When the changeset was committed, in UTC, as RFC 3339 (e.g. ` + "`" + `2026-12-03T09:30:00.123Z` + "`" + `)."
   createdAt: String!
-  "Why the changeset was sent, in its author's words."
+  "Why the changeset was sent, or the fact retracted, in its author's words."
   message: String!
-  "The source the changeset brought."
+  "The source the changeset brought, or the retraction cited."
   source: Source
   "How many objects (the source, companies, people, projects, meetings, agreements) and facts (positions, participants, figures, milestones, amounts, links, topics) it added."
   added: Int!
@@ -5038,6 +5323,14 @@ type Revision implements Node {
   idempotencyKey: String
   "The objects it added or changed, its source first."
   touched: [Node!]!
+}
+
+"What a revision did."
+enum RevisionType {
+  "Applied a changeset (` + "`" + `applyChangeset` + "`" + `)."
+  CHANGESET
+  "Retracted one fact (` + "`" + `retract` + "`" + `): ` + "`" + `changed` + "`" + ` is 1, ` + "`" + `touched` + "`" + ` the cited source and the objects the fact relates."
+  RETRACTION
 }
 
 "A page of revisions, oldest first."
@@ -5112,6 +5405,62 @@ type Mutation {
     "The changeset."
     input: ChangesetInput!
   ): ApplyChangesetPayload!
+  """
+  Retracts one fact (a position, project participation, figure, milestone,
+  amount, meeting participant or statement) with a reason and, optionally, the paragraph that shows it
+  wrong. Nothing is deleted: the fact stays, with its retraction, and every
+  read leaves it out unless asked for it with ` + "`" + `includeRetracted: true` + "`" + `. The
+  retraction is a revision of its own, replayed with the changesets.
+  An unknown fact is NOT_FOUND; a fact already retracted, a malformed id,
+  an empty reason or a citation outside its source is BAD_USER_INPUT with
+  ` + "`" + `extensions.field` + "`" + ` (e.g. ` + "`" + `input.citation.paragraph` + "`" + `). Needs EDITOR.
+  """
+  retract(
+    "The fact and why it is retracted."
+    input: RetractInput!
+  ): RetractPayload!
+}
+
+"A retraction of one fact."
+input RetractInput {
+  "The fact's ` + "`" + `id` + "`" + ` (of a Position, ProjectParticipant, Measurement, Milestone, Amount, MeetingParticipation or Statement)."
+  fact: ID!
+  "Why the fact is wrong, in the editor's words; recorded as the revision's message."
+  reason: String!
+  "The paragraph that shows the fact wrong, if any."
+  citation: RetractionCitationInput
+  "A key of the client's choosing (a UUID, at most 200 bytes): sending the same retraction with it again changes nothing and returns the same revision."
+  idempotencyKey: String
+}
+
+"A paragraph of a source, cited by a retraction."
+input RetractionCitationInput {
+  "The source's ` + "`" + `id` + "`" + `."
+  source: ID!
+  "The paragraph, from 1 to the source's ` + "`" + `paragraphs` + "`" + `."
+  paragraph: Int!
+}
+
+"What ` + "`" + `retract` + "`" + ` did."
+type RetractPayload {
+  "The revision the retraction made, or made before when ` + "`" + `replayed` + "`" + `."
+  revision: Revision!
+  "True when the idempotency key had been sent with this retraction before, so that nothing changed now."
+  replayed: Boolean!
+}
+
+"Who retracted a fact, when and why."
+type Retraction {
+  "The revision that retracted it."
+  revision: Revision!
+  "The name of the token that retracted it."
+  author: String!
+  "When it was retracted, in UTC, as RFC 3339."
+  at: String!
+  "Why, in the author's words."
+  reason: String!
+  "The paragraph that shows the fact wrong, where one was cited."
+  citation: Citation
 }
 
 "Live updates, over WebSocket (graphql-transport-ws) or GraphQL over SSE at /graphql."
@@ -5626,6 +5975,8 @@ func (ec *executionContext) childFields_AgreementEdge(ctx context.Context, field
 
 func (ec *executionContext) childFields_Amount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Amount_id(ctx, field)
 	case "project":
 		return ec.fieldContext_Amount_project(ctx, field)
 	case "agreement":
@@ -5648,6 +5999,8 @@ func (ec *executionContext) childFields_Amount(ctx context.Context, field graphq
 		return ec.fieldContext_Amount_inferenceNote(ctx, field)
 	case "attributedTo":
 		return ec.fieldContext_Amount_attributedTo(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Amount_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Amount", field.Name)
 }
@@ -5864,6 +6217,8 @@ func (ec *executionContext) childFields_ExcludedAmount(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_Measurement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Measurement_id(ctx, field)
 	case "metric":
 		return ec.fieldContext_Measurement_metric(ctx, field)
 	case "label":
@@ -5898,6 +6253,8 @@ func (ec *executionContext) childFields_Measurement(ctx context.Context, field g
 		return ec.fieldContext_Measurement_periodStart(ctx, field)
 	case "periodEnd":
 		return ec.fieldContext_Measurement_periodEnd(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Measurement_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
 }
@@ -5964,6 +6321,8 @@ func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field g
 
 func (ec *executionContext) childFields_MeetingParticipation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_MeetingParticipation_id(ctx, field)
 	case "person":
 		return ec.fieldContext_MeetingParticipation_person(ctx, field)
 	case "role":
@@ -5972,12 +6331,16 @@ func (ec *executionContext) childFields_MeetingParticipation(ctx context.Context
 		return ec.fieldContext_MeetingParticipation_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_MeetingParticipation_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_MeetingParticipation_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeetingParticipation", field.Name)
 }
 
 func (ec *executionContext) childFields_Milestone(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Milestone_id(ctx, field)
 	case "name":
 		return ec.fieldContext_Milestone_name(ctx, field)
 	case "date":
@@ -5992,6 +6355,8 @@ func (ec *executionContext) childFields_Milestone(ctx context.Context, field gra
 		return ec.fieldContext_Milestone_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_Milestone_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Milestone_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Milestone", field.Name)
 }
@@ -6124,6 +6489,8 @@ func (ec *executionContext) childFields_PersonEdge(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Position(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Position_id(ctx, field)
 	case "person":
 		return ec.fieldContext_Position_person(ctx, field)
 	case "organization":
@@ -6140,6 +6507,8 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_inferenceNote(ctx, field)
 	case "attributedTo":
 		return ec.fieldContext_Position_attributedTo(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Position_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
@@ -6208,6 +6577,8 @@ func (ec *executionContext) childFields_ProjectEdge(ctx context.Context, field g
 
 func (ec *executionContext) childFields_ProjectParticipant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_ProjectParticipant_id(ctx, field)
 	case "company":
 		return ec.fieldContext_ProjectParticipant_company(ctx, field)
 	case "project":
@@ -6220,6 +6591,8 @@ func (ec *executionContext) childFields_ProjectParticipant(ctx context.Context, 
 		return ec.fieldContext_ProjectParticipant_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_ProjectParticipant_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_ProjectParticipant_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectParticipant", field.Name)
 }
@@ -6306,10 +6679,38 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
 
+func (ec *executionContext) childFields_RetractPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_RetractPayload_revision(ctx, field)
+	case "replayed":
+		return ec.fieldContext_RetractPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetractPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Retraction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_Retraction_revision(ctx, field)
+	case "author":
+		return ec.fieldContext_Retraction_author(ctx, field)
+	case "at":
+		return ec.fieldContext_Retraction_at(ctx, field)
+	case "reason":
+		return ec.fieldContext_Retraction_reason(ctx, field)
+	case "citation":
+		return ec.fieldContext_Retraction_citation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Retraction", field.Name)
+}
+
 func (ec *executionContext) childFields_Revision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Revision_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Revision_kind(ctx, field)
 	case "author":
 		return ec.fieldContext_Revision_author(ctx, field)
 	case "createdAt":
@@ -6444,6 +6845,8 @@ func (ec *executionContext) childFields_Statement(ctx context.Context, field gra
 		return ec.fieldContext_Statement_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_Statement_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Statement_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Statement", field.Name)
 }
@@ -6673,6 +7076,14 @@ func (ec *executionContext) field_Agreement_amounts_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6751,6 +7162,14 @@ func (ec *executionContext) field_Company_counterpartyMeasurements_args(ctx cont
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6787,6 +7206,14 @@ func (ec *executionContext) field_Company_measurements_args(ctx context.Context,
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6801,6 +7228,14 @@ func (ec *executionContext) field_Company_positions_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6815,6 +7250,14 @@ func (ec *executionContext) field_Company_projects_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6843,6 +7286,14 @@ func (ec *executionContext) field_Event_statements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6899,6 +7350,14 @@ func (ec *executionContext) field_Meeting_participations_args(ctx context.Contex
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6927,6 +7386,14 @@ func (ec *executionContext) field_Meeting_statements_args(ctx context.Context, r
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6936,6 +7403,20 @@ func (ec *executionContext) field_Mutation_applyChangeset_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ChangesetInput, error) {
 			return ec.unmarshalNChangesetInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangesetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retract_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RetractInput, error) {
+			return ec.unmarshalNRetractInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6969,6 +7450,14 @@ func (ec *executionContext) field_Person_positions_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6983,6 +7472,14 @@ func (ec *executionContext) field_Person_statements_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6997,6 +7494,14 @@ func (ec *executionContext) field_Project_amounts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -7019,6 +7524,14 @@ func (ec *executionContext) field_Project_capacityHistory_args(ctx context.Conte
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -7055,6 +7568,14 @@ func (ec *executionContext) field_Project_measurements_args(ctx context.Context,
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -7069,6 +7590,14 @@ func (ec *executionContext) field_Project_milestones_args(ctx context.Context, r
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -7083,6 +7612,14 @@ func (ec *executionContext) field_Project_participants_args(ctx context.Context,
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -8592,7 +9129,7 @@ func (ec *executionContext) _Agreement_amounts(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Agreement().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Agreement().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
@@ -8920,6 +9457,29 @@ func (ec *executionContext) fieldContext_AgreementEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Amount_id(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Amount().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Amount", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Amount_project(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9198,6 +9758,38 @@ func (ec *executionContext) _Amount_attributedTo(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Amount_attributedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amount", field, true, true, errors.New("field of type Actor does not have child fields"))
+}
+
+func (ec *executionContext) _Amount_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Amount().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Amount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ApplyChangesetPayload_revision(ctx context.Context, field graphql.CollectedField, obj *model.ApplyChangesetPayload) (ret graphql.Marshaler) {
@@ -9747,7 +10339,7 @@ func (ec *executionContext) _Company_positions(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Positions(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().Positions(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Position) graphql.Marshaler {
@@ -9791,7 +10383,7 @@ func (ec *executionContext) _Company_projects(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Projects(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().Projects(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.ProjectParticipant) graphql.Marshaler {
@@ -9899,7 +10491,7 @@ func (ec *executionContext) _Company_measurements(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -9943,7 +10535,7 @@ func (ec *executionContext) _Company_counterpartyMeasurements(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().CounterpartyMeasurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().CounterpartyMeasurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -10747,7 +11339,7 @@ func (ec *executionContext) _Event_statements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
@@ -11139,6 +11731,29 @@ func (ec *executionContext) fieldContext_ExcludedAmount_countedInstead(_ context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Measurement_id(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Measurement_metric(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
@@ -11568,6 +12183,38 @@ func (ec *executionContext) fieldContext_Measurement_periodEnd(_ context.Context
 	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type PartialDate does not have child fields"))
 }
 
+func (ec *executionContext) _Measurement_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Meeting_id(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11903,7 +12550,7 @@ func (ec *executionContext) _Meeting_participations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Meeting().Participations(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Meeting().Participations(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.MeetingParticipation) graphql.Marshaler {
@@ -11979,7 +12626,7 @@ func (ec *executionContext) _Meeting_statements(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Meeting().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Meeting().Statements(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
@@ -12231,6 +12878,29 @@ func (ec *executionContext) fieldContext_MeetingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _MeetingParticipation_id(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeetingParticipation().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingParticipation", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _MeetingParticipation_person(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12330,6 +13000,61 @@ func (ec *executionContext) _MeetingParticipation_inferenceNote(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_MeetingParticipation_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MeetingParticipation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MeetingParticipation_retraction(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeetingParticipation().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeetingParticipation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Milestone_id(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Milestone_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Milestone().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Milestone_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Milestone", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Milestone_name(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
@@ -12500,6 +13225,38 @@ func (ec *executionContext) _Milestone_inferenceNote(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Milestone_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Milestone", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Milestone_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Milestone_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Milestone().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Milestone_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Milestone",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MoneyGroup_key(ctx context.Context, field graphql.CollectedField, obj *db.MoneyGroup) (ret graphql.Marshaler) {
@@ -12866,6 +13623,50 @@ func (ec *executionContext) fieldContext_Mutation_applyChangeset(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_applyChangeset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retract(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Retract(ctx, fc.Args["input"].(model.RetractInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetractPayload) graphql.Marshaler {
+			return ec.marshalNRetractPayload2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retract(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetractPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retract_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13295,7 +14096,7 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Position) graphql.Marshaler {
@@ -13371,7 +14172,7 @@ func (ec *executionContext) _Person_statements(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
@@ -13623,6 +14424,29 @@ func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Position_person(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13834,6 +14658,38 @@ func (ec *executionContext) fieldContext_Position_attributedTo(_ context.Context
 	return graphql.NewScalarFieldContext("Position", field, true, true, errors.New("field of type Actor does not have child fields"))
 }
 
+func (ec *executionContext) _Position_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *db.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14028,7 +14884,7 @@ func (ec *executionContext) _Project_participants(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Participants(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Participants(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.ProjectParticipant) graphql.Marshaler {
@@ -14072,7 +14928,7 @@ func (ec *executionContext) _Project_capacityHistory(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().CapacityHistory(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().CapacityHistory(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -14116,7 +14972,7 @@ func (ec *executionContext) _Project_measurements(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -14160,7 +15016,7 @@ func (ec *executionContext) _Project_milestones(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Milestones(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Milestones(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Milestone) graphql.Marshaler {
@@ -14204,7 +15060,7 @@ func (ec *executionContext) _Project_amounts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
@@ -14520,6 +15376,29 @@ func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _ProjectParticipant_id(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectParticipant_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectParticipant().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectParticipant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectParticipant", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _ProjectParticipant_company(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14683,6 +15562,38 @@ func (ec *executionContext) _ProjectParticipant_inferenceNote(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ProjectParticipant_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectParticipant", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectParticipant_retraction(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectParticipant_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectParticipant().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectParticipant_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectParticipant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -16047,6 +16958,194 @@ func (ec *executionContext) fieldContext_Relationship_inferenceNote(_ context.Co
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _RetractPayload_revision(ctx context.Context, field graphql.CollectedField, obj *model.RetractPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractPayload_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractPayload_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RetractPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RetractPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *model.RetractPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetractPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_revision(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Retraction().Revision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Retraction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Retraction_author(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_at(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Retraction().At(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_reason(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_citation(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Citation) graphql.Marshaler {
+			return ec.marshalOCitation2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Retraction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Revision_id(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16068,6 +17167,29 @@ func (ec *executionContext) _Revision_id(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Revision_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Revision", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Revision_kind(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RevisionType) graphql.Marshaler {
+			return ec.marshalNRevisionType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRevisionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, true, true, errors.New("field of type RevisionType does not have child fields"))
 }
 
 func (ec *executionContext) _Revision_author(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
@@ -17192,6 +18314,38 @@ func (ec *executionContext) _Statement_inferenceNote(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Statement_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _StatementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
@@ -19469,6 +20623,94 @@ func (ec *executionContext) unmarshalInputProjectOrder(ctx context.Context, obj 
 				return it, err
 			}
 			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRetractInput(ctx context.Context, obj any) (model.RetractInput, error) {
+	var it model.RetractInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fact", "reason", "citation", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fact"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fact = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "citation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citation"))
+			data, err := ec.unmarshalORetractionCitationInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractionCitationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citation = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRetractionCitationInput(ctx context.Context, obj any) (model.RetractionCitationInput, error) {
+	var it model.RetractionCitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "paragraph"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "paragraph":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paragraph"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paragraph = data
 		}
 	}
 	return it, nil
@@ -21935,6 +23177,44 @@ func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, o
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Amount")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Amount_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "project":
 			field := field
 
@@ -22094,6 +23374,44 @@ func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, o
 					}
 				}()
 				res = ec._Amount_attributedTo(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Amount_retraction(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -23721,6 +25039,44 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Measurement")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "metric":
 			out.Values[i] = ec._Measurement_metric(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23971,6 +25327,44 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24604,6 +25998,44 @@ func (ec *executionContext) _MeetingParticipation(ctx context.Context, sel ast.S
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MeetingParticipation")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MeetingParticipation_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "person":
 			field := field
 
@@ -24657,6 +26089,44 @@ func (ec *executionContext) _MeetingParticipation(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MeetingParticipation_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24690,6 +26160,44 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Milestone")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Milestone_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Milestone_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24758,6 +26266,44 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Milestone_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24933,6 +26479,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "applyChangeset":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_applyChangeset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retract":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retract(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -25760,6 +27313,44 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Position")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Position_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "person":
 			field := field
 
@@ -25904,6 +27495,44 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 					}
 				}()
 				res = ec._Position_attributedTo(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Position_retraction(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -26570,6 +28199,44 @@ func (ec *executionContext) _ProjectParticipant(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ProjectParticipant")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProjectParticipant_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "company":
 			field := field
 
@@ -26699,6 +28366,44 @@ func (ec *executionContext) _ProjectParticipant(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProjectParticipant_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27464,6 +29169,173 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var retractPayloadImplementors = []string{"RetractPayload"}
+
+func (ec *executionContext) _RetractPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RetractPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetractPayload")
+		case "revision":
+			out.Values[i] = ec._RetractPayload_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._RetractPayload_replayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var retractionImplementors = []string{"Retraction"}
+
+func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSet, obj *db.Retraction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Retraction")
+		case "revision":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Retraction_revision(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "author":
+			out.Values[i] = ec._Retraction_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Retraction_at(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reason":
+			out.Values[i] = ec._Retraction_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citation":
+			out.Values[i] = ec._Retraction_citation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var revisionImplementors = []string{"Revision", "Node"}
 
 func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet, obj *db.Revision) graphql.Marshaler {
@@ -27486,6 +29358,44 @@ func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet,
 					}
 				}()
 				res = ec._Revision_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Revision_kind(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -28389,6 +30299,44 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30543,6 +32491,21 @@ func (ec *executionContext) marshalNRelationshipType2githubᚗcomᚋinvestgraph�
 	return res
 }
 
+func (ec *executionContext) unmarshalNRetractInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractInput(ctx context.Context, v any) (model.RetractInput, error) {
+	res, err := ec.unmarshalInputRetractInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRetractPayload2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractPayload(ctx context.Context, sel ast.SelectionSet, v *model.RetractPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RetractPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx context.Context, sel ast.SelectionSet, v *db.Revision) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -30587,6 +32550,16 @@ func (ec *executionContext) marshalNRevisionEdge2ᚖgithubᚗcomᚋinvestgraph�
 		return graphql.Null
 	}
 	return ec._RevisionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevisionType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRevisionType(ctx context.Context, v any) (model.RevisionType, error) {
+	var res model.RevisionType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevisionType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRevisionType(ctx context.Context, sel ast.SelectionSet, v model.RevisionType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -31318,6 +33291,13 @@ func (ec *executionContext) marshalOChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋi
 	return ret
 }
 
+func (ec *executionContext) marshalOCitation2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitation(ctx context.Context, sel ast.SelectionSet, v *db.Citation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Citation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCompany2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCompany(ctx context.Context, sel ast.SelectionSet, v *db.Company) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -31761,6 +33741,21 @@ func (ec *executionContext) marshalOProjectStatus2ᚕgithubᚗcomᚋinvestgraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx context.Context, sel ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Retraction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORetractionCitationInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractionCitationInput(ctx context.Context, v any) (*model.RetractionCitationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRetractionCitationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOSearchType2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {

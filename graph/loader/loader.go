@@ -68,6 +68,8 @@ type Loaders struct {
 	MeasurementsByCounterparty Loader[int64, []*db.Measurement]
 	LinkEvidence               Loader[db.LinkKey, []db.LinkEvidence]
 	AttributeInferences        Loader[db.SubjectKey, []db.AttributeInference]
+	Retractions                Loader[db.FactRef, *db.Retraction]
+	RetractedParticipations    Loader[int64, []*db.MeetingParticipation]
 }
 
 // New returns a fresh set of loaders over s. It allocates once: the loaders are values
@@ -127,6 +129,8 @@ func New(s *db.Store) *Loaders {
 		MeasurementsByCounterparty: many(s, st, (*db.Store).FindMeasurementsByCounterpartyIDs),
 		LinkEvidence:               many(s, st, (*db.Store).FindLinkEvidence),
 		AttributeInferences:        many(s, st, (*db.Store).FindAttributeInferences),
+		Retractions:                one(s, st, (*db.Store).FindRetractions),
+		RetractedParticipations:    many(s, st, (*db.Store).FindRetractedMeetingParticipations),
 	}
 	return l
 }
@@ -146,7 +150,8 @@ func projectAliases(s *db.Store, ctx context.Context, ids []int64) (map[int64][]
 type ctxKey struct{}
 
 // registry holds a request's loader sets: one for the live graph and one per
-// as-of date the request reads at, so cached results never cross views.
+// as-of date the request reads at, each also with retracted facts, so cached
+// results never cross views.
 type registry struct {
 	store *db.Store
 	live  *Loaders
@@ -186,14 +191,22 @@ func Batches(ctx context.Context) (prefetched, onDemand int64) {
 }
 
 // For returns the loaders of the request ctx belongs to, for the as-of view
-// ctx reads at (see db.WithAsOf).
+// ctx reads at (see db.WithAsOf), with or without retracted facts (see
+// db.WithRetracted).
 func For(ctx context.Context) *Loaders {
 	r := ctx.Value(ctxKey{}).(*registry)
 	d, ok := db.AsOf(ctx)
-	if !ok {
+	retracted := db.Retracted(ctx)
+	if !ok && !retracted {
 		return r.live
 	}
-	key := d.End()
+	key := ""
+	if ok {
+		key = d.End()
+	}
+	if retracted {
+		key += " retracted"
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l, ok := r.asOf[key]

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/investgraph/investgraph/db"
 )
 
 // A changeset: one seed file (the format of seed/README.md), its source and
@@ -32,6 +34,34 @@ type Mutation struct {
 // projects and agreements, with the figures reported about them over time. Every
 // fact cites the article paragraph it comes from.
 type Query struct {
+}
+
+// A retraction of one fact.
+type RetractInput struct {
+	// The fact's `id` (of a Position, ProjectParticipant, Measurement, Milestone, Amount, MeetingParticipation or Statement).
+	Fact string `json:"fact"`
+	// Why the fact is wrong, in the editor's words; recorded as the revision's message.
+	Reason string `json:"reason"`
+	// The paragraph that shows the fact wrong, if any.
+	Citation *RetractionCitationInput `json:"citation,omitempty"`
+	// A key of the client's choosing (a UUID, at most 200 bytes): sending the same retraction with it again changes nothing and returns the same revision.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// What `retract` did.
+type RetractPayload struct {
+	// The revision the retraction made, or made before when `replayed`.
+	Revision *db.Revision `json:"revision"`
+	// True when the idempotency key had been sent with this retraction before, so that nothing changed now.
+	Replayed bool `json:"replayed"`
+}
+
+// A paragraph of a source, cited by a retraction.
+type RetractionCitationInput struct {
+	// The source's `id`.
+	Source string `json:"source"`
+	// The paragraph, from 1 to the source's `paragraphs`.
+	Paragraph int `json:"paragraph"`
 }
 
 // A signed document or package of documents.
@@ -460,6 +490,64 @@ func (e *ChangeKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e ChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a revision did.
+type RevisionType string
+
+const (
+	// Applied a changeset (`applyChangeset`).
+	RevisionTypeChangeset RevisionType = "CHANGESET"
+	// Retracted one fact (`retract`): `changed` is 1, `touched` the cited source and the objects the fact relates.
+	RevisionTypeRetraction RevisionType = "RETRACTION"
+)
+
+var AllRevisionType = []RevisionType{
+	RevisionTypeChangeset,
+	RevisionTypeRetraction,
+}
+
+func (e RevisionType) IsValid() bool {
+	switch e {
+	case RevisionTypeChangeset, RevisionTypeRetraction:
+		return true
+	}
+	return false
+}
+
+func (e RevisionType) String() string {
+	return string(e)
+}
+
+func (e *RevisionType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RevisionType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RevisionType", str)
+	}
+	return nil
+}
+
+func (e RevisionType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RevisionType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RevisionType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
