@@ -23,6 +23,7 @@ type config struct {
 	dbPath          string
 	reseed          bool
 	dropRevisions   bool
+	articlesDir     string
 	logFormat       string
 	shutdownTimeout time.Duration
 	gcPercent       int
@@ -56,6 +57,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; :$PORT when PORT is set")
 	fs.StringVar(&c.dbPath, "db", "investgraph.db", "SQLite database file, created if missing")
 	fs.BoolVar(&c.reseed, "reseed", false, "replace the database's data with the built-in seed before serving")
+	fs.StringVar(&c.articlesDir, "articles", "", "directory of article texts, NNN_SLUG.txt or SLUG.txt for a source's slug; their paragraphs become Citation.text")
 	fs.BoolVar(&c.dropRevisions, "reseed-drop-revisions", false, "let -reseed drop the revisions made through the API, which it otherwise refuses to")
 
 	fs.DurationVar(&c.options.Limits.Timeout, "timeout", d.Timeout, "per-request deadline; its SQL is canceled when it expires (0: none)")

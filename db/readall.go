@@ -141,6 +141,7 @@ func (s *Store) Dataset(ctx context.Context) (*Dataset, error) {
 		}, `SELECT subject, subject_id, attribute, note FROM attribute_inferences ORDER BY subject, subject_id, attribute`)
 		return e
 	})
+	read("source texts", func() error { return s.readTexts(ctx, d) })
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}

@@ -447,7 +447,7 @@ func (x *exporter) defines(i int, k db.SubjectKey, isFirst bool) bool {
 func (x *exporter) file(i int) File {
 	src := x.sources[i]
 	f := File{Source: SourceEntry{Slug: src.Slug, Title: src.Title, Publisher: deref(src.Publisher),
-		Attribution: deref(src.Attribution), PublishedOn: src.PublishedOn.String(), Paragraphs: src.Paragraphs}}
+		Attribution: deref(src.Attribution), PublishedOn: src.PublishedOn.String(), Paragraphs: src.Paragraphs, Text: src.Text}}
 	groups, first := x.section(i, db.SubjectCompany, kindCompanyFigure)
 	for j, g := range groups {
 		f.Companies = append(f.Companies, x.company(i, g, first[j]))

@@ -40,6 +40,10 @@ type SourceEntry struct {
 	Attribution string `yaml:"attribution,omitempty"`
 	PublishedOn string `yaml:"publishedOn,omitempty"`
 	Paragraphs  int    `yaml:"paragraphs,omitempty"`
+	// Text is the article's paragraphs, its non-empty lines in order, when
+	// a changeset carries them: then Citation.text gives the paragraph a
+	// fact cites. There must be exactly Paragraphs of them.
+	Text []string `yaml:"text,omitempty"`
 }
 
 // CompanyEntry is an organization: a company, bank, state body or association.
