@@ -127,3 +127,21 @@ func TestRun_ExportSeed(t *testing.T) {
 		t.Errorf("-out with csv: %v", err)
 	}
 }
+
+// seededFile returns the path of a closed database holding the built-in
+// seed.
+func seededFile(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "investgraph.db")
+	s, err := db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Load(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

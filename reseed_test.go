@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -79,24 +78,6 @@ func TestRun_CorruptDatabase(t *testing.T) {
 	if _, err := s.FindCompanyByName(t.Context(), "CITIC"); err != nil {
 		t.Errorf("the rebuilt file does not hold the seed: %v", err)
 	}
-}
-
-// seededFile returns the path of a closed database holding the built-in
-// seed.
-func seededFile(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "investgraph.db")
-	s, err := db.Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := seed.Load(t.Context(), s); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // corrupt overwrites pages in the middle of the database file at path.

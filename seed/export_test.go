@@ -259,7 +259,15 @@ statements:
   - {speaker: example-person, summary: Said the plant will open, about: [example-plant, example-holding], cite: 5, date: "2025-02-28", meeting: 2025-02-28-example-person-xi-guohua}
   - {slug: example-second-remark, speaker: example-person, summary: Spoke of trade, about: ["event:example-visit"], cite: 5, event: example-visit, basis: INFERRED, inferenceNote: "Paragraph 5 paraphrases him."}
 `, `
-source: {slug: evidence-two, title: A second synthetic report, publishedOn: "2025-04-02", paragraphs: 3}
+source:
+  slug: evidence-two
+  title: A second synthetic report
+  publishedOn: "2025-04-02"
+  paragraphs: 3
+  text:
+    - "date 2025-04-02 ASTANA: a dateline line, with a colon and 'quotes'."
+    - "- yes: 2025-04 # not a comment, \"escaped\" and a tab\there"
+    - "null"
 companies:
   - slug: example-holding
     cite: [1]
@@ -330,6 +338,8 @@ func TestExport_Changesets(t *testing.T) {
 		{"statements", "'example-second-remark'"},
 		{"positions", "'Read from paragraph 3.'"},
 		{"positions", "'Company'"},
+		{"source_texts", "'null'"},
+		{"source_texts", "'- yes: 2025-04 # not a comment, \"escaped\" and a tab\there'"},
 		{"project_participants", "'From paragraph 3''s list.'"},
 	} {
 		if !slices.ContainsFunc(before[want.table], func(row string) bool { return strings.Contains(row, want.text) }) {
