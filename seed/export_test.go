@@ -208,6 +208,10 @@ events:
     description: A visit in a test.
     cite: [1]
     inferred: {end: "From paragraph 1's dates."}
+  - slug: example-loan
+    name: A signing ceremony that shares the loan's slug
+    kind: CEREMONY
+    cite: [4]
   - slug: example-roundtable
     name: Example roundtable
     kind: ROUNDTABLE
@@ -257,6 +261,7 @@ agreements:
     inferred: {status: "Paragraph 4 speaks of it in the future.", projects/example-plant: "The plant is the only one named."}
 statements:
   - {speaker: example-person, summary: Said the plant will open, about: [example-plant, example-holding], cite: 5, date: "2025-02-28", meeting: 2025-02-28-example-person-xi-guohua}
+  - {slug: example-third-remark, speaker: example-person, summary: Spoke of the loan, about: ["agreement:example-loan", "event:example-loan"], cite: 4}
   - {slug: example-second-remark, speaker: example-person, summary: Spoke of trade, about: ["event:example-visit"], cite: 5, event: example-visit, basis: INFERRED, inferenceNote: "Paragraph 5 paraphrases him."}
 `, `
 source:
@@ -348,7 +353,7 @@ func TestExport_Changesets(t *testing.T) {
 	}
 	text := string(docs[5].Text)
 	for _, want := range []string{"value: 2500000000", "counterparty: china", "periodEnd: 2024-H2", "attributedTo: zhu-hexin",
-		"participants/zhu-hexin: Named beside them", "about: [example-visit]", "attributedTo: example-holding"} {
+		"participants/zhu-hexin: Named beside them", "about: [example-visit]", `about: ["agreement:example-loan", "event:example-loan"]`, "attributedTo: example-holding"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("%s does not contain %q:\n%s", docs[5].Name, want, text)
 		}
