@@ -28,6 +28,7 @@ type Loaders struct {
 	PersonAliases  Loader[int64, []string]
 	ProjectAliases Loader[int64, []string]
 	Citations      Loader[db.SubjectKey, []*db.Citation]
+	ParagraphText  Loader[db.Citation, *string]
 
 	Subsidiaries            Loader[int64, []*db.Company]
 	PositionsByPerson       Loader[int64, []*db.Position]
@@ -89,6 +90,7 @@ func New(s *db.Store) *Loaders {
 		PersonAliases:  many(s, st, personAliases),
 		ProjectAliases: many(s, st, projectAliases),
 		Citations:      many(s, st, (*db.Store).FindCitations),
+		ParagraphText:  one(s, st, (*db.Store).FindParagraphTexts),
 
 		Subsidiaries:            many(s, st, (*db.Store).FindSubsidiaries),
 		PositionsByPerson:       many(s, st, (*db.Store).FindPositionsByPersonIDs),
