@@ -5584,6 +5584,8 @@ input SeedSourceInput {
   publishedOn: String
   "How many non-empty lines the article has; every ` + "`" + `cite` + "`" + ` must be between 1 and this."
   paragraphs: Int
+  "The article's paragraphs, its non-empty lines in order, exactly ` + "`" + `paragraphs` + "`" + ` of them; then ` + "`" + `Citation.text` + "`" + ` returns the paragraph a fact cites. Optional."
+  text: [String!]
 }
 
 """
@@ -21953,7 +21955,7 @@ func (ec *executionContext) unmarshalInputSeedSourceInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"slug", "title", "publisher", "attribution", "publishedOn", "paragraphs"}
+	fieldsInOrder := [...]string{"slug", "title", "publisher", "attribution", "publishedOn", "paragraphs", "text"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22002,6 +22004,13 @@ func (ec *executionContext) unmarshalInputSeedSourceInput(ctx context.Context, o
 				return it, err
 			}
 			it.Paragraphs = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
 		}
 	}
 	return it, nil
