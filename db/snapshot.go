@@ -424,3 +424,17 @@ func (s *Store) readVersion(ctx context.Context) string {
 	}
 	return fmt.Sprintf("s%p", sn)
 }
+
+// ReadVersion returns the data version the reads under ctx see, for caches
+// shared between requests that read the same data: the version of ctx's
+// snapshot, which it begins now if no statement has begun it yet. It
+// returns false when the version cannot be known: ctx has no snapshot (its
+// reads may each see another version), a commit came in while the snapshot
+// began, or the snapshot began without looking.
+func (s *Store) ReadVersion(ctx context.Context) (int64, bool) {
+	sn := s.snapshotOf(ctx)
+	if sn == nil {
+		return 0, false
+	}
+	return sn.dataVersion()
+}
