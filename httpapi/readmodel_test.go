@@ -148,4 +148,3 @@ func TestReadModelFollowsCommits(t *testing.T) {
 		}
 	}
 }
-
