@@ -284,8 +284,16 @@ func (sn *snapshot) begin(wantVersion bool) error {
 	}
 	tx, err := r.pool.BeginTx(sn.ctx, nil)
 	if err == nil && wantVersion {
+		// Prepared once per connection, as every statement is: parsing
+		// it for each request cost as much as the rest of the begin.
 		var n int
-		if err = tx.QueryRowContext(sn.ctx, snapshotFirstRead).Scan(&n); err != nil {
+		var row *sql.Row
+		if ps := r.prepared.get(sn.ctx, r.pool, snapshotFirstRead); ps != nil {
+			row = tx.StmtContext(sn.ctx, ps).QueryRowContext(sn.ctx)
+		} else {
+			row = tx.QueryRowContext(sn.ctx, snapshotFirstRead)
+		}
+		if err = row.Scan(&n); err != nil {
 			tx.Rollback()
 		}
 	}

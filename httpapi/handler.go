@@ -242,7 +242,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	srv.Use(streamsOnly{})
 	srv.Use(inlineDefer{})
 	srv.Use(nullConditions{})
-	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter, stats: newStatistics(store, opts.Logger)})
+	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter, stats: newStatistics(store, opts.Logger, opts.ReadModel > 0)})
 	if apq != nil {
 		srv.Use(apqStore{apq: apq})
 	}
