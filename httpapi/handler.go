@@ -116,8 +116,8 @@ const DefaultAPQCacheSize = 1000
 const DefaultAPQCacheBytes = 16 << 20
 
 // DefaultReadModel is the number of values the server's read model keeps
-// unless told otherwise: about 60 MB, the objects and lists of the queries
-// served most.
+// unless told otherwise: at most about 100 MB of heap over the 1M-entity
+// database swept page by page (BENCHMARKS.md), about 500 bytes a value.
 const DefaultReadModel = 200_000
 
 // queryCacheSize is how many parsed and validated documents are kept.
