@@ -148,3 +148,44 @@ func TestReadModelFollowsCommits(t *testing.T) {
 		}
 	}
 }
+
+// TestReadModelConcurrent sends generated queries from several goroutines
+// at once, each in its own order, to servers whose read model the requests
+// share, and requires every answer to be the store's. Run under -race it
+// also checks that nothing writes to the values the requests share.
+func TestReadModelConcurrent(t *testing.T) {
+	store := quietServer(t, httpapi.Options{})
+	gen := querygen.New(graph.Schema(), querygen.SamplesFrom(t, store))
+	const n, workers = 200, 6
+	queries := make([]querygen.Query, n)
+	want := make([][]byte, n)
+	for i := range queries {
+		queries[i] = gen.Generate(uint64(i))
+		rec := post(store.Handler, queries[i])
+		want[i] = sortedErrors(rec.Body.Bytes())
+	}
+	for _, size := range []int64{httpapi.DefaultReadModel, 64} {
+		t.Run(fmt.Sprintf("%d values", size), func(t *testing.T) {
+			srv := quietServer(t, httpapi.Options{ReadModel: size})
+			errs := make(chan string, workers)
+			for w := range workers {
+				go func() {
+					for k := range n {
+						i := (k*(2*w+1) + w) % n
+						if got := sortedErrors(post(srv.Handler, queries[i]).Body.Bytes()); !bytes.Equal(got, want[i]) {
+							errs <- fmt.Sprintf("query %d differs from the store's answer:\n%s\n\nmodel: %s\nstore: %s",
+								i, queries[i], truncated(string(got)), truncated(string(want[i])))
+							return
+						}
+					}
+					errs <- ""
+				}()
+			}
+			for range workers {
+				if e := <-errs; e != "" {
+					t.Error(e)
+				}
+			}
+		})
+	}
+}
