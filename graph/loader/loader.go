@@ -1,4 +1,5 @@
-// Package loader caches the store lookups of one GraphQL request. The
+// Package loader caches the store lookups of one GraphQL request, or, with
+// a ReadModel, of every request that reads the same data version. The
 // prefetch walk (package graph) fills each loader with a whole level of the
 // query in one statement, and every child field's resolver reads it, so a
 // request runs a number of SQL statements bounded by the query's depth, not
