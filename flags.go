@@ -113,6 +113,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		return nil
 	})
 	fs.IntVar(&c.options.ResponseCache, "response-cache", 0, "responses of identical requests kept until the data changes (0: off; needs -rate-limit 0)")
+	fs.Int64Var(&c.options.ReadModel, "read-model", httpapi.DefaultReadModel, "values (objects and list elements) read from the database kept for the requests of the same data version (0: off)")
 	fs.StringVar(&c.options.Executor, "executor", "fast", "query executor: fast (compiled, handing what it does not support to gqlgen's) or gqlgen (gqlgen's alone)")
 	fs.StringVar(&c.persistedOps, "persisted-operations", "", "JSON file of persisted operations (Apollo manifest or id-to-document map)")
 	fs.BoolVar(&c.options.AllowList, "allow-list", false, "run only the operations of -persisted-operations")
@@ -172,6 +173,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		limitFlag{"max-objects", float64(maxObjects), offWithZero},
 		limitFlag{"max-response", float64(maxResponse), offWithZero},
 		limitFlag{"apq-cache", float64(apqCache), offWithZero},
+		limitFlag{"read-model", float64(c.options.ReadModel), offWithZero},
 		limitFlag{"apq-cache-bytes", float64(apqBytes), "want a size such as 16MiB; 0 turns APQ off"},
 		limitFlag{"max-conns", float64(c.conns.Total), offWithZero},
 		limitFlag{"max-conns-per-ip", float64(c.conns.PerAddress), offWithZero},
