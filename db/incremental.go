@@ -122,6 +122,17 @@ func currentState(ctx context.Context, tx *sql.Tx) (graphState, error) {
 // changeset touches are derived again alone (searchTouched).
 var derivedAfterRows = slices.Concat(dealFactsStatements, statisticsStatements)
 
+// keysAfterRows are the statements that derive the facts' keys and mark
+// the retracted ones, run over the whole graph before anything computed
+// from them, as derivedStatements orders them.
+var keysAfterRows = slices.Concat(factKeyStatements, retractionStatements)
+
+// errWriteWhole is what writeDifference returns, before writing anything,
+// for a changeset that changes the retractions: their marks reach the
+// search rows of objects no changed row names, so the tables are written
+// whole instead.
+var errWriteWhole = errors.New("write the tables whole")
+
 // touchedTable lists, on the write connection, the objects whose search
 // rows a changeset derives again, by search kind.
 const touchedTable = `CREATE TEMP TABLE IF NOT EXISTS touched (
@@ -173,7 +184,7 @@ var touchedThrough = []string{
 }
 
 // preparedForChangesets are the statements every changeset runs.
-var preparedForChangesets = slices.Concat(derivedAfterRows, searchTouched, touchedThrough)
+var preparedForChangesets = slices.Concat(keysAfterRows, derivedAfterRows, searchTouched, touchedThrough)
 
 // writeDifference turns the tables holding the rows was into the tables
 // holding the rows now, both as datasetRows gives them: it deletes the rows
@@ -211,6 +222,11 @@ func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tabl
 			}
 		}
 		changes = append(changes, c)
+	}
+	for _, c := range changes {
+		if c.table == "retractions" && (len(c.gone) > 0 || len(c.added) > 0) {
+			return errWriteWhole
+		}
 	}
 	// Children go before parents, though foreign keys are off while a
 	// changeset is written (loadSettings): a row that changes is deleted
@@ -258,7 +274,7 @@ func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tabl
 	if err := touch(ctx, tx, changes2touched(changes)); err != nil {
 		return fmt.Errorf("write difference: %w", err)
 	}
-	for _, q := range slices.Concat(touchedThrough, searchTouched, derivedAfterRows) {
+	for _, q := range slices.Concat(keysAfterRows, touchedThrough, searchTouched, derivedAfterRows) {
 		st := s.prepared.get(q)
 		if st == nil {
 			return fmt.Errorf("write difference: derived data: statement not prepared")

@@ -1,13 +1,9 @@
 package seed
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"sync"
 
 	"github.com/goccy/go-yaml"
-
-	"github.com/investgraph/investgraph/db"
 )
 
 // parsedFiles keeps the files Build has decoded, by their text: a changeset
@@ -45,45 +41,4 @@ func decodeFile(text []byte) (*File, error) {
 	parsedFiles.files[string(text)] = f
 	parsedFiles.bytes += len(text)
 	return f, nil
-}
-
-// lastBuilt is the dataset of the last successful buildRemembered, with a
-// hash of the texts it was built from.
-var lastBuilt struct {
-	mu  sync.Mutex
-	key [sha256.Size]byte
-	d   *db.Dataset
-}
-
-// buildRemembered is Build, except that the documents of the last
-// successful call, text for text, return the dataset that call made
-// without building it again: the graph before a changeset is the graph
-// after the one before it. The dataset is shared, so callers must not
-// change it. Names do not enter the key: they only name problems, and a
-// build with problems is not remembered.
-func buildRemembered(docs []Document) (*db.Dataset, error) {
-	h := sha256.New()
-	for _, doc := range docs {
-		var n [8]byte
-		binary.LittleEndian.PutUint64(n[:], uint64(len(doc.Text)))
-		h.Write(n[:])
-		h.Write(doc.Text)
-	}
-	var key [sha256.Size]byte
-	h.Sum(key[:0])
-	lastBuilt.mu.Lock()
-	if lastBuilt.d != nil && lastBuilt.key == key {
-		d := lastBuilt.d
-		lastBuilt.mu.Unlock()
-		return d, nil
-	}
-	lastBuilt.mu.Unlock()
-	d, err := Build(docs)
-	if err != nil {
-		return nil, err
-	}
-	lastBuilt.mu.Lock()
-	lastBuilt.key, lastBuilt.d = key, d
-	lastBuilt.mu.Unlock()
-	return d, nil
 }

@@ -64,7 +64,7 @@ func runWrites(ctx context.Context, cfg config, queries []bench.Query, gc string
 	if err != nil {
 		return err
 	}
-	addr, stop, err := serve(gateway(store, cfg.respCache, cfg.executors[0]))
+	addr, stop, err := serve(gateway(store, cfg.respCache, cfg.executors[0], cfg.readModel))
 	if err != nil {
 		return err
 	}
