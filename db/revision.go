@@ -27,6 +27,9 @@ type Revision struct {
 	// Touched are the objects the revision added or changed, its source
 	// first.
 	Touched []SlugRef
+	// Changes says what it changed in each object it touched; recorded
+	// when it is stored, not read back with it (see FindNodeHistories).
+	Changes []NodeChange
 }
 
 // SlugRef names an object of the graph by its type name (as NodeRef's
@@ -143,6 +146,9 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 	}
 	if r.ID, err = res.LastInsertId(); err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
+	}
+	if err := insertChanges(ctx, tx, r.ID, r.Changes); err != nil {
+		return nil, false, fmt.Errorf("revise: record changes: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("revise: commit: %w", err)

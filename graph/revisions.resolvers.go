@@ -7,16 +7,28 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph/exec"
+	"github.com/investgraph/investgraph/graph/loader"
 	"github.com/investgraph/investgraph/graph/model"
 )
 
 // ApplyChangeset is the resolver for the applyChangeset field.
 func (r *mutationResolver) ApplyChangeset(ctx context.Context, input model.ChangesetInput) (*model.ApplyChangesetPayload, error) {
 	return r.applyChangeset(ctx, input)
+}
+
+// Revision is the resolver for the revision field.
+func (r *nodeChangeResolver) Revision(ctx context.Context, obj *db.NodeChange) (*db.Revision, error) {
+	return loader.For(ctx).Revision.Load(ctx, obj.RevisionID)
+}
+
+// AtRevision is the resolver for the atRevision field.
+func (r *queryResolver) AtRevision(ctx context.Context, id string) (*model.Query, error) {
+	panic(fmt.Errorf("not implemented: AtRevision - atRevision"))
 }
 
 // Revisions is the resolver for the revisions field.
@@ -47,6 +59,11 @@ func (r *revisionResolver) Touched(ctx context.Context, obj *db.Revision) ([]mod
 	return r.touched(ctx, obj)
 }
 
+// History is the resolver for the history field.
+func (r *revisionResolver) History(ctx context.Context, obj *db.Revision) ([]*db.NodeChange, error) {
+	return []*db.NodeChange{}, nil
+}
+
 // Revisions is the resolver for the revisions field.
 func (r *subscriptionResolver) Revisions(ctx context.Context, after *string) (<-chan *db.Revision, error) {
 	return r.subscribeRevisions(ctx, after)
@@ -54,6 +71,9 @@ func (r *subscriptionResolver) Revisions(ctx context.Context, after *string) (<-
 
 // Mutation returns exec.MutationResolver implementation.
 func (r *Resolver) Mutation() exec.MutationResolver { return &mutationResolver{r} }
+
+// NodeChange returns exec.NodeChangeResolver implementation.
+func (r *Resolver) NodeChange() exec.NodeChangeResolver { return &nodeChangeResolver{r} }
 
 // Revision returns exec.RevisionResolver implementation.
 func (r *Resolver) Revision() exec.RevisionResolver { return &revisionResolver{r} }
@@ -63,6 +83,7 @@ func (r *Resolver) Subscription() exec.SubscriptionResolver { return &subscripti
 
 type (
 	mutationResolver     struct{ *Resolver }
+	nodeChangeResolver   struct{ *Resolver }
 	revisionResolver     struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
 )

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -58,9 +59,7 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 	return s.Revise(ctx, db.ChangeRequest{
 		Author: c.Author, Message: strings.TrimSpace(c.Message), IdempotencyKey: c.IdempotencyKey, Body: c.YAML,
 		Build: func(prior []string) (*db.Change, error) {
-			for i, body := range prior {
-				docs = append(docs, Document{Name: fmt.Sprintf("changeset %d", i+1), Text: []byte(body)})
-			}
+			docs = replayDocuments(docs, prior)
 			before, err := Build(docs)
 			if err != nil {
 				return nil, db.Errorf(db.ECONFLICT, "the seed and the changesets already applied no longer merge, so no changeset can be applied: %v", err)
@@ -69,9 +68,43 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 			if err != nil {
 				return nil, inputErrors(err)
 			}
-			return &db.Change{Dataset: after, Revision: difference(before, after)}, nil
+			rev := difference(before, after)
+			rev.Changes = nodeChanges(before, after)
+			rev.Touched = touchedBy(rev.Touched, rev.Changes)
+			return &db.Change{Dataset: after, Revision: rev}, nil
 		},
 	})
+}
+
+// replayDocuments gives the documents the graph after the revisions whose texts
+// are prior (oldest first) is built from: the seed files base, then each
+// changeset. It is the one way a revision's graph is made, whether to
+// apply the next changeset or to read the graph as it stood (DatasetAt).
+func replayDocuments(base []Document, prior []string) []Document {
+	docs := slices.Clip(base)
+	for i, body := range prior {
+		docs = append(docs, Document{Name: fmt.Sprintf("changeset %d", i+1), Text: []byte(body)})
+	}
+	return docs
+}
+
+// DatasetAt builds the graph as it stood after the revision with the id
+// rev, over the seed files of base: the seed with the changesets of the
+// revisions up to rev replayed in order. Revision 0 is the seed alone.
+func DatasetAt(ctx context.Context, s *db.Store, base fs.FS, rev int64) (*db.Dataset, error) {
+	docs, err := readDocuments(base)
+	if err != nil {
+		return nil, err
+	}
+	bodies, err := s.RevisionBodies(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	d, err := Build(replayDocuments(docs, bodies))
+	if err != nil {
+		return nil, fmt.Errorf("revision %d: the seed and its changesets no longer merge: %w", rev, err)
+	}
+	return d, nil
 }
 
 // readDocuments reads the .yaml files of fsys in name order.

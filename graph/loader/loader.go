@@ -68,6 +68,9 @@ type Loaders struct {
 	MeasurementsByCounterparty Loader[int64, []*db.Measurement]
 	LinkEvidence               Loader[db.LinkKey, []db.LinkEvidence]
 	AttributeInferences        Loader[db.SubjectKey, []db.AttributeInference]
+
+	History  Loader[db.SlugRef, []*db.NodeChange]
+	Revision Loader[int64, *db.Revision]
 }
 
 // New returns a fresh set of loaders over s. It allocates once: the loaders are values
@@ -127,6 +130,9 @@ func New(s *db.Store) *Loaders {
 		MeasurementsByCounterparty: many(s, st, (*db.Store).FindMeasurementsByCounterpartyIDs),
 		LinkEvidence:               many(s, st, (*db.Store).FindLinkEvidence),
 		AttributeInferences:        many(s, st, (*db.Store).FindAttributeInferences),
+
+		History:  many(s, st, (*db.Store).FindNodeHistories),
+		Revision: one(s, st, (*db.Store).FindRevisionsByIDs),
 	}
 	return l
 }
@@ -146,12 +152,20 @@ func projectAliases(s *db.Store, ctx context.Context, ids []int64) (map[int64][]
 type ctxKey struct{}
 
 // registry holds a request's loader sets: one for the live graph and one per
-// as-of date the request reads at, so cached results never cross views.
+// view (db.WithView) and as-of date the request reads at, so cached results
+// never cross views.
 type registry struct {
 	store *db.Store
 	live  *Loaders
 	mu    sync.Mutex
-	asOf  map[string]*Loaders
+	asOf  map[viewKey]*Loaders
+}
+
+// viewKey names a view of a request: a revision's graph (nil for the live
+// one) as of a date's end ("" for none).
+type viewKey struct {
+	view *db.Store
+	asOf string
 }
 
 // With returns a context carrying fresh loaders over s.
@@ -185,23 +199,30 @@ func Batches(ctx context.Context) (prefetched, onDemand int64) {
 	return prefetched, onDemand
 }
 
-// For returns the loaders of the request ctx belongs to, for the as-of view
-// ctx reads at (see db.WithAsOf).
+// For returns the loaders of the request ctx belongs to, for the view ctx
+// reads (see db.WithView) as of its date (see db.WithAsOf).
 func For(ctx context.Context) *Loaders {
 	r := ctx.Value(ctxKey{}).(*registry)
-	d, ok := db.AsOf(ctx)
-	if !ok {
+	var key viewKey
+	if d, ok := db.AsOf(ctx); ok {
+		key.asOf = d.End()
+	}
+	key.view = db.ViewOf(ctx)
+	if key == (viewKey{}) {
 		return r.live
 	}
-	key := d.End()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l, ok := r.asOf[key]
 	if !ok {
 		if r.asOf == nil {
-			r.asOf = map[string]*Loaders{}
+			r.asOf = map[viewKey]*Loaders{}
 		}
-		l = New(r.store)
+		s := r.store
+		if key.view != nil {
+			s = key.view
+		}
+		l = New(s)
 		r.asOf[key] = l
 	}
 	return l
