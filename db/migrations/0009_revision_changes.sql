@@ -4,7 +4,7 @@
 -- object's field names, each with the item for list fields, such as
 -- ["description", "figures: CAPACITY 2024 ACTUAL 1.5 Mt"].
 CREATE TABLE revision_changes (
-    revision_id INTEGER NOT NULL REFERENCES revisions (id),
+    revision_id INTEGER NOT NULL,
     node_type   TEXT NOT NULL,
     node_slug   TEXT NOT NULL,
     added       TEXT NOT NULL DEFAULT '[]',
