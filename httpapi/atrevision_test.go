@@ -289,6 +289,18 @@ func TestNodeHistory(t *testing.T) {
 			t.Errorf("history = %+v", h)
 		}
 	})
+	t.Run("Batched", func(t *testing.T) {
+		// The histories of a whole list, and their revisions, are read in
+		// a statement each, however many objects the list holds.
+		plain := srv.MustQuery(t, `{ companies(first: 100) { edges { node { slug } } } }`, nil, nil).Statements()
+		resp := srv.MustQuery(t, `{ companies(first: 100) { edges { node { slug history { revision { id message } added } } } } }`, nil, nil)
+		if got, want := resp.Statements(), plain+2; got != want {
+			t.Errorf("%d statements, want %d (the list's %d, the histories, their revisions)", got, want, plain)
+		}
+		if !strings.Contains(string(resp.Data), "projects: example-zhanatas-wind PARTNER") {
+			t.Errorf("kazmunaygas's history is missing: %s", resp.Data)
+		}
+	})
 	t.Run("TouchedNamesFigures", func(t *testing.T) {
 		// The follow-up touched the project with a figure and a
 		// description; the revision lists it.
