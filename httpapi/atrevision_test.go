@@ -3,9 +3,12 @@ package httpapi_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/investgraph/investgraph/graphtest"
@@ -313,4 +316,47 @@ func TestNodeHistory(t *testing.T) {
 			t.Errorf("touched = %+v", out.Node.Touched)
 		}
 	})
+}
+
+// TestAtRevision_ManyAtOnce asks for more revisions than are kept, from
+// several clients at once and with the garbage collector running: views
+// are dropped and built again while others read them, and every answer
+// is that of its revision.
+func TestAtRevision_ManyAtOnce(t *testing.T) {
+	srv := quietServer(t, httpapi.Options{RateLimit: httpapi.RateLimit{}})
+	alice := srv.Editor(t, "alice")
+	var seedSources struct{ Sources struct{ TotalCount int } }
+	srv.MustQuery(t, `{ sources { totalCount } }`, nil, &seedSources)
+	const n = 5 // six graphs with the seed's, more than are kept
+	ids := make([]string, n+1)
+	ids[0] = revisionZero
+	for i := 1; i <= n; i++ {
+		yaml := fmt.Sprintf("source:\n  slug: \"example-many-%d\"\n  title: \"Example %d\"\n  publishedOn: \"2026-12-01\"\n  paragraphs: 1\n"+
+			"companies:\n  - slug: kazakhstan\n    cite: [1]\n", i, i)
+		rev, _ := alice.ApplyChangeset(t, graphtest.Changeset{YAML: yaml, Message: "m"})
+		ids[i] = rev.ID
+	}
+	var wg sync.WaitGroup
+	for c := range 2 {
+		wg.Go(func() {
+			for round := range 2 {
+				for k := range ids {
+					i := (k + c + round) % len(ids)
+					var out struct {
+						AtRevision struct{ Sources struct{ TotalCount int } }
+					}
+					resp := srv.Do(t, `query ($rev: ID!) { atRevision(id: $rev) { sources { totalCount } } }`, map[string]any{"rev": ids[i]})
+					if err := resp.Decode(&out); err != nil || len(resp.Errors) > 0 {
+						t.Errorf("revision %d: %v %+v", i, err, resp.Errors)
+						continue
+					}
+					if got, want := out.AtRevision.Sources.TotalCount, seedSources.Sources.TotalCount+i; got != want {
+						t.Errorf("revision %d: %d sources, want %d", i, got, want)
+					}
+					runtime.GC()
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
