@@ -81,6 +81,12 @@ func (s *Store) View(ctx context.Context, d *Dataset, upTo int64) (*Store, error
 	}
 	write.SetMaxOpenConns(1)
 	v := &Store{path: name, write: write}
+	// The schema comes from a migrated empty database, copied: running
+	// the migrations takes longer than loading the seed.
+	if err := copySchema(ctx, write, file); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("view: %w", err)
+	}
 	if err := v.migrate(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("view: %w", err)
@@ -145,4 +151,35 @@ func copyRows(ctx context.Context, conn *sql.DB, insert string, rows [][]any) er
 		}
 	}
 	return tx.Commit()
+}
+
+// viewSchema is an empty in-memory database with every migration applied,
+// which each view starts as a copy of; opened once, and kept.
+var viewSchema struct {
+	once sync.Once
+	conn *sql.DB
+	err  error
+}
+
+// copySchema fills the empty in-memory database file, open on conn, with
+// a copy of viewSchema.
+func copySchema(ctx context.Context, conn *sql.DB, file string) error {
+	viewSchema.once.Do(func() {
+		c, err := sql.Open("sqlite", "file:/investgraph-view-schema?vfs=memdb&_txlock=immediate")
+		if err == nil {
+			c.SetMaxOpenConns(1)
+			c.SetConnMaxLifetime(0)
+			c.SetConnMaxIdleTime(0)
+			err = (&Store{path: "/investgraph-view-schema", write: c}).migrate(context.Background())
+		}
+		viewSchema.conn, viewSchema.err = c, err
+	})
+	if viewSchema.err != nil {
+		return viewSchema.err
+	}
+	if err := conn.PingContext(ctx); err != nil {
+		return err
+	}
+	_, err := viewSchema.conn.ExecContext(ctx, `VACUUM INTO ?`, file)
+	return err
 }
