@@ -36,6 +36,9 @@ type Dataset struct {
 	// AttributeInferences marks the attributes of objects that a curator
 	// inferred; every other attribute is stated.
 	AttributeInferences []AttributeInference
+	// Retractions withdraw facts, which stay in the graph but are left out
+	// of reads (see WithRetracted).
+	Retractions []Retraction
 }
 
 // Name is one name an entity answers to.
@@ -83,7 +86,7 @@ type Topic struct {
 // tablesByDependency lists every data table, children before parents, the
 // order in which Replace empties them.
 var tablesByDependency = []string{
-	"attribute_inferences", "statement_subjects", "statements",
+	"retractions", "attribute_inferences", "statement_subjects", "statements",
 	"citations", "names", "amounts", "milestones", "measurements",
 	"agreement_projects", "agreement_signatories", "agreement_parties",
 	"meeting_topics", "meeting_projects", "meeting_organizations", "meeting_participants",
@@ -185,7 +188,7 @@ func replaceIn(ctx context.Context, tx *sql.Tx, d *Dataset) error {
 	if err := rebuildDerived(ctx, tx); err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
-	return nil
+	return checkRetractions(ctx, tx)
 }
 
 // reference is a foreign key of the schema, child.column → parent.id, with
@@ -235,6 +238,12 @@ func references(d *Dataset) []reference {
 		ref("statements", "event_id", "events", len(d.Statements), func(i int) (int64, bool) { return opt(d.Statements[i].EventID) }),
 		ref("statements", "source_id", "sources", len(d.Statements), func(i int) (int64, bool) { return is(d.Statements[i].Citation.SourceID) }),
 		ref("statement_subjects", "statement_id", "statements", len(d.StatementSubjects), func(i int) (int64, bool) { return is(d.StatementSubjects[i].StatementID) }),
+		ref("retractions", "source_id", "sources", len(d.Retractions), func(i int) (int64, bool) {
+			if c := d.Retractions[i].Citation; c != nil {
+				return c.SourceID, true
+			}
+			return 0, false
+		}),
 	}
 	for kind, into := range linkTables {
 		links := linksOf(d.Links, LinkKind(kind))
@@ -489,6 +498,7 @@ func insertAll(w *batchWriter, d *Dataset, on *reportDates) {
 	w.insert(`meeting_topics (meeting_id, position, topic)`, len(d.Topics), func(a []any, i int) []any {
 		return append(a, d.Topics[i].MeetingID, i, d.Topics[i].Topic)
 	})
+	insertRetractions(w, d)
 }
 
 // byPrimaryKey returns citations in the order of the primary key of their

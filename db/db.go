@@ -190,6 +190,7 @@ var migrationData = map[int][]string{
 	4: statisticsStatements,
 	5: derivedStatements,
 	7: derivedStatements,
+	9: derivedStatements,
 }
 
 func (s *Store) applyMigration(ctx context.Context, version int, name string, data []string) error {

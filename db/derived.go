@@ -11,8 +11,12 @@ import (
 // its rows and indexes are written with their first-reported dates (see
 // reportDates): the days from which rows are visible, the deal facts behind
 // money summaries, the full-text index and the statistics queries are
-// priced by. They run inside Replace's transaction.
-var derivedStatements = slices.Concat(visibilityStatements, dealFactsStatements, searchStatements, statisticsStatements)
+// priced by. They run inside Replace's transaction. First the facts' keys,
+// which retractions name facts by; then the visibility days, of which those
+// of retracted facts are marked (see retractionStatements); then what is
+// computed from those days.
+var derivedStatements = slices.Concat(factKeyStatements, visibilityStatements, retractionStatements, dealFactsStatements, searchStatements,
+	statisticsStatements)
 
 // visibilityStatements decide, in one place, from which day each row is
 // visible to reads as of a date (see WithAsOf); every read compares that
@@ -26,7 +30,10 @@ var derivedStatements = slices.Concat(visibilityStatements, dealFactsStatements,
 // agreement's parties, a meeting's participants, a company's parent, an
 // agreement's meeting) are reported by the object that holds them, so
 // reads keep them when both ends are visible. The statements only ever
-// raise a day, so running them twice changes nothing.
+// raise a day, so running them twice changes nothing. A retracted fact's
+// day is then marked so that it is later than every cutoff
+// (retractionStatements): every read that compares the day leaves it out,
+// counts, money, timelines, search and neighborhoods alike.
 var visibilityStatements = []string{
 	`UPDATE positions SET first_reported = max(first_reported,
 		(SELECT p.first_reported FROM people p WHERE p.id = positions.person_id),

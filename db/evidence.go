@@ -195,7 +195,7 @@ func (s *Store) FindAgreementParts(ctx context.Context, ids []int64) (map[int64]
 func (s *Store) FindMeasurementsByCounterpartyIDs(ctx context.Context, ids []int64) (map[int64][]*Measurement, error) {
 	out, err := queryGrouped(ctx, s, scanMeasurement, `
 		SELECT x.counterparty_id, `+measurementColumns+` FROM measurements x JOIN companies c ON c.id = x.counterparty_id
-		WHERE x.counterparty_id IN (SELECT value FROM json_each(?)) AND x.reported <= ?2 AND c.first_reported <= ?2
+		WHERE x.counterparty_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.reported")+` <= ?2 AND c.first_reported <= ?2
 		ORDER BY `+measurementOrder, idList(ids), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find measurements by counterparty: %w", err)

@@ -28,6 +28,8 @@ type Measurement struct {
 	CounterpartyID *int64
 	PeriodStart    *PartialDate
 	PeriodEnd      *PartialDate
+	// Key identifies the fact across rebuilds (see FactRef).
+	Key string
 }
 
 // Milestone is a dated step of a project, planned or achieved. Date is nil
@@ -42,6 +44,8 @@ type Milestone struct {
 	Basis     Basis
 	// InferenceNote says from what an inferred milestone was concluded.
 	InferenceNote *string
+	// Key identifies the fact across rebuilds (see FactRef).
+	Key string
 }
 
 // Amount is a sum of money attached to a project or an agreement, as one
@@ -58,10 +62,12 @@ type Amount struct {
 	Basis         Basis
 	InferenceNote *string
 	AttributedTo  *ActorRef // who the article says gave the sum, if anyone
+	// Key identifies the fact across rebuilds (see FactRef).
+	Key string
 }
 
 const measurementColumns = `x.id, x.company_id, x.project_id, x.metric, x.label, x.value, x.unit, x.approximation, x.as_of, x.status, x.source_id, x.paragraph,
-	x.basis, x.inference_note, x.attributed_type, x.attributed_id, x.counterparty_id, x.period_start, x.period_end`
+	x.basis, x.inference_note, x.attributed_type, x.attributed_id, x.counterparty_id, x.period_start, x.period_end, x.fact_key`
 
 func scanMeasurement(r rowScanner, key *int64) (*Measurement, error) {
 	var (
@@ -73,7 +79,7 @@ func scanMeasurement(r rowScanner, key *int64) (*Measurement, error) {
 	)
 	if err = r.Scan(key, &m.ID, &company, &project, &m.Metric, &label, &m.Value, &m.Unit, &m.Approximation,
 		&asOf, &m.Status, &m.Citation.SourceID, &m.Citation.Paragraph,
-		&basis, &note, &attrType, &attrID, &counter, &pStart, &pEnd); err != nil {
+		&basis, &note, &attrType, &attrID, &counter, &pStart, &pEnd, &m.Key); err != nil {
 		return nil, err
 	}
 	m.CompanyID, m.ProjectID, m.Label = nullInt(company), nullInt(project), nullString(label)
@@ -98,7 +104,7 @@ const measurementOrder = `x.as_of_start, x.as_of_end, x.status, x.id`
 func (s *Store) FindMeasurementsByCompanyIDs(ctx context.Context, companyIDs []int64) (map[int64][]*Measurement, error) {
 	out, err := queryGrouped(ctx, s, scanMeasurement, `
 		SELECT x.company_id, `+measurementColumns+` FROM measurements x
-		WHERE x.company_id IN (SELECT value FROM json_each(?)) AND x.reported <= ?
+		WHERE x.company_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.reported")+` <= ?
 		ORDER BY `+measurementOrder, idList(companyIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find measurements by company: %w", err)
@@ -111,7 +117,7 @@ func (s *Store) FindMeasurementsByCompanyIDs(ctx context.Context, companyIDs []i
 func (s *Store) FindMeasurementsByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*Measurement, error) {
 	out, err := queryGrouped(ctx, s, scanMeasurement, `
 		SELECT x.project_id, `+measurementColumns+` FROM measurements x
-		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.reported <= ?
+		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.reported")+` <= ?
 		ORDER BY `+measurementOrder, idList(projectIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find measurements by project: %w", err)
@@ -130,15 +136,15 @@ func (s *Store) FindMilestonesByProjectIDs(ctx context.Context, projectIDs []int
 			err        error
 		)
 		if err = r.Scan(key, &m.ID, &m.ProjectID, &m.Name, &date, &m.Status, &m.Citation.SourceID, &m.Citation.Paragraph,
-			&basis, &note); err != nil {
+			&basis, &note, &m.Key); err != nil {
 			return nil, err
 		}
 		m.Basis, m.InferenceNote = scanEvidence(basis, note)
 		m.Date, err = nullDate(date)
 		return &m, err
-	}, `SELECT x.project_id, x.id, x.project_id, x.name, x.date, x.status, x.source_id, x.paragraph, x.basis, x.inference_note
+	}, `SELECT x.project_id, x.id, x.project_id, x.name, x.date, x.status, x.source_id, x.paragraph, x.basis, x.inference_note, x.fact_key
 		FROM milestones x
-		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.reported <= ?
+		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.reported")+` <= ?
 		ORDER BY x.date_start IS NULL, x.date_start, x.id`, idList(projectIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find milestones: %w", err)
@@ -147,7 +153,7 @@ func (s *Store) FindMilestonesByProjectIDs(ctx context.Context, projectIDs []int
 }
 
 const amountColumns = `x.id, x.project_id, x.agreement_id, x.amount, x.currency, x.approximation, x.label, x.source_id, x.paragraph,
-	x.basis, x.inference_note, x.attributed_type, x.attributed_id`
+	x.basis, x.inference_note, x.attributed_type, x.attributed_id, x.fact_key`
 
 func scanAmount(r rowScanner, extra ...any) (*Amount, error) {
 	var (
@@ -157,7 +163,7 @@ func scanAmount(r rowScanner, extra ...any) (*Amount, error) {
 		basis                      string
 	)
 	if err := r.Scan(append(extra, &a.ID, &project, &agreement, &a.Amount, &a.Currency, &a.Approximation, &label,
-		&a.Citation.SourceID, &a.Citation.Paragraph, &basis, &note, &attrType, &attrID)...); err != nil {
+		&a.Citation.SourceID, &a.Citation.Paragraph, &basis, &note, &attrType, &attrID, &a.Key)...); err != nil {
 		return nil, err
 	}
 	a.Basis, a.InferenceNote = scanEvidence(basis, note)
@@ -173,7 +179,7 @@ func scanAmountKeyed(r rowScanner, key *int64) (*Amount, error) { return scanAmo
 func (s *Store) FindAmountsByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*Amount, error) {
 	out, err := queryGrouped(ctx, s, scanAmountKeyed, `
 		SELECT x.project_id, `+amountColumns+` FROM amounts x
-		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.reported <= ? ORDER BY x.id`, idList(projectIDs), cutoff(ctx))
+		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.reported")+` <= ? ORDER BY x.id`, idList(projectIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find amounts by project: %w", err)
 	}
@@ -185,7 +191,7 @@ func (s *Store) FindAmountsByProjectIDs(ctx context.Context, projectIDs []int64)
 func (s *Store) FindAmountsByAgreementIDs(ctx context.Context, agreementIDs []int64) (map[int64][]*Amount, error) {
 	out, err := queryGrouped(ctx, s, scanAmountKeyed, `
 		SELECT x.agreement_id, `+amountColumns+` FROM amounts x
-		WHERE x.agreement_id IN (SELECT value FROM json_each(?)) AND x.reported <= ? ORDER BY x.id`, idList(agreementIDs), cutoff(ctx))
+		WHERE x.agreement_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.reported")+` <= ? ORDER BY x.id`, idList(agreementIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find amounts by agreement: %w", err)
 	}

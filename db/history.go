@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // NodeChange is what one revision changed in one object of the graph: the
@@ -42,6 +44,28 @@ func insertChanges(ctx context.Context, tx *sql.Tx, id int64, changes []NodeChan
 		}
 	}
 	return nil
+}
+
+// changesOf is what revision r changed in each object it touched: its
+// Changes, and for an object they do not name (the owners of a retracted
+// fact) the retraction, or nothing.
+func changesOf(r Revision, body string) []NodeChange {
+	changes := r.Changes
+	for _, ref := range nodeRefStrings(r.Touched) {
+		typ, slug, _ := strings.Cut(ref, ":")
+		node := SlugRef{Type: typ, Slug: slug}
+		if slices.ContainsFunc(changes, func(c NodeChange) bool { return c.Node == node }) {
+			continue
+		}
+		c := NodeChange{Node: node}
+		if r.Kind == RevisionRetraction {
+			if b, err := ParseRetractionBody(body); err == nil {
+				c.Changed = []string{"retracted: " + string(b.Type) + " " + b.Key}
+			}
+		}
+		changes = append(changes, c)
+	}
+	return changes
 }
 
 func nonNil(s []string) []string {
@@ -92,18 +116,21 @@ func (s *Store) FindNodeHistories(ctx context.Context, refs []SlugRef) (map[Slug
 	return out, nil
 }
 
-// RevisionBodies returns the changeset texts of the revisions up to the
-// id upTo, oldest first: with the seed files, what the graph after that
-// revision is built from.
-func (s *Store) RevisionBodies(ctx context.Context, upTo int64) ([]string, error) {
-	bodies, err := queryAll(ctx, s, func(r rowScanner) (string, error) {
-		var b string
-		return b, r.Scan(&b)
-	}, `SELECT body FROM revisions WHERE id <= ? ORDER BY id`, upTo)
+// RevisionLog returns the revisions up to the id upTo, oldest first, as a
+// ChangeRequest's Build replays them: with the seed files, what the graph
+// after that revision is built from.
+func (s *Store) RevisionLog(ctx context.Context, upTo int64) ([]LoggedRevision, error) {
+	log, err := queryAll(ctx, s, func(r rowScanner) (LoggedRevision, error) {
+		var l LoggedRevision
+		var kind string
+		err := r.Scan(&l.ID, &kind, &l.Body)
+		l.Kind = RevisionKind(kind)
+		return l, err
+	}, `SELECT id, kind, body FROM revisions WHERE id <= ? ORDER BY id`, upTo)
 	if err != nil {
-		return nil, fmt.Errorf("revision bodies: %w", err)
+		return nil, fmt.Errorf("revision log: %w", err)
 	}
-	return bodies, nil
+	return log, nil
 }
 
 // FindRevisionsByIDs returns the revisions of ids, by id.

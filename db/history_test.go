@@ -13,7 +13,9 @@ import (
 func revise(t *testing.T, s *db.Store, body string, d *db.Dataset, rev db.Revision) *db.Revision {
 	t.Helper()
 	r, _, err := s.Revise(t.Context(), db.ChangeRequest{Author: "alice", Message: "m", Body: body,
-		Build: func([]string) (*db.Change, error) { return &db.Change{Dataset: d, Revision: rev}, nil }})
+		Build: func([]db.LoggedRevision, int64) (*db.Change, error) {
+			return &db.Change{Dataset: d, Revision: rev}, nil
+		}})
 	if err != nil {
 		t.Fatalf("revise: %v", err)
 	}
@@ -43,17 +45,17 @@ func TestFindNodeHistories(t *testing.T) {
 	if h := got[db.SlugRef{Type: "Person", Slug: "zhu-hexin"}]; len(h) != 0 {
 		t.Errorf("an object no revision touched: %+v", h)
 	}
-	bodies, err := s.RevisionBodies(t.Context(), r1.ID)
+	log, err := s.RevisionLog(t.Context(), r1.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(bodies, []string{"one"}) {
-		t.Errorf("bodies up to revision 1 = %q", bodies)
+	if len(log) != 1 || log[0].ID != r1.ID || log[0].Body != "one" || log[0].Kind != db.RevisionChangeset {
+		t.Errorf("the log up to revision 1 = %+v", log)
 	}
 }
 
 // TestOpen_UpgradeRecordsRevisionChanges opens a database with revisions
-// that predates migration 0009: each revision keeps the objects it
+// that predates migration 0010: each revision keeps the objects it
 // touched, with no field names.
 func TestOpen_UpgradeRecordsRevisionChanges(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
@@ -72,7 +74,7 @@ func TestOpen_UpgradeRecordsRevisionChanges(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	rollBack(t, path, `DROP TABLE revision_changes`, `DELETE FROM schema_migrations WHERE version = 9`)
+	rollBack(t, path, `DROP TABLE revision_changes`, `DELETE FROM schema_migrations WHERE version = 10`)
 	s, err = db.Open(t.Context(), path)
 	if err != nil {
 		t.Fatalf("open after the upgrade: %v", err)

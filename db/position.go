@@ -17,9 +17,11 @@ type Position struct {
 	Basis          Basis
 	InferenceNote  *string
 	AttributedTo   *ActorRef // who the article says reported the title, if anyone
+	// Key identifies the fact across rebuilds (see FactRef).
+	Key string
 }
 
-const positionColumns = `x.id, x.person_id, x.organization_id, x.title, x.reported_on, x.basis, x.inference_note, x.attributed_type, x.attributed_id`
+const positionColumns = `x.id, x.person_id, x.organization_id, x.title, x.reported_on, x.basis, x.inference_note, x.attributed_type, x.attributed_id, x.fact_key`
 
 func scanPosition(r rowScanner, key *int64) (*Position, error) {
 	var (
@@ -29,7 +31,7 @@ func scanPosition(r rowScanner, key *int64) (*Position, error) {
 		attrID          sql.NullInt64
 		err             error
 	)
-	if err = r.Scan(key, &p.ID, &p.PersonID, &p.OrganizationID, &p.Title, &reported, &basis, &note, &attrType, &attrID); err != nil {
+	if err = r.Scan(key, &p.ID, &p.PersonID, &p.OrganizationID, &p.Title, &reported, &basis, &note, &attrType, &attrID, &p.Key); err != nil {
 		return nil, err
 	}
 	p.Basis, p.InferenceNote = scanEvidence(basis, note)
@@ -43,7 +45,7 @@ func scanPosition(r rowScanner, key *int64) (*Position, error) {
 func (s *Store) FindPositionsByPersonIDs(ctx context.Context, personIDs []int64) (map[int64][]*Position, error) {
 	out, err := queryGrouped(ctx, s, scanPosition, `
 		SELECT x.person_id, `+positionColumns+` FROM positions x
-		WHERE x.person_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		WHERE x.person_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.first_reported")+` <= ?
 		ORDER BY x.reported_start, x.id`, idList(personIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find positions by person: %w", err)
@@ -56,7 +58,7 @@ func (s *Store) FindPositionsByPersonIDs(ctx context.Context, personIDs []int64)
 func (s *Store) FindPositionsByOrganizationIDs(ctx context.Context, orgIDs []int64) (map[int64][]*Position, error) {
 	out, err := queryGrouped(ctx, s, scanPosition, `
 		SELECT x.organization_id, `+positionColumns+` FROM positions x
-		WHERE x.organization_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		WHERE x.organization_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.first_reported")+` <= ?
 		ORDER BY x.reported_start, x.id`, idList(orgIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find positions by organization: %w", err)

@@ -26,6 +26,8 @@ type ProjectParticipant struct {
 	Basis     Basis
 	// InferenceNote says from what an inferred participation was concluded.
 	InferenceNote *string
+	// Key identifies the fact across rebuilds (see FactRef).
+	Key string
 }
 
 const projectColumns = `x.id, x.slug, x.name, x.sector, x.status, x.region, x.description`
@@ -152,7 +154,7 @@ func (s *Store) FindAgreementProjects(ctx context.Context, agreementIDs []int64)
 	return out, nil
 }
 
-const participantColumns = `x.id, x.project_id, x.company_id, x.role, x.basis, x.inference_note`
+const participantColumns = `x.id, x.project_id, x.company_id, x.role, x.basis, x.inference_note, x.fact_key`
 
 func scanParticipant(r rowScanner, key *int64) (*ProjectParticipant, error) {
 	var (
@@ -160,7 +162,7 @@ func scanParticipant(r rowScanner, key *int64) (*ProjectParticipant, error) {
 		basis string
 		note  sql.NullString
 	)
-	if err := r.Scan(key, &p.ID, &p.ProjectID, &p.CompanyID, &p.Role, &basis, &note); err != nil {
+	if err := r.Scan(key, &p.ID, &p.ProjectID, &p.CompanyID, &p.Role, &basis, &note, &p.Key); err != nil {
 		return nil, err
 	}
 	p.Basis, p.InferenceNote = scanEvidence(basis, note)
@@ -172,7 +174,7 @@ func scanParticipant(r rowScanner, key *int64) (*ProjectParticipant, error) {
 func (s *Store) FindParticipantsByProjectIDs(ctx context.Context, projectIDs []int64) (map[int64][]*ProjectParticipant, error) {
 	out, err := queryGrouped(ctx, s, scanParticipant, `
 		SELECT x.project_id, `+participantColumns+` FROM project_participants x
-		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		WHERE x.project_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.first_reported")+` <= ?
 		ORDER BY x.id`, idList(projectIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find participants by project: %w", err)
@@ -185,7 +187,7 @@ func (s *Store) FindParticipantsByProjectIDs(ctx context.Context, projectIDs []i
 func (s *Store) FindParticipantsByCompanyIDs(ctx context.Context, companyIDs []int64) (map[int64][]*ProjectParticipant, error) {
 	out, err := queryGrouped(ctx, s, scanParticipant, `
 		SELECT x.company_id, `+participantColumns+` FROM project_participants x
-		WHERE x.company_id IN (SELECT value FROM json_each(?)) AND x.first_reported <= ?
+		WHERE x.company_id IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.first_reported")+` <= ?
 		ORDER BY x.id`, idList(companyIDs), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find participants by company: %w", err)

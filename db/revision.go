@@ -1,6 +1,7 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 // it added to the graph and changed in it.
 type Revision struct {
 	ID             int64
+	Kind           RevisionKind
 	Author         string
 	CreatedAt      time.Time
 	Message        string
@@ -30,6 +32,25 @@ type Revision struct {
 	// Changes says what it changed in each object it touched; recorded
 	// when it is stored, not read back with it (see FindNodeHistories).
 	Changes []NodeChange
+}
+
+// RevisionKind says what a revision did: apply a changeset or retract a
+// fact.
+type RevisionKind string
+
+// The kinds of revisions.
+const (
+	RevisionChangeset  RevisionKind = "changeset"
+	RevisionRetraction RevisionKind = "retraction"
+)
+
+// LoggedRevision is a revision of the log as a ChangeRequest's Build
+// replays it: its id, kind and body (a changeset's seed text, a
+// retraction's RetractionBody).
+type LoggedRevision struct {
+	ID   int64
+	Kind RevisionKind
+	Body string
 }
 
 // SlugRef names an object of the graph by its type name (as NodeRef's
@@ -46,16 +67,18 @@ type Change struct {
 	Revision Revision
 }
 
-// ChangeRequest is a changeset to apply: its author, message and
-// idempotency key, its text, and Build, which makes the graph after it from
-// the texts of the revisions before it, oldest first. Build runs while the
-// store holds the write lock, so no other revision comes in between.
+// ChangeRequest is a revision to make: its kind (a changeset when empty),
+// author, message and idempotency key, its body, and Build, which makes the
+// graph after it from the revisions before it, oldest first, given the id
+// the new revision will have. Build runs while the store holds the write
+// lock, so no other revision comes in between.
 type ChangeRequest struct {
+	Kind           RevisionKind
 	Author         string
 	Message        string
 	IdempotencyKey string // "" for none
 	Body           string
-	Build          func(prior []string) (*Change, error)
+	Build          func(prior []LoggedRevision, next int64) (*Change, error)
 }
 
 // RevisionFilter selects revisions, oldest first: those after the id
@@ -110,11 +133,15 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 			return nil, false, fmt.Errorf("revise: %w", err)
 		}
 	}
-	prior, err := txColumn(ctx, tx, `SELECT body FROM revisions ORDER BY id`)
+	prior, err := revisionLog(ctx, tx)
 	if err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
 	}
-	change, err := req.Build(prior)
+	next := int64(1)
+	if len(prior) > 0 {
+		next = prior[len(prior)-1].ID + 1
+	}
+	change, err := req.Build(prior, next)
 	if err != nil {
 		return nil, false, err
 	}
@@ -128,6 +155,14 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 		return nil, false, fmt.Errorf("revise: %w", err)
 	}
 	r := change.Revision
+	r.ID, r.Kind = next, cmp.Or(req.Kind, RevisionChangeset)
+	if r.Kind == RevisionRetraction {
+		owners, err := retractionTouched(ctx, tx, change.Dataset, next)
+		if err != nil {
+			return nil, false, fmt.Errorf("revise: %w", err)
+		}
+		r.Touched = append(r.Touched, owners...)
+	}
 	r.Author, r.Message, r.CreatedAt = req.Author, req.Message, time.Now().UTC()
 	if req.IdempotencyKey != "" {
 		r.IdempotencyKey = &req.IdempotencyKey
@@ -136,18 +171,14 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 	if err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO revisions
-		(author, created_at, message, source_slug, added, changed, idempotency_key, body, touched)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Author, r.CreatedAt.Format(time.RFC3339Nano), r.Message, r.SourceSlug, r.Added, r.Changed,
-		r.IdempotencyKey, req.Body, string(touched))
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO revisions
+		(id, kind, author, created_at, message, source_slug, added, changed, idempotency_key, body, touched)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, string(r.Kind), r.Author, r.CreatedAt.Format(time.RFC3339Nano), r.Message, r.SourceSlug, r.Added, r.Changed,
+		r.IdempotencyKey, req.Body, string(touched)); err != nil {
 		return nil, false, fmt.Errorf("revise: record revision: %w", err)
 	}
-	if r.ID, err = res.LastInsertId(); err != nil {
-		return nil, false, fmt.Errorf("revise: %w", err)
-	}
-	if err := insertChanges(ctx, tx, r.ID, r.Changes); err != nil {
+	if err := insertChanges(ctx, tx, r.ID, changesOf(r, req.Body)); err != nil {
 		return nil, false, fmt.Errorf("revise: record changes: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -181,6 +212,24 @@ func keepsSources(ctx context.Context, tx *sql.Tx, d *Dataset) error {
 	return nil
 }
 
+// revisionLog reads every revision's id, kind and body, oldest first.
+func revisionLog(ctx context.Context, tx *sql.Tx) ([]LoggedRevision, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, kind, body FROM revisions ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LoggedRevision
+	for rows.Next() {
+		var l LoggedRevision
+		if err := rows.Scan(&l.ID, &l.Kind, &l.Body); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
 func txColumn(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -198,7 +247,7 @@ func txColumn(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]str
 	return out, rows.Err()
 }
 
-const revisionColumns = `id, author, created_at, message, source_slug, added, changed, idempotency_key, touched`
+const revisionColumns = `id, kind, author, created_at, message, source_slug, added, changed, idempotency_key, touched`
 
 func revisionByKey(ctx context.Context, tx *sql.Tx, key string) (*Revision, string, error) {
 	var body string
@@ -268,7 +317,7 @@ func scanRevision(r rowScanner, extra ...any) (*Revision, error) {
 		created, touched string
 		key              sql.NullString
 	)
-	if err := r.Scan(append([]any{&rev.ID, &rev.Author, &created, &rev.Message, &rev.SourceSlug,
+	if err := r.Scan(append([]any{&rev.ID, &rev.Kind, &rev.Author, &created, &rev.Message, &rev.SourceSlug,
 		&rev.Added, &rev.Changed, &key, &touched}, extra...)...); err != nil {
 		return nil, err
 	}

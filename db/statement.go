@@ -121,7 +121,7 @@ func (s *Store) FindStatements(ctx context.Context, f StatementFilter, o Order, 
 func (s *Store) statementsVia(ctx context.Context, col string, ids []int64) (map[int64][]*Statement, error) {
 	out, err := queryGrouped(ctx, s, scanStatementKeyed, `
 		SELECT x.`+col+`, `+statementColumns+` FROM statements x
-		WHERE x.`+col+` IN (SELECT value FROM json_each(?)) AND x.reported <= ?
+		WHERE x.`+col+` IN (SELECT value FROM json_each(?)) AND `+visibleDay(ctx, "x.reported")+` <= ?
 		ORDER BY coalesce(x.date_start, '9999'), x.reported, x.slug`, idList(ids), cutoff(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("find statements by %s: %w", col, err)

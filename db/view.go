@@ -63,7 +63,7 @@ func (c *viewConns) close() {
 func (s *Store) View(ctx context.Context, d *Dataset, upTo int64) (*Store, error) {
 	// The revisions are read from s itself, not from a view ctx may carry.
 	ctx = WithView(ctx, nil)
-	revs, err := queryAll(ctx, s, scanRows(10), `SELECT id, author, created_at, message, source_slug, added, changed,
+	revs, err := queryAll(ctx, s, scanRows(11), `SELECT id, kind, author, created_at, message, source_slug, added, changed,
 		idempotency_key, body, touched FROM revisions WHERE id <= ? ORDER BY id`, upTo)
 	if err != nil {
 		return nil, fmt.Errorf("view: %w", err)
@@ -95,8 +95,8 @@ func (s *Store) View(ctx context.Context, d *Dataset, upTo int64) (*Store, error
 		write.Close()
 		return nil, fmt.Errorf("view: %w", err)
 	}
-	if err := copyRows(ctx, write, `INSERT INTO revisions (id, author, created_at, message, source_slug, added, changed,
-		idempotency_key, body, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, revs); err != nil {
+	if err := copyRows(ctx, write, `INSERT INTO revisions (id, kind, author, created_at, message, source_slug, added, changed,
+		idempotency_key, body, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, revs); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("view: %w", err)
 	}

@@ -200,6 +200,17 @@ func participations(ctx context.Context, m *db.Meeting, bases []db.Basis) ([]*db
 		}
 		out = append(out, mp)
 	}
+	if db.Retracted(ctx) {
+		retracted, err := l.RetractedParticipations.Load(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range retracted {
+			if db.KeepBasis(bases, p.Basis) {
+				out = append(out, p)
+			}
+		}
+	}
 	return out, nil
 }
 

@@ -68,23 +68,43 @@ func (r *Resolver) applyChangeset(ctx context.Context, in model.ChangesetInput) 
 		return nil, err
 	}
 	base := r.seedFiles()
-	c := seed.Changeset{YAML: in.Yaml, Message: in.Message, Author: tok.Name}
+	c := seed.Changeset{Message: in.Message, Author: tok.Name}
+	switch {
+	case in.Yaml != nil && in.Changeset != nil:
+		return nil, &db.Error{Code: db.EINVALID, Field: fileField,
+			Message: "changeset and yaml are two forms of one seed file: give one of them, not both"}
+	case in.Yaml != nil:
+		c.YAML = *in.Yaml
+	case in.Changeset != nil:
+		if c.File, err = seedFile(in.Changeset); err != nil {
+			return nil, changesetError(ctx, err)
+		}
+	}
 	if in.IdempotencyKey != nil {
 		c.IdempotencyKey = *in.IdempotencyKey
 	}
 	rev, replayed, err := seed.Apply(ctx, r.Store, base, c)
 	if err != nil {
-		var many interface{ Unwrap() []error }
-		if errors.As(err, &many) {
-			errs := many.Unwrap()
-			for _, e := range errs[1:] {
-				graphql.AddError(ctx, e)
-			}
-			return nil, errs[0]
+		if in.Changeset != nil {
+			err = elementFields(err, in.Changeset)
 		}
-		return nil, err
+		return nil, changesetError(ctx, err)
 	}
 	return &model.ApplyChangesetPayload{Revision: rev, Replayed: replayed}, nil
+}
+
+// changesetError returns the first of a changeset's problems and adds each
+// of the others to the response as an error of its own.
+func changesetError(ctx context.Context, err error) error {
+	var many interface{ Unwrap() []error }
+	if errors.As(err, &many) {
+		errs := many.Unwrap()
+		for _, e := range errs[1:] {
+			graphql.AddError(ctx, e)
+		}
+		return errs[0]
+	}
+	return err
 }
 
 // revisions pages the revisions, oldest first; a cursor is a revision's id.
@@ -162,6 +182,13 @@ func (r *Resolver) touched(ctx context.Context, rev *db.Revision) ([]model.Node,
 // subscribe again after. The store holds the backlog, so memory does not
 // grow with a slow subscriber.
 func (r *Resolver) subscribeRevisions(ctx context.Context, after *string) (<-chan *db.Revision, error) {
+	return streamRevisions(ctx, r, after, func(rev *db.Revision) (*db.Revision, bool) { return rev, true })
+}
+
+// streamRevisions is subscribeRevisions for any stream of revisions: pick
+// says whether a revision is sent, and as what. A revision not picked
+// still counts as seen, for the after of a SUBSCRIBER_TOO_SLOW error.
+func streamRevisions[T any](ctx context.Context, r *Resolver, after *string, pick func(*db.Revision) (T, bool)) (<-chan T, error) {
 	latest, err := r.Store.LatestRevisionID(ctx)
 	if err != nil {
 		return nil, err
@@ -176,7 +203,7 @@ func (r *Resolver) subscribeRevisions(ctx context.Context, after *string) (<-cha
 	if size <= 0 {
 		size = DefaultSubscriberBuffer
 	}
-	out := make(chan *db.Revision, size)
+	out := make(chan T, size)
 	go func() {
 		defer close(out)
 		poll := time.NewTicker(revisionPoll)
@@ -192,15 +219,18 @@ func (r *Resolver) subscribeRevisions(ctx context.Context, after *string) (<-cha
 				return
 			}
 			for _, rev := range revs {
-				if rev.ID <= latest {
+				v, ok := pick(rev)
+				switch {
+				case !ok:
+				case rev.ID <= latest:
 					select {
-					case out <- rev:
+					case out <- v:
 					case <-ctx.Done():
 						return
 					}
-				} else {
+				default:
 					select {
-					case out <- rev:
+					case out <- v:
 					default:
 						endStream(ctx, tooSlow(size, last))
 						return

@@ -16,9 +16,19 @@ import (
 	"github.com/investgraph/investgraph/graph/model"
 )
 
+// Nodes is the resolver for the nodes field.
+func (r *changeResolver) Nodes(ctx context.Context, obj *model.Change) ([]model.Node, error) {
+	return r.changeNodes(ctx, obj)
+}
+
 // ApplyChangeset is the resolver for the applyChangeset field.
 func (r *mutationResolver) ApplyChangeset(ctx context.Context, input model.ChangesetInput) (*model.ApplyChangesetPayload, error) {
 	return r.applyChangeset(ctx, input)
+}
+
+// Retract is the resolver for the retract field.
+func (r *mutationResolver) Retract(ctx context.Context, input model.RetractInput) (*model.RetractPayload, error) {
+	return r.retract(ctx, input)
 }
 
 // Revision is the resolver for the revision field.
@@ -36,9 +46,24 @@ func (r *queryResolver) Revisions(ctx context.Context, first *int, after *string
 	return r.revisions(ctx, first, after, author, source)
 }
 
+// Revision is the resolver for the revision field.
+func (r *retractionResolver) Revision(ctx context.Context, obj *db.Retraction) (*db.Revision, error) {
+	return r.Store.FindRevisionByID(ctx, obj.RevisionID)
+}
+
+// At is the resolver for the at field.
+func (r *retractionResolver) At(ctx context.Context, obj *db.Retraction) (string, error) {
+	return obj.At.Format(time.RFC3339Nano), nil
+}
+
 // ID is the resolver for the id field.
 func (r *revisionResolver) ID(ctx context.Context, obj *db.Revision) (string, error) {
 	return revisionID(obj.ID), nil
+}
+
+// Kind is the resolver for the kind field.
+func (r *revisionResolver) Kind(ctx context.Context, obj *db.Revision) (model.RevisionType, error) {
+	return revisionType(obj.Kind), nil
 }
 
 // CreatedAt is the resolver for the createdAt field.
@@ -69,11 +94,22 @@ func (r *subscriptionResolver) Revisions(ctx context.Context, after *string) (<-
 	return r.subscribeRevisions(ctx, after)
 }
 
+// Changes is the resolver for the changes field.
+func (r *subscriptionResolver) Changes(ctx context.Context, subjects []string, kinds []model.ChangeKind, after *string) (<-chan *model.Change, error) {
+	return r.subscribeChanges(ctx, subjects, kinds, after)
+}
+
+// Change returns exec.ChangeResolver implementation.
+func (r *Resolver) Change() exec.ChangeResolver { return &changeResolver{r} }
+
 // Mutation returns exec.MutationResolver implementation.
 func (r *Resolver) Mutation() exec.MutationResolver { return &mutationResolver{r} }
 
 // NodeChange returns exec.NodeChangeResolver implementation.
 func (r *Resolver) NodeChange() exec.NodeChangeResolver { return &nodeChangeResolver{r} }
+
+// Retraction returns exec.RetractionResolver implementation.
+func (r *Resolver) Retraction() exec.RetractionResolver { return &retractionResolver{r} }
 
 // Revision returns exec.RevisionResolver implementation.
 func (r *Resolver) Revision() exec.RevisionResolver { return &revisionResolver{r} }
@@ -82,8 +118,10 @@ func (r *Resolver) Revision() exec.RevisionResolver { return &revisionResolver{r
 func (r *Resolver) Subscription() exec.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
+	changeResolver       struct{ *Resolver }
 	mutationResolver     struct{ *Resolver }
 	nodeChangeResolver   struct{ *Resolver }
+	retractionResolver   struct{ *Resolver }
 	revisionResolver     struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
 )

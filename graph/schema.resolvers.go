@@ -76,7 +76,11 @@ func (r *agreementResolver) Signatories(ctx context.Context, obj *db.Agreement, 
 }
 
 // Amounts is the resolver for the amounts field.
-func (r *agreementResolver) Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Amount, error) {
+func (r *agreementResolver) Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).AmountsByAgreement.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, amountBasis)
 }
@@ -105,6 +109,11 @@ func (r *agreementResolver) Citations(ctx context.Context, obj *db.Agreement) ([
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectAgreement, ID: obj.ID})
 }
 
+// ID is the resolver for the id field.
+func (r *amountResolver) ID(ctx context.Context, obj *db.Amount) (string, error) {
+	return factID(db.FactAmount, obj.Key), nil
+}
+
 // Project is the resolver for the project field.
 func (r *amountResolver) Project(ctx context.Context, obj *db.Amount) (*db.Project, error) {
 	if obj.ProjectID == nil {
@@ -129,6 +138,11 @@ func (r *amountResolver) ReportedOn(ctx context.Context, obj *db.Amount) (*db.Pa
 // AttributedTo is the resolver for the attributedTo field.
 func (r *amountResolver) AttributedTo(ctx context.Context, obj *db.Amount) (model.Actor, error) {
 	return loadActor(ctx, obj.AttributedTo)
+}
+
+// Retraction is the resolver for the retraction field.
+func (r *amountResolver) Retraction(ctx context.Context, obj *db.Amount) (*db.Retraction, error) {
+	return retractionOf(ctx, db.FactAmount, obj.Key)
 }
 
 // Source is the resolver for the source field.
@@ -165,13 +179,21 @@ func (r *companyResolver) Subsidiaries(ctx context.Context, obj *db.Company) ([]
 }
 
 // Positions is the resolver for the positions field.
-func (r *companyResolver) Positions(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.Position, error) {
+func (r *companyResolver) Positions(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).PositionsByOrganization.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, positionBasis)
 }
 
 // Projects is the resolver for the projects field.
-func (r *companyResolver) Projects(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.ProjectParticipant, error) {
+func (r *companyResolver) Projects(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).ParticipantsByCompany.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, participantBasis)
 }
@@ -187,14 +209,22 @@ func (r *companyResolver) Meetings(ctx context.Context, obj *db.Company) ([]*db.
 }
 
 // Measurements is the resolver for the measurements field.
-func (r *companyResolver) Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error) {
+func (r *companyResolver) Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).MeasurementsByCompany.Load(ctx, obj.ID)
 	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, nil)
 }
 
 // CounterpartyMeasurements is the resolver for the counterpartyMeasurements field.
-func (r *companyResolver) CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error) {
+func (r *companyResolver) CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).MeasurementsByCounterparty.Load(ctx, obj.ID)
 	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, nil)
@@ -244,7 +274,11 @@ func (r *eventResolver) Agreements(ctx context.Context, obj *db.Event) ([]*db.Ag
 }
 
 // Statements is the resolver for the statements field.
-func (r *eventResolver) Statements(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.Statement, error) {
+func (r *eventResolver) Statements(ctx context.Context, obj *db.Event, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).StatementsByEvent.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, statementBasis)
 }
@@ -262,6 +296,11 @@ func (r *eventResolver) Evidence(ctx context.Context, obj *db.Event, basis []db.
 // Citations is the resolver for the citations field.
 func (r *eventResolver) Citations(ctx context.Context, obj *db.Event) ([]*db.Citation, error) {
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectEvent, ID: obj.ID})
+}
+
+// ID is the resolver for the id field.
+func (r *measurementResolver) ID(ctx context.Context, obj *db.Measurement) (string, error) {
+	return factID(db.FactMeasurement, obj.Key), nil
 }
 
 // ReportedOn is the resolver for the reportedOn field.
@@ -296,6 +335,11 @@ func (r *measurementResolver) Counterparty(ctx context.Context, obj *db.Measurem
 		return nil, nil
 	}
 	return loader.For(ctx).Company.LoadOptional(ctx, *obj.CounterpartyID)
+}
+
+// Retraction is the resolver for the retraction field.
+func (r *measurementResolver) Retraction(ctx context.Context, obj *db.Measurement) (*db.Retraction, error) {
+	return retractionOf(ctx, db.FactMeasurement, obj.Key)
 }
 
 // ID is the resolver for the id field.
@@ -337,7 +381,11 @@ func (r *meetingResolver) Agreements(ctx context.Context, obj *db.Meeting) ([]*d
 }
 
 // Participations is the resolver for the participations field.
-func (r *meetingResolver) Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.MeetingParticipation, error) {
+func (r *meetingResolver) Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.MeetingParticipation, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	return participations(ctx, obj, basis)
 }
 
@@ -350,7 +398,11 @@ func (r *meetingResolver) Event(ctx context.Context, obj *db.Meeting) (*db.Event
 }
 
 // Statements is the resolver for the statements field.
-func (r *meetingResolver) Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Statement, error) {
+func (r *meetingResolver) Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).StatementsByMeeting.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, statementBasis)
 }
@@ -365,14 +417,39 @@ func (r *meetingResolver) Citations(ctx context.Context, obj *db.Meeting) ([]*db
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectMeeting, ID: obj.ID})
 }
 
+// ID is the resolver for the id field.
+func (r *meetingParticipationResolver) ID(ctx context.Context, obj *db.MeetingParticipation) (string, error) {
+	key, err := participationKey(ctx, obj)
+	return factID(db.FactMeetingParticipant, key), err
+}
+
 // Person is the resolver for the person field.
 func (r *meetingParticipationResolver) Person(ctx context.Context, obj *db.MeetingParticipation) (*db.Person, error) {
 	return loader.For(ctx).Person.Load(ctx, obj.PersonID)
 }
 
+// Retraction is the resolver for the retraction field.
+func (r *meetingParticipationResolver) Retraction(ctx context.Context, obj *db.MeetingParticipation) (*db.Retraction, error) {
+	key, err := participationKey(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return retractionOf(ctx, db.FactMeetingParticipant, key)
+}
+
+// ID is the resolver for the id field.
+func (r *milestoneResolver) ID(ctx context.Context, obj *db.Milestone) (string, error) {
+	return factID(db.FactMilestone, obj.Key), nil
+}
+
 // ReportedOn is the resolver for the reportedOn field.
 func (r *milestoneResolver) ReportedOn(ctx context.Context, obj *db.Milestone) (*db.PartialDate, error) {
 	return reportedOn(ctx, obj.Citation)
+}
+
+// Retraction is the resolver for the retraction field.
+func (r *milestoneResolver) Retraction(ctx context.Context, obj *db.Milestone) (*db.Retraction, error) {
+	return retractionOf(ctx, db.FactMilestone, obj.Key)
 }
 
 // Center is the resolver for the center field.
@@ -436,7 +513,11 @@ func (r *personResolver) Aliases(ctx context.Context, obj *db.Person) ([]string,
 }
 
 // Positions is the resolver for the positions field.
-func (r *personResolver) Positions(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Position, error) {
+func (r *personResolver) Positions(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).PositionsByPerson.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, positionBasis)
 }
@@ -447,7 +528,11 @@ func (r *personResolver) Meetings(ctx context.Context, obj *db.Person) ([]*db.Me
 }
 
 // Statements is the resolver for the statements field.
-func (r *personResolver) Statements(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Statement, error) {
+func (r *personResolver) Statements(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).StatementsBySpeaker.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, statementBasis)
 }
@@ -460,6 +545,11 @@ func (r *personResolver) Evidence(ctx context.Context, obj *db.Person, basis []d
 // Citations is the resolver for the citations field.
 func (r *personResolver) Citations(ctx context.Context, obj *db.Person) ([]*db.Citation, error) {
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectPerson, ID: obj.ID})
+}
+
+// ID is the resolver for the id field.
+func (r *positionResolver) ID(ctx context.Context, obj *db.Position) (string, error) {
+	return factID(db.FactPosition, obj.Key), nil
 }
 
 // Person is the resolver for the person field.
@@ -482,6 +572,11 @@ func (r *positionResolver) AttributedTo(ctx context.Context, obj *db.Position) (
 	return loadActor(ctx, obj.AttributedTo)
 }
 
+// Retraction is the resolver for the retraction field.
+func (r *positionResolver) Retraction(ctx context.Context, obj *db.Position) (*db.Retraction, error) {
+	return retractionOf(ctx, db.FactPosition, obj.Key)
+}
+
 // ID is the resolver for the id field.
 func (r *projectResolver) ID(ctx context.Context, obj *db.Project) (string, error) {
 	return GlobalID(typeProject, obj.Slug), nil
@@ -498,33 +593,53 @@ func (r *projectResolver) Aliases(ctx context.Context, obj *db.Project) ([]strin
 }
 
 // Participants is the resolver for the participants field.
-func (r *projectResolver) Participants(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.ProjectParticipant, error) {
+func (r *projectResolver) Participants(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).ParticipantsByProject.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, participantBasis)
 }
 
 // CapacityHistory is the resolver for the capacityHistory field.
-func (r *projectResolver) CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error) {
+func (r *projectResolver) CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).MeasurementsByProject.Load(ctx, obj.ID)
 	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, db.Metric.IsCapacity)
 }
 
 // Measurements is the resolver for the measurements field.
-func (r *projectResolver) Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error) {
+func (r *projectResolver) Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).MeasurementsByProject.Load(ctx, obj.ID)
 	all, err = keepBasis(all, err, basis, measurementBasis)
 	return filterMeasurements(all, err, metric, nil)
 }
 
 // Milestones is the resolver for the milestones field.
-func (r *projectResolver) Milestones(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Milestone, error) {
+func (r *projectResolver) Milestones(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Milestone, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).MilestonesByProject.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, milestoneBasis)
 }
 
 // Amounts is the resolver for the amounts field.
-func (r *projectResolver) Amounts(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Amount, error) {
+func (r *projectResolver) Amounts(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error) {
+	ctx, err := withRetracted(ctx, includeRetracted)
+	if err != nil {
+		return nil, err
+	}
 	all, err := loader.For(ctx).AmountsByProject.Load(ctx, obj.ID)
 	return keepBasis(all, err, basis, amountBasis)
 }
@@ -549,6 +664,11 @@ func (r *projectResolver) Citations(ctx context.Context, obj *db.Project) ([]*db
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectProject, ID: obj.ID})
 }
 
+// ID is the resolver for the id field.
+func (r *projectParticipantResolver) ID(ctx context.Context, obj *db.ProjectParticipant) (string, error) {
+	return factID(db.FactParticipant, obj.Key), nil
+}
+
 // Company is the resolver for the company field.
 func (r *projectParticipantResolver) Company(ctx context.Context, obj *db.ProjectParticipant) (*db.Company, error) {
 	return loader.For(ctx).Company.Load(ctx, obj.CompanyID)
@@ -562,6 +682,11 @@ func (r *projectParticipantResolver) Project(ctx context.Context, obj *db.Projec
 // Citations is the resolver for the citations field.
 func (r *projectParticipantResolver) Citations(ctx context.Context, obj *db.ProjectParticipant) ([]*db.Citation, error) {
 	return loader.For(ctx).Citations.Load(ctx, db.SubjectKey{Subject: db.SubjectParticipant, ID: obj.ID})
+}
+
+// Retraction is the resolver for the retraction field.
+func (r *projectParticipantResolver) Retraction(ctx context.Context, obj *db.ProjectParticipant) (*db.Retraction, error) {
+	return retractionOf(ctx, db.FactParticipant, obj.Key)
 }
 
 // Node is the resolver for the node field.
@@ -998,6 +1123,11 @@ func (r *statementResolver) About(ctx context.Context, obj *db.Statement) ([]mod
 		return nil, err
 	}
 	return loadVisibleNodes(ctx, refs)
+}
+
+// Retraction is the resolver for the retraction field.
+func (r *statementResolver) Retraction(ctx context.Context, obj *db.Statement) (*db.Retraction, error) {
+	return retractionOf(ctx, db.FactStatement, obj.Slug)
 }
 
 // Subject is the resolver for the subject field.

@@ -49,7 +49,12 @@ type Option func(*settings)
 type settings struct {
 	seed    fs.FS
 	options httpapi.Options
+	path    string
 }
+
+// WithDatabase keeps the database in the file at path (which must not
+// exist yet) instead of a temporary one, for a test that reads the file.
+func WithDatabase(path string) Option { return func(s *settings) { s.path = path } }
 
 // WithSeed loads the seed files of fsys instead of the built-in seed.
 func WithSeed(fsys fs.FS) Option { return func(s *settings) { s.seed = fsys } }
@@ -68,7 +73,10 @@ func New(t testing.TB, opts ...Option) *Server {
 		o(&cfg)
 	}
 	ctx := context.Background()
-	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "investgraph.db"))
+	if cfg.path == "" {
+		cfg.path = filepath.Join(t.TempDir(), "investgraph.db")
+	}
+	store, err := db.Open(ctx, cfg.path)
 	if err != nil {
 		t.Fatalf("graphtest: open database: %v", err)
 	}

@@ -363,3 +363,45 @@ func TestAtRevision_ManyAtOnce(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestAtRevision_Retraction replays retractions as it replays changesets:
+// before the retraction the figure is there, after it only with
+// includeRetracted, and the project's history names the retraction.
+func TestAtRevision_Retraction(t *testing.T) {
+	srv := quietServer(t, httpapi.Options{RateLimit: httpapi.RateLimit{}})
+	_, second := twoRevisions(t, srv)
+	alice := srv.Editor(t, "bob")
+	var out struct {
+		Project struct{ Measurements []struct{ ID string } }
+	}
+	srv.MustQuery(t, `{ project(slug: "example-zhanatas-wind") { measurements { id } } }`, nil, &out)
+	if len(out.Project.Measurements) != 1 {
+		t.Fatalf("measurements = %+v", out.Project.Measurements)
+	}
+	third, _ := alice.Retract(t, graphtest.Retraction{Fact: out.Project.Measurements[0].ID, Reason: "the report gives 10 MW, not 100"})
+	const q = `query ($rev: ID!) { atRevision(id: $rev) { project(slug: "example-zhanatas-wind") { measurements { value } } } }`
+	for _, tc := range []struct{ rev, want string }{
+		{second, `{"atRevision":{"project":{"measurements":[{"value":100}]}}}`},
+		{third.ID, `{"atRevision":{"project":{"measurements":[]}}}`},
+	} {
+		if got := string(srv.MustQuery(t, q, map[string]any{"rev": tc.rev}, nil).Data); got != tc.want {
+			t.Errorf("got  %s\nwant %s", got, tc.want)
+		}
+	}
+	// The live graph and the last revision agree, retracted facts included.
+	const facts = `project(slug: "example-zhanatas-wind") { measurements(includeRetracted: true) { value retraction { reason revision { id } } } }`
+	live := srv.MustQuery(t, `{ `+facts+` }`, nil, nil).Data
+	var at struct{ AtRevision json.RawMessage }
+	srv.MustQuery(t, `query ($rev: ID!) { atRevision(id: $rev) { `+facts+` } }`, map[string]any{"rev": third.ID}, &at)
+	if string(at.AtRevision) != string(live) {
+		t.Errorf("at the last revision: %s\nlive: %s", at.AtRevision, live)
+	}
+	var h struct {
+		Project struct{ History nodeHistory }
+	}
+	srv.MustQuery(t, `{ project(slug: "example-zhanatas-wind") { history { revision { id } added changed } } }`, nil, &h)
+	if n := len(h.Project.History); n != 3 || h.Project.History[2].Revision.ID != third.ID ||
+		len(h.Project.History[2].Changed) != 1 || !strings.HasPrefix(h.Project.History[2].Changed[0], "retracted: Measurement ") {
+		t.Errorf("history = %+v", h.Project.History)
+	}
+}

@@ -59,7 +59,7 @@ func TestApplyChangeset(t *testing.T) {
 	}
 	rev, replayed := alice.ApplyChangeset(t, graphtest.Changeset{YAML: windYAML, Message: "add the wind farm report", IdempotencyKey: "k-1"})
 	t.Run("Revision", func(t *testing.T) {
-		if replayed || rev.Author != "alice" || rev.Message != "add the wind farm report" || rev.Source == nil ||
+		if replayed || rev.Kind != "CHANGESET" || rev.Author != "alice" || rev.Message != "add the wind farm report" || rev.Source == nil ||
 			rev.Source.Title != "Example report on a wind farm near Zhanatas" || rev.IdempotencyKey == nil || *rev.IdempotencyKey != "k-1" {
 			t.Errorf("revision = %+v", rev)
 		}
@@ -239,10 +239,12 @@ func TestApplyChangesetBadInput(t *testing.T) {
 			"input.yaml.companies[0].kind", `company "example-wind-two" has no kind in any file`},
 		{"ErrBadEnum", graphtest.Changeset{YAML: edit("role: OWNER", "role: LANDLORD")},
 			"input.yaml.projects[0].participants[0].role", `"LANDLORD" is not one of`},
+		{"ErrInferredUnknownAttribute", graphtest.Changeset{YAML: edit("    country: KZ\n", "    country: KZ\n    inferred:\n      colour: \"From the name.\"\n")},
+			"input.yaml.companies[0].inferred.colour", "inferred colour: a company has no such attribute"},
 		{"ErrUnknownKey", graphtest.Changeset{YAML: edit("    country: KZ\n", "    country: KZ\n    colour: red\n")},
 			"input.yaml", `unknown field "colour"`},
 		{"ErrNotYAML", graphtest.Changeset{YAML: "source: [unclosed"}, "input.yaml", "sequence end token"},
-		{"ErrEmpty", graphtest.Changeset{YAML: "  \n"}, "input.yaml", "yaml is required"},
+		{"ErrEmpty", graphtest.Changeset{YAML: "  \n"}, "input.yaml", "yaml or changeset is required"},
 		{"ErrNoMessage", graphtest.Changeset{YAML: edit("", ""), Message: " "}, "input.message", "message is required"},
 		{"ErrKeyReused", graphtest.Changeset{YAML: edit("", ""), IdempotencyKey: "once"}, "input.idempotencyKey", "was used by revision 1 for a different changeset"},
 		{"ErrKeyTooLong", graphtest.Changeset{YAML: edit("", ""), IdempotencyKey: strings.Repeat("k", 201)}, "input.idempotencyKey", "more than 200"},
@@ -251,28 +253,69 @@ func TestApplyChangesetBadInput(t *testing.T) {
 			if tc.c.Message == "" {
 				tc.c.Message = "bad"
 			}
-			version := srv.Store.DataVersion()
-			resp := alice.TryChangeset(t, tc.c)
-			if len(resp.Errors) == 0 {
-				t.Fatalf("no error: %s", resp.Raw)
+			badChangeset(t, srv, alice, tc.c, tc.field, tc.message)
+		})
+		// The same changeset in the structured form gets the same error at
+		// the same place under input.changeset. What only YAML text can
+		// get wrong (syntax, an empty text) has no structured twin; an
+		// unknown key is GraphQL's to refuse, at the variable's path.
+		if tc.name == "ErrNotYAML" || tc.name == "ErrEmpty" {
+			continue
+		}
+		t.Run(tc.name+"/Structured", func(t *testing.T) {
+			if tc.c.Message == "" {
+				tc.c.Message = "bad"
 			}
-			e := resp.Errors[0]
-			if e.Code() != httpapi.CodeBadUserInput || e.Extensions["field"] != tc.field || !strings.Contains(e.Message, tc.message) {
-				t.Errorf("error = %s (code %s, field %v), want %s at %s", e.Message, e.Code(), e.Extensions["field"], tc.message, tc.field)
+			field, message := strings.Replace(tc.field, "input.yaml", "input.changeset", 1), tc.message
+			switch tc.name {
+			case "ErrUnknownKey":
+				field, message = "input.changeset.companies[0].colour", `has no field "colour"`
+			case "ErrInferredUnknownAttribute":
+				field = "input.changeset.companies[0].inferred[0]" // a list in the structured form
 			}
-			if string(resp.Data) != "null" {
-				t.Errorf("data = %s", resp.Data)
-			}
-			for _, leak := range []string{"sqlite", "SELECT", "goroutine", "*db.", "seed.Problem", ".go:"} {
-				if strings.Contains(string(resp.Raw), leak) {
-					t.Errorf("response mentions %q: %s", leak, resp.Raw)
-				}
-			}
-			if srv.Store.DataVersion() != version || revisionCount(t, srv) != 1 {
-				t.Error("a bad changeset changed the database")
-			}
+			badChangeset(t, srv, alice, tc.c.Structured(t), field, message)
 		})
 	}
+	wind := graphtest.Changeset{YAML: edit("", ""), Message: "bad"}.Structured(t)
+	withInferred := func(list ...map[string]any) graphtest.Changeset {
+		c := graphtest.Changeset{YAML: edit("", ""), Message: "bad"}.Structured(t)
+		c.Input["companies"].([]any)[0].(map[string]any)["inferred"] = list
+		return c
+	}
+	for _, tc := range []struct {
+		name    string
+		c       graphtest.Changeset
+		field   string
+		message string
+	}{
+		{"ErrBothForms", graphtest.Changeset{YAML: windYAML, Input: wind.Input, Message: "bad"},
+			"input.changeset", "give one of them, not both"},
+		{"ErrDuplicateInferred", withInferred(map[string]any{"key": "country", "note": "from the name"}, map[string]any{"key": "country", "note": "again"}),
+			"input.changeset.companies[0].inferred[1].key", `key "country" is given at inferred[0] already`},
+		{"ErrInferredUnknownAttributeAtIndex", withInferred(map[string]any{"key": "country", "note": "from the name"}, map[string]any{"key": "colour", "note": "from the name"}),
+			"input.changeset.companies[0].inferred[1]", "inferred colour: a company has no such attribute"},
+		{"ErrBadEnumType", func() graphtest.Changeset {
+			c := graphtest.Changeset{YAML: edit("", ""), Message: "bad"}.Structured(t)
+			c.Input["source"].(map[string]any)["paragraphs"] = "three"
+			return c
+		}(), "input.changeset.source.paragraphs", "expected Int"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			badChangeset(t, srv, alice, tc.c, tc.field, tc.message)
+		})
+	}
+	t.Run("ErrNeitherForm", func(t *testing.T) {
+		resp := alice.Do(t, graphtest.ApplyChangesetMutation, map[string]any{"input": map[string]any{"message": "neither"}})
+		if len(resp.Errors) == 0 {
+			t.Fatalf("no error: %s", resp.Raw)
+		}
+		if e := resp.Errors[0]; e.Code() != httpapi.CodeBadUserInput || e.Extensions["field"] != "input.yaml" || !strings.Contains(e.Message, "yaml or changeset is required") {
+			t.Errorf("error = %s (code %s, field %v)", e.Message, e.Code(), e.Extensions["field"])
+		}
+		if got := revisionCount(t, srv); got != 1 {
+			t.Errorf("%d revisions, want 1", got)
+		}
+	})
 	t.Run("EveryProblemReported", func(t *testing.T) {
 		y := edit("cite: [1, 2]", "cite: [1, 14]")
 		y = strings.Replace(y, "role: OWNER", "role: LANDLORD", 1)
@@ -346,5 +389,32 @@ func TestConcurrentChangesets(t *testing.T) {
 	srv.MustQuery(t, `{ revisions { totalCount } sources { totalCount } }`, nil, &got)
 	if got.Revisions.TotalCount != n || got.Sources.TotalCount != 5+n {
 		t.Errorf("%d revisions and %d sources, want %d and %d", got.Revisions.TotalCount, got.Sources.TotalCount, n, 5+n)
+	}
+}
+
+// badChangeset sends c and checks that it is refused with one
+// BAD_USER_INPUT error first at field, whose message has message, that
+// leaks nothing internal and that the database is as it was.
+func badChangeset(t *testing.T, srv *graphtest.Server, as *graphtest.Server, c graphtest.Changeset, field, message string) {
+	t.Helper()
+	version, revisions := srv.Store.DataVersion(), revisionCount(t, srv)
+	resp := as.TryChangeset(t, c)
+	if len(resp.Errors) == 0 {
+		t.Fatalf("no error: %s", resp.Raw)
+	}
+	e := resp.Errors[0]
+	if e.Code() != httpapi.CodeBadUserInput || e.Extensions["field"] != field || !strings.Contains(e.Message, message) {
+		t.Errorf("error = %s (code %s, field %v), want %s at %s", e.Message, e.Code(), e.Extensions["field"], message, field)
+	}
+	if d := string(resp.Data); d != "null" && d != "" {
+		t.Errorf("data = %s", resp.Data)
+	}
+	for _, leak := range []string{"sqlite", "SELECT", "goroutine", "*db.", "seed.Problem", ".go:", "model.", "map["} {
+		if strings.Contains(string(resp.Raw), leak) {
+			t.Errorf("response mentions %q: %s", leak, resp.Raw)
+		}
+	}
+	if srv.Store.DataVersion() != version || revisionCount(t, srv) != revisions {
+		t.Error("a bad changeset changed the database")
 	}
 }

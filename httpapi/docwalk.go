@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"strconv"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/lexer"
 )
@@ -228,4 +230,40 @@ func overTokenLimit(query string, limit int) bool {
 		}
 	}
 	return true
+}
+
+// literalAt returns the place, as argument name, fields and indexes
+// ("input.changeset.source.paragraphs"), of the literal value (or input
+// field name) written at line and column of the document, or "".
+func (w *walker) literalAt(line, column int) string {
+	at := func(p *ast.Position) bool { return p != nil && p.Line == line && p.Column == column }
+	found := ""
+	var visit func(v *ast.Value, path string)
+	visit = func(v *ast.Value, path string) {
+		if found != "" || v == nil {
+			return
+		}
+		if at(v.Position) {
+			found = path
+			return
+		}
+		for i, c := range v.Children {
+			switch v.Kind {
+			case ast.ObjectValue:
+				if at(c.Position) {
+					found = path + "." + c.Name
+					return
+				}
+				visit(c.Value, path+"."+c.Name)
+			case ast.ListValue:
+				visit(c.Value, path+"["+strconv.Itoa(i)+"]")
+			}
+		}
+	}
+	w.eachField(func(f *ast.Field) {
+		for _, a := range f.Arguments {
+			visit(a.Value, a.Name)
+		}
+	})
+	return found
 }

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph"
@@ -120,6 +122,9 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 			// input rather than a bad query, as Apollo classifies it too.
 			gqlErr.Message = explainValue(ctx, graph.Schema(), gqlErr)
 			setCode(gqlErr, CodeBadUserInput)
+			if f := valueField(ctx, gqlErr); f != "" {
+				gqlErr.Extensions["field"] = f
+			}
 		case gqlErr.Extensions["code"] != nil:
 			// A parse, validation or request error already classified.
 		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
@@ -147,6 +152,53 @@ func badValue(e *gqlerror.Error) bool {
 		return false
 	}
 	return e.Rule == "ValuesOfCorrectType" || (len(e.Path) > 0 && e.Path[0] == ast.PathName("variable"))
+}
+
+// valueField is the place of a bad input value in the form of an
+// application error's field: in the variables for an error about one
+// (input.changeset.source.paragraphs for variable.input.changeset...), or
+// from the argument for a literal, found by the error's location in the
+// document.
+func valueField(ctx context.Context, e *gqlerror.Error) string {
+	if len(e.Path) >= 2 && e.Path[0] == ast.PathName("variable") {
+		// As explainVariable: a single value given for a list is reported
+		// at index 0 of a list the client did not write.
+		name, _ := e.Path[1].(ast.PathName)
+		var b strings.Builder
+		b.WriteString(string(name))
+		raw, sent := infoFrom(ctx).variables[string(name)]
+		for _, step := range e.Path[2:] {
+			switch step := step.(type) {
+			case ast.PathName:
+				b.WriteString("." + string(step))
+				obj, _ := raw.(map[string]any)
+				raw = obj[string(step)]
+			case ast.PathIndex:
+				list, isList := raw.([]any)
+				if isList || !sent { // unknown values (a stream's) keep the index
+					fmt.Fprintf(&b, "[%d]", step)
+				}
+				if isList && int(step) < len(list) {
+					raw = list[step]
+				}
+			}
+		}
+		return b.String()
+	}
+	if len(e.Locations) == 0 || !graphql.HasOperationContext(ctx) {
+		return ""
+	}
+	op := graphql.GetOperationContext(ctx)
+	doc := op.Doc
+	if doc == nil {
+		// A document that fails validation is not kept: parse it again,
+		// which only an error about a value costs.
+		var err error
+		if doc, err = parser.ParseQuery(&ast.Source{Input: op.RawQuery}); err != nil {
+			return ""
+		}
+	}
+	return newWalker(doc).literalAt(e.Locations[0].Line, e.Locations[0].Column)
 }
 
 func setCode(e *gqlerror.Error, code string) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"slices"
 	"sort"
 	"strings"
 
@@ -15,17 +14,27 @@ import (
 
 // Changeset is one seed document sent through the API, with the name of
 // the token that sent it, why, and an optional key that makes sending it
-// again a no-op.
+// again a no-op. The document is either YAML text or, for the structured
+// form of the mutation, a File; Apply writes a File as YAML (MarshalFile)
+// and loads that text, so both forms go through one loader, and the text
+// is what the revision stores and an idempotency key is compared with.
 type Changeset struct {
 	YAML           string
+	File           *File
 	Message        string
 	IdempotencyKey string
 	Author         string
 }
 
-// inputName is the document name a changeset's problems are found under;
-// they are reported at input.yaml in the mutation's input.
+// inputName is the document name a changeset's problems are found under.
 const inputName = "input.yaml"
+
+// Where a changeset's problems are reported in the mutation's input: under
+// input.yaml for the text, input.changeset for the structured form.
+const (
+	yamlField = "input.yaml"
+	fileField = "input.changeset"
+)
 
 // maxKeyLength bounds an idempotency key: a UUID or a hash fits.
 const maxKeyLength = 200
@@ -41,10 +50,21 @@ const maxKeyLength = 200
 // replayed reports a resubmission of an idempotency key's changeset, which
 // returns the revision it made.
 func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.Revision, replayed bool, err error) {
+	field := yamlField
+	if c.File != nil {
+		if c.YAML != "" {
+			return nil, false, &db.Error{Code: db.EINVALID, Field: fileField,
+				Message: "changeset and yaml are two forms of one seed file: give one of them, not both"}
+		}
+		if c.YAML, err = MarshalFile(c.File); err != nil {
+			return nil, false, err
+		}
+		field = fileField
+	}
 	switch {
 	case strings.TrimSpace(c.YAML) == "":
-		return nil, false, &db.Error{Code: db.EINVALID, Field: "input.yaml",
-			Message: "yaml is required: give the text of one seed file (see seed/README.md), with its source and what the source reports"}
+		return nil, false, &db.Error{Code: db.EINVALID, Field: yamlField,
+			Message: "yaml or changeset is required: give one seed file (see seed/README.md), with its source and what the source reports, as YAML text or as input objects"}
 	case strings.TrimSpace(c.Message) == "":
 		return nil, false, &db.Error{Code: db.EINVALID, Field: "input.message",
 			Message: "message is required: say in a line what the changeset adds, e.g. \"add the 2024 refinery report\""}
@@ -58,15 +78,22 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 	}
 	return s.Revise(ctx, db.ChangeRequest{
 		Author: c.Author, Message: strings.TrimSpace(c.Message), IdempotencyKey: c.IdempotencyKey, Body: c.YAML,
-		Build: func(prior []string) (*db.Change, error) {
-			docs = replayDocuments(docs, prior)
-			before, err := Build(docs)
+		Build: func(prior []db.LoggedRevision, _ int64) (*db.Change, error) {
+			log, err := readLog(docs, prior)
 			if err != nil {
-				return nil, db.Errorf(db.ECONFLICT, "the seed and the changesets already applied no longer merge, so no changeset can be applied: %v", err)
+				return nil, err
 			}
-			after, err := Build(append(docs, Document{Name: inputName, Text: []byte(c.YAML)}))
+			before, err := log.build()
 			if err != nil {
-				return nil, inputErrors(err)
+				return nil, err
+			}
+			log.docs = append(log.docs, Document{Name: inputName, Text: []byte(c.YAML)})
+			after, err := Build(log.docs)
+			if err != nil {
+				return nil, inputErrors(err, field)
+			}
+			if err := log.retract(after); err != nil {
+				return nil, err
 			}
 			rev := difference(before, after)
 			rev.Changes = nodeChanges(before, after)
@@ -76,35 +103,24 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 	})
 }
 
-// replayDocuments gives the documents the graph after the revisions whose texts
-// are prior (oldest first) is built from: the seed files base, then each
-// changeset. It is the one way a revision's graph is made, whether to
-// apply the next changeset or to read the graph as it stood (DatasetAt).
-func replayDocuments(base []Document, prior []string) []Document {
-	docs := slices.Clip(base)
-	for i, body := range prior {
-		docs = append(docs, Document{Name: fmt.Sprintf("changeset %d", i+1), Text: []byte(body)})
-	}
-	return docs
-}
-
 // DatasetAt builds the graph as it stood after the revision with the id
-// rev, over the seed files of base: the seed with the changesets of the
-// revisions up to rev replayed in order. Revision 0 is the seed alone.
+// rev, over the seed files of base: the seed with the revisions up to rev
+// replayed in order (readLog, as Apply and Retract replay them), changesets
+// merged and retractions marked. Revision 0 is the seed alone.
 func DatasetAt(ctx context.Context, s *db.Store, base fs.FS, rev int64) (*db.Dataset, error) {
 	docs, err := readDocuments(base)
 	if err != nil {
 		return nil, err
 	}
-	bodies, err := s.RevisionBodies(ctx, rev)
+	prior, err := s.RevisionLog(ctx, rev)
 	if err != nil {
 		return nil, err
 	}
-	d, err := Build(replayDocuments(docs, bodies))
+	log, err := readLog(docs, prior)
 	if err != nil {
-		return nil, fmt.Errorf("revision %d: the seed and its changesets no longer merge: %w", rev, err)
+		return nil, err
 	}
-	return d, nil
+	return log.build()
 }
 
 // readDocuments reads the .yaml files of fsys in name order.
@@ -126,24 +142,24 @@ func readDocuments(fsys fs.FS) ([]Document, error) {
 }
 
 // inputErrors turns Build's problems into EINVALID errors at their place in
-// the changeset's input.
-func inputErrors(err error) error {
+// the changeset's input, under field.
+func inputErrors(err error, field string) error {
 	var v *ValidationError
 	if !errors.As(err, &v) {
 		return err
 	}
 	errs := make([]error, 0, len(v.Problems))
 	for _, p := range v.Problems {
-		field, msg := "input.yaml", p.Error()
+		at, msg := field, p.Error()
 		if p.File == inputName {
 			if path := p.Path(); path != "" {
-				field += "." + path
+				at += "." + path
 			}
 			if msg = p.Message; p.Entry != "" {
 				msg = p.Entry + ": " + p.Message
 			}
 		}
-		errs = append(errs, &db.Error{Code: db.EINVALID, Field: field, Message: msg})
+		errs = append(errs, &db.Error{Code: db.EINVALID, Field: at, Message: msg})
 	}
 	return errors.Join(errs...)
 }

@@ -249,11 +249,11 @@ func (b *builder) addMeeting(fc fileContext, m MeetingEntry) {
 	}
 	for person, role := range m.Roles {
 		if err := oneOf(db.MeetingRoles)(trimmed(role)); err != nil {
-			b.fail(fc.errorf("roles %s: %v", person, err))
+			b.fail(fc.keyErrorf(person, "roles %s: %v", person, err))
 			continue
 		}
 		if old, ok := e.roles[person]; ok && old != trimmed(role) {
-			b.fail(fc.errorf("roles %s: %s conflicts with %s given earlier", person, role, old))
+			b.fail(fc.keyErrorf(person, "roles %s: %s conflicts with %s given earlier", person, role, old))
 			continue
 		}
 		e.roles[trimmed(person)] = trimmed(role)

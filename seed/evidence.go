@@ -94,11 +94,11 @@ func (b *builder) inferences(fc fileContext, r *registry, e *entity, inf Inferre
 	for key, note := range inf {
 		note = trimmed(note)
 		if note == "" {
-			b.fail(fc.errorf("inferred %s: the note saying what it was inferred from is empty", key))
+			b.fail(fc.keyErrorf(key, "inferred %s: the note saying what it was inferred from is empty", key))
 			continue
 		}
 		if old, ok := e.inferred[key]; ok && old != note {
-			b.fail(fc.errorf("inferred %s: the note conflicts with one given earlier", key))
+			b.fail(fc.keyErrorf(key, "inferred %s: the note conflicts with one given earlier", key))
 			continue
 		}
 		e.inferred[key] = note
@@ -116,26 +116,26 @@ func (b *builder) checkInferences() {
 			list, slug, isLink := strings.Cut(key, "/")
 			if !isLink {
 				if !slices.Contains(inferable[c.r.typ], key) {
-					b.fail(c.fc.errorf("inferred %s: a %s has no such attribute (one of %v, or a link as list/slug)", key, c.r.typ, inferable[c.r.typ]))
+					b.fail(c.fc.keyErrorf(key, "inferred %s: a %s has no such attribute (one of %v, or a link as list/slug)", key, c.r.typ, inferable[c.r.typ]))
 				} else if c.e.fields[key] == "" {
-					b.fail(c.fc.errorf("inferred %s: the %s has no %s to infer", key, c.r.typ, key))
+					b.fail(c.fc.keyErrorf(key, "inferred %s: the %s has no %s to infer", key, c.r.typ, key))
 				}
 				continue
 			}
 			kind, ok := linkLists[c.r.typ][list]
 			if !ok {
-				b.fail(c.fc.errorf("inferred %s: a %s has no list %q", key, c.r.typ, list))
+				b.fail(c.fc.keyErrorf(key, "inferred %s: a %s has no list %q", key, c.r.typ, list))
 				continue
 			}
 			if _, ok := b.findLink(kind, c.e, slug); !ok {
-				b.fail(c.fc.errorf("inferred %s: %q is not in the %s %s", key, slug, c.r.typ, list))
+				b.fail(c.fc.keyErrorf(key, "inferred %s: %q is not in the %s %s", key, slug, c.r.typ, list))
 			}
 		}
 	}
 	for _, e := range b.meetings.order {
 		for _, slug := range sortedKeys(e.roles) {
 			if _, ok := b.findLink(db.MeetingParticipant, e, slug); !ok {
-				b.fail(e.first.errorf("roles: %q is not a participant of meeting %q", slug, e.slug))
+				b.fail(e.first.keyErrorf(slug, "roles: %q is not a participant of meeting %q", slug, e.slug))
 			}
 		}
 	}

@@ -135,7 +135,10 @@ type Problem struct {
 	File    string
 	Entry   string
 	Message string
-	syntax  bool // the document is not YAML of the seed format
+	// Key is the key of the map (inferred, roles) the problem is about,
+	// for Path.
+	Key    string
+	syntax bool // the document is not YAML of the seed format
 }
 
 func (p *Problem) Error() string {
@@ -150,7 +153,8 @@ func (p *Problem) Error() string {
 
 // Path is where in its document the problem is, as a path of YAML keys and
 // list indexes such as "projects[2].participants[0].company": the entry's
-// position, and the field the message is about when it names one. It is
+// position, and the field the message is about when it names one, with the
+// key of a map ("meetings[0].inferred.participants/zhu-hexin"). It is
 // "" for a document that is not YAML of the seed format.
 func (p *Problem) Path() string {
 	if p.syntax {
@@ -164,6 +168,9 @@ func (p *Problem) Path() string {
 	}
 	if f := problemField(p.Message); f != "" {
 		parts = append(parts, f)
+		if p.Key != "" {
+			parts = append(parts, p.Key)
+		}
 	}
 	return strings.Join(parts, ".")
 }
@@ -219,6 +226,11 @@ type where struct {
 
 func (w where) errorf(format string, args ...any) error {
 	return &Problem{File: w.file, Entry: w.entry, Message: fmt.Sprintf(format, args...)}
+}
+
+// keyErrorf is errorf for a problem with the entry of key in a map.
+func (w where) keyErrorf(key, format string, args ...any) error {
+	return &Problem{File: w.file, Entry: w.entry, Key: key, Message: fmt.Sprintf(format, args...)}
 }
 
 func (w where) in(entry string, args ...any) where {

@@ -33,6 +33,7 @@ type ResolverRoot interface {
 	Aggregates() AggregatesResolver
 	Agreement() AgreementResolver
 	Amount() AmountResolver
+	Change() ChangeResolver
 	Citation() CitationResolver
 	Company() CompanyResolver
 	Event() EventResolver
@@ -50,6 +51,7 @@ type ResolverRoot interface {
 	ProjectParticipant() ProjectParticipantResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
+	Retraction() RetractionResolver
 	Revision() RevisionResolver
 	SearchEdge() SearchEdgeResolver
 	Source() SourceResolver
@@ -68,7 +70,7 @@ type ComplexityRoot struct {
 	}
 
 	Agreement struct {
-		Amounts                    func(childComplexity int, basis []db.Basis) int
+		Amounts                    func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Citations                  func(childComplexity int) int
 		DocumentCount              func(childComplexity int) int
 		DocumentCountApproximation func(childComplexity int) int
@@ -110,10 +112,12 @@ type ComplexityRoot struct {
 		Basis         func(childComplexity int) int
 		Citation      func(childComplexity int) int
 		Currency      func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Label         func(childComplexity int) int
 		Project       func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 	}
 
 	ApplyChangesetPayload struct {
@@ -127,6 +131,12 @@ type ComplexityRoot struct {
 		InferenceNote func(childComplexity int) int
 	}
 
+	Change struct {
+		Kinds    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		Revision func(childComplexity int) int
+	}
+
 	Citation struct {
 		Paragraph func(childComplexity int) int
 		Source    func(childComplexity int) int
@@ -136,7 +146,7 @@ type ComplexityRoot struct {
 		Agreements               func(childComplexity int) int
 		Aliases                  func(childComplexity int) int
 		Citations                func(childComplexity int) int
-		CounterpartyMeasurements func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		CounterpartyMeasurements func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
 		Evidence                 func(childComplexity int, basis []db.Basis) int
@@ -145,12 +155,12 @@ type ComplexityRoot struct {
 		History                  func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
-		Measurements             func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Measurements             func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Meetings                 func(childComplexity int) int
 		Name                     func(childComplexity int) int
 		Parent                   func(childComplexity int) int
-		Positions                func(childComplexity int, basis []db.Basis) int
-		Projects                 func(childComplexity int, basis []db.Basis) int
+		Positions                func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
+		Projects                 func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Slug                     func(childComplexity int) int
 		Subsidiaries             func(childComplexity int) int
 	}
@@ -196,7 +206,7 @@ type ComplexityRoot struct {
 		Parts        func(childComplexity int) int
 		Slug         func(childComplexity int) int
 		Start        func(childComplexity int) int
-		Statements   func(childComplexity int, basis []db.Basis) int
+		Statements   func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 	}
 
 	EventConnection struct {
@@ -225,6 +235,7 @@ type ComplexityRoot struct {
 		Citation      func(childComplexity int) int
 		Company       func(childComplexity int) int
 		Counterparty  func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Label         func(childComplexity int) int
 		Metric        func(childComplexity int) int
@@ -232,6 +243,7 @@ type ComplexityRoot struct {
 		PeriodStart   func(childComplexity int) int
 		Project       func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Unit          func(childComplexity int) int
 		Value         func(childComplexity int) int
@@ -249,10 +261,10 @@ type ComplexityRoot struct {
 		Occasion       func(childComplexity int) int
 		Organizations  func(childComplexity int, basis []db.Basis) int
 		Participants   func(childComplexity int, basis []db.Basis) int
-		Participations func(childComplexity int, basis []db.Basis) int
+		Participations func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Projects       func(childComplexity int, basis []db.Basis) int
 		Slug           func(childComplexity int) int
-		Statements     func(childComplexity int, basis []db.Basis) int
+		Statements     func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Summary        func(childComplexity int) int
 		Topics         func(childComplexity int) int
 	}
@@ -270,8 +282,10 @@ type ComplexityRoot struct {
 
 	MeetingParticipation struct {
 		Basis         func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Person        func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Role          func(childComplexity int) int
 	}
 
@@ -279,9 +293,11 @@ type ComplexityRoot struct {
 		Basis         func(childComplexity int) int
 		Citation      func(childComplexity int) int
 		Date          func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Name          func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Status        func(childComplexity int) int
 	}
 
@@ -306,6 +322,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		ApplyChangeset func(childComplexity int, input model.ChangesetInput) int
+		Retract        func(childComplexity int, input model.RetractInput) int
 	}
 
 	Neighborhood struct {
@@ -343,9 +360,9 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Meetings    func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Positions   func(childComplexity int, basis []db.Basis) int
+		Positions   func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Slug        func(childComplexity int) int
-		Statements  func(childComplexity int, basis []db.Basis) int
+		Statements  func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 	}
 
 	PersonConnection struct {
@@ -363,28 +380,30 @@ type ComplexityRoot struct {
 		AttributedTo  func(childComplexity int) int
 		Basis         func(childComplexity int) int
 		Citations     func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Organization  func(childComplexity int) int
 		Person        func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Title         func(childComplexity int) int
 	}
 
 	Project struct {
 		Agreements      func(childComplexity int) int
 		Aliases         func(childComplexity int) int
-		Amounts         func(childComplexity int, basis []db.Basis) int
-		CapacityHistory func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Amounts         func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
+		CapacityHistory func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Citations       func(childComplexity int) int
 		Description     func(childComplexity int) int
 		Evidence        func(childComplexity int, basis []db.Basis) int
 		History         func(childComplexity int) int
 		ID              func(childComplexity int) int
-		Measurements    func(childComplexity int, metric *db.Metric, basis []db.Basis) int
+		Measurements    func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Meetings        func(childComplexity int) int
-		Milestones      func(childComplexity int, basis []db.Basis) int
+		Milestones      func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Name            func(childComplexity int) int
-		Participants    func(childComplexity int, basis []db.Basis) int
+		Participants    func(childComplexity int, basis []db.Basis, includeRetracted *bool) int
 		Region          func(childComplexity int) int
 		Sector          func(childComplexity int) int
 		Slug            func(childComplexity int) int
@@ -406,8 +425,10 @@ type ComplexityRoot struct {
 		Basis         func(childComplexity int) int
 		Citations     func(childComplexity int) int
 		Company       func(childComplexity int) int
+		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Project       func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Role          func(childComplexity int) int
 	}
 
@@ -451,6 +472,19 @@ type ComplexityRoot struct {
 		Type          func(childComplexity int) int
 	}
 
+	RetractPayload struct {
+		Replayed func(childComplexity int) int
+		Revision func(childComplexity int) int
+	}
+
+	Retraction struct {
+		At       func(childComplexity int) int
+		Author   func(childComplexity int) int
+		Citation func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Revision func(childComplexity int) int
+	}
+
 	Revision struct {
 		Added          func(childComplexity int) int
 		Author         func(childComplexity int) int
@@ -459,6 +493,7 @@ type ComplexityRoot struct {
 		History        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IdempotencyKey func(childComplexity int) int
+		Kind           func(childComplexity int) int
 		Message        func(childComplexity int) int
 		Source         func(childComplexity int) int
 		Touched        func(childComplexity int) int
@@ -520,6 +555,7 @@ type ComplexityRoot struct {
 		InferenceNote func(childComplexity int) int
 		Meeting       func(childComplexity int) int
 		ReportedOn    func(childComplexity int) int
+		Retraction    func(childComplexity int) int
 		Slug          func(childComplexity int) int
 		Speaker       func(childComplexity int) int
 		Summary       func(childComplexity int) int
@@ -537,6 +573,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		Changes   func(childComplexity int, subjects []string, kinds []model.ChangeKind, after *string) int
 		Revisions func(childComplexity int, after *string) int
 	}
 
@@ -579,19 +616,24 @@ type AgreementResolver interface {
 	Parties(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Company, error)
 	Signatories(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Person, error)
 
-	Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Amount, error)
+	Amounts(ctx context.Context, obj *db.Agreement, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error)
 	Projects(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.Project, error)
 	Meeting(ctx context.Context, obj *db.Agreement) (*db.Meeting, error)
 	Evidence(ctx context.Context, obj *db.Agreement, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Agreement) ([]*db.Citation, error)
 }
 type AmountResolver interface {
+	ID(ctx context.Context, obj *db.Amount) (string, error)
 	Project(ctx context.Context, obj *db.Amount) (*db.Project, error)
 	Agreement(ctx context.Context, obj *db.Amount) (*db.Agreement, error)
 
 	ReportedOn(ctx context.Context, obj *db.Amount) (*db.PartialDate, error)
 
 	AttributedTo(ctx context.Context, obj *db.Amount) (model.Actor, error)
+	Retraction(ctx context.Context, obj *db.Amount) (*db.Retraction, error)
+}
+type ChangeResolver interface {
+	Nodes(ctx context.Context, obj *model.Change) ([]model.Node, error)
 }
 type CitationResolver interface {
 	Source(ctx context.Context, obj *db.Citation) (*db.Source, error)
@@ -604,12 +646,12 @@ type CompanyResolver interface {
 
 	Parent(ctx context.Context, obj *db.Company) (*db.Company, error)
 	Subsidiaries(ctx context.Context, obj *db.Company) ([]*db.Company, error)
-	Positions(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.Position, error)
-	Projects(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.ProjectParticipant, error)
+	Positions(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error)
+	Projects(ctx context.Context, obj *db.Company, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error)
 	Agreements(ctx context.Context, obj *db.Company) ([]*db.Agreement, error)
 	Meetings(ctx context.Context, obj *db.Company) ([]*db.Meeting, error)
-	Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
-	CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
+	Measurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
+	CounterpartyMeasurements(ctx context.Context, obj *db.Company, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
 	Evidence(ctx context.Context, obj *db.Company, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Company) ([]*db.Citation, error)
 }
@@ -621,18 +663,22 @@ type EventResolver interface {
 	Parts(ctx context.Context, obj *db.Event) ([]*db.Event, error)
 	Meetings(ctx context.Context, obj *db.Event) ([]*db.Meeting, error)
 	Agreements(ctx context.Context, obj *db.Event) ([]*db.Agreement, error)
-	Statements(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.Statement, error)
+	Statements(ctx context.Context, obj *db.Event, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Participants(ctx context.Context, obj *db.Event) ([]*db.Person, error)
 	Evidence(ctx context.Context, obj *db.Event, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Event) ([]*db.Citation, error)
 }
 type MeasurementResolver interface {
+	ID(ctx context.Context, obj *db.Measurement) (string, error)
+
 	ReportedOn(ctx context.Context, obj *db.Measurement) (*db.PartialDate, error)
 
 	AttributedTo(ctx context.Context, obj *db.Measurement) (model.Actor, error)
 	Company(ctx context.Context, obj *db.Measurement) (*db.Company, error)
 	Project(ctx context.Context, obj *db.Measurement) (*db.Project, error)
 	Counterparty(ctx context.Context, obj *db.Measurement) (*db.Company, error)
+
+	Retraction(ctx context.Context, obj *db.Measurement) (*db.Retraction, error)
 }
 type MeetingResolver interface {
 	ID(ctx context.Context, obj *db.Meeting) (string, error)
@@ -643,20 +689,28 @@ type MeetingResolver interface {
 	Topics(ctx context.Context, obj *db.Meeting) ([]string, error)
 	Projects(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Project, error)
 	Agreements(ctx context.Context, obj *db.Meeting) ([]*db.Agreement, error)
-	Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.MeetingParticipation, error)
+	Participations(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.MeetingParticipation, error)
 	Event(ctx context.Context, obj *db.Meeting) (*db.Event, error)
-	Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Statement, error)
+	Statements(ctx context.Context, obj *db.Meeting, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Evidence(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Meeting) ([]*db.Citation, error)
 }
 type MeetingParticipationResolver interface {
+	ID(ctx context.Context, obj *db.MeetingParticipation) (string, error)
 	Person(ctx context.Context, obj *db.MeetingParticipation) (*db.Person, error)
+
+	Retraction(ctx context.Context, obj *db.MeetingParticipation) (*db.Retraction, error)
 }
 type MilestoneResolver interface {
+	ID(ctx context.Context, obj *db.Milestone) (string, error)
+
 	ReportedOn(ctx context.Context, obj *db.Milestone) (*db.PartialDate, error)
+
+	Retraction(ctx context.Context, obj *db.Milestone) (*db.Retraction, error)
 }
 type MutationResolver interface {
 	ApplyChangeset(ctx context.Context, input model.ChangesetInput) (*model.ApplyChangesetPayload, error)
+	Retract(ctx context.Context, input model.RetractInput) (*model.RetractPayload, error)
 }
 type NeighborhoodResolver interface {
 	Center(ctx context.Context, obj *db.Subgraph) (model.Node, error)
@@ -677,19 +731,21 @@ type PersonResolver interface {
 
 	Aliases(ctx context.Context, obj *db.Person) ([]string, error)
 
-	Positions(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Position, error)
+	Positions(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Position, error)
 	Meetings(ctx context.Context, obj *db.Person) ([]*db.Meeting, error)
-	Statements(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.Statement, error)
+	Statements(ctx context.Context, obj *db.Person, basis []db.Basis, includeRetracted *bool) ([]*db.Statement, error)
 	Evidence(ctx context.Context, obj *db.Person, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Person) ([]*db.Citation, error)
 }
 type PositionResolver interface {
+	ID(ctx context.Context, obj *db.Position) (string, error)
 	Person(ctx context.Context, obj *db.Position) (*db.Person, error)
 	Organization(ctx context.Context, obj *db.Position) (*db.Company, error)
 
 	Citations(ctx context.Context, obj *db.Position) ([]*db.Citation, error)
 
 	AttributedTo(ctx context.Context, obj *db.Position) (model.Actor, error)
+	Retraction(ctx context.Context, obj *db.Position) (*db.Retraction, error)
 }
 type ProjectResolver interface {
 	ID(ctx context.Context, obj *db.Project) (string, error)
@@ -697,21 +753,24 @@ type ProjectResolver interface {
 
 	Aliases(ctx context.Context, obj *db.Project) ([]string, error)
 
-	Participants(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.ProjectParticipant, error)
-	CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
-	Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis) ([]*db.Measurement, error)
-	Milestones(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Milestone, error)
-	Amounts(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.Amount, error)
+	Participants(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.ProjectParticipant, error)
+	CapacityHistory(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
+	Measurements(ctx context.Context, obj *db.Project, metric *db.Metric, basis []db.Basis, includeRetracted *bool) ([]*db.Measurement, error)
+	Milestones(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Milestone, error)
+	Amounts(ctx context.Context, obj *db.Project, basis []db.Basis, includeRetracted *bool) ([]*db.Amount, error)
 	Agreements(ctx context.Context, obj *db.Project) ([]*db.Agreement, error)
 	Meetings(ctx context.Context, obj *db.Project) ([]*db.Meeting, error)
 	Evidence(ctx context.Context, obj *db.Project, basis []db.Basis) ([]*db.AttributeEvidence, error)
 	Citations(ctx context.Context, obj *db.Project) ([]*db.Citation, error)
 }
 type ProjectParticipantResolver interface {
+	ID(ctx context.Context, obj *db.ProjectParticipant) (string, error)
 	Company(ctx context.Context, obj *db.ProjectParticipant) (*db.Company, error)
 	Project(ctx context.Context, obj *db.ProjectParticipant) (*db.Project, error)
 
 	Citations(ctx context.Context, obj *db.ProjectParticipant) ([]*db.Citation, error)
+
+	Retraction(ctx context.Context, obj *db.ProjectParticipant) (*db.Retraction, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -745,8 +804,14 @@ type RelationshipResolver interface {
 	From(ctx context.Context, obj *model.Relationship) (model.Node, error)
 	To(ctx context.Context, obj *model.Relationship) (model.Node, error)
 }
+type RetractionResolver interface {
+	Revision(ctx context.Context, obj *db.Retraction) (*db.Revision, error)
+
+	At(ctx context.Context, obj *db.Retraction) (string, error)
+}
 type RevisionResolver interface {
 	ID(ctx context.Context, obj *db.Revision) (string, error)
+	Kind(ctx context.Context, obj *db.Revision) (model.RevisionType, error)
 
 	CreatedAt(ctx context.Context, obj *db.Revision) (string, error)
 
@@ -772,9 +837,12 @@ type StatementResolver interface {
 	Meeting(ctx context.Context, obj *db.Statement) (*db.Meeting, error)
 	Event(ctx context.Context, obj *db.Statement) (*db.Event, error)
 	About(ctx context.Context, obj *db.Statement) ([]model.Node, error)
+
+	Retraction(ctx context.Context, obj *db.Statement) (*db.Retraction, error)
 }
 type SubscriptionResolver interface {
 	Revisions(ctx context.Context, after *string) (<-chan *db.Revision, error)
+	Changes(ctx context.Context, subjects []string, kinds []model.ChangeKind, after *string) (<-chan *model.Change, error)
 }
 type TimelineEventResolver interface {
 	Subject(ctx context.Context, obj *db.TimelineEvent) (model.Node, error)
@@ -827,7 +895,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Amounts(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Agreement.Amounts(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Agreement.citations":
 		if e.ComplexityRoot.Agreement.Citations == nil {
 			break
@@ -1043,6 +1111,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amount.Currency(childComplexity), true
+	case "Amount.id":
+		if e.ComplexityRoot.Amount.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.ID(childComplexity), true
 	case "Amount.inferenceNote":
 		if e.ComplexityRoot.Amount.InferenceNote == nil {
 			break
@@ -1067,6 +1141,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amount.ReportedOn(childComplexity), true
+	case "Amount.retraction":
+		if e.ComplexityRoot.Amount.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amount.Retraction(childComplexity), true
 
 	case "ApplyChangesetPayload.replayed":
 		if e.ComplexityRoot.ApplyChangesetPayload.Replayed == nil {
@@ -1099,6 +1179,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributeEvidence.InferenceNote(childComplexity), true
+
+	case "Change.kinds":
+		if e.ComplexityRoot.Change.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Kinds(childComplexity), true
+	case "Change.nodes":
+		if e.ComplexityRoot.Change.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Nodes(childComplexity), true
+	case "Change.revision":
+		if e.ComplexityRoot.Change.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Revision(childComplexity), true
 
 	case "Citation.paragraph":
 		if e.ComplexityRoot.Citation.Paragraph == nil {
@@ -1141,7 +1240,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.CounterpartyMeasurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.CounterpartyMeasurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.country":
 		if e.ComplexityRoot.Company.Country == nil {
 			break
@@ -1205,7 +1304,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.meetings":
 		if e.ComplexityRoot.Company.Meetings == nil {
 			break
@@ -1234,7 +1333,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Positions(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.Positions(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.projects":
 		if e.ComplexityRoot.Company.Projects == nil {
 			break
@@ -1245,7 +1344,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Company.Projects(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Company.Projects(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Company.slug":
 		if e.ComplexityRoot.Company.Slug == nil {
 			break
@@ -1463,7 +1562,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Statements(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Event.Statements(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -1564,6 +1663,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.Counterparty(childComplexity), true
+	case "Measurement.id":
+		if e.ComplexityRoot.Measurement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.ID(childComplexity), true
 	case "Measurement.inferenceNote":
 		if e.ComplexityRoot.Measurement.InferenceNote == nil {
 			break
@@ -1606,6 +1711,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.ReportedOn(childComplexity), true
+	case "Measurement.retraction":
+		if e.ComplexityRoot.Measurement.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Retraction(childComplexity), true
 	case "Measurement.status":
 		if e.ComplexityRoot.Measurement.Status == nil {
 			break
@@ -1716,7 +1827,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Meeting.Participations(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Meeting.Participations(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Meeting.projects":
 		if e.ComplexityRoot.Meeting.Projects == nil {
 			break
@@ -1744,7 +1855,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Meeting.Statements(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Meeting.Statements(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Meeting.summary":
 		if e.ComplexityRoot.Meeting.Summary == nil {
 			break
@@ -1796,6 +1907,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeetingParticipation.Basis(childComplexity), true
+	case "MeetingParticipation.id":
+		if e.ComplexityRoot.MeetingParticipation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.ID(childComplexity), true
 	case "MeetingParticipation.inferenceNote":
 		if e.ComplexityRoot.MeetingParticipation.InferenceNote == nil {
 			break
@@ -1808,6 +1925,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeetingParticipation.Person(childComplexity), true
+	case "MeetingParticipation.retraction":
+		if e.ComplexityRoot.MeetingParticipation.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParticipation.Retraction(childComplexity), true
 	case "MeetingParticipation.role":
 		if e.ComplexityRoot.MeetingParticipation.Role == nil {
 			break
@@ -1833,6 +1956,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Milestone.Date(childComplexity), true
+	case "Milestone.id":
+		if e.ComplexityRoot.Milestone.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Milestone.ID(childComplexity), true
 	case "Milestone.inferenceNote":
 		if e.ComplexityRoot.Milestone.InferenceNote == nil {
 			break
@@ -1851,6 +1980,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Milestone.ReportedOn(childComplexity), true
+	case "Milestone.retraction":
+		if e.ComplexityRoot.Milestone.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Milestone.Retraction(childComplexity), true
 	case "Milestone.status":
 		if e.ComplexityRoot.Milestone.Status == nil {
 			break
@@ -1949,6 +2084,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApplyChangeset(childComplexity, args["input"].(model.ChangesetInput)), true
+	case "Mutation.retract":
+		if e.ComplexityRoot.Mutation.Retract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Retract(childComplexity, args["input"].(model.RetractInput)), true
 
 	case "Neighborhood.center":
 		if e.ComplexityRoot.Neighborhood.Center == nil {
@@ -2101,7 +2247,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Positions(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Person.Positions(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Person.slug":
 		if e.ComplexityRoot.Person.Slug == nil {
 			break
@@ -2118,7 +2264,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Statements(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Person.Statements(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 
 	case "PersonConnection.edges":
 		if e.ComplexityRoot.PersonConnection.Edges == nil {
@@ -2170,6 +2316,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.Citations(childComplexity), true
+	case "Position.id":
+		if e.ComplexityRoot.Position.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.ID(childComplexity), true
 	case "Position.inferenceNote":
 		if e.ComplexityRoot.Position.InferenceNote == nil {
 			break
@@ -2194,6 +2346,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.ReportedOn(childComplexity), true
+	case "Position.retraction":
+		if e.ComplexityRoot.Position.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Retraction(childComplexity), true
 	case "Position.title":
 		if e.ComplexityRoot.Position.Title == nil {
 			break
@@ -2223,7 +2381,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Amounts(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Amounts(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.capacityHistory":
 		if e.ComplexityRoot.Project.CapacityHistory == nil {
 			break
@@ -2234,7 +2392,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.CapacityHistory(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.CapacityHistory(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.citations":
 		if e.ComplexityRoot.Project.Citations == nil {
 			break
@@ -2280,7 +2438,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Measurements(childComplexity, args["metric"].(*db.Metric), args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.meetings":
 		if e.ComplexityRoot.Project.Meetings == nil {
 			break
@@ -2297,7 +2455,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Milestones(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Milestones(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.name":
 		if e.ComplexityRoot.Project.Name == nil {
 			break
@@ -2314,7 +2472,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Participants(childComplexity, args["basis"].([]db.Basis)), true
+		return e.ComplexityRoot.Project.Participants(childComplexity, args["basis"].([]db.Basis), args["includeRetracted"].(*bool)), true
 	case "Project.region":
 		if e.ComplexityRoot.Project.Region == nil {
 			break
@@ -2390,6 +2548,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectParticipant.Company(childComplexity), true
+	case "ProjectParticipant.id":
+		if e.ComplexityRoot.ProjectParticipant.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectParticipant.ID(childComplexity), true
 	case "ProjectParticipant.inferenceNote":
 		if e.ComplexityRoot.ProjectParticipant.InferenceNote == nil {
 			break
@@ -2402,6 +2566,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProjectParticipant.Project(childComplexity), true
+	case "ProjectParticipant.retraction":
+		if e.ComplexityRoot.ProjectParticipant.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectParticipant.Retraction(childComplexity), true
 	case "ProjectParticipant.role":
 		if e.ComplexityRoot.ProjectParticipant.Role == nil {
 			break
@@ -2741,6 +2911,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
 
+	case "RetractPayload.replayed":
+		if e.ComplexityRoot.RetractPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractPayload.Replayed(childComplexity), true
+	case "RetractPayload.revision":
+		if e.ComplexityRoot.RetractPayload.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractPayload.Revision(childComplexity), true
+
+	case "Retraction.at":
+		if e.ComplexityRoot.Retraction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.At(childComplexity), true
+	case "Retraction.author":
+		if e.ComplexityRoot.Retraction.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Author(childComplexity), true
+	case "Retraction.citation":
+		if e.ComplexityRoot.Retraction.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Citation(childComplexity), true
+	case "Retraction.reason":
+		if e.ComplexityRoot.Retraction.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Reason(childComplexity), true
+	case "Retraction.revision":
+		if e.ComplexityRoot.Retraction.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Revision(childComplexity), true
+
 	case "Revision.added":
 		if e.ComplexityRoot.Revision.Added == nil {
 			break
@@ -2783,6 +2997,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Revision.IdempotencyKey(childComplexity), true
+	case "Revision.kind":
+		if e.ComplexityRoot.Revision.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Kind(childComplexity), true
 	case "Revision.message":
 		if e.ComplexityRoot.Revision.Message == nil {
 			break
@@ -3013,6 +3233,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statement.ReportedOn(childComplexity), true
+	case "Statement.retraction":
+		if e.ComplexityRoot.Statement.Retraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Retraction(childComplexity), true
 	case "Statement.slug":
 		if e.ComplexityRoot.Statement.Slug == nil {
 			break
@@ -3064,6 +3290,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatementEdge.Node(childComplexity), true
 
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["subjects"].([]string), args["kinds"].([]model.ChangeKind), args["after"].(*string)), true
 	case "Subscription.revisions":
 		if e.ComplexityRoot.Subscription.Revisions == nil {
 			break
@@ -3160,6 +3397,24 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPersonOrder,
 		ec.unmarshalInputProjectFilter,
 		ec.unmarshalInputProjectOrder,
+		ec.unmarshalInputRetractInput,
+		ec.unmarshalInputRetractionCitationInput,
+		ec.unmarshalInputSeedAgreementInput,
+		ec.unmarshalInputSeedAmountInput,
+		ec.unmarshalInputSeedCompanyInput,
+		ec.unmarshalInputSeedEventInput,
+		ec.unmarshalInputSeedFileInput,
+		ec.unmarshalInputSeedInferenceInput,
+		ec.unmarshalInputSeedMeasurementInput,
+		ec.unmarshalInputSeedMeetingInput,
+		ec.unmarshalInputSeedMeetingRoleInput,
+		ec.unmarshalInputSeedMilestoneInput,
+		ec.unmarshalInputSeedParticipantInput,
+		ec.unmarshalInputSeedPersonInput,
+		ec.unmarshalInputSeedPositionInput,
+		ec.unmarshalInputSeedProjectInput,
+		ec.unmarshalInputSeedSourceInput,
+		ec.unmarshalInputSeedStatementInput,
 		ec.unmarshalInputSourceOrder,
 		ec.unmarshalInputStatementFilter,
 	)
@@ -3719,11 +3974,15 @@ type Company implements Node {
   positions(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Position!]!
   "Projects this organization takes part in, with its role in each."
   projects(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [ProjectParticipant!]!
   "Agreements this organization is party to."
   agreements: [Agreement!]!
@@ -3735,6 +3994,8 @@ type Company implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   """
   Two-sided figures in which this organization is the other side: trade
@@ -3746,6 +4007,8 @@ type Company implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
   evidence(
@@ -3774,6 +4037,8 @@ type Person implements Node {
   positions(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Position!]!
   "Meetings this person took part in, earliest first."
   meetings: [Meeting!]!
@@ -3781,6 +4046,8 @@ type Person implements Node {
   statements(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Statement!]!
   "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
   evidence(
@@ -3796,6 +4063,13 @@ A title a person held at an organization, as a source reported it on a date.
 Roles change: CITIC Group's chairman in 2023 and in 2024 are two positions.
 """
 type Position {
+  """
+  Stable ID of this title, for ` + "`" + `retract` + "`" + `: made of the person's and the
+  organization's slugs, the title and the report date, so it survives
+  rebuilds and reseeds from the same sources and revisions. It is not a
+  ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The person who held the title."
   person: Person!
   "The organization the title is at; for a president or prime minister, the state."
@@ -3812,6 +4086,8 @@ type Position {
   inferenceNote: String
   "Who the article credits with the title (\"according to\"), where it does."
   attributedTo: Actor
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "A meeting between people, on behalf of their organizations."
@@ -3849,10 +4125,12 @@ type Meeting implements Node {
   ): [Project!]!
   "Agreements signed at this meeting."
   agreements: [Agreement!]!
-  "Who took part, each with the role the article gives (host, guest, delegation member) and the basis of their taking part."
+  "Who took part, each with the role the article gives (host, guest, delegation member) and the basis of their taking part; retracted ones, when included, last."
   participations(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [MeetingParticipation!]!
   "The visit, trip, roundtable or council the meeting was part of, where known."
   event: Event
@@ -3860,6 +4138,8 @@ type Meeting implements Node {
   statements(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Statement!]!
   "The basis of each of its attributes that has a value and is not a name, optionally only those of some bases."
   evidence(
@@ -3882,6 +4162,12 @@ enum MeetingRole {
 
 "One person's taking part in a meeting."
 type MeetingParticipation {
+  """
+  Stable ID of this participation, for ` + "`" + `retract` + "`" + `: made of the meeting's
+  and the person's slugs, so it survives rebuilds and reseeds. It is not a
+  ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "Who took part."
   person: Person!
   "Their role, where the article gives one; null otherwise."
@@ -3890,6 +4176,8 @@ type MeetingParticipation {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "Industry a project belongs to."
@@ -3962,6 +4250,8 @@ type Project implements Node {
   participants(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [ProjectParticipant!]!
   """
   Capacity figures (production, processing, power, heat, throughput) in
@@ -3973,6 +4263,8 @@ type Project implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   "All figures about the project (capacity, length, progress), in ` + "`" + `asOf` + "`" + ` order; optionally one metric only."
   measurements(
@@ -3980,16 +4272,22 @@ type Project implements Node {
     metric: Metric
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Measurement!]!
   "Planned and achieved steps, dated ones in date order, undated last."
   milestones(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Milestone!]!
   "Sums of money reported for the project, one per report: conflicting reports all stay."
   amounts(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Amount!]!
   "Agreements covering this project."
   agreements: [Agreement!]!
@@ -4024,6 +4322,12 @@ enum ParticipantRole {
 
 "An organization's part in a project: an edge between ` + "`" + `Company` + "`" + ` and ` + "`" + `Project` + "`" + `."
 type ProjectParticipant {
+  """
+  Stable ID of this participation, for ` + "`" + `retract` + "`" + `: made of the project's and the
+  company's slugs and the role, so it survives rebuilds and reseeds from
+  the same sources and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The organization taking part."
   company: Company!
   "The project it takes part in."
@@ -4036,6 +4340,8 @@ type ProjectParticipant {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "What a measurement measures."
@@ -4098,6 +4404,14 @@ enum Approximation {
 
 "A figure about a company or project at a date, with the paragraph that reports it."
 type Measurement {
+  """
+  Stable ID of this figure, for ` + "`" + `retract` + "`" + `: made of the slug of what it is
+  about, its metric, label, date and status, and the source and paragraph
+  that report it (two figures alike in all of that are told apart by their
+  order), so it survives rebuilds and reseeds from the same sources and
+  revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "What the figure measures; ` + "`" + `label` + "`" + ` says exactly what."
   metric: Metric!
   "What exactly is measured, in our own words (e.g. ` + "`" + `road bitumen output` + "`" + `)."
@@ -4132,6 +4446,8 @@ type Measurement {
   periodStart: PartialDate
   "The last period the figure covers, where given; null for one still running."
   periodEnd: PartialDate
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "Whether a milestone is still ahead or reached."
@@ -4144,6 +4460,13 @@ enum MilestoneStatus {
 
 "A dated step of a project, such as a planned construction start or commissioning month."
 type Milestone {
+  """
+  Stable ID of this milestone, for ` + "`" + `retract` + "`" + `: made of the project's slug, the
+  milestone's name and the source and paragraph that report it, so it
+  survives rebuilds and reseeds from the same sources and revisions. It is
+  not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The step, in our own words, e.g. ` + "`" + `Start of plant construction` + "`" + `."
   name: String!
   "When, as precisely as the source says; null if it gives no date."
@@ -4158,10 +4481,19 @@ type Milestone {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "A sum of money as one source reports it. Where sources disagree, each figure is its own Amount."
 type Amount {
+  """
+  Stable ID of this sum, for ` + "`" + `retract` + "`" + `: made of the slug of the project or
+  agreement it is for, its currency and label, and the source and
+  paragraph that report it, so it survives rebuilds and reseeds from the
+  same sources and revisions. It is not a ` + "`" + `Node` + "`" + ` ID.
+  """
+  id: ID!
   "The project this sum is reported for, if any."
   project: Project
   "The agreement this sum is reported for, if any."
@@ -4184,6 +4516,8 @@ type Amount {
   inferenceNote: String
   "Who the article says gave the sum (\"according to\", \"said\"), where it does."
   attributedTo: Actor
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "What kind of document an agreement is."
@@ -4256,6 +4590,8 @@ type Agreement implements Node {
   amounts(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Amount!]!
   "Projects it covers."
   projects(
@@ -4301,6 +4637,8 @@ type Statement implements Node {
   basis: Basis!
   "For an inference, what it was concluded from."
   inferenceNote: String
+  "Who retracted it, when and why; null unless it was retracted (see ` + "`" + `includeRetracted` + "`" + `)."
+  retraction: Retraction
 }
 
 "What kind of event an ` + "`" + `Event` + "`" + ` is."
@@ -4353,6 +4691,8 @@ type Event implements Node {
   statements(
     "Only facts of these bases (` + "`" + `[STATED]` + "`" + ` for what the sources say); every fact when null or empty."
     basis: [Basis!]
+    "Also the retracted ones, each with its ` + "`" + `retraction` + "`" + `; false leaves them out."
+    includeRetracted: Boolean = false
   ): [Statement!]!
   "The people at it: those at its meetings and those who spoke at it, by name."
   participants: [Person!]!
@@ -5090,19 +5430,22 @@ type Path {
 # its history read separately.
 
 """
-One changeset as it was applied: who sent it, when and why, the source it
-brought, and how much of the graph it added and changed.
+One changeset as it was applied, or one retraction: who sent it, when and
+why, the source it brought or cited, and how much of the graph it added and
+changed.
 """
 type Revision implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + `, to ` + "`" + `revisions(after:)` + "`" + ` or to the subscription's ` + "`" + `after` + "`" + `."
   id: ID!
+  "Whether it applied a changeset or retracted a fact."
+  kind: RevisionType!
   "The name of the token that sent the changeset (` + "`" + `investgraph token list` + "`" + ` shows it)."
   author: String!
   "When the changeset was committed, in UTC, as RFC 3339 (e.g. ` + "`" + `2026-12-03T09:30:00.123Z` + "`" + `)."
   createdAt: String!
-  "Why the changeset was sent, in its author's words."
+  "Why the changeset was sent, or the fact retracted, in its author's words."
   message: String!
-  "The source the changeset brought."
+  "The source the changeset brought, or the retraction cited."
   source: Source
   "How many objects (the source, companies, people, projects, meetings, agreements) and facts (positions, participants, figures, milestones, amounts, links, topics) it added."
   added: Int!
@@ -5131,6 +5474,14 @@ type NodeChange {
   added: [String!]!
   "The fields whose values it changed, and the list items whose citations or basis it changed."
   changed: [String!]!
+}
+
+"What a revision did."
+enum RevisionType {
+  "Applied a changeset (` + "`" + `applyChangeset` + "`" + `)."
+  CHANGESET
+  "Retracted one fact (` + "`" + `retract` + "`" + `): ` + "`" + `changed` + "`" + ` is 1, ` + "`" + `touched` + "`" + ` the cited source and the objects the fact relates."
+  RETRACTION
 }
 
 "A page of revisions, oldest first."
@@ -5186,12 +5537,16 @@ extend type Query {
 }
 
 """
-A changeset: the text of one seed file (the format of seed/README.md), its
-source and what the source reports, each item cited to a paragraph.
+A changeset: one seed file (the format of seed/README.md), its source and
+what the source reports, each item cited to a paragraph, given either as
+YAML text (` + "`" + `yaml` + "`" + `) or as input objects (` + "`" + `changeset` + "`" + `), exactly one of them.
+Both forms are checked and applied by the same code.
 """
 input ChangesetInput {
   "The seed file's YAML text. Entities merge by slug with those of the seed and of earlier changesets, as seed files merge."
-  yaml: String!
+  yaml: String
+  "The same seed file as input objects, field for field the YAML keys; give it instead of ` + "`" + `yaml` + "`" + `."
+  changeset: SeedFileInput
   "Why the changeset is sent, recorded in its revision."
   message: String!
   "A key of the client's choosing (a UUID, at most 200 bytes): sending the same changeset with it again changes nothing and returns the same revision."
@@ -5218,6 +5573,62 @@ type Mutation {
     "The changeset."
     input: ChangesetInput!
   ): ApplyChangesetPayload!
+  """
+  Retracts one fact (a position, project participation, figure, milestone,
+  amount, meeting participant or statement) with a reason and, optionally, the paragraph that shows it
+  wrong. Nothing is deleted: the fact stays, with its retraction, and every
+  read leaves it out unless asked for it with ` + "`" + `includeRetracted: true` + "`" + `. The
+  retraction is a revision of its own, replayed with the changesets.
+  An unknown fact is NOT_FOUND; a fact already retracted, a malformed id,
+  an empty reason or a citation outside its source is BAD_USER_INPUT with
+  ` + "`" + `extensions.field` + "`" + ` (e.g. ` + "`" + `input.citation.paragraph` + "`" + `). Needs EDITOR.
+  """
+  retract(
+    "The fact and why it is retracted."
+    input: RetractInput!
+  ): RetractPayload!
+}
+
+"A retraction of one fact."
+input RetractInput {
+  "The fact's ` + "`" + `id` + "`" + ` (of a Position, ProjectParticipant, Measurement, Milestone, Amount, MeetingParticipation or Statement)."
+  fact: ID!
+  "Why the fact is wrong, in the editor's words; recorded as the revision's message."
+  reason: String!
+  "The paragraph that shows the fact wrong, if any."
+  citation: RetractionCitationInput
+  "A key of the client's choosing (a UUID, at most 200 bytes): sending the same retraction with it again changes nothing and returns the same revision."
+  idempotencyKey: String
+}
+
+"A paragraph of a source, cited by a retraction."
+input RetractionCitationInput {
+  "The source's ` + "`" + `id` + "`" + `."
+  source: ID!
+  "The paragraph, from 1 to the source's ` + "`" + `paragraphs` + "`" + `."
+  paragraph: Int!
+}
+
+"What ` + "`" + `retract` + "`" + ` did."
+type RetractPayload {
+  "The revision the retraction made, or made before when ` + "`" + `replayed` + "`" + `."
+  revision: Revision!
+  "True when the idempotency key had been sent with this retraction before, so that nothing changed now."
+  replayed: Boolean!
+}
+
+"Who retracted a fact, when and why."
+type Retraction {
+  "The revision that retracted it."
+  revision: Revision!
+  "The name of the token that retracted it."
+  author: String!
+  "When it was retracted, in UTC, as RFC 3339."
+  at: String!
+  "Why, in the author's words."
+  reason: String!
+  "The paragraph that shows the fact wrong, where one was cited."
+  citation: Citation
 }
 
 "Live updates, over WebSocket (graphql-transport-ws) or GraphQL over SSE at /graphql."
@@ -5233,6 +5644,416 @@ type Subscription {
     "The id of the last revision seen; the stream starts after it. Without it, only revisions from now on."
     after: ID
   ): Revision!
+  """
+  The revisions that touch what the client follows, as they commit, each
+  with the objects it touched. Without filters it is ` + "`" + `revisions` + "`" + ` with the
+  touched objects alongside; with ` + "`" + `subjects` + "`" + `, ` + "`" + `kinds` + "`" + ` or both, only the
+  revisions that touch one of the subjects and one object of the kinds
+  (each filter given must match). ` + "`" + `after` + "`" + `, reconnection and the
+  disconnection of a slow subscriber work as for ` + "`" + `revisions` + "`" + `; the
+  SUBSCRIBER_TOO_SLOW error's ` + "`" + `after` + "`" + ` is the last revision looked at,
+  delivered or filtered out.
+  """
+  changes(
+    "Global IDs of objects (companies, people, projects, ...): only revisions that touch one of them."
+    subjects: [ID!]
+    "Kinds of object: only revisions that touch an object of one of them."
+    kinds: [ChangeKind!]
+    "The id of the last revision seen; the stream starts after it. Without it, only revisions from now on."
+    after: ID
+  ): Change!
+}
+
+"The kind of object a revision touched, by its type: what ` + "`" + `changes(kinds:)` + "`" + ` filters on."
+enum ChangeKind {
+  "A source (a revision's own source is the first object it touches)."
+  SOURCE
+  "A company, bank, state or other organization."
+  COMPANY
+  "A person."
+  PERSON
+  "An investment project."
+  PROJECT
+  "A meeting."
+  MEETING
+  "An agreement."
+  AGREEMENT
+  "An event: a visit, talks, a ceremony."
+  EVENT
+  "A statement."
+  STATEMENT
+}
+
+"One revision in the ` + "`" + `changes` + "`" + ` stream."
+type Change {
+  "The revision, with everything it touched in ` + "`" + `revision.touched` + "`" + `."
+  revision: Revision!
+  "The objects it touched that the filters select (every object it touched without filters), in ` + "`" + `touched` + "`" + ` order."
+  nodes: [Node!]!
+  "The kinds of the objects it touched, each once, in ` + "`" + `touched` + "`" + ` order."
+  kinds: [ChangeKind!]!
+}
+`, BuiltIn: false},
+	{Name: "../../changeset.graphqls", Input: `# The structured form of a changeset: the seed file format of
+# seed/README.md as GraphQL input types. Every field is the YAML key of the
+# same name, so that ` + "`" + `input.changeset.projects[2].participants[0].company` + "`" + `
+# and ` + "`" + `input.yaml.projects[2].participants[0].company` + "`" + ` name the same place.
+# Fields are optional at the type level: the seed loader checks both forms
+# with the same rules and names what is missing.
+
+"""
+One seed file as input objects: a source and what it reports, each item
+cited to paragraphs of that source. Vocabulary fields (` + "`" + `kind` + "`" + `, ` + "`" + `sector` + "`" + `,
+` + "`" + `role` + "`" + `, ` + "`" + `metric` + "`" + `, ...) take the names of the enums of the same meaning
+(` + "`" + `CompanyKind` + "`" + `, ` + "`" + `ProjectSector` + "`" + `, ` + "`" + `ParticipantRole` + "`" + `, ` + "`" + `Metric` + "`" + `, ...), and
+dates the ` + "`" + `PartialDate` + "`" + ` forms (` + "`" + `"2025"` + "`" + `, ` + "`" + `"2025-03"` + "`" + `, ` + "`" + `"2024-Q4"` + "`" + `).
+"""
+input SeedFileInput {
+  "The article the facts come from."
+  source: SeedSourceInput
+  "Organizations: companies, banks, states, state bodies, associations."
+  companies: [SeedCompanyInput!]
+  "People and the positions the article reports for them."
+  people: [SeedPersonInput!]
+  "Investment projects, with participants, figures, milestones and amounts."
+  projects: [SeedProjectInput!]
+  "Meetings between people on behalf of organizations."
+  meetings: [SeedMeetingInput!]
+  "Signed documents and packages of documents."
+  agreements: [SeedAgreementInput!]
+  "Visits, trips, talks, roundtables, council sessions and ceremonies."
+  events: [SeedEventInput!]
+  "What people said, one paragraph each."
+  statements: [SeedStatementInput!]
+}
+
+"The article a changeset is built from."
+input SeedSourceInput {
+  "A lowercase slug naming the article, unique among sources, e.g. ` + "`" + `81c1630493b7e74f` + "`" + `."
+  slug: String
+  "A short headline in our own words."
+  title: String
+  "The outlet, if the article names one."
+  publisher: String
+  "The press office the article credits, if one is named."
+  attribution: String
+  "The date on the article's first line."
+  publishedOn: String
+  "How many non-empty lines the article has; every ` + "`" + `cite` + "`" + ` must be between 1 and this."
+  paragraphs: Int
+}
+
+"""
+An attribute or link of an entity that the curator inferred rather than
+read: ` + "`" + `key` + "`" + ` is an attribute's name (` + "`" + `parent` + "`" + `, ` + "`" + `region` + "`" + `) or a link as list
+and slug (` + "`" + `participants/zhu-hexin` + "`" + `); ` + "`" + `note` + "`" + ` says from what it was inferred.
+The YAML form writes these as the ` + "`" + `inferred` + "`" + ` map.
+"""
+input SeedInferenceInput {
+  "The attribute (` + "`" + `kind` + "`" + `, ` + "`" + `parent` + "`" + `, ...) or link (` + "`" + `participants/SLUG` + "`" + `, ` + "`" + `projects/SLUG` + "`" + `, ...) inferred."
+  key: String!
+  "What it was inferred from."
+  note: String!
+}
+
+"An organization: a company, bank, state, state body or association."
+input SeedCompanyInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same company."
+  slug: String
+  "The name as the article gives it (on first mention of the slug)."
+  name: String
+  "Other names the article uses; merged across files."
+  aliases: [String!]
+  "A ` + "`" + `CompanyKind` + "`" + ` value."
+  kind: String
+  "ISO 3166-1 alpha-2 code, e.g. ` + "`" + `KZ` + "`" + `."
+  country: String
+  "The parent company's slug."
+  parent: String
+  "When it was founded, as a PartialDate."
+  founded: String
+  "Where it is based."
+  headquarters: String
+  "In our own words."
+  description: String
+  "The paragraphs that mention it."
+  cite: [Int!]
+  "Figures the article gives for it."
+  measurements: [SeedMeasurementInput!]
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A person and the positions this article reports."
+input SeedPersonInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same entity."
+  slug: String
+  "The name as the article gives it (on first mention of the slug)."
+  name: String
+  "Other names the article uses; merged across files."
+  aliases: [String!]
+  "A short description in our own words."
+  description: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "The titles this article reports for the person."
+  positions: [SeedPositionInput!]
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A title held at an organization, as reported on a date (the source's by default)."
+input SeedPositionInput {
+  "The organization's slug."
+  organization: String
+  "The title, in the article's wording."
+  title: String
+  "The date the title was reported; the source's publication date when left out."
+  reportedOn: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "The slug of the person or organization the article credits with it."
+  attributedTo: String
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, from what."
+  inferenceNote: String
+}
+
+"An investment project and what this article says about it."
+input SeedProjectInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same entity."
+  slug: String
+  "The name as the article gives it (on first mention of the slug)."
+  name: String
+  "Other names the article uses; merged across files."
+  aliases: [String!]
+  "A ` + "`" + `ProjectSector` + "`" + ` value."
+  sector: String
+  "A ` + "`" + `ProjectStatus` + "`" + ` value."
+  status: String
+  "The region or city the project is in."
+  region: String
+  "A short description in our own words."
+  description: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "The companies that take part, each in a role."
+  participants: [SeedParticipantInput!]
+  "Figures the article gives for it."
+  measurements: [SeedMeasurementInput!]
+  "Dated steps, planned or achieved."
+  milestones: [SeedMilestoneInput!]
+  "Sums of money the article reports."
+  amounts: [SeedAmountInput!]
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A company's part in a project."
+input SeedParticipantInput {
+  "The company's slug."
+  company: String
+  "A ` + "`" + `ParticipantRole` + "`" + ` value."
+  role: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
+}
+
+"A figure at a date: a capacity, a length, a head count, a trade volume."
+input SeedMeasurementInput {
+  "A ` + "`" + `Metric` + "`" + ` value."
+  metric: String
+  "What exactly is measured, in our own words."
+  label: String
+  "The full value, e.g. ` + "`" + `2000000000` + "`" + ` for 2 billion."
+  value: Float
+  "The unit, e.g. ` + "`" + `t/yr` + "`" + `, ` + "`" + `km` + "`" + `, ` + "`" + `%` + "`" + `, ` + "`" + `USD` + "`" + `."
+  unit: String
+  "An ` + "`" + `Approximation` + "`" + ` value; ` + "`" + `EXACT` + "`" + ` by default."
+  approximation: String
+  "The date the figure refers to, as a PartialDate."
+  asOf: String
+  "A ` + "`" + `MeasurementStatus` + "`" + ` value."
+  status: String
+  "The one paragraph that gives it."
+  cite: Int
+  "The slug of the person or organization the article credits with it."
+  attributedTo: String
+  "The slug of the other side of a two-sided figure."
+  counterparty: String
+  "Where a period begins (\"since 2005\" is ` + "`" + `2005` + "`" + `)."
+  periodStart: String
+  "Where the period ends."
+  periodEnd: String
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
+}
+
+"A dated step of a project."
+input SeedMilestoneInput {
+  "What the step is, in our own words."
+  name: String
+  "The date, at the precision the article gives (a PartialDate)."
+  date: String
+  "A ` + "`" + `MilestoneStatus` + "`" + ` value."
+  status: String
+  "The one paragraph of this source that reports it."
+  cite: Int
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
+}
+
+"A sum of money as the article reports it."
+input SeedAmountInput {
+  "The full amount, e.g. ` + "`" + `530000000` + "`" + `."
+  amount: Float
+  "ISO 4217 code, e.g. ` + "`" + `USD` + "`" + `."
+  currency: String
+  "An ` + "`" + `Approximation` + "`" + ` value; ` + "`" + `EXACT` + "`" + ` by default."
+  approximation: String
+  "What the sum is, in our own words."
+  label: String
+  "The one paragraph of this source that reports it."
+  cite: Int
+  "The slug of the person or organization the article credits with it."
+  attributedTo: String
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
+}
+
+"A participant's role at a meeting, where the article says so. The YAML form writes these as the ` + "`" + `roles` + "`" + ` map."
+input SeedMeetingRoleInput {
+  "The participant's slug."
+  participant: String!
+  "A ` + "`" + `MeetingRole` + "`" + ` value."
+  role: String!
+}
+
+"A meeting between people, on behalf of organizations."
+input SeedMeetingInput {
+  "` + "`" + `YYYY[-MM[-DD]]-host-counterpart` + "`" + `."
+  slug: String
+  "The date, at the precision the article gives (a PartialDate)."
+  date: String
+  "The most precise place the article gives."
+  location: String
+  "What the meeting was held for, in our own words."
+  occasion: String
+  "A short summary in our own words."
+  summary: String
+  "People's slugs."
+  participants: [String!]
+  "Organizations' slugs."
+  organizations: [String!]
+  "Short lowercase subjects discussed, e.g. ` + "`" + `petrochemicals` + "`" + `."
+  topics: [String!]
+  "Projects' slugs."
+  projects: [String!]
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "Participants' roles where the article gives them."
+  roles: [SeedMeetingRoleInput!]
+  "The event's slug."
+  event: String
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A signed document or package of documents."
+input SeedAgreementInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same entity."
+  slug: String
+  "The title, in the article's wording."
+  title: String
+  "An ` + "`" + `AgreementKind` + "`" + ` value."
+  kind: String
+  "When it was signed; empty when the article does not say."
+  signedOn: String
+  "A short summary in our own words."
+  summary: String
+  "The slugs of the organizations that are party to it."
+  parties: [String!]
+  "The slugs of the people who signed it."
+  signatories: [String!]
+  "The slugs of the projects it concerns."
+  projects: [String!]
+  "The slug of the meeting it was signed at."
+  meeting: String
+  "For a package, how many documents it has."
+  documentCount: Int
+  "An ` + "`" + `Approximation` + "`" + ` value for ` + "`" + `documentCount` + "`" + `."
+  documentCountApproximation: String
+  "Sums of money the article reports."
+  amounts: [SeedAmountInput!]
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "An ` + "`" + `AgreementStatus` + "`" + ` value; ` + "`" + `SIGNED` + "`" + ` by default."
+  status: String
+  "The slug of the package of documents it belongs to."
+  partOf: String
+  "The slug of the event it belongs to."
+  event: String
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"A visit, trip, talks, roundtable, council session or ceremony."
+input SeedEventInput {
+  "Kebab-case slug; the same slug in several changesets or seed files is the same entity."
+  slug: String
+  "The name as the article gives it (on first mention of the slug)."
+  name: String
+  "An ` + "`" + `EventKind` + "`" + ` value."
+  kind: String
+  "When it began, as a PartialDate."
+  start: String
+  "When it ended, as a PartialDate."
+  end: String
+  "The most precise place the article gives."
+  location: String
+  "A short description in our own words."
+  description: String
+  "The slug of the larger event it belongs to."
+  partOf: String
+  "The paragraphs of this source that report it."
+  cite: [Int!]
+  "Attributes and links inferred rather than stated, each with a note."
+  inferred: [SeedInferenceInput!]
+}
+
+"What a person said, as one paragraph reports it."
+input SeedStatementInput {
+  "Defaults to SOURCE-PARAGRAPH-SPEAKER; give one when a speaker says two things in one paragraph."
+  slug: String
+  "The speaker's slug."
+  speaker: String
+  "The date, at the precision the article gives (a PartialDate)."
+  date: String
+  "The slug of the meeting it belongs to."
+  meeting: String
+  "The slug of the event it belongs to."
+  event: String
+  "Slugs of what it is about (` + "`" + `event:SLUG` + "`" + ` where a slug names several kinds)."
+  about: [String!]
+  "In our own words."
+  summary: String
+  "The one paragraph of this source that reports it."
+  cite: Int
+  "` + "`" + `STATED` + "`" + ` (the default) or ` + "`" + `INFERRED` + "`" + `."
+  basis: String
+  "For ` + "`" + `INFERRED` + "`" + `, what it was concluded from; only then."
+  inferenceNote: String
 }
 `, BuiltIn: false},
 }
@@ -5324,6 +6145,8 @@ func (ec *executionContext) childFields_AgreementEdge(ctx context.Context, field
 
 func (ec *executionContext) childFields_Amount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Amount_id(ctx, field)
 	case "project":
 		return ec.fieldContext_Amount_project(ctx, field)
 	case "agreement":
@@ -5346,6 +6169,8 @@ func (ec *executionContext) childFields_Amount(ctx context.Context, field graphq
 		return ec.fieldContext_Amount_inferenceNote(ctx, field)
 	case "attributedTo":
 		return ec.fieldContext_Amount_attributedTo(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Amount_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Amount", field.Name)
 }
@@ -5370,6 +6195,18 @@ func (ec *executionContext) childFields_AttributeEvidence(ctx context.Context, f
 		return ec.fieldContext_AttributeEvidence_inferenceNote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributeEvidence", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_Change_revision(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Change_nodes(ctx, field)
+	case "kinds":
+		return ec.fieldContext_Change_kinds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
 
 func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5554,6 +6391,8 @@ func (ec *executionContext) childFields_ExcludedAmount(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_Measurement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Measurement_id(ctx, field)
 	case "metric":
 		return ec.fieldContext_Measurement_metric(ctx, field)
 	case "label":
@@ -5588,6 +6427,8 @@ func (ec *executionContext) childFields_Measurement(ctx context.Context, field g
 		return ec.fieldContext_Measurement_periodStart(ctx, field)
 	case "periodEnd":
 		return ec.fieldContext_Measurement_periodEnd(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Measurement_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
 }
@@ -5656,6 +6497,8 @@ func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field g
 
 func (ec *executionContext) childFields_MeetingParticipation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_MeetingParticipation_id(ctx, field)
 	case "person":
 		return ec.fieldContext_MeetingParticipation_person(ctx, field)
 	case "role":
@@ -5664,12 +6507,16 @@ func (ec *executionContext) childFields_MeetingParticipation(ctx context.Context
 		return ec.fieldContext_MeetingParticipation_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_MeetingParticipation_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_MeetingParticipation_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeetingParticipation", field.Name)
 }
 
 func (ec *executionContext) childFields_Milestone(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Milestone_id(ctx, field)
 	case "name":
 		return ec.fieldContext_Milestone_name(ctx, field)
 	case "date":
@@ -5684,6 +6531,8 @@ func (ec *executionContext) childFields_Milestone(ctx context.Context, field gra
 		return ec.fieldContext_Milestone_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_Milestone_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Milestone_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Milestone", field.Name)
 }
@@ -5830,6 +6679,8 @@ func (ec *executionContext) childFields_PersonEdge(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Position(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Position_id(ctx, field)
 	case "person":
 		return ec.fieldContext_Position_person(ctx, field)
 	case "organization":
@@ -5846,6 +6697,8 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_inferenceNote(ctx, field)
 	case "attributedTo":
 		return ec.fieldContext_Position_attributedTo(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Position_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
@@ -5916,6 +6769,8 @@ func (ec *executionContext) childFields_ProjectEdge(ctx context.Context, field g
 
 func (ec *executionContext) childFields_ProjectParticipant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_ProjectParticipant_id(ctx, field)
 	case "company":
 		return ec.fieldContext_ProjectParticipant_company(ctx, field)
 	case "project":
@@ -5928,6 +6783,8 @@ func (ec *executionContext) childFields_ProjectParticipant(ctx context.Context, 
 		return ec.fieldContext_ProjectParticipant_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_ProjectParticipant_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_ProjectParticipant_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectParticipant", field.Name)
 }
@@ -6016,10 +6873,38 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
 
+func (ec *executionContext) childFields_RetractPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_RetractPayload_revision(ctx, field)
+	case "replayed":
+		return ec.fieldContext_RetractPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetractPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Retraction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_Retraction_revision(ctx, field)
+	case "author":
+		return ec.fieldContext_Retraction_author(ctx, field)
+	case "at":
+		return ec.fieldContext_Retraction_at(ctx, field)
+	case "reason":
+		return ec.fieldContext_Retraction_reason(ctx, field)
+	case "citation":
+		return ec.fieldContext_Retraction_citation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Retraction", field.Name)
+}
+
 func (ec *executionContext) childFields_Revision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Revision_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Revision_kind(ctx, field)
 	case "author":
 		return ec.fieldContext_Revision_author(ctx, field)
 	case "createdAt":
@@ -6160,6 +7045,8 @@ func (ec *executionContext) childFields_Statement(ctx context.Context, field gra
 		return ec.fieldContext_Statement_basis(ctx, field)
 	case "inferenceNote":
 		return ec.fieldContext_Statement_inferenceNote(ctx, field)
+	case "retraction":
+		return ec.fieldContext_Statement_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Statement", field.Name)
 }
@@ -6389,6 +7276,14 @@ func (ec *executionContext) field_Agreement_amounts_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6467,6 +7362,14 @@ func (ec *executionContext) field_Company_counterpartyMeasurements_args(ctx cont
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6503,6 +7406,14 @@ func (ec *executionContext) field_Company_measurements_args(ctx context.Context,
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6517,6 +7428,14 @@ func (ec *executionContext) field_Company_positions_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6531,6 +7450,14 @@ func (ec *executionContext) field_Company_projects_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6559,6 +7486,14 @@ func (ec *executionContext) field_Event_statements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6615,6 +7550,14 @@ func (ec *executionContext) field_Meeting_participations_args(ctx context.Contex
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6643,6 +7586,14 @@ func (ec *executionContext) field_Meeting_statements_args(ctx context.Context, r
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6652,6 +7603,20 @@ func (ec *executionContext) field_Mutation_applyChangeset_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ChangesetInput, error) {
 			return ec.unmarshalNChangesetInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangesetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retract_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RetractInput, error) {
+			return ec.unmarshalNRetractInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6685,6 +7650,14 @@ func (ec *executionContext) field_Person_positions_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6699,6 +7672,14 @@ func (ec *executionContext) field_Person_statements_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6713,6 +7694,14 @@ func (ec *executionContext) field_Project_amounts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6735,6 +7724,14 @@ func (ec *executionContext) field_Project_capacityHistory_args(ctx context.Conte
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6771,6 +7768,14 @@ func (ec *executionContext) field_Project_measurements_args(ctx context.Context,
 		return nil, err
 	}
 	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg2
 	return args, nil
 }
 
@@ -6785,6 +7790,14 @@ func (ec *executionContext) field_Project_milestones_args(ctx context.Context, r
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -6799,6 +7812,14 @@ func (ec *executionContext) field_Project_participants_args(ctx context.Context,
 		return nil, err
 	}
 	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -7718,6 +8739,36 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "subjects",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subjects"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.ChangeKind, error) {
+			return ec.unmarshalOChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8324,7 +9375,7 @@ func (ec *executionContext) _Agreement_amounts(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Agreement().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Agreement().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
@@ -8652,6 +9703,29 @@ func (ec *executionContext) fieldContext_AgreementEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Amount_id(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Amount().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Amount", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Amount_project(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8932,6 +10006,38 @@ func (ec *executionContext) fieldContext_Amount_attributedTo(_ context.Context, 
 	return graphql.NewScalarFieldContext("Amount", field, true, true, errors.New("field of type Actor does not have child fields"))
 }
 
+func (ec *executionContext) _Amount_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Amount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Amount_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Amount().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Amount_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Amount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ApplyChangesetPayload_revision(ctx context.Context, field graphql.CollectedField, obj *model.ApplyChangesetPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9054,6 +10160,93 @@ func (ec *executionContext) _AttributeEvidence_inferenceNote(ctx context.Context
 }
 func (ec *executionContext) fieldContext_AttributeEvidence_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AttributeEvidence", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Change_revision(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Change().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_kinds(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ChangeKind) graphql.Marshaler {
+			return ec.marshalNChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type ChangeKind does not have child fields"))
 }
 
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *db.Citation) (ret graphql.Marshaler) {
@@ -9424,7 +10617,7 @@ func (ec *executionContext) _Company_positions(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Positions(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().Positions(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Position) graphql.Marshaler {
@@ -9468,7 +10661,7 @@ func (ec *executionContext) _Company_projects(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Projects(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().Projects(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.ProjectParticipant) graphql.Marshaler {
@@ -9576,7 +10769,7 @@ func (ec *executionContext) _Company_measurements(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -9620,7 +10813,7 @@ func (ec *executionContext) _Company_counterpartyMeasurements(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Company().CounterpartyMeasurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Company().CounterpartyMeasurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -10456,7 +11649,7 @@ func (ec *executionContext) _Event_statements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
@@ -10848,6 +12041,29 @@ func (ec *executionContext) fieldContext_ExcludedAmount_countedInstead(_ context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Measurement_id(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Measurement_metric(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
@@ -11277,6 +12493,38 @@ func (ec *executionContext) fieldContext_Measurement_periodEnd(_ context.Context
 	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type PartialDate does not have child fields"))
 }
 
+func (ec *executionContext) _Measurement_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Meeting_id(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11644,7 +12892,7 @@ func (ec *executionContext) _Meeting_participations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Meeting().Participations(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Meeting().Participations(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.MeetingParticipation) graphql.Marshaler {
@@ -11720,7 +12968,7 @@ func (ec *executionContext) _Meeting_statements(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Meeting().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Meeting().Statements(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
@@ -11972,6 +13220,29 @@ func (ec *executionContext) fieldContext_MeetingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _MeetingParticipation_id(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeetingParticipation().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingParticipation", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _MeetingParticipation_person(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12071,6 +13342,61 @@ func (ec *executionContext) _MeetingParticipation_inferenceNote(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_MeetingParticipation_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MeetingParticipation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MeetingParticipation_retraction(ctx context.Context, field graphql.CollectedField, obj *db.MeetingParticipation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingParticipation_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeetingParticipation().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingParticipation_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeetingParticipation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Milestone_id(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Milestone_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Milestone().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Milestone_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Milestone", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Milestone_name(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
@@ -12241,6 +13567,38 @@ func (ec *executionContext) _Milestone_inferenceNote(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Milestone_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Milestone", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Milestone_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Milestone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Milestone_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Milestone().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Milestone_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Milestone",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MoneyGroup_key(ctx context.Context, field graphql.CollectedField, obj *db.MoneyGroup) (ret graphql.Marshaler) {
@@ -12607,6 +13965,50 @@ func (ec *executionContext) fieldContext_Mutation_applyChangeset(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_applyChangeset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retract(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Retract(ctx, fc.Args["input"].(model.RetractInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetractPayload) graphql.Marshaler {
+			return ec.marshalNRetractPayload2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retract(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetractPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retract_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13146,7 +14548,7 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Position) graphql.Marshaler {
@@ -13222,7 +14624,7 @@ func (ec *executionContext) _Person_statements(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Statement) graphql.Marshaler {
@@ -13474,6 +14876,29 @@ func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Position_person(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13683,6 +15108,38 @@ func (ec *executionContext) _Position_attributedTo(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Position_attributedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, true, true, errors.New("field of type Actor does not have child fields"))
+}
+
+func (ec *executionContext) _Position_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Position().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *db.Project) (ret graphql.Marshaler) {
@@ -13911,7 +15368,7 @@ func (ec *executionContext) _Project_participants(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Participants(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Participants(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.ProjectParticipant) graphql.Marshaler {
@@ -13955,7 +15412,7 @@ func (ec *executionContext) _Project_capacityHistory(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().CapacityHistory(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().CapacityHistory(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -13999,7 +15456,7 @@ func (ec *executionContext) _Project_measurements(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Measurements(ctx, obj, fc.Args["metric"].(*db.Metric), fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Measurement) graphql.Marshaler {
@@ -14043,7 +15500,7 @@ func (ec *executionContext) _Project_milestones(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Milestones(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Milestones(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Milestone) graphql.Marshaler {
@@ -14087,7 +15544,7 @@ func (ec *executionContext) _Project_amounts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis))
+			return ec.Resolvers.Project().Amounts(ctx, obj, fc.Args["basis"].([]db.Basis), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*db.Amount) graphql.Marshaler {
@@ -14403,6 +15860,29 @@ func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _ProjectParticipant_id(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectParticipant_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectParticipant().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectParticipant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectParticipant", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _ProjectParticipant_company(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14566,6 +16046,38 @@ func (ec *executionContext) _ProjectParticipant_inferenceNote(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ProjectParticipant_inferenceNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectParticipant", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectParticipant_retraction(ctx context.Context, field graphql.CollectedField, obj *db.ProjectParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectParticipant_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectParticipant().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectParticipant_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectParticipant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -15970,6 +17482,194 @@ func (ec *executionContext) fieldContext_Relationship_inferenceNote(_ context.Co
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _RetractPayload_revision(ctx context.Context, field graphql.CollectedField, obj *model.RetractPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractPayload_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractPayload_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RetractPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RetractPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *model.RetractPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetractPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_revision(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Retraction().Revision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Retraction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Retraction_author(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_at(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Retraction().At(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_reason(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Retraction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Retraction_citation(ctx context.Context, field graphql.CollectedField, obj *db.Retraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Retraction_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Citation) graphql.Marshaler {
+			return ec.marshalOCitation2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Retraction_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Retraction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Revision_id(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15991,6 +17691,29 @@ func (ec *executionContext) _Revision_id(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Revision_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Revision", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Revision_kind(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RevisionType) graphql.Marshaler {
+			return ec.marshalNRevisionType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRevisionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, true, true, errors.New("field of type RevisionType does not have child fields"))
 }
 
 func (ec *executionContext) _Revision_author(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
@@ -17213,6 +18936,38 @@ func (ec *executionContext) fieldContext_Statement_inferenceNote(_ context.Conte
 	return graphql.NewScalarFieldContext("Statement", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Statement_retraction(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_retraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().Retraction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+			return ec.marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StatementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17393,6 +19148,50 @@ func (ec *executionContext) fieldContext_Subscription_revisions(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["subjects"].([]string), fc.Args["kinds"].([]model.ChangeKind), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18878,7 +20677,7 @@ func (ec *executionContext) unmarshalInputChangesetInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"yaml", "message", "idempotencyKey"}
+	fieldsInOrder := [...]string{"yaml", "changeset", "message", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18887,11 +20686,18 @@ func (ec *executionContext) unmarshalInputChangesetInput(ctx context.Context, ob
 		switch k {
 		case "yaml":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yaml"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Yaml = data
+		case "changeset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changeset"))
+			data, err := ec.unmarshalOSeedFileInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedFileInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Changeset = data
 		case "message":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -19437,6 +21243,1442 @@ func (ec *executionContext) unmarshalInputProjectOrder(ctx context.Context, obj 
 				return it, err
 			}
 			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRetractInput(ctx context.Context, obj any) (model.RetractInput, error) {
+	var it model.RetractInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fact", "reason", "citation", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fact"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fact = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "citation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citation"))
+			data, err := ec.unmarshalORetractionCitationInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractionCitationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citation = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRetractionCitationInput(ctx context.Context, obj any) (model.RetractionCitationInput, error) {
+	var it model.RetractionCitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "paragraph"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "paragraph":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paragraph"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paragraph = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedAgreementInput(ctx context.Context, obj any) (model.SeedAgreementInput, error) {
+	var it model.SeedAgreementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "title", "kind", "signedOn", "summary", "parties", "signatories", "projects", "meeting", "documentCount", "documentCountApproximation", "amounts", "cite", "status", "partOf", "event", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "signedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignedOn = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "parties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parties"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parties = data
+		case "signatories":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatories"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signatories = data
+		case "projects":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projects"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Projects = data
+		case "meeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meeting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meeting = data
+		case "documentCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentCount = data
+		case "documentCountApproximation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentCountApproximation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentCountApproximation = data
+		case "amounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amounts"))
+			data, err := ec.unmarshalOSeedAmountInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amounts = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "partOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOf"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOf = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedAmountInput(ctx context.Context, obj any) (model.SeedAmountInput, error) {
+	var it model.SeedAmountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"amount", "currency", "approximation", "label", "cite", "attributedTo", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "approximation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approximation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approximation = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "attributedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributedTo = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedCompanyInput(ctx context.Context, obj any) (model.SeedCompanyInput, error) {
+	var it model.SeedCompanyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "name", "aliases", "kind", "country", "parent", "founded", "headquarters", "description", "cite", "measurements", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "parent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parent"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parent = data
+		case "founded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("founded"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Founded = data
+		case "headquarters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headquarters"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Headquarters = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "measurements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurements"))
+			data, err := ec.unmarshalOSeedMeasurementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measurements = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedEventInput(ctx context.Context, obj any) (model.SeedEventInput, error) {
+	var it model.SeedEventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "name", "kind", "start", "end", "location", "description", "partOf", "cite", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "partOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOf"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOf = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedFileInput(ctx context.Context, obj any) (model.SeedFileInput, error) {
+	var it model.SeedFileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "companies", "people", "projects", "meetings", "agreements", "events", "statements"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOSeedSourceInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedSourceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "companies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companies"))
+			data, err := ec.unmarshalOSeedCompanyInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedCompanyInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Companies = data
+		case "people":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("people"))
+			data, err := ec.unmarshalOSeedPersonInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPersonInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.People = data
+		case "projects":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projects"))
+			data, err := ec.unmarshalOSeedProjectInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedProjectInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Projects = data
+		case "meetings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetings"))
+			data, err := ec.unmarshalOSeedMeetingInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meetings = data
+		case "agreements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreements"))
+			data, err := ec.unmarshalOSeedAgreementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAgreementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agreements = data
+		case "events":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("events"))
+			data, err := ec.unmarshalOSeedEventInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedEventInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Events = data
+		case "statements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statements"))
+			data, err := ec.unmarshalOSeedStatementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedStatementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statements = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedInferenceInput(ctx context.Context, obj any) (model.SeedInferenceInput, error) {
+	var it model.SeedInferenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedMeasurementInput(ctx context.Context, obj any) (model.SeedMeasurementInput, error) {
+	var it model.SeedMeasurementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"metric", "label", "value", "unit", "approximation", "asOf", "status", "cite", "attributedTo", "counterparty", "periodStart", "periodEnd", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "approximation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approximation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approximation = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "attributedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributedTo = data
+		case "counterparty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("counterparty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Counterparty = data
+		case "periodStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodStart"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodStart = data
+		case "periodEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodEnd"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodEnd = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedMeetingInput(ctx context.Context, obj any) (model.SeedMeetingInput, error) {
+	var it model.SeedMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "date", "location", "occasion", "summary", "participants", "organizations", "topics", "projects", "cite", "roles", "event", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "occasion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occasion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Occasion = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "organizations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organizations = data
+		case "topics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topics"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Topics = data
+		case "projects":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projects"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Projects = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOSeedMeetingRoleInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingRoleInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Roles = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedMeetingRoleInput(ctx context.Context, obj any) (model.SeedMeetingRoleInput, error) {
+	var it model.SeedMeetingRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"participant", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "participant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participant"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participant = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedMilestoneInput(ctx context.Context, obj any) (model.SeedMilestoneInput, error) {
+	var it model.SeedMilestoneInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "date", "status", "cite", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedParticipantInput(ctx context.Context, obj any) (model.SeedParticipantInput, error) {
+	var it model.SeedParticipantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"company", "role", "cite", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "company":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Company = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedPersonInput(ctx context.Context, obj any) (model.SeedPersonInput, error) {
+	var it model.SeedPersonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "name", "aliases", "description", "cite", "positions", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "positions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positions"))
+			data, err := ec.unmarshalOSeedPositionInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPositionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Positions = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedPositionInput(ctx context.Context, obj any) (model.SeedPositionInput, error) {
+	var it model.SeedPositionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organization", "title", "reportedOn", "cite", "attributedTo", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "reportedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedOn = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "attributedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributedTo = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedProjectInput(ctx context.Context, obj any) (model.SeedProjectInput, error) {
+	var it model.SeedProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "name", "aliases", "sector", "status", "region", "description", "cite", "participants", "measurements", "milestones", "amounts", "inferred"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOSeedParticipantInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "measurements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurements"))
+			data, err := ec.unmarshalOSeedMeasurementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measurements = data
+		case "milestones":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("milestones"))
+			data, err := ec.unmarshalOSeedMilestoneInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMilestoneInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Milestones = data
+		case "amounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amounts"))
+			data, err := ec.unmarshalOSeedAmountInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amounts = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedSourceInput(ctx context.Context, obj any) (model.SeedSourceInput, error) {
+	var it model.SeedSourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "title", "publisher", "attribution", "publishedOn", "paragraphs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "attribution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attribution"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attribution = data
+		case "publishedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOn = data
+		case "paragraphs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paragraphs"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paragraphs = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeedStatementInput(ctx context.Context, obj any) (model.SeedStatementInput, error) {
+	var it model.SeedStatementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slug", "speaker", "date", "meeting", "event", "about", "summary", "cite", "basis", "inferenceNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "speaker":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("speaker"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Speaker = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "meeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meeting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meeting = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "about":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("about"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.About = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "inferenceNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferenceNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InferenceNote = data
 		}
 	}
 	return it, nil
@@ -20593,6 +23835,44 @@ func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, o
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Amount")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Amount_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "project":
 			field := field
 
@@ -20780,6 +24060,44 @@ func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Amount_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20870,6 +24188,87 @@ func (ec *executionContext) _AttributeEvidence(ctx context.Context, sel ast.Sele
 			out.Values[i] = ec._AttributeEvidence_inferenceNote(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "revision":
+			out.Values[i] = ec._Change_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Change_nodes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kinds":
+			out.Values[i] = ec._Change_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22374,6 +25773,44 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Measurement")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "metric":
 			out.Values[i] = ec._Measurement_metric(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22624,6 +26061,44 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Measurement_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23295,6 +26770,44 @@ func (ec *executionContext) _MeetingParticipation(ctx context.Context, sel ast.S
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MeetingParticipation")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MeetingParticipation_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "person":
 			field := field
 
@@ -23348,6 +26861,44 @@ func (ec *executionContext) _MeetingParticipation(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MeetingParticipation_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23381,6 +26932,44 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Milestone")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Milestone_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Milestone_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23449,6 +27038,44 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Milestone_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23624,6 +27251,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "applyChangeset":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_applyChangeset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retract":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retract(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -24570,6 +28204,44 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Position")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Position_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "person":
 			field := field
 
@@ -24714,6 +28386,44 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 					}
 				}()
 				res = ec._Position_attributedTo(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Position_retraction(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -25418,6 +29128,44 @@ func (ec *executionContext) _ProjectParticipant(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ProjectParticipant")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProjectParticipant_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "company":
 			field := field
 
@@ -25547,6 +29295,44 @@ func (ec *executionContext) _ProjectParticipant(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProjectParticipant_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26334,6 +30120,173 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var retractPayloadImplementors = []string{"RetractPayload"}
+
+func (ec *executionContext) _RetractPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RetractPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetractPayload")
+		case "revision":
+			out.Values[i] = ec._RetractPayload_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._RetractPayload_replayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var retractionImplementors = []string{"Retraction"}
+
+func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSet, obj *db.Retraction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Retraction")
+		case "revision":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Retraction_revision(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "author":
+			out.Values[i] = ec._Retraction_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Retraction_at(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reason":
+			out.Values[i] = ec._Retraction_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citation":
+			out.Values[i] = ec._Retraction_citation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var revisionImplementors = []string{"Revision", "Node"}
 
 func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet, obj *db.Revision) graphql.Marshaler {
@@ -26356,6 +30309,44 @@ func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet,
 					}
 				}()
 				res = ec._Revision_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Revision_kind(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -27373,6 +31364,44 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "retraction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_retraction(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27533,6 +31562,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "revisions":
 		return ec._Subscription_revisions(ctx, fields[0])
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -28378,6 +32409,56 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx context.Context, v any) (model.ChangeKind, error) {
+	var res model.ChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx context.Context, v any) ([]model.ChangeKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ChangeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ChangeKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNChangesetInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangesetInput(ctx context.Context, v any) (model.ChangesetInput, error) {
@@ -29501,6 +33582,21 @@ func (ec *executionContext) marshalNRelationshipType2githubᚗcomᚋinvestgraph�
 	return res
 }
 
+func (ec *executionContext) unmarshalNRetractInput2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractInput(ctx context.Context, v any) (model.RetractInput, error) {
+	res, err := ec.unmarshalInputRetractInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRetractPayload2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractPayload(ctx context.Context, sel ast.SelectionSet, v *model.RetractPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RetractPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx context.Context, sel ast.SelectionSet, v *db.Revision) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -29545,6 +33641,16 @@ func (ec *executionContext) marshalNRevisionEdge2ᚖgithubᚗcomᚋinvestgraph�
 		return graphql.Null
 	}
 	return ec._RevisionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevisionType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRevisionType(ctx context.Context, v any) (model.RevisionType, error) {
+	var res model.RevisionType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevisionType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRevisionType(ctx context.Context, sel ast.SelectionSet, v model.RevisionType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -29601,6 +33707,76 @@ func (ec *executionContext) unmarshalNSearchType2githubᚗcomᚋinvestgraphᚋin
 
 func (ec *executionContext) marshalNSearchType2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchType(ctx context.Context, sel ast.SelectionSet, v model.SearchType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNSeedAgreementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAgreementInput(ctx context.Context, v any) (*model.SeedAgreementInput, error) {
+	res, err := ec.unmarshalInputSeedAgreementInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedAmountInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInput(ctx context.Context, v any) (*model.SeedAmountInput, error) {
+	res, err := ec.unmarshalInputSeedAmountInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedCompanyInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedCompanyInput(ctx context.Context, v any) (*model.SeedCompanyInput, error) {
+	res, err := ec.unmarshalInputSeedCompanyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedEventInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedEventInput(ctx context.Context, v any) (*model.SeedEventInput, error) {
+	res, err := ec.unmarshalInputSeedEventInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedInferenceInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInput(ctx context.Context, v any) (*model.SeedInferenceInput, error) {
+	res, err := ec.unmarshalInputSeedInferenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedMeasurementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInput(ctx context.Context, v any) (*model.SeedMeasurementInput, error) {
+	res, err := ec.unmarshalInputSeedMeasurementInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedMeetingInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingInput(ctx context.Context, v any) (*model.SeedMeetingInput, error) {
+	res, err := ec.unmarshalInputSeedMeetingInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedMeetingRoleInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingRoleInput(ctx context.Context, v any) (*model.SeedMeetingRoleInput, error) {
+	res, err := ec.unmarshalInputSeedMeetingRoleInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedMilestoneInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMilestoneInput(ctx context.Context, v any) (*model.SeedMilestoneInput, error) {
+	res, err := ec.unmarshalInputSeedMilestoneInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedParticipantInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedParticipantInput(ctx context.Context, v any) (*model.SeedParticipantInput, error) {
+	res, err := ec.unmarshalInputSeedParticipantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedPersonInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPersonInput(ctx context.Context, v any) (*model.SeedPersonInput, error) {
+	res, err := ec.unmarshalInputSeedPersonInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedPositionInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPositionInput(ctx context.Context, v any) (*model.SeedPositionInput, error) {
+	res, err := ec.unmarshalInputSeedPositionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedProjectInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedProjectInput(ctx context.Context, v any) (*model.SeedProjectInput, error) {
+	res, err := ec.unmarshalInputSeedProjectInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeedStatementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedStatementInput(ctx context.Context, v any) (*model.SeedStatementInput, error) {
+	res, err := ec.unmarshalInputSeedStatementInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐSource(ctx context.Context, sel ast.SelectionSet, v *db.Source) graphql.Marshaler {
@@ -30170,6 +34346,49 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx context.Context, v any) ([]model.ChangeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ChangeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOChangeKind2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ChangeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeKind2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐChangeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCitation2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCitation(ctx context.Context, sel ast.SelectionSet, v *db.Citation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Citation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCompany2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐCompany(ctx context.Context, sel ast.SelectionSet, v *db.Company) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -30305,6 +34524,41 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -30321,6 +34575,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -30545,6 +34834,21 @@ func (ec *executionContext) marshalOProjectStatus2ᚕgithubᚗcomᚋinvestgraph�
 	return ret
 }
 
+func (ec *executionContext) marshalORetraction2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRetraction(ctx context.Context, sel ast.SelectionSet, v *db.Retraction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Retraction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORetractionCitationInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐRetractionCitationInput(ctx context.Context, v any) (*model.RetractionCitationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRetractionCitationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOSearchType2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {
 	if v == nil {
 		return nil, nil
@@ -30579,6 +34883,260 @@ func (ec *executionContext) marshalOSearchType2ᚕgithubᚗcomᚋinvestgraphᚋi
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOSeedAgreementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAgreementInputᚄ(ctx context.Context, v any) ([]*model.SeedAgreementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedAgreementInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedAgreementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAgreementInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedAmountInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInputᚄ(ctx context.Context, v any) ([]*model.SeedAmountInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedAmountInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedAmountInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedAmountInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedCompanyInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedCompanyInputᚄ(ctx context.Context, v any) ([]*model.SeedCompanyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedCompanyInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedCompanyInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedCompanyInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedEventInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedEventInputᚄ(ctx context.Context, v any) ([]*model.SeedEventInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedEventInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedEventInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedEventInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedFileInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedFileInput(ctx context.Context, v any) (*model.SeedFileInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSeedFileInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSeedInferenceInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInputᚄ(ctx context.Context, v any) ([]*model.SeedInferenceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedInferenceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedInferenceInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedInferenceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedMeasurementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInputᚄ(ctx context.Context, v any) ([]*model.SeedMeasurementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedMeasurementInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedMeasurementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeasurementInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedMeetingInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingInputᚄ(ctx context.Context, v any) ([]*model.SeedMeetingInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedMeetingInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedMeetingInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedMeetingRoleInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingRoleInputᚄ(ctx context.Context, v any) ([]*model.SeedMeetingRoleInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedMeetingRoleInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedMeetingRoleInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMeetingRoleInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedMilestoneInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMilestoneInputᚄ(ctx context.Context, v any) ([]*model.SeedMilestoneInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedMilestoneInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedMilestoneInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedMilestoneInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedParticipantInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedParticipantInputᚄ(ctx context.Context, v any) ([]*model.SeedParticipantInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedParticipantInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedParticipantInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedParticipantInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedPersonInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPersonInputᚄ(ctx context.Context, v any) ([]*model.SeedPersonInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedPersonInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedPersonInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPersonInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedPositionInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPositionInputᚄ(ctx context.Context, v any) ([]*model.SeedPositionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedPositionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedPositionInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedPositionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedProjectInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedProjectInputᚄ(ctx context.Context, v any) ([]*model.SeedProjectInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedProjectInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedProjectInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedProjectInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSeedSourceInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedSourceInput(ctx context.Context, v any) (*model.SeedSourceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSeedSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSeedStatementInput2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedStatementInputᚄ(ctx context.Context, v any) ([]*model.SeedStatementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SeedStatementInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeedStatementInput2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSeedStatementInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐSource(ctx context.Context, sel ast.SelectionSet, v *db.Source) graphql.Marshaler {

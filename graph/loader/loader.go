@@ -68,6 +68,8 @@ type Loaders struct {
 	MeasurementsByCounterparty Loader[int64, []*db.Measurement]
 	LinkEvidence               Loader[db.LinkKey, []db.LinkEvidence]
 	AttributeInferences        Loader[db.SubjectKey, []db.AttributeInference]
+	Retractions                Loader[db.FactRef, *db.Retraction]
+	RetractedParticipations    Loader[int64, []*db.MeetingParticipation]
 
 	History  Loader[db.SlugRef, []*db.NodeChange]
 	Revision Loader[int64, *db.Revision]
@@ -130,6 +132,8 @@ func New(s *db.Store) *Loaders {
 		MeasurementsByCounterparty: many(s, st, (*db.Store).FindMeasurementsByCounterpartyIDs),
 		LinkEvidence:               many(s, st, (*db.Store).FindLinkEvidence),
 		AttributeInferences:        many(s, st, (*db.Store).FindAttributeInferences),
+		Retractions:                one(s, st, (*db.Store).FindRetractions),
+		RetractedParticipations:    many(s, st, (*db.Store).FindRetractedMeetingParticipations),
 
 		History:  many(s, st, (*db.Store).FindNodeHistories),
 		Revision: one(s, st, (*db.Store).FindRevisionsByIDs),
@@ -152,8 +156,8 @@ func projectAliases(s *db.Store, ctx context.Context, ids []int64) (map[int64][]
 type ctxKey struct{}
 
 // registry holds a request's loader sets: one for the live graph and one per
-// view (db.WithView) and as-of date the request reads at, so cached results
-// never cross views.
+// view (db.WithView) and as-of date the request reads at, each also with
+// retracted facts, so cached results never cross views.
 type registry struct {
 	store *db.Store
 	live  *Loaders
@@ -162,10 +166,11 @@ type registry struct {
 }
 
 // viewKey names a view of a request: a revision's graph (nil for the live
-// one) as of a date's end ("" for none).
+// one) as of a date's end ("" for none), with or without retracted facts.
 type viewKey struct {
-	view *db.Store
-	asOf string
+	view      *db.Store
+	asOf      string
+	retracted bool
 }
 
 // With returns a context carrying fresh loaders over s.
@@ -200,14 +205,15 @@ func Batches(ctx context.Context) (prefetched, onDemand int64) {
 }
 
 // For returns the loaders of the request ctx belongs to, for the view ctx
-// reads (see db.WithView) as of its date (see db.WithAsOf).
+// reads (see db.WithView) as of its date (see db.WithAsOf), with or without
+// retracted facts (see db.WithRetracted).
 func For(ctx context.Context) *Loaders {
 	r := ctx.Value(ctxKey{}).(*registry)
 	var key viewKey
 	if d, ok := db.AsOf(ctx); ok {
 		key.asOf = d.End()
 	}
-	key.view = db.ViewOf(ctx)
+	key.view, key.retracted = db.ViewOf(ctx), db.Retracted(ctx)
 	if key == (viewKey{}) {
 		return r.live
 	}

@@ -7,13 +7,19 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/investgraph/investgraph/db"
 )
 
-// A changeset: the text of one seed file (the format of seed/README.md), its
-// source and what the source reports, each item cited to a paragraph.
+// A changeset: one seed file (the format of seed/README.md), its source and
+// what the source reports, each item cited to a paragraph, given either as
+// YAML text (`yaml`) or as input objects (`changeset`), exactly one of them.
+// Both forms are checked and applied by the same code.
 type ChangesetInput struct {
 	// The seed file's YAML text. Entities merge by slug with those of the seed and of earlier changesets, as seed files merge.
-	Yaml string `json:"yaml"`
+	Yaml *string `json:"yaml,omitempty"`
+	// The same seed file as input objects, field for field the YAML keys; give it instead of `yaml`.
+	Changeset *SeedFileInput `json:"changeset,omitempty"`
 	// Why the changeset is sent, recorded in its revision.
 	Message string `json:"message"`
 	// A key of the client's choosing (a UUID, at most 200 bytes): sending the same changeset with it again changes nothing and returns the same revision.
@@ -30,8 +36,521 @@ type Mutation struct {
 type Query struct {
 }
 
+// A retraction of one fact.
+type RetractInput struct {
+	// The fact's `id` (of a Position, ProjectParticipant, Measurement, Milestone, Amount, MeetingParticipation or Statement).
+	Fact string `json:"fact"`
+	// Why the fact is wrong, in the editor's words; recorded as the revision's message.
+	Reason string `json:"reason"`
+	// The paragraph that shows the fact wrong, if any.
+	Citation *RetractionCitationInput `json:"citation,omitempty"`
+	// A key of the client's choosing (a UUID, at most 200 bytes): sending the same retraction with it again changes nothing and returns the same revision.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// What `retract` did.
+type RetractPayload struct {
+	// The revision the retraction made, or made before when `replayed`.
+	Revision *db.Revision `json:"revision"`
+	// True when the idempotency key had been sent with this retraction before, so that nothing changed now.
+	Replayed bool `json:"replayed"`
+}
+
+// A paragraph of a source, cited by a retraction.
+type RetractionCitationInput struct {
+	// The source's `id`.
+	Source string `json:"source"`
+	// The paragraph, from 1 to the source's `paragraphs`.
+	Paragraph int `json:"paragraph"`
+}
+
+// A signed document or package of documents.
+type SeedAgreementInput struct {
+	// Kebab-case slug; the same slug in several changesets or seed files is the same entity.
+	Slug *string `json:"slug,omitempty"`
+	// The title, in the article's wording.
+	Title *string `json:"title,omitempty"`
+	// An `AgreementKind` value.
+	Kind *string `json:"kind,omitempty"`
+	// When it was signed; empty when the article does not say.
+	SignedOn *string `json:"signedOn,omitempty"`
+	// A short summary in our own words.
+	Summary *string `json:"summary,omitempty"`
+	// The slugs of the organizations that are party to it.
+	Parties []string `json:"parties,omitempty"`
+	// The slugs of the people who signed it.
+	Signatories []string `json:"signatories,omitempty"`
+	// The slugs of the projects it concerns.
+	Projects []string `json:"projects,omitempty"`
+	// The slug of the meeting it was signed at.
+	Meeting *string `json:"meeting,omitempty"`
+	// For a package, how many documents it has.
+	DocumentCount *int `json:"documentCount,omitempty"`
+	// An `Approximation` value for `documentCount`.
+	DocumentCountApproximation *string `json:"documentCountApproximation,omitempty"`
+	// Sums of money the article reports.
+	Amounts []*SeedAmountInput `json:"amounts,omitempty"`
+	// The paragraphs of this source that report it.
+	Cite []int `json:"cite,omitempty"`
+	// An `AgreementStatus` value; `SIGNED` by default.
+	Status *string `json:"status,omitempty"`
+	// The slug of the package of documents it belongs to.
+	PartOf *string `json:"partOf,omitempty"`
+	// The slug of the event it belongs to.
+	Event *string `json:"event,omitempty"`
+	// Attributes and links inferred rather than stated, each with a note.
+	Inferred []*SeedInferenceInput `json:"inferred,omitempty"`
+}
+
+// A sum of money as the article reports it.
+type SeedAmountInput struct {
+	// The full amount, e.g. `530000000`.
+	Amount *float64 `json:"amount,omitempty"`
+	// ISO 4217 code, e.g. `USD`.
+	Currency *string `json:"currency,omitempty"`
+	// An `Approximation` value; `EXACT` by default.
+	Approximation *string `json:"approximation,omitempty"`
+	// What the sum is, in our own words.
+	Label *string `json:"label,omitempty"`
+	// The one paragraph of this source that reports it.
+	Cite *int `json:"cite,omitempty"`
+	// The slug of the person or organization the article credits with it.
+	AttributedTo *string `json:"attributedTo,omitempty"`
+	// `STATED` (the default) or `INFERRED`.
+	Basis *string `json:"basis,omitempty"`
+	// For `INFERRED`, what it was concluded from; only then.
+	InferenceNote *string `json:"inferenceNote,omitempty"`
+}
+
+// An organization: a company, bank, state, state body or association.
+type SeedCompanyInput struct {
+	// Kebab-case slug; the same slug in several changesets or seed files is the same company.
+	Slug *string `json:"slug,omitempty"`
+	// The name as the article gives it (on first mention of the slug).
+	Name *string `json:"name,omitempty"`
+	// Other names the article uses; merged across files.
+	Aliases []string `json:"aliases,omitempty"`
+	// A `CompanyKind` value.
+	Kind *string `json:"kind,omitempty"`
+	// ISO 3166-1 alpha-2 code, e.g. `KZ`.
+	Country *string `json:"country,omitempty"`
+	// The parent company's slug.
+	Parent *string `json:"parent,omitempty"`
+	// When it was founded, as a PartialDate.
+	Founded *string `json:"founded,omitempty"`
+	// Where it is based.
+	Headquarters *string `json:"headquarters,omitempty"`
+	// In our own words.
+	Description *string `json:"description,omitempty"`
+	// The paragraphs that mention it.
+	Cite []int `json:"cite,omitempty"`
+	// Figures the article gives for it.
+	Measurements []*SeedMeasurementInput `json:"measurements,omitempty"`
+	// Attributes and links inferred rather than stated, each with a note.
+	Inferred []*SeedInferenceInput `json:"inferred,omitempty"`
+}
+
+// A visit, trip, talks, roundtable, council session or ceremony.
+type SeedEventInput struct {
+	// Kebab-case slug; the same slug in several changesets or seed files is the same entity.
+	Slug *string `json:"slug,omitempty"`
+	// The name as the article gives it (on first mention of the slug).
+	Name *string `json:"name,omitempty"`
+	// An `EventKind` value.
+	Kind *string `json:"kind,omitempty"`
+	// When it began, as a PartialDate.
+	Start *string `json:"start,omitempty"`
+	// When it ended, as a PartialDate.
+	End *string `json:"end,omitempty"`
+	// The most precise place the article gives.
+	Location *string `json:"location,omitempty"`
+	// A short description in our own words.
+	Description *string `json:"description,omitempty"`
+	// The slug of the larger event it belongs to.
+	PartOf *string `json:"partOf,omitempty"`
+	// The paragraphs of this source that report it.
+	Cite []int `json:"cite,omitempty"`
+	// Attributes and links inferred rather than stated, each with a note.
+	Inferred []*SeedInferenceInput `json:"inferred,omitempty"`
+}
+
+// One seed file as input objects: a source and what it reports, each item
+// cited to paragraphs of that source. Vocabulary fields (`kind`, `sector`,
+// `role`, `metric`, ...) take the names of the enums of the same meaning
+// (`CompanyKind`, `ProjectSector`, `ParticipantRole`, `Metric`, ...), and
+// dates the `PartialDate` forms (`"2025"`, `"2025-03"`, `"2024-Q4"`).
+type SeedFileInput struct {
+	// The article the facts come from.
+	Source *SeedSourceInput `json:"source,omitempty"`
+	// Organizations: companies, banks, states, state bodies, associations.
+	Companies []*SeedCompanyInput `json:"companies,omitempty"`
+	// People and the positions the article reports for them.
+	People []*SeedPersonInput `json:"people,omitempty"`
+	// Investment projects, with participants, figures, milestones and amounts.
+	Projects []*SeedProjectInput `json:"projects,omitempty"`
+	// Meetings between people on behalf of organizations.
+	Meetings []*SeedMeetingInput `json:"meetings,omitempty"`
+	// Signed documents and packages of documents.
+	Agreements []*SeedAgreementInput `json:"agreements,omitempty"`
+	// Visits, trips, talks, roundtables, council sessions and ceremonies.
+	Events []*SeedEventInput `json:"events,omitempty"`
+	// What people said, one paragraph each.
+	Statements []*SeedStatementInput `json:"statements,omitempty"`
+}
+
+// An attribute or link of an entity that the curator inferred rather than
+// read: `key` is an attribute's name (`parent`, `region`) or a link as list
+// and slug (`participants/zhu-hexin`); `note` says from what it was inferred.
+// The YAML form writes these as the `inferred` map.
+type SeedInferenceInput struct {
+	// The attribute (`kind`, `parent`, ...) or link (`participants/SLUG`, `projects/SLUG`, ...) inferred.
+	Key string `json:"key"`
+	// What it was inferred from.
+	Note string `json:"note"`
+}
+
+// A figure at a date: a capacity, a length, a head count, a trade volume.
+type SeedMeasurementInput struct {
+	// A `Metric` value.
+	Metric *string `json:"metric,omitempty"`
+	// What exactly is measured, in our own words.
+	Label *string `json:"label,omitempty"`
+	// The full value, e.g. `2000000000` for 2 billion.
+	Value *float64 `json:"value,omitempty"`
+	// The unit, e.g. `t/yr`, `km`, `%`, `USD`.
+	Unit *string `json:"unit,omitempty"`
+	// An `Approximation` value; `EXACT` by default.
+	Approximation *string `json:"approximation,omitempty"`
+	// The date the figure refers to, as a PartialDate.
+	AsOf *string `json:"asOf,omitempty"`
+	// A `MeasurementStatus` value.
+	Status *string `json:"status,omitempty"`
+	// The one paragraph that gives it.
+	Cite *int `json:"cite,omitempty"`
+	// The slug of the person or organization the article credits with it.
+	AttributedTo *string `json:"attributedTo,omitempty"`
+	// The slug of the other side of a two-sided figure.
+	Counterparty *string `json:"counterparty,omitempty"`
+	// Where a period begins ("since 2005" is `2005`).
+	PeriodStart *string `json:"periodStart,omitempty"`
+	// Where the period ends.
+	PeriodEnd *string `json:"periodEnd,omitempty"`
+	// `STATED` (the default) or `INFERRED`.
+	Basis *string `json:"basis,omitempty"`
+	// For `INFERRED`, what it was concluded from; only then.
+	InferenceNote *string `json:"inferenceNote,omitempty"`
+}
+
+// A meeting between people, on behalf of organizations.
+type SeedMeetingInput struct {
+	// `YYYY[-MM[-DD]]-host-counterpart`.
+	Slug *string `json:"slug,omitempty"`
+	// The date, at the precision the article gives (a PartialDate).
+	Date *string `json:"date,omitempty"`
+	// The most precise place the article gives.
+	Location *string `json:"location,omitempty"`
+	// What the meeting was held for, in our own words.
+	Occasion *string `json:"occasion,omitempty"`
+	// A short summary in our own words.
+	Summary *string `json:"summary,omitempty"`
+	// People's slugs.
+	Participants []string `json:"participants,omitempty"`
+	// Organizations' slugs.
+	Organizations []string `json:"organizations,omitempty"`
+	// Short lowercase subjects discussed, e.g. `petrochemicals`.
+	Topics []string `json:"topics,omitempty"`
+	// Projects' slugs.
+	Projects []string `json:"projects,omitempty"`
+	// The paragraphs of this source that report it.
+	Cite []int `json:"cite,omitempty"`
+	// Participants' roles where the article gives them.
+	Roles []*SeedMeetingRoleInput `json:"roles,omitempty"`
+	// The event's slug.
+	Event *string `json:"event,omitempty"`
+	// Attributes and links inferred rather than stated, each with a note.
+	Inferred []*SeedInferenceInput `json:"inferred,omitempty"`
+}
+
+// A participant's role at a meeting, where the article says so. The YAML form writes these as the `roles` map.
+type SeedMeetingRoleInput struct {
+	// The participant's slug.
+	Participant string `json:"participant"`
+	// A `MeetingRole` value.
+	Role string `json:"role"`
+}
+
+// A dated step of a project.
+type SeedMilestoneInput struct {
+	// What the step is, in our own words.
+	Name *string `json:"name,omitempty"`
+	// The date, at the precision the article gives (a PartialDate).
+	Date *string `json:"date,omitempty"`
+	// A `MilestoneStatus` value.
+	Status *string `json:"status,omitempty"`
+	// The one paragraph of this source that reports it.
+	Cite *int `json:"cite,omitempty"`
+	// `STATED` (the default) or `INFERRED`.
+	Basis *string `json:"basis,omitempty"`
+	// For `INFERRED`, what it was concluded from; only then.
+	InferenceNote *string `json:"inferenceNote,omitempty"`
+}
+
+// A company's part in a project.
+type SeedParticipantInput struct {
+	// The company's slug.
+	Company *string `json:"company,omitempty"`
+	// A `ParticipantRole` value.
+	Role *string `json:"role,omitempty"`
+	// The paragraphs of this source that report it.
+	Cite []int `json:"cite,omitempty"`
+	// `STATED` (the default) or `INFERRED`.
+	Basis *string `json:"basis,omitempty"`
+	// For `INFERRED`, what it was concluded from; only then.
+	InferenceNote *string `json:"inferenceNote,omitempty"`
+}
+
+// A person and the positions this article reports.
+type SeedPersonInput struct {
+	// Kebab-case slug; the same slug in several changesets or seed files is the same entity.
+	Slug *string `json:"slug,omitempty"`
+	// The name as the article gives it (on first mention of the slug).
+	Name *string `json:"name,omitempty"`
+	// Other names the article uses; merged across files.
+	Aliases []string `json:"aliases,omitempty"`
+	// A short description in our own words.
+	Description *string `json:"description,omitempty"`
+	// The paragraphs of this source that report it.
+	Cite []int `json:"cite,omitempty"`
+	// The titles this article reports for the person.
+	Positions []*SeedPositionInput `json:"positions,omitempty"`
+	// Attributes and links inferred rather than stated, each with a note.
+	Inferred []*SeedInferenceInput `json:"inferred,omitempty"`
+}
+
+// A title held at an organization, as reported on a date (the source's by default).
+type SeedPositionInput struct {
+	// The organization's slug.
+	Organization *string `json:"organization,omitempty"`
+	// The title, in the article's wording.
+	Title *string `json:"title,omitempty"`
+	// The date the title was reported; the source's publication date when left out.
+	ReportedOn *string `json:"reportedOn,omitempty"`
+	// The paragraphs of this source that report it.
+	Cite []int `json:"cite,omitempty"`
+	// The slug of the person or organization the article credits with it.
+	AttributedTo *string `json:"attributedTo,omitempty"`
+	// `STATED` (the default) or `INFERRED`.
+	Basis *string `json:"basis,omitempty"`
+	// For `INFERRED`, from what.
+	InferenceNote *string `json:"inferenceNote,omitempty"`
+}
+
+// An investment project and what this article says about it.
+type SeedProjectInput struct {
+	// Kebab-case slug; the same slug in several changesets or seed files is the same entity.
+	Slug *string `json:"slug,omitempty"`
+	// The name as the article gives it (on first mention of the slug).
+	Name *string `json:"name,omitempty"`
+	// Other names the article uses; merged across files.
+	Aliases []string `json:"aliases,omitempty"`
+	// A `ProjectSector` value.
+	Sector *string `json:"sector,omitempty"`
+	// A `ProjectStatus` value.
+	Status *string `json:"status,omitempty"`
+	// The region or city the project is in.
+	Region *string `json:"region,omitempty"`
+	// A short description in our own words.
+	Description *string `json:"description,omitempty"`
+	// The paragraphs of this source that report it.
+	Cite []int `json:"cite,omitempty"`
+	// The companies that take part, each in a role.
+	Participants []*SeedParticipantInput `json:"participants,omitempty"`
+	// Figures the article gives for it.
+	Measurements []*SeedMeasurementInput `json:"measurements,omitempty"`
+	// Dated steps, planned or achieved.
+	Milestones []*SeedMilestoneInput `json:"milestones,omitempty"`
+	// Sums of money the article reports.
+	Amounts []*SeedAmountInput `json:"amounts,omitempty"`
+	// Attributes and links inferred rather than stated, each with a note.
+	Inferred []*SeedInferenceInput `json:"inferred,omitempty"`
+}
+
+// The article a changeset is built from.
+type SeedSourceInput struct {
+	// A lowercase slug naming the article, unique among sources, e.g. `81c1630493b7e74f`.
+	Slug *string `json:"slug,omitempty"`
+	// A short headline in our own words.
+	Title *string `json:"title,omitempty"`
+	// The outlet, if the article names one.
+	Publisher *string `json:"publisher,omitempty"`
+	// The press office the article credits, if one is named.
+	Attribution *string `json:"attribution,omitempty"`
+	// The date on the article's first line.
+	PublishedOn *string `json:"publishedOn,omitempty"`
+	// How many non-empty lines the article has; every `cite` must be between 1 and this.
+	Paragraphs *int `json:"paragraphs,omitempty"`
+}
+
+// What a person said, as one paragraph reports it.
+type SeedStatementInput struct {
+	// Defaults to SOURCE-PARAGRAPH-SPEAKER; give one when a speaker says two things in one paragraph.
+	Slug *string `json:"slug,omitempty"`
+	// The speaker's slug.
+	Speaker *string `json:"speaker,omitempty"`
+	// The date, at the precision the article gives (a PartialDate).
+	Date *string `json:"date,omitempty"`
+	// The slug of the meeting it belongs to.
+	Meeting *string `json:"meeting,omitempty"`
+	// The slug of the event it belongs to.
+	Event *string `json:"event,omitempty"`
+	// Slugs of what it is about (`event:SLUG` where a slug names several kinds).
+	About []string `json:"about,omitempty"`
+	// In our own words.
+	Summary *string `json:"summary,omitempty"`
+	// The one paragraph of this source that reports it.
+	Cite *int `json:"cite,omitempty"`
+	// `STATED` (the default) or `INFERRED`.
+	Basis *string `json:"basis,omitempty"`
+	// For `INFERRED`, what it was concluded from; only then.
+	InferenceNote *string `json:"inferenceNote,omitempty"`
+}
+
 // Live updates, over WebSocket (graphql-transport-ws) or GraphQL over SSE at /graphql.
 type Subscription struct {
+}
+
+// The kind of object a revision touched, by its type: what `changes(kinds:)` filters on.
+type ChangeKind string
+
+const (
+	// A source (a revision's own source is the first object it touches).
+	ChangeKindSource ChangeKind = "SOURCE"
+	// A company, bank, state or other organization.
+	ChangeKindCompany ChangeKind = "COMPANY"
+	// A person.
+	ChangeKindPerson ChangeKind = "PERSON"
+	// An investment project.
+	ChangeKindProject ChangeKind = "PROJECT"
+	// A meeting.
+	ChangeKindMeeting ChangeKind = "MEETING"
+	// An agreement.
+	ChangeKindAgreement ChangeKind = "AGREEMENT"
+	// An event: a visit, talks, a ceremony.
+	ChangeKindEvent ChangeKind = "EVENT"
+	// A statement.
+	ChangeKindStatement ChangeKind = "STATEMENT"
+)
+
+var AllChangeKind = []ChangeKind{
+	ChangeKindSource,
+	ChangeKindCompany,
+	ChangeKindPerson,
+	ChangeKindProject,
+	ChangeKindMeeting,
+	ChangeKindAgreement,
+	ChangeKindEvent,
+	ChangeKindStatement,
+}
+
+func (e ChangeKind) IsValid() bool {
+	switch e {
+	case ChangeKindSource, ChangeKindCompany, ChangeKindPerson, ChangeKindProject, ChangeKindMeeting, ChangeKindAgreement, ChangeKindEvent, ChangeKindStatement:
+		return true
+	}
+	return false
+}
+
+func (e ChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeKind", str)
+	}
+	return nil
+}
+
+func (e ChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a revision did.
+type RevisionType string
+
+const (
+	// Applied a changeset (`applyChangeset`).
+	RevisionTypeChangeset RevisionType = "CHANGESET"
+	// Retracted one fact (`retract`): `changed` is 1, `touched` the cited source and the objects the fact relates.
+	RevisionTypeRetraction RevisionType = "RETRACTION"
+)
+
+var AllRevisionType = []RevisionType{
+	RevisionTypeChangeset,
+	RevisionTypeRetraction,
+}
+
+func (e RevisionType) IsValid() bool {
+	switch e {
+	case RevisionTypeChangeset, RevisionTypeRetraction:
+		return true
+	}
+	return false
+}
+
+func (e RevisionType) String() string {
+	return string(e)
+}
+
+func (e *RevisionType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RevisionType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RevisionType", str)
+	}
+	return nil
+}
+
+func (e RevisionType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RevisionType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RevisionType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Kinds of object `Query.search` can return.
