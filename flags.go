@@ -22,6 +22,8 @@ type config struct {
 	metricsAddr     string
 	dbPath          string
 	reseed          bool
+	dropRevisions   bool
+	articlesDir     string
 	logFormat       string
 	shutdownTimeout time.Duration
 	gcPercent       int
@@ -55,6 +57,8 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; :$PORT when PORT is set")
 	fs.StringVar(&c.dbPath, "db", "investgraph.db", "SQLite database file, created if missing")
 	fs.BoolVar(&c.reseed, "reseed", false, "replace the database's data with the built-in seed before serving")
+	fs.StringVar(&c.articlesDir, "articles", "", "directory of article texts, NNN_SLUG.txt or SLUG.txt for a source's slug; their paragraphs become Citation.text")
+	fs.BoolVar(&c.dropRevisions, "reseed-drop-revisions", false, "let -reseed drop the revisions made through the API, which it otherwise refuses to")
 
 	fs.DurationVar(&c.options.Limits.Timeout, "timeout", d.Timeout, "per-request deadline; its SQL is canceled when it expires (0: none)")
 	fs.Func("max-body", "largest request body, e.g. 512KiB or 2MiB; larger gets 413 (default 1MiB)", func(s string) error {
@@ -109,6 +113,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		return nil
 	})
 	fs.IntVar(&c.options.ResponseCache, "response-cache", 0, "responses of identical requests kept until the data changes (0: off; needs -rate-limit 0)")
+	fs.Int64Var(&c.options.ReadModel, "read-model", httpapi.DefaultReadModel, "values (objects and list elements) read from the database kept for the requests of the same data version (0: off)")
 	fs.StringVar(&c.options.Executor, "executor", "fast", "query executor: fast (compiled, handing what it does not support to gqlgen's) or gqlgen (gqlgen's alone)")
 	fs.StringVar(&c.persistedOps, "persisted-operations", "", "JSON file of persisted operations (Apollo manifest or id-to-document map)")
 	fs.BoolVar(&c.options.AllowList, "allow-list", false, "run only the operations of -persisted-operations")
@@ -168,6 +173,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		limitFlag{"max-objects", float64(maxObjects), offWithZero},
 		limitFlag{"max-response", float64(maxResponse), offWithZero},
 		limitFlag{"apq-cache", float64(apqCache), offWithZero},
+		limitFlag{"read-model", float64(c.options.ReadModel), offWithZero},
 		limitFlag{"apq-cache-bytes", float64(apqBytes), "want a size such as 16MiB; 0 turns APQ off"},
 		limitFlag{"max-conns", float64(c.conns.Total), offWithZero},
 		limitFlag{"max-conns-per-ip", float64(c.conns.PerAddress), offWithZero},
@@ -234,6 +240,8 @@ func (c config) check() error {
 		return errors.New("-allow-list needs -persisted-operations")
 	case c.logFormat != "text" && c.logFormat != "json":
 		return fmt.Errorf("-log-format must be text or json, not %q", c.logFormat)
+	case c.dropRevisions && !c.reseed:
+		return errors.New("-reseed-drop-revisions goes with -reseed")
 	case c.shutdownTimeout <= 0:
 		return errors.New("-shutdown-timeout must be positive")
 	case c.gcPercent <= 0:

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -81,24 +80,6 @@ func TestRun_CorruptDatabase(t *testing.T) {
 	}
 }
 
-// seededFile returns the path of a closed database holding the built-in
-// seed.
-func seededFile(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "investgraph.db")
-	s, err := db.Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := seed.Load(t.Context(), s); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // corrupt overwrites pages in the middle of the database file at path.
 func corrupt(t *testing.T, path string) {
 	t.Helper()
@@ -116,5 +97,57 @@ func corrupt(t *testing.T, path string) {
 		if _, err := f.WriteAt(junk, off); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestRun_ReseedKeepsRevisions starts -reseed on a database that holds
+// revisions made through the API: it is refused, saying how many it would
+// drop and how to go ahead, and the file is not changed; with
+// -reseed-drop-revisions it reseeds and the revisions are gone.
+func TestRun_ReseedKeepsRevisions(t *testing.T) {
+	path := seededFile(t)
+	s, err := db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		yaml := fmt.Sprintf("source: {slug: reseed-%d, title: A note, publishedOn: \"2025-01-0%d\", paragraphs: 2}\n"+
+			"companies:\n  - {slug: reseed-co-%d, name: Reseed Company %d, kind: COMPANY, cite: [2]}\n", i, i+1, i, i)
+		if _, _, err := seed.Apply(t.Context(), s, seed.Files(), seed.Changeset{YAML: yaml, Message: "add", Author: "alice"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := fileSum(t, path)
+
+	err = run(t.Context(), []string{"-addr", "127.0.0.1:0", "-db", path, "-reseed"}, io.Discard, io.Discard, nil)
+	if err == nil {
+		t.Fatal("-reseed dropped revisions without -reseed-drop-revisions")
+	}
+	for _, want := range []string{"holds 2 revision(s)", "-reseed-drop-revisions", "export -format seed"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if fileSum(t, path) != before {
+		t.Error("the refused -reseed changed the database file")
+	}
+
+	startAndStop(t, "-db", path, "-reseed", "-reseed-drop-revisions")
+	s, err = db.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n, err := s.LatestRevisionID(t.Context()); err != nil || n != 0 {
+		t.Errorf("after -reseed-drop-revisions the latest revision is %d (%v), want none", n, err)
+	}
+	if _, err := s.FindCompanyByName(t.Context(), "Reseed Company 0"); db.ErrorCode(err) != db.ENOTFOUND {
+		t.Errorf("a changeset's company after reseeding: %v, want not found", err)
+	}
+	if _, err := s.FindCompanyByName(t.Context(), "CITIC"); err != nil {
+		t.Errorf("the reseeded file does not hold the seed: %v", err)
 	}
 }

@@ -94,6 +94,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		}
 		logger.Info("database closed", "db", cfg.dbPath)
 	}()
+	if cfg.articlesDir != "" {
+		n, err := attachArticles(ctx, store, cfg.articlesDir)
+		if err != nil {
+			return err
+		}
+		logger.Info("attached article texts", "dir", cfg.articlesDir, "articles", n)
+	}
 	gw, err := httpapi.New(store, opts)
 	if err != nil {
 		return err

@@ -75,6 +75,7 @@ func TestParseFlags(t *testing.T) {
 	})
 	for _, args := range [][]string{
 		{"-allow-list"},
+		{"-reseed-drop-revisions"},
 		{"-rate-burst", "10"},
 		{"-log-format", "xml"},
 		{"-max-body", "0"},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/investgraph/investgraph/db"
@@ -43,8 +44,16 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*db.Store,
 	}
 	empty, err := store.IsEmpty(ctx)
 	if err == nil && (empty || cfg.reseed) {
-		if err = seed.Load(ctx, store); err == nil {
-			logger.Info("seeded database", "db", cfg.dbPath, "reseed", cfg.reseed)
+		var d *db.Dataset
+		if d, err = seed.Parse(seed.Files()); err == nil {
+			err = store.Reseed(ctx, d, cfg.dropRevisions)
+		}
+		var held *db.RevisionsHeldError
+		if errors.As(err, &held) {
+			err = fmt.Errorf("%w: pass -reseed-drop-revisions as well to drop them, or first save them as seed files with investgraph export -format seed -out DIR", err)
+		}
+		if err == nil {
+			logger.Info("seeded database", "db", cfg.dbPath, "reseed", cfg.reseed, "dropped_revisions", cfg.dropRevisions)
 		}
 	}
 	if err != nil {

@@ -185,6 +185,9 @@ func replaceIn(ctx context.Context, tx *sql.Tx, d *Dataset) error {
 			return fmt.Errorf("replace: rebuild index: %w", err)
 		}
 	}
+	if err := writeTexts(ctx, tx, d); err != nil {
+		return fmt.Errorf("replace: %w", err)
+	}
 	if err := rebuildDerived(ctx, tx); err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}

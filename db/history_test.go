@@ -55,7 +55,7 @@ func TestFindNodeHistories(t *testing.T) {
 }
 
 // TestOpen_UpgradeRecordsRevisionChanges opens a database with revisions
-// that predates migration 0010: each revision keeps the objects it
+// that predates migration 0011: each revision keeps the objects it
 // touched, with no field names.
 func TestOpen_UpgradeRecordsRevisionChanges(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
@@ -74,7 +74,7 @@ func TestOpen_UpgradeRecordsRevisionChanges(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	rollBack(t, path, `DROP TABLE revision_changes`, `DELETE FROM schema_migrations WHERE version = 10`)
+	rollBack(t, path, `DROP TABLE revision_changes`, `DELETE FROM schema_migrations WHERE version = 11`)
 	s, err = db.Open(t.Context(), path)
 	if err != nil {
 		t.Fatalf("open after the upgrade: %v", err)

@@ -284,8 +284,16 @@ func (sn *snapshot) begin(wantVersion bool) error {
 	}
 	tx, err := r.pool.BeginTx(sn.ctx, nil)
 	if err == nil && wantVersion {
+		// Prepared once per connection, as every statement is: parsing
+		// it for each request cost as much as the rest of the begin.
 		var n int
-		if err = tx.QueryRowContext(sn.ctx, snapshotFirstRead).Scan(&n); err != nil {
+		var row *sql.Row
+		if ps := r.prepared.get(sn.ctx, r.pool, snapshotFirstRead); ps != nil {
+			row = tx.StmtContext(sn.ctx, ps).QueryRowContext(sn.ctx)
+		} else {
+			row = tx.QueryRowContext(sn.ctx, snapshotFirstRead)
+		}
+		if err = row.Scan(&n); err != nil {
 			tx.Rollback()
 		}
 	}
@@ -426,4 +434,18 @@ func (s *Store) readVersion(ctx context.Context) string {
 		return fmt.Sprintf("v%d", v)
 	}
 	return fmt.Sprintf("s%p", sn)
+}
+
+// ReadVersion returns the data version the reads under ctx see, for caches
+// shared between requests that read the same data: the version of ctx's
+// snapshot, which it begins now if no statement has begun it yet. It
+// returns false when the version cannot be known: ctx has no snapshot (its
+// reads may each see another version), a commit came in while the snapshot
+// began, or the snapshot began without looking.
+func (s *Store) ReadVersion(ctx context.Context) (int64, bool) {
+	sn := s.snapshotOf(ctx)
+	if sn == nil {
+		return 0, false
+	}
+	return sn.dataVersion()
 }

@@ -15,6 +15,9 @@ type Source struct {
 	Attribution *string
 	PublishedOn PartialDate
 	Paragraphs  int
+	// Text is the article's paragraphs in order, where a changeset or
+	// -articles gave them; nil otherwise. Only Dataset reads it back.
+	Text []string `json:",omitempty"`
 }
 
 // Citation points at the paragraph of a source that reports a fact.

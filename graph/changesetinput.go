@@ -22,7 +22,7 @@ func seedFile(in *model.SeedFileInput) (*seed.File, error) {
 	if in.Source != nil {
 		s := in.Source
 		f.Source = seed.SourceEntry{Slug: str(s.Slug), Title: str(s.Title), Publisher: str(s.Publisher),
-			Attribution: str(s.Attribution), PublishedOn: str(s.PublishedOn), Paragraphs: num(s.Paragraphs)}
+			Attribution: str(s.Attribution), PublishedOn: str(s.PublishedOn), Paragraphs: num(s.Paragraphs), Text: s.Text}
 	}
 	for i, x := range in.Companies {
 		at := fmt.Sprintf("companies[%d]", i)

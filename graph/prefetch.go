@@ -285,6 +285,7 @@ var steps = map[string]map[string]step{
 		"citation":  pick(func(a *db.Amount) []any { return []any{&a.Citation} }),
 	},
 	"Citation": {
+		"text":   paragraphTexts,
 		"source": loadOne(func(l *loaders) *byID[*db.Source] { return &l.Source }, func(c *db.Citation) *int64 { return &c.SourceID }),
 	},
 

@@ -70,6 +70,21 @@ func WithLoaders(ctx context.Context, store *db.Store) context.Context {
 	return loader.With(ctx, store)
 }
 
+// ReadModel keeps what the store's reads returned for the requests of one
+// data version, shared between them (see loader.ReadModel).
+type ReadModel = loader.ReadModel
+
+// NewReadModel returns a read model that holds about max values.
+func NewReadModel(max int64) *ReadModel { return loader.NewReadModel(max) }
+
+// WithSharedLoaders returns a context carrying loaders over store that m
+// shares between the requests reading the same data version as ctx's
+// snapshot (see db.Store.ReadVersion), or fresh ones as WithLoaders when
+// that version is not known or m is nil.
+func WithSharedLoaders(ctx context.Context, store *db.Store, m *ReadModel) context.Context {
+	return loader.WithModel(ctx, store, m)
+}
+
 // Batches returns how many store batches the request ctx belongs to has
 // fetched: prefetched for a whole level of the query at once, or on demand
 // for one object whose field no prefetch step covers.

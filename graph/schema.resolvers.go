@@ -150,6 +150,11 @@ func (r *citationResolver) Source(ctx context.Context, obj *db.Citation) (*db.So
 	return loader.For(ctx).Source.Load(ctx, obj.SourceID)
 }
 
+// Text is the resolver for the text field.
+func (r *citationResolver) Text(ctx context.Context, obj *db.Citation) (*string, error) {
+	return loader.For(ctx).ParagraphText.LoadOptional(ctx, *obj)
+}
+
 // ID is the resolver for the id field.
 func (r *companyResolver) ID(ctx context.Context, obj *db.Company) (string, error) {
 	return GlobalID(typeCompany, obj.Slug), nil

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/graphtest"
 	"github.com/investgraph/investgraph/graphtest/querygen"
@@ -75,7 +76,31 @@ func compiledPair(t *testing.T) (*graphtest.Server, http.Handler, *syncBuffer) {
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))
 	fast := graphtest.New(t, graphtest.WithOptions(httpapi.Options{Logger: logger, Executor: "fast"}))
 	slow := graphtest.New(t, graphtest.WithOptions(httpapi.Options{Logger: logger, Executor: "gqlgen"}))
+	attachSomeTexts(t, fast.Store)
+	attachSomeTexts(t, slow.Store)
 	return fast, slow.Handler, logs
+}
+
+// attachSomeTexts gives every other source of the store a text written
+// for the test, so that Citation.text is a string for some citations and
+// null for others.
+func attachSomeTexts(t *testing.T, s *db.Store) {
+	t.Helper()
+	d, err := s.Dataset(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string][]string{}
+	for i, src := range d.Sources {
+		if i%2 == 0 {
+			for p := range src.Paragraphs {
+				texts[src.Slug] = append(texts[src.Slug], fmt.Sprintf("Test paragraph %d of %s, with \"quotes\" and a tab\there.", p+1, src.Slug))
+			}
+		}
+	}
+	if err := s.AttachTexts(t.Context(), texts); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // compareExecutors posts q to both handlers and describes how their

@@ -385,7 +385,7 @@ func (c *costLimit) Validate(es graphql.ExecutableSchema) error {
 // MutateOperationContext prices the operation and charges for it.
 func (c *costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
 	info := infoFrom(ctx)
-	p := pricer{ctx: ctx, es: c.es, schema: c.es.Schema(), vars: opCtx.Variables, stats: c.stats.current(), intro: c.intro}
+	p := pricer{ctx: ctx, es: c.es, schema: c.es.Schema(), vars: opCtx.Variables, stats: c.stats.current(ctx), intro: c.intro}
 	info.cost = p.operation(opCtx.Operation)
 	info.costKnown = true
 	if c.max > 0 && info.cost > c.max {

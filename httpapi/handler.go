@@ -87,6 +87,12 @@ type Options struct {
 	// compiled executor, which hands what it does not support to gqlgen's;
 	// "gqlgen" is gqlgen's executor alone.
 	Executor string
+	// ReadModel is how many values (objects and list elements) the read
+	// model keeps, shared by the requests that read the same data version,
+	// so that the rows one request read are not read again by the next;
+	// off when 0 (DefaultReadModel is the server's default). The root
+	// fields' lookups, searches and walks always read the store.
+	ReadModel int64
 	// RequireToken refuses every request without a valid bearer token
 	// (401 UNAUTHENTICATED); without it reads are open and only the
 	// operations that need a role ask for a token.
@@ -108,6 +114,11 @@ const DefaultAPQCacheSize = 1000
 // Persisted Queries kept: thousands of ordinary queries, or 256 of the
 // longest stored (64 KiB).
 const DefaultAPQCacheBytes = 16 << 20
+
+// DefaultReadModel is the number of values the server's read model keeps
+// unless told otherwise: at most about 100 MB of heap over the 1M-entity
+// database swept page by page (BENCHMARKS.md), about 500 bytes a value.
+const DefaultReadModel = 200_000
 
 // queryCacheSize is how many parsed and validated documents are kept.
 const queryCacheSize = 1000
@@ -231,7 +242,7 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	srv.Use(streamsOnly{})
 	srv.Use(inlineDefer{})
 	srv.Use(nullConditions{})
-	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter, stats: newStatistics(store, opts.Logger)})
+	srv.Use(&costLimit{max: opts.Limits.MaxCost, limiter: limiter, stats: newStatistics(store, opts.Logger, opts.ReadModel > 0)})
 	if apq != nil {
 		srv.Use(apqStore{apq: apq})
 	}
@@ -248,7 +259,11 @@ func newGateway(store *db.Store, es graphql.ExecutableSchema, opts Options) (*Ga
 	if !opts.DisableExplore {
 		serveExplore(mux)
 	}
-	var api http.Handler = withLoaders(store, srv)
+	var model *graph.ReadModel
+	if opts.ReadModel > 0 {
+		model = graph.NewReadModel(opts.ReadModel)
+	}
+	var api http.Handler = withLoaders(store, model, srv)
 	if opts.ResponseCache > 0 {
 		api = respcache.New(store.DataVersion, opts.ResponseCache).Middleware(api)
 	}
@@ -274,11 +289,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.
 // MetricsHandler serves the gateway's Prometheus metrics.
 func (g *Gateway) MetricsHandler() http.Handler { return g.metrics.handler() }
 
-// withLoaders gives every request its own loaders, so nothing is cached
-// between requests, and its own snapshot of the store, so that all its
-// statements read the same data whatever is committed meanwhile; streams
-// get neither (see startStream).
-func withLoaders(store *db.Store, next http.Handler) http.Handler {
+// withLoaders gives every request its own snapshot of the store, so that
+// all its statements read the same data whatever is committed meanwhile,
+// and loaders over it: its own, so nothing is cached between requests, or
+// with a read model those model shares between the requests of the
+// snapshot's data version. Streams get neither (see startStream).
+func withLoaders(store *db.Store, model *graph.ReadModel, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isStream(r) {
 			// A stream reads what is committed while it lasts; its
@@ -288,6 +304,6 @@ func withLoaders(store *db.Store, next http.Handler) http.Handler {
 		}
 		ctx, end := store.WithSnapshot(r.Context())
 		defer end()
-		next.ServeHTTP(w, r.WithContext(graph.WithLoaders(ctx, store)))
+		next.ServeHTTP(w, r.WithContext(graph.WithSharedLoaders(ctx, store, model)))
 	})
 }

@@ -224,13 +224,15 @@ func TestGET(t *testing.T) {
 			t.Errorf("status %d: %s", resp.Status, resp.Raw)
 		}
 	})
-	// The schema has no mutations yet, so a mutation would fail validation
-	// anyway; GET refuses it before that, whatever the schema, so that
-	// GET stays free of side effects when mutations arrive.
+	// GET refuses a mutation before it is validated, whatever the schema,
+	// so that GET stays free of side effects: a real changeset or
+	// retraction sent with GET runs no SQL at all.
 	for _, tc := range []struct{ name, query, op string }{
 		{"ErrMutation", "mutation { __typename }", ""},
 		{"ErrSubscription", "subscription { __typename }", ""},
 		{"ErrNamedMutation", "query A { __typename } mutation B { __typename }", "B"},
+		{"ErrChangeset", `mutation { applyChangeset(input: {yaml: "source: {slug: x}", message: "m"}) { replayed } }`, ""},
+		{"ErrRetract", `mutation { retract(input: {fact: "x", reason: "r"}) { replayed } }`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, accept := range []string{mediaResponse, mediaJSON} {

@@ -20,6 +20,10 @@ const statisticsTimeout = 5 * time.Second
 type statistics struct {
 	store  *db.Store
 	logger *slog.Logger
+	// snapshotVersion takes the version from the request's snapshot,
+	// which knows it when the read model looked at it (withLoaders),
+	// sparing another look.
+	snapshotVersion bool
 
 	mu   sync.Mutex // held while reading
 	last atomic.Pointer[versionedStatistics]
@@ -30,17 +34,23 @@ type versionedStatistics struct {
 	stats   *db.Statistics
 }
 
-func newStatistics(store *db.Store, logger *slog.Logger) *statistics {
-	s := &statistics{store: store, logger: logger}
-	s.current()
+func newStatistics(store *db.Store, logger *slog.Logger, snapshotVersion bool) *statistics {
+	s := &statistics{store: store, logger: logger, snapshotVersion: snapshotVersion}
+	s.current(context.Background())
 	return s
 }
 
 // current returns the statistics of the data as it is now. If they cannot
 // be read it returns the last ones read, or none, so that every list is
 // priced at assumedListSize, and tries again on the next call.
-func (s *statistics) current() *db.Statistics {
-	version := s.store.DataVersion()
+func (s *statistics) current(ctx context.Context) *db.Statistics {
+	version, ok := int64(0), false
+	if s.snapshotVersion {
+		version, ok = s.store.ReadVersion(ctx)
+	}
+	if !ok {
+		version = s.store.DataVersion()
+	}
 	if last := s.last.Load(); last != nil && last.version == version {
 		return last.stats
 	}

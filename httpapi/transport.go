@@ -176,7 +176,7 @@ func (t httpTransport) write(w http.ResponseWriter, info *requestInfo, media str
 	} else {
 		status = requestErrorStatus(resp.Errors, media)
 	}
-	body, err := json.Marshal(out)
+	body, err := marshalResponse(out)
 	if err != nil {
 		status = http.StatusInternalServerError
 		body, _ = json.Marshal(wireResponse{Errors: gqlerror.List{requestError(CodeInternal, "internal error")}})

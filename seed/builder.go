@@ -124,6 +124,9 @@ func (b *builder) addFile(name string, f *File) {
 		b.fail(w.errorf("paragraphs must be the article's number of non-empty lines, got %d", src.Paragraphs))
 		return
 	}
+	if !b.addText(w, src, f.Source.Text) {
+		return
+	}
 	d, err := db.ParsePartialDate(trimmed(f.Source.PublishedOn))
 	if err != nil {
 		b.fail(w.errorf("publishedOn: %v", err))
@@ -155,6 +158,26 @@ func (b *builder) addFile(name string, f *File) {
 	for i, st := range f.Statements {
 		b.addStatement(fc.at("statements[%d]", i), st)
 	}
+}
+
+// addText gives src the article's paragraphs, if the file has them: one
+// non-empty line each, as many as the source's paragraphs.
+func (b *builder) addText(w where, src *db.Source, text []string) bool {
+	if len(text) == 0 {
+		return true
+	}
+	if len(text) != src.Paragraphs {
+		b.fail(w.errorf("text has %d paragraphs, but paragraphs says the article has %d: give every non-empty line of the article, in order, or leave text out", len(text), src.Paragraphs))
+		return false
+	}
+	src.Text = make([]string, len(text))
+	for i, p := range text {
+		if src.Text[i] = trimmed(p); src.Text[i] == "" {
+			b.fail(w.errorf("text[%d] is empty: a paragraph is a non-empty line of the article", i))
+			return false
+		}
+	}
+	return true
 }
 
 func (fc fileContext) at(format string, args ...any) fileContext {

@@ -10,8 +10,10 @@ import (
 // resolve runs the deferred reference checks and checks that every entity
 // got its required fields from some file.
 func (b *builder) resolve() {
-	for _, f := range b.later {
-		f()
+	// By index: a check may add another (a position's attribution is
+	// resolved once its organization is), which must run too.
+	for i := 0; i < len(b.later); i++ {
+		b.later[i]()
 	}
 	required := map[*registry][]string{
 		b.companies:  {"name", "kind"},

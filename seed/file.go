@@ -8,22 +8,22 @@ package seed
 // Every `cite` lists paragraph numbers of this file's source: paragraphs are the
 // article's non-empty lines, counted from 1.
 type File struct {
-	Source     SourceEntry      `yaml:"source"`
-	Companies  []CompanyEntry   `yaml:"companies"`
-	People     []PersonEntry    `yaml:"people"`
-	Projects   []ProjectEntry   `yaml:"projects"`
-	Meetings   []MeetingEntry   `yaml:"meetings"`
-	Agreements []AgreementEntry `yaml:"agreements"`
-	Events     []EventEntry     `yaml:"events"`
-	Statements []StatementEntry `yaml:"statements"`
+	Source     SourceEntry      `yaml:"source,omitempty"`
+	Companies  []CompanyEntry   `yaml:"companies,omitempty"`
+	People     []PersonEntry    `yaml:"people,omitempty"`
+	Projects   []ProjectEntry   `yaml:"projects,omitempty"`
+	Meetings   []MeetingEntry   `yaml:"meetings,omitempty"`
+	Agreements []AgreementEntry `yaml:"agreements,omitempty"`
+	Events     []EventEntry     `yaml:"events,omitempty"`
+	Statements []StatementEntry `yaml:"statements,omitempty"`
 }
 
 // Evidence says whether a fact is stated in the paragraph it cites (the
 // default) or inferred by the curator, and then from what: an inference
 // without a note is refused.
 type Evidence struct {
-	Basis         string `yaml:"basis"`
-	InferenceNote string `yaml:"inferenceNote"`
+	Basis         string `yaml:"basis,omitempty"`
+	InferenceNote string `yaml:"inferenceNote,omitempty"`
 }
 
 // Inferred maps the attributes and links of an entity that the curator
@@ -34,194 +34,198 @@ type Inferred map[string]string
 
 // SourceEntry describes the article a file is built from.
 type SourceEntry struct {
-	Slug        string `yaml:"slug"`
-	Title       string `yaml:"title"`
-	Publisher   string `yaml:"publisher"`
-	Attribution string `yaml:"attribution"`
-	PublishedOn string `yaml:"publishedOn"`
-	Paragraphs  int    `yaml:"paragraphs"`
+	Slug        string `yaml:"slug,omitempty"`
+	Title       string `yaml:"title,omitempty"`
+	Publisher   string `yaml:"publisher,omitempty"`
+	Attribution string `yaml:"attribution,omitempty"`
+	PublishedOn string `yaml:"publishedOn,omitempty"`
+	Paragraphs  int    `yaml:"paragraphs,omitempty"`
+	// Text is the article's paragraphs, its non-empty lines in order, when
+	// a changeset carries them: then Citation.text gives the paragraph a
+	// fact cites. There must be exactly Paragraphs of them.
+	Text []string `yaml:"text,omitempty"`
 }
 
 // CompanyEntry is an organization: a company, bank, state body or association.
 type CompanyEntry struct {
-	Slug         string             `yaml:"slug"`
-	Name         string             `yaml:"name"`
-	Aliases      []string           `yaml:"aliases"`
-	Kind         string             `yaml:"kind"`
-	Country      string             `yaml:"country"`
-	Parent       string             `yaml:"parent"`
-	Founded      string             `yaml:"founded"`
-	Headquarters string             `yaml:"headquarters"`
-	Description  string             `yaml:"description"`
-	Cite         []int              `yaml:"cite"`
-	Measurements []MeasurementEntry `yaml:"measurements"`
-	Inferred     Inferred           `yaml:"inferred"`
+	Slug         string             `yaml:"slug,omitempty"`
+	Name         string             `yaml:"name,omitempty"`
+	Aliases      []string           `yaml:"aliases,omitempty"`
+	Kind         string             `yaml:"kind,omitempty"`
+	Country      string             `yaml:"country,omitempty"`
+	Parent       string             `yaml:"parent,omitempty"`
+	Founded      string             `yaml:"founded,omitempty"`
+	Headquarters string             `yaml:"headquarters,omitempty"`
+	Description  string             `yaml:"description,omitempty"`
+	Cite         []int              `yaml:"cite,omitempty,flow"`
+	Measurements []MeasurementEntry `yaml:"measurements,omitempty"`
+	Inferred     Inferred           `yaml:"inferred,omitempty"`
 }
 
 // PersonEntry is a person and the positions this article reports for them.
 type PersonEntry struct {
-	Slug        string          `yaml:"slug"`
-	Name        string          `yaml:"name"`
-	Aliases     []string        `yaml:"aliases"`
-	Description string          `yaml:"description"`
-	Cite        []int           `yaml:"cite"`
-	Positions   []PositionEntry `yaml:"positions"`
-	Inferred    Inferred        `yaml:"inferred"`
+	Slug        string          `yaml:"slug,omitempty"`
+	Name        string          `yaml:"name,omitempty"`
+	Aliases     []string        `yaml:"aliases,omitempty"`
+	Description string          `yaml:"description,omitempty"`
+	Cite        []int           `yaml:"cite,omitempty,flow"`
+	Positions   []PositionEntry `yaml:"positions,omitempty"`
+	Inferred    Inferred        `yaml:"inferred,omitempty"`
 }
 
 // PositionEntry is a title held at an organization, as reported on a date
 // (the source's publication date unless reportedOn says otherwise).
 type PositionEntry struct {
-	Organization string `yaml:"organization"`
-	Title        string `yaml:"title"`
-	ReportedOn   string `yaml:"reportedOn"`
-	Cite         []int  `yaml:"cite"`
+	Organization string `yaml:"organization,omitempty"`
+	Title        string `yaml:"title,omitempty"`
+	ReportedOn   string `yaml:"reportedOn,omitempty"`
+	Cite         []int  `yaml:"cite,omitempty,flow"`
 	// AttributedTo is the slug of the person or organization the article
 	// credits with the title ("according to").
-	AttributedTo string `yaml:"attributedTo"`
+	AttributedTo string `yaml:"attributedTo,omitempty"`
 	Evidence     `yaml:",inline"`
 }
 
 // ProjectEntry is an investment project and what this article says about it.
 type ProjectEntry struct {
-	Slug         string             `yaml:"slug"`
-	Name         string             `yaml:"name"`
-	Aliases      []string           `yaml:"aliases"`
-	Sector       string             `yaml:"sector"`
-	Status       string             `yaml:"status"`
-	Region       string             `yaml:"region"`
-	Description  string             `yaml:"description"`
-	Cite         []int              `yaml:"cite"`
-	Participants []ParticipantEntry `yaml:"participants"`
-	Measurements []MeasurementEntry `yaml:"measurements"`
-	Milestones   []MilestoneEntry   `yaml:"milestones"`
-	Amounts      []AmountEntry      `yaml:"amounts"`
-	Inferred     Inferred           `yaml:"inferred"`
+	Slug         string             `yaml:"slug,omitempty"`
+	Name         string             `yaml:"name,omitempty"`
+	Aliases      []string           `yaml:"aliases,omitempty"`
+	Sector       string             `yaml:"sector,omitempty"`
+	Status       string             `yaml:"status,omitempty"`
+	Region       string             `yaml:"region,omitempty"`
+	Description  string             `yaml:"description,omitempty"`
+	Cite         []int              `yaml:"cite,omitempty,flow"`
+	Participants []ParticipantEntry `yaml:"participants,omitempty"`
+	Measurements []MeasurementEntry `yaml:"measurements,omitempty"`
+	Milestones   []MilestoneEntry   `yaml:"milestones,omitempty"`
+	Amounts      []AmountEntry      `yaml:"amounts,omitempty"`
+	Inferred     Inferred           `yaml:"inferred,omitempty"`
 }
 
 // ParticipantEntry links a company to a project in a role.
 type ParticipantEntry struct {
-	Company  string `yaml:"company"`
-	Role     string `yaml:"role"`
-	Cite     []int  `yaml:"cite"`
+	Company  string `yaml:"company,omitempty"`
+	Role     string `yaml:"role,omitempty"`
+	Cite     []int  `yaml:"cite,omitempty,flow"`
 	Evidence `yaml:",inline"`
 }
 
 // MeasurementEntry is a figure at a date: a capacity, a length, a head count.
 type MeasurementEntry struct {
-	Metric        string  `yaml:"metric"`
-	Label         string  `yaml:"label"`
-	Value         float64 `yaml:"value"`
-	Unit          string  `yaml:"unit"`
-	Approximation string  `yaml:"approximation"`
-	AsOf          string  `yaml:"asOf"`
-	Status        string  `yaml:"status"`
-	Cite          int     `yaml:"cite"`
+	Metric        string  `yaml:"metric,omitempty"`
+	Label         string  `yaml:"label,omitempty"`
+	Value         float64 `yaml:"value,omitempty"`
+	Unit          string  `yaml:"unit,omitempty"`
+	Approximation string  `yaml:"approximation,omitempty"`
+	AsOf          string  `yaml:"asOf,omitempty"`
+	Status        string  `yaml:"status,omitempty"`
+	Cite          int     `yaml:"cite,omitempty"`
 	// AttributedTo is the slug of the person or organization the article
 	// says gave the figure.
-	AttributedTo string `yaml:"attributedTo"`
+	AttributedTo string `yaml:"attributedTo,omitempty"`
 	// Counterparty is the slug of the other side of a two-sided figure
 	// (the partner in trade, the country invested in); PeriodStart and
 	// PeriodEnd the period it covers ("since 2005" is a start).
-	Counterparty string `yaml:"counterparty"`
-	PeriodStart  string `yaml:"periodStart"`
-	PeriodEnd    string `yaml:"periodEnd"`
+	Counterparty string `yaml:"counterparty,omitempty"`
+	PeriodStart  string `yaml:"periodStart,omitempty"`
+	PeriodEnd    string `yaml:"periodEnd,omitempty"`
 	Evidence     `yaml:",inline"`
 }
 
 // MilestoneEntry is a dated step of a project, planned or achieved.
 type MilestoneEntry struct {
-	Name     string `yaml:"name"`
-	Date     string `yaml:"date"`
-	Status   string `yaml:"status"`
-	Cite     int    `yaml:"cite"`
+	Name     string `yaml:"name,omitempty"`
+	Date     string `yaml:"date,omitempty"`
+	Status   string `yaml:"status,omitempty"`
+	Cite     int    `yaml:"cite,omitempty"`
 	Evidence `yaml:",inline"`
 }
 
 // AmountEntry is a sum of money as one article reports it.
 type AmountEntry struct {
-	Amount        float64 `yaml:"amount"`
-	Currency      string  `yaml:"currency"`
-	Approximation string  `yaml:"approximation"`
-	Label         string  `yaml:"label"`
-	Cite          int     `yaml:"cite"`
-	AttributedTo  string  `yaml:"attributedTo"`
+	Amount        float64 `yaml:"amount,omitempty"`
+	Currency      string  `yaml:"currency,omitempty"`
+	Approximation string  `yaml:"approximation,omitempty"`
+	Label         string  `yaml:"label,omitempty"`
+	Cite          int     `yaml:"cite,omitempty"`
+	AttributedTo  string  `yaml:"attributedTo,omitempty"`
 	Evidence      `yaml:",inline"`
 }
 
 // MeetingEntry is a meeting between people, on behalf of organizations.
 type MeetingEntry struct {
-	Slug          string   `yaml:"slug"`
-	Date          string   `yaml:"date"`
-	Location      string   `yaml:"location"`
-	Occasion      string   `yaml:"occasion"`
-	Summary       string   `yaml:"summary"`
-	Participants  []string `yaml:"participants"`
-	Organizations []string `yaml:"organizations"`
-	Topics        []string `yaml:"topics"`
-	Projects      []string `yaml:"projects"`
-	Cite          []int    `yaml:"cite"`
+	Slug          string   `yaml:"slug,omitempty"`
+	Date          string   `yaml:"date,omitempty"`
+	Location      string   `yaml:"location,omitempty"`
+	Occasion      string   `yaml:"occasion,omitempty"`
+	Summary       string   `yaml:"summary,omitempty"`
+	Participants  []string `yaml:"participants,omitempty,flow"`
+	Organizations []string `yaml:"organizations,omitempty,flow"`
+	Topics        []string `yaml:"topics,omitempty"`
+	Projects      []string `yaml:"projects,omitempty,flow"`
+	Cite          []int    `yaml:"cite,omitempty,flow"`
 	// Roles gives, by participant slug, HOST, GUEST or DELEGATION_MEMBER
 	// where the article says so.
-	Roles    map[string]string `yaml:"roles"`
-	Event    string            `yaml:"event"`
-	Inferred Inferred          `yaml:"inferred"`
+	Roles    map[string]string `yaml:"roles,omitempty"`
+	Event    string            `yaml:"event,omitempty"`
+	Inferred Inferred          `yaml:"inferred,omitempty"`
 }
 
 // AgreementEntry is a signed document or package of documents.
 type AgreementEntry struct {
-	Slug                       string        `yaml:"slug"`
-	Title                      string        `yaml:"title"`
-	Kind                       string        `yaml:"kind"`
-	SignedOn                   string        `yaml:"signedOn"`
-	Summary                    string        `yaml:"summary"`
-	Parties                    []string      `yaml:"parties"`
-	Signatories                []string      `yaml:"signatories"`
-	Projects                   []string      `yaml:"projects"`
-	Meeting                    string        `yaml:"meeting"`
-	DocumentCount              int           `yaml:"documentCount"`
-	DocumentCountApproximation string        `yaml:"documentCountApproximation"`
-	Amounts                    []AmountEntry `yaml:"amounts"`
-	Cite                       []int         `yaml:"cite"`
+	Slug                       string        `yaml:"slug,omitempty"`
+	Title                      string        `yaml:"title,omitempty"`
+	Kind                       string        `yaml:"kind,omitempty"`
+	SignedOn                   string        `yaml:"signedOn,omitempty"`
+	Summary                    string        `yaml:"summary,omitempty"`
+	Parties                    []string      `yaml:"parties,omitempty,flow"`
+	Signatories                []string      `yaml:"signatories,omitempty,flow"`
+	Projects                   []string      `yaml:"projects,omitempty,flow"`
+	Meeting                    string        `yaml:"meeting,omitempty"`
+	DocumentCount              int           `yaml:"documentCount,omitempty"`
+	DocumentCountApproximation string        `yaml:"documentCountApproximation,omitempty"`
+	Amounts                    []AmountEntry `yaml:"amounts,omitempty"`
+	Cite                       []int         `yaml:"cite,omitempty,flow"`
 	// Status is SIGNED (the default), REACHED or PLANNED.
-	Status string `yaml:"status"`
+	Status string `yaml:"status,omitempty"`
 	// PartOf is the slug of the package of documents it belongs to.
-	PartOf string `yaml:"partOf"`
+	PartOf string `yaml:"partOf,omitempty"`
 	// Event is the slug of the event it came out of; an agreement signed at
 	// a meeting of an event belongs to that event without it.
-	Event    string   `yaml:"event"`
-	Inferred Inferred `yaml:"inferred"`
+	Event    string   `yaml:"event,omitempty"`
+	Inferred Inferred `yaml:"inferred,omitempty"`
 }
 
 // EventEntry is a visit, trip, roundtable, council session or ceremony.
 type EventEntry struct {
-	Slug        string   `yaml:"slug"`
-	Name        string   `yaml:"name"`
-	Kind        string   `yaml:"kind"`
-	Start       string   `yaml:"start"`
-	End         string   `yaml:"end"`
-	Location    string   `yaml:"location"`
-	Description string   `yaml:"description"`
-	PartOf      string   `yaml:"partOf"`
-	Cite        []int    `yaml:"cite"`
-	Inferred    Inferred `yaml:"inferred"`
+	Slug        string   `yaml:"slug,omitempty"`
+	Name        string   `yaml:"name,omitempty"`
+	Kind        string   `yaml:"kind,omitempty"`
+	Start       string   `yaml:"start,omitempty"`
+	End         string   `yaml:"end,omitempty"`
+	Location    string   `yaml:"location,omitempty"`
+	Description string   `yaml:"description,omitempty"`
+	PartOf      string   `yaml:"partOf,omitempty"`
+	Cite        []int    `yaml:"cite,omitempty,flow"`
+	Inferred    Inferred `yaml:"inferred,omitempty"`
 }
 
 // StatementEntry is what a person said, as one paragraph reports it.
 type StatementEntry struct {
 	// Slug defaults to SOURCE-PARAGRAPH-SPEAKER; give one when a speaker
 	// says two things in one paragraph.
-	Slug    string `yaml:"slug"`
-	Speaker string `yaml:"speaker"`
+	Slug    string `yaml:"slug,omitempty"`
+	Speaker string `yaml:"speaker,omitempty"`
 	// Date is when it was said, if the article says; leave it empty
 	// otherwise (the statement is then reported on the source's date).
-	Date    string `yaml:"date"`
-	Meeting string `yaml:"meeting"`
-	Event   string `yaml:"event"`
+	Date    string `yaml:"date,omitempty"`
+	Meeting string `yaml:"meeting,omitempty"`
+	Event   string `yaml:"event,omitempty"`
 	// About lists the slugs of what it is about: companies, people,
 	// projects, meetings, agreements or events.
-	About    []string `yaml:"about"`
-	Summary  string   `yaml:"summary"`
-	Cite     int      `yaml:"cite"`
+	About    []string `yaml:"about,omitempty,flow"`
+	Summary  string   `yaml:"summary,omitempty"`
+	Cite     int      `yaml:"cite,omitempty"`
 	Evidence `yaml:",inline"`
 }

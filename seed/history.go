@@ -224,7 +224,7 @@ func describe(ds *db.Dataset) *described {
 		d.on(db.SubjectMeeting, &t.MeetingID, "topics: "+t.Topic, "")
 	}
 	for _, s := range ds.StatementSubjects {
-		if k, ok := subjectOfType(s.Subject.Type); ok {
+		if k, ok := statementSubjectOf(s.Subject.Type); ok {
 			d.on(db.SubjectStatement, &s.StatementID, "about: "+d.slug(k, s.Subject.ID), "")
 		}
 	}
@@ -253,7 +253,7 @@ func linkSides(k db.LinkKind) (from, to db.Subject, fromField, toField string) {
 	}
 }
 
-func subjectOfType(typ string) (db.Subject, bool) {
+func statementSubjectOf(typ string) (db.Subject, bool) {
 	for _, s := range []db.Subject{db.SubjectCompany, db.SubjectPerson, db.SubjectProject, db.SubjectMeeting,
 		db.SubjectAgreement, db.SubjectEvent, db.SubjectStatement} {
 		if strings.EqualFold(string(s), typ) {

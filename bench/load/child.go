@@ -32,6 +32,7 @@ type childConfig struct {
 	DB        string   `json:"db"`
 	Executors []string `json:"executors"`
 	GCPercent int      `json:"gcPercent"`
+	ReadModel int64    `json:"readModel"`
 }
 
 // childHello is the child's first line on standard output: the address of
@@ -78,7 +79,7 @@ func runChild(ctx context.Context, config string, stdin io.Reader, stdout io.Wri
 	defer store.Close()
 	hello := childHello{Gateways: map[string]string{}}
 	for _, e := range cfg.Executors {
-		addr, stop, err := serve(gateway(store, false, e))
+		addr, stop, err := serve(gateway(store, false, e, cfg.ReadModel))
 		if err != nil {
 			return err
 		}

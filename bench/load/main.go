@@ -67,6 +67,7 @@ type config struct {
 	queries    string
 	halfMax    string
 	respCache  bool
+	readModel  int64
 	cpuProfile string
 	gcPercent  int
 	// executors are the gateway's executors to measure, each an
@@ -85,6 +86,11 @@ var executorNames = map[string][]string{
 	"gqlgen": {"gqlgen"},
 	"fast":   {"fast"},
 	"both":   {"gqlgen", "fast"},
+	// The compiled executor with the read model off and on.
+	"models": {"fast" + sqlSuffix, "fast"},
+	// Where the gateway started (gqlgen's executor reading every row from
+	// the store), the compiled executor alone, and with the read model.
+	"all": {"gqlgen" + sqlSuffix, "fast" + sqlSuffix, "fast"},
 }
 
 func parseFlags(args []string) (config, error) {
@@ -100,7 +106,8 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&c.respCache, "respcache", false, "put the response cache (httpapi/respcache) in front of the gateway")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fs.IntVar(&c.gcPercent, "gc-percent", httpapi.DefaultGCPercent, "garbage collection target, as the server's -gc-percent; GOGC wins when set")
-	executor := fs.String("executor", "fast", "the gateway's query executor, as the server's -executor: gqlgen, fast, or both side by side (both needs -rounds)")
+	executor := fs.String("executor", "fast", "the gateway's query executor, as the server's -executor: gqlgen, fast, or side by side (needs -rounds) both, models (fast with the read model off and on) or all (gqlgen and fast with the read model off, fast with it on)")
+	fs.Int64Var(&c.readModel, "read-model", httpapi.DefaultReadModel, "values the gateway's read model keeps, as the server's -read-model (0: off)")
 	fs.IntVar(&c.rounds, "rounds", 0, "measure in this many alternating rounds of -d per query and server, servers in a child process (0: one run each, in process)")
 	fs.DurationVar(&c.prime, "prime", 2*time.Second, "with -rounds: unmeasured time of each query on each system before the first round, for JIT compilers and caches")
 	fs.BoolVar(&c.postgraphile, "postgraphile", false, "also measure PostGraphile 4.14.1 over a PostgreSQL 15 cluster of its own holding the same data, on q1 and q2 (needs -rounds, PostgreSQL 15 and Node 20 with npm)")
@@ -116,7 +123,7 @@ func parseFlags(args []string) (config, error) {
 	}
 	var ok bool
 	if c.executors, ok = executorNames[*executor]; !ok {
-		return c, fmt.Errorf("-executor %q: want gqlgen, fast or both", *executor)
+		return c, fmt.Errorf("-executor %q: want gqlgen, fast, both, models or all", *executor)
 	}
 	if c.rounds == 0 && (len(c.executors) > 1 || c.postgraphile) {
 		return c, errors.New("-executor both and -postgraphile measure side by side: give -rounds, e.g. -rounds 5")
@@ -166,7 +173,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	gwAddr, stopGateway, err := serve(gateway(store, cfg.respCache, cfg.executors[0]))
+	gwAddr, stopGateway, err := serve(gateway(store, cfg.respCache, cfg.executors[0], cfg.readModel))
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 	if path == "" {
 		path = filepath.Join(dir, "seed.db")
 	}
-	ch, err := startChild(childConfig{DB: path, Executors: cfg.executors, GCPercent: cfg.gcPercent})
+	ch, err := startChild(childConfig{DB: path, Executors: cfg.executors, GCPercent: cfg.gcPercent, ReadModel: cfg.readModel})
 	if err != nil {
 		return err
 	}

@@ -63,15 +63,23 @@ func serve(h http.Handler) (addr string, stop func(), err error) {
 }
 
 // gateway serves the GraphQL handler over store with the executor, logging
-// internal errors to stderr, behind the response cache when cached.
-func gateway(store *db.Store, cached bool, executor string) http.Handler {
+// internal errors to stderr, behind the response cache when cached. The
+// read model keeps readModel values, unless the executor's name ends in
+// sqlSuffix: then it is off, and every read goes to the store.
+func gateway(store *db.Store, cached bool, executor string, readModel int64) http.Handler {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h := httpapi.NewHandler(store, httpapi.Options{Logger: logger, Executor: executor})
+	if e, ok := strings.CutSuffix(executor, sqlSuffix); ok {
+		executor, readModel = e, 0
+	}
+	h := httpapi.NewHandler(store, httpapi.Options{Logger: logger, Executor: executor, ReadModel: readModel})
 	if cached {
 		h = respcache.New(store.DataVersion, respcache.DefaultSize).Middleware(h)
 	}
 	return h
 }
+
+// sqlSuffix marks an executor measured with the read model off.
+const sqlSuffix = ", no read model"
 
 // baseline is the physical limit the gateway is compared with: a bare
 // net/http handler answering each known request body with the bytes the

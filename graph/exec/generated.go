@@ -140,6 +140,7 @@ type ComplexityRoot struct {
 	Citation struct {
 		Paragraph func(childComplexity int) int
 		Source    func(childComplexity int) int
+		Text      func(childComplexity int) int
 	}
 
 	Company struct {
@@ -637,6 +638,8 @@ type ChangeResolver interface {
 }
 type CitationResolver interface {
 	Source(ctx context.Context, obj *db.Citation) (*db.Source, error)
+
+	Text(ctx context.Context, obj *db.Citation) (*string, error)
 }
 type CompanyResolver interface {
 	ID(ctx context.Context, obj *db.Company) (string, error)
@@ -1211,6 +1214,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citation.Source(childComplexity), true
+	case "Citation.text":
+		if e.ComplexityRoot.Citation.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Text(childComplexity), true
 
 	case "Company.agreements":
 		if e.ComplexityRoot.Company.Agreements == nil {
@@ -4729,6 +4738,8 @@ type Citation {
   source: Source!
   "Paragraph number, counting the article's non-empty lines from 1."
   paragraph: Int!
+  "The cited paragraph's text, where the article's text is known (a changeset gave it, or the server was started with ` + "`" + `-articles` + "`" + `); null otherwise."
+  text: String
 }
 
 "Relay page information."
@@ -5741,6 +5752,8 @@ input SeedSourceInput {
   publishedOn: String
   "How many non-empty lines the article has; every ` + "`" + `cite` + "`" + ` must be between 1 and this."
   paragraphs: Int
+  "The article's paragraphs, its non-empty lines in order, exactly ` + "`" + `paragraphs` + "`" + ` of them; then ` + "`" + `Citation.text` + "`" + ` returns the paragraph a fact cites. Optional."
+  text: [String!]
 }
 
 """
@@ -6215,6 +6228,8 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_source(ctx, field)
 	case "paragraph":
 		return ec.fieldContext_Citation_paragraph(ctx, field)
+	case "text":
+		return ec.fieldContext_Citation_text(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
 }
@@ -10302,6 +10317,29 @@ func (ec *executionContext) _Citation_paragraph(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Citation_paragraph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Citation_text(ctx context.Context, field graphql.CollectedField, obj *db.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().Text(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Company_id(ctx context.Context, field graphql.CollectedField, obj *db.Company) (ret graphql.Marshaler) {
@@ -22537,7 +22575,7 @@ func (ec *executionContext) unmarshalInputSeedSourceInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"slug", "title", "publisher", "attribution", "publishedOn", "paragraphs"}
+	fieldsInOrder := [...]string{"slug", "title", "publisher", "attribution", "publishedOn", "paragraphs", "text"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22586,6 +22624,13 @@ func (ec *executionContext) unmarshalInputSeedSourceInput(ctx context.Context, o
 				return it, err
 			}
 			it.Paragraphs = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
 		}
 	}
 	return it, nil
@@ -24346,6 +24391,44 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Citation_text(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

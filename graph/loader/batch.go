@@ -27,7 +27,12 @@ type Loader[K comparable, V any] struct {
 	store   *db.Store
 	stats   *Stats
 	fetch   func(*db.Store, context.Context, []K) (map[K]V, error)
-	missing func(K) (V, error) // the result of a key the fetch did not return
+	missing func(K) (V, error)  // the result of a key the fetch did not return
+	size    func(map[K]V) int64 // how many values a fetch returned
+	// shared is the read model's generation the loader belongs to, when
+	// it serves every request of one data version (see ReadModel); nil
+	// for a request's own loader.
+	shared *generation
 
 	mu    sync.Mutex
 	cache map[K]*batch[K, V] // the batch each key was fetched by
@@ -43,7 +48,7 @@ type batch[K comparable, V any] struct {
 func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 	batches, fresh, keys := l.claim([]K{key})
 	if fresh != nil {
-		l.stats.OnDemand.Add(1)
+		statsOf(ctx, l.stats).OnDemand.Add(1)
 		l.run(ctx, fresh, keys)
 	}
 	return l.result(ctx, batches[0], key)
@@ -69,7 +74,7 @@ func (l *Loader[K, V]) LoadOptional(ctx context.Context, key K) (V, error) {
 func (l *Loader[K, V]) LoadAll(ctx context.Context, keys []K) (values []V, found []bool) {
 	batches, fresh, missing := l.claim(keys)
 	if fresh != nil {
-		l.stats.Prefetched.Add(1)
+		statsOf(ctx, l.stats).Prefetched.Add(1)
 		l.run(ctx, fresh, missing)
 	}
 	values, found = make([]V, len(keys)), make([]bool, len(keys))
@@ -105,10 +110,31 @@ func (l *Loader[K, V]) claim(keys []K) (batches []*batch[K, V], fresh *batch[K, 
 	return batches, fresh, missing
 }
 
-// run fetches keys into b and wakes everyone waiting for it.
+// run fetches keys into b and wakes everyone waiting for it. A shared
+// loader keeps only what was found: a failed fetch, which may be the
+// fetching request's own deadline, is forgotten, so that the next request
+// to want its keys fetches them again.
 func (l *Loader[K, V]) run(ctx context.Context, b *batch[K, V], keys []K) {
 	b.found, b.err = l.fetch(l.store, ctx, keys)
+	if l.shared != nil {
+		if b.err != nil {
+			l.forget(b, keys)
+		} else {
+			l.shared.grew(l.size(b.found) + int64(len(keys)))
+		}
+	}
 	close(b.done)
+}
+
+// forget drops the keys b was claimed for from the cache.
+func (l *Loader[K, V]) forget(b *batch[K, V], keys []K) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		if l.cache[k] == b {
+			delete(l.cache, k)
+		}
+	}
 }
 
 // result waits for b and returns key's value from it.
@@ -118,6 +144,12 @@ func (l *Loader[K, V]) result(ctx context.Context, b *batch[K, V], key K) (V, er
 	case <-b.done:
 	case <-ctx.Done():
 		return zero, ctx.Err()
+	}
+	if b.err != nil && l.shared != nil && ctx.Err() == nil && isContextError(b.err) {
+		// The request that fetched the key ran out of time or went
+		// away, this one did not: fetch the key for this one.
+		found, err := l.fetch(l.store, ctx, []K{key})
+		b = &batch[K, V]{found: found, err: err}
 	}
 	if b.err != nil {
 		return zero, b.err
@@ -130,13 +162,27 @@ func (l *Loader[K, V]) result(ctx context.Context, b *batch[K, V], key K) (V, er
 
 // one makes a loader of single values; a key the store does not return is
 // an error.
-func one[K comparable, V any](s *db.Store, st *Stats, fetch func(*db.Store, context.Context, []K) (map[K]V, error)) Loader[K, V] {
-	return Loader[K, V]{store: s, stats: st, fetch: fetch, missing: notFound[K, V]}
+func one[K comparable, V any](e env, fetch func(*db.Store, context.Context, []K) (map[K]V, error)) Loader[K, V] {
+	return Loader[K, V]{store: e.store, stats: e.stats, shared: e.shared, fetch: fetch, missing: notFound[K, V], size: count[K, V]}
 }
 
 // many makes a loader of lists; a key with no entry gets an empty list.
-func many[K comparable, V any](s *db.Store, st *Stats, fetch func(*db.Store, context.Context, []K) (map[K][]V, error)) Loader[K, []V] {
-	return Loader[K, []V]{store: s, stats: st, fetch: fetch, missing: emptyList[K, V]}
+func many[K comparable, V any](e env, fetch func(*db.Store, context.Context, []K) (map[K][]V, error)) Loader[K, []V] {
+	return Loader[K, []V]{store: e.store, stats: e.stats, shared: e.shared, fetch: fetch, missing: emptyList[K, V], size: countLists[K, V]}
+}
+
+func count[K comparable, V any](m map[K]V) int64 { return int64(len(m)) }
+
+func countLists[K comparable, V any](m map[K][]V) int64 {
+	var n int64
+	for _, list := range m {
+		n += int64(len(list))
+	}
+	return n
+}
+
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func notFound[K comparable, V any](k K) (V, error) {

@@ -35,7 +35,7 @@ func TestLoader(t *testing.T) {
 
 	t.Run("OKLoadAllOneFetch", func(t *testing.T) {
 		var r recorder
-		l := one(nil, new(Stats), r.fetch)
+		l := one(env{stats: new(Stats)}, r.fetch)
 		vals, found := l.LoadAll(ctx, []int{1, 2, 3, -1, 1})
 		if want := []int{2, 4, 6, 0, 2}; !slices.Equal(vals, want) {
 			t.Errorf("values = %v, want %v", vals, want)
@@ -53,7 +53,7 @@ func TestLoader(t *testing.T) {
 
 	t.Run("OKLoadFromCache", func(t *testing.T) {
 		var r recorder
-		l := one(nil, new(Stats), r.fetch)
+		l := one(env{stats: new(Stats)}, r.fetch)
 		l.LoadAll(ctx, []int{1, 2})
 		if v, err := l.Load(ctx, 2); err != nil || v != 4 {
 			t.Errorf("Load(2) = %d, %v; want 4", v, err)
@@ -68,7 +68,7 @@ func TestLoader(t *testing.T) {
 
 	t.Run("OKLoadOnDemand", func(t *testing.T) {
 		var r recorder
-		l := one(nil, new(Stats), r.fetch)
+		l := one(env{stats: new(Stats)}, r.fetch)
 		if v, err := l.Load(ctx, 5); err != nil || v != 10 {
 			t.Fatalf("Load(5) = %d, %v; want 10", v, err)
 		}
@@ -90,7 +90,7 @@ func TestLoader(t *testing.T) {
 
 	t.Run("OKConcurrentLoadsFetchOnce", func(t *testing.T) {
 		var r recorder
-		l := one(nil, new(Stats), r.fetch)
+		l := one(env{stats: new(Stats)}, r.fetch)
 		var wg sync.WaitGroup
 		for range 16 {
 			wg.Go(func() {
@@ -107,14 +107,14 @@ func TestLoader(t *testing.T) {
 
 	t.Run("ErrNotFound", func(t *testing.T) {
 		var r recorder
-		l := one(nil, new(Stats), r.fetch)
+		l := one(env{stats: new(Stats)}, r.fetch)
 		if _, err := l.Load(ctx, -1); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Load of a missing key: err = %v, want ErrNotFound", err)
 		}
 	})
 
 	t.Run("OKManyMissingIsEmpty", func(t *testing.T) {
-		l := many(nil, new(Stats), func(_ *db.Store, _ context.Context, keys []int) (map[int][]string, error) {
+		l := many(env{stats: new(Stats)}, func(_ *db.Store, _ context.Context, keys []int) (map[int][]string, error) {
 			return map[int][]string{1: {"a"}}, nil
 		})
 		if got, err := l.Load(ctx, 2); err != nil || got == nil || len(got) != 0 {
@@ -127,7 +127,7 @@ func TestLoader(t *testing.T) {
 
 	t.Run("ErrFetchCached", func(t *testing.T) {
 		r := recorder{err: errors.New("disk on fire")}
-		l := one(nil, new(Stats), r.fetch)
+		l := one(env{stats: new(Stats)}, r.fetch)
 		if _, found := l.LoadAll(ctx, []int{1}); found[0] {
 			t.Error("found a key whose fetch failed")
 		}
@@ -138,7 +138,7 @@ func TestLoader(t *testing.T) {
 
 	t.Run("ErrCanceledWaiting", func(t *testing.T) {
 		block, started := make(chan struct{}), make(chan struct{})
-		l := one(nil, new(Stats), func(_ *db.Store, _ context.Context, keys []int) (map[int]int, error) {
+		l := one(env{stats: new(Stats)}, func(_ *db.Store, _ context.Context, keys []int) (map[int]int, error) {
 			close(started)
 			<-block
 			return nil, nil
@@ -161,7 +161,7 @@ func TestLoadOptional(t *testing.T) {
 	ctx := context.Background()
 	t.Run("OKMissingIsZero", func(t *testing.T) {
 		var r recorder
-		l := one(nil, new(Stats), r.fetch)
+		l := one(env{stats: new(Stats)}, r.fetch)
 		if v, err := l.LoadOptional(ctx, -1); v != 0 || err != nil {
 			t.Errorf("LoadOptional(-1) = %v, %v; want 0, nil", v, err)
 		}
@@ -174,7 +174,7 @@ func TestLoadOptional(t *testing.T) {
 	})
 	t.Run("ErrFetch", func(t *testing.T) {
 		r := recorder{err: errors.New("disk on fire")}
-		l := one(nil, new(Stats), r.fetch)
+		l := one(env{stats: new(Stats)}, r.fetch)
 		if _, err := l.LoadOptional(ctx, 1); !errors.Is(err, r.err) {
 			t.Errorf("LoadOptional error %v, want the fetch's", err)
 		}

@@ -1,4 +1,5 @@
-// Package loader caches the store lookups of one GraphQL request. The
+// Package loader caches the store lookups of one GraphQL request, or, with
+// a ReadModel, of every request that reads the same data version. The
 // prefetch walk (package graph) fills each loader with a whole level of the
 // query in one statement, and every child field's resolver reads it, so a
 // request runs a number of SQL statements bounded by the query's depth, not
@@ -28,6 +29,7 @@ type Loaders struct {
 	PersonAliases  Loader[int64, []string]
 	ProjectAliases Loader[int64, []string]
 	Citations      Loader[db.SubjectKey, []*db.Citation]
+	ParagraphText  Loader[db.Citation, *string]
 
 	Subsidiaries            Loader[int64, []*db.Company]
 	PositionsByPerson       Loader[int64, []*db.Position]
@@ -77,68 +79,80 @@ type Loaders struct {
 
 // New returns a fresh set of loaders over s. It allocates once: the loaders are values
 // and their fetches are the store's methods, not closures.
-func New(s *db.Store) *Loaders {
+func New(s *db.Store) *Loaders { return newLoaders(s, nil) }
+
+// newLoaders returns a set of loaders over s, shared as part of the read
+// model's generation g when g is not nil.
+func newLoaders(s *db.Store, g *generation) *Loaders {
 	l := new(Loaders)
-	st := &l.stats
+	e := env{store: s, stats: &l.stats, shared: g}
 	*l = Loaders{
-		Company:   one(s, st, (*db.Store).FindCompaniesByIDs),
-		Person:    one(s, st, (*db.Store).FindPeopleByIDs),
-		Project:   one(s, st, (*db.Store).FindProjectsByIDs),
-		Meeting:   one(s, st, (*db.Store).FindMeetingsByIDs),
-		Agreement: one(s, st, (*db.Store).FindAgreementsByIDs),
-		Source:    one(s, st, (*db.Store).FindSourcesByIDs),
+		Company:   one(e, (*db.Store).FindCompaniesByIDs),
+		Person:    one(e, (*db.Store).FindPeopleByIDs),
+		Project:   one(e, (*db.Store).FindProjectsByIDs),
+		Meeting:   one(e, (*db.Store).FindMeetingsByIDs),
+		Agreement: one(e, (*db.Store).FindAgreementsByIDs),
+		Source:    one(e, (*db.Store).FindSourcesByIDs),
 
-		CompanyAliases: many(s, st, companyAliases),
-		PersonAliases:  many(s, st, personAliases),
-		ProjectAliases: many(s, st, projectAliases),
-		Citations:      many(s, st, (*db.Store).FindCitations),
+		CompanyAliases: many(e, companyAliases),
+		PersonAliases:  many(e, personAliases),
+		ProjectAliases: many(e, projectAliases),
+		Citations:      many(e, (*db.Store).FindCitations),
+		ParagraphText:  one(e, (*db.Store).FindParagraphTexts),
 
-		Subsidiaries:            many(s, st, (*db.Store).FindSubsidiaries),
-		PositionsByPerson:       many(s, st, (*db.Store).FindPositionsByPersonIDs),
-		PositionsByOrganization: many(s, st, (*db.Store).FindPositionsByOrganizationIDs),
-		ParticipantsByProject:   many(s, st, (*db.Store).FindParticipantsByProjectIDs),
-		ParticipantsByCompany:   many(s, st, (*db.Store).FindParticipantsByCompanyIDs),
-		AgreementsByCompany:     many(s, st, (*db.Store).FindAgreementsByCompanyIDs),
-		AgreementsByProject:     many(s, st, (*db.Store).FindAgreementsByProjectIDs),
-		AgreementsByMeeting:     many(s, st, (*db.Store).FindAgreementsByMeetingIDs),
-		MeetingsByCompany:       many(s, st, (*db.Store).FindMeetingsByCompanyIDs),
-		MeetingsByPerson:        many(s, st, (*db.Store).FindMeetingsByPersonIDs),
-		MeetingsByProject:       many(s, st, (*db.Store).FindMeetingsByProjectIDs),
-		MeasurementsByCompany:   many(s, st, (*db.Store).FindMeasurementsByCompanyIDs),
-		MeasurementsByProject:   many(s, st, (*db.Store).FindMeasurementsByProjectIDs),
-		MilestonesByProject:     many(s, st, (*db.Store).FindMilestonesByProjectIDs),
-		AmountsByProject:        many(s, st, (*db.Store).FindAmountsByProjectIDs),
-		AmountsByAgreement:      many(s, st, (*db.Store).FindAmountsByAgreementIDs),
-		AgreementParties:        many(s, st, (*db.Store).FindAgreementParties),
-		AgreementSignatories:    many(s, st, (*db.Store).FindAgreementSignatories),
-		AgreementProjects:       many(s, st, (*db.Store).FindAgreementProjects),
-		MeetingParticipants:     many(s, st, (*db.Store).FindMeetingParticipants),
-		MeetingOrganizations:    many(s, st, (*db.Store).FindMeetingOrganizations),
-		MeetingProjects:         many(s, st, (*db.Store).FindMeetingProjects),
-		MeetingTopics:           many(s, st, (*db.Store).FindMeetingTopics),
+		Subsidiaries:            many(e, (*db.Store).FindSubsidiaries),
+		PositionsByPerson:       many(e, (*db.Store).FindPositionsByPersonIDs),
+		PositionsByOrganization: many(e, (*db.Store).FindPositionsByOrganizationIDs),
+		ParticipantsByProject:   many(e, (*db.Store).FindParticipantsByProjectIDs),
+		ParticipantsByCompany:   many(e, (*db.Store).FindParticipantsByCompanyIDs),
+		AgreementsByCompany:     many(e, (*db.Store).FindAgreementsByCompanyIDs),
+		AgreementsByProject:     many(e, (*db.Store).FindAgreementsByProjectIDs),
+		AgreementsByMeeting:     many(e, (*db.Store).FindAgreementsByMeetingIDs),
+		MeetingsByCompany:       many(e, (*db.Store).FindMeetingsByCompanyIDs),
+		MeetingsByPerson:        many(e, (*db.Store).FindMeetingsByPersonIDs),
+		MeetingsByProject:       many(e, (*db.Store).FindMeetingsByProjectIDs),
+		MeasurementsByCompany:   many(e, (*db.Store).FindMeasurementsByCompanyIDs),
+		MeasurementsByProject:   many(e, (*db.Store).FindMeasurementsByProjectIDs),
+		MilestonesByProject:     many(e, (*db.Store).FindMilestonesByProjectIDs),
+		AmountsByProject:        many(e, (*db.Store).FindAmountsByProjectIDs),
+		AmountsByAgreement:      many(e, (*db.Store).FindAmountsByAgreementIDs),
+		AgreementParties:        many(e, (*db.Store).FindAgreementParties),
+		AgreementSignatories:    many(e, (*db.Store).FindAgreementSignatories),
+		AgreementProjects:       many(e, (*db.Store).FindAgreementProjects),
+		MeetingParticipants:     many(e, (*db.Store).FindMeetingParticipants),
+		MeetingOrganizations:    many(e, (*db.Store).FindMeetingOrganizations),
+		MeetingProjects:         many(e, (*db.Store).FindMeetingProjects),
+		MeetingTopics:           many(e, (*db.Store).FindMeetingTopics),
 
-		Event:     one(s, st, (*db.Store).FindEventsByIDs),
-		Statement: one(s, st, (*db.Store).FindStatementsByIDs),
+		Event:     one(e, (*db.Store).FindEventsByIDs),
+		Statement: one(e, (*db.Store).FindStatementsByIDs),
 
-		EventParts:                 many(s, st, (*db.Store).FindEventParts),
-		MeetingsByEvent:            many(s, st, (*db.Store).FindMeetingsByEventIDs),
-		AgreementsByEvent:          many(s, st, (*db.Store).FindAgreementsByEventIDs),
-		StatementsByEvent:          many(s, st, (*db.Store).FindStatementsByEventIDs),
-		EventParticipants:          many(s, st, (*db.Store).FindEventParticipants),
-		StatementsBySpeaker:        many(s, st, (*db.Store).FindStatementsBySpeakerIDs),
-		StatementsByMeeting:        many(s, st, (*db.Store).FindStatementsByMeetingIDs),
-		StatementSubjects:          many(s, st, (*db.Store).FindStatementSubjects),
-		AgreementParts:             many(s, st, (*db.Store).FindAgreementParts),
-		MeasurementsByCounterparty: many(s, st, (*db.Store).FindMeasurementsByCounterpartyIDs),
-		LinkEvidence:               many(s, st, (*db.Store).FindLinkEvidence),
-		AttributeInferences:        many(s, st, (*db.Store).FindAttributeInferences),
-		Retractions:                one(s, st, (*db.Store).FindRetractions),
-		RetractedParticipations:    many(s, st, (*db.Store).FindRetractedMeetingParticipations),
+		EventParts:                 many(e, (*db.Store).FindEventParts),
+		MeetingsByEvent:            many(e, (*db.Store).FindMeetingsByEventIDs),
+		AgreementsByEvent:          many(e, (*db.Store).FindAgreementsByEventIDs),
+		StatementsByEvent:          many(e, (*db.Store).FindStatementsByEventIDs),
+		EventParticipants:          many(e, (*db.Store).FindEventParticipants),
+		StatementsBySpeaker:        many(e, (*db.Store).FindStatementsBySpeakerIDs),
+		StatementsByMeeting:        many(e, (*db.Store).FindStatementsByMeetingIDs),
+		StatementSubjects:          many(e, (*db.Store).FindStatementSubjects),
+		AgreementParts:             many(e, (*db.Store).FindAgreementParts),
+		MeasurementsByCounterparty: many(e, (*db.Store).FindMeasurementsByCounterpartyIDs),
+		LinkEvidence:               many(e, (*db.Store).FindLinkEvidence),
+		AttributeInferences:        many(e, (*db.Store).FindAttributeInferences),
+		Retractions:                one(e, (*db.Store).FindRetractions),
+		RetractedParticipations:    many(e, (*db.Store).FindRetractedMeetingParticipations),
 
-		History:  many(s, st, (*db.Store).FindNodeHistories),
-		Revision: one(s, st, (*db.Store).FindRevisionsByIDs),
+		History:  many(e, (*db.Store).FindNodeHistories),
+		Revision: one(e, (*db.Store).FindRevisionsByIDs),
 	}
 	return l
+}
+
+// env is what every loader of a set shares.
+type env struct {
+	store  *db.Store
+	stats  *Stats
+	shared *generation
 }
 
 func companyAliases(s *db.Store, ctx context.Context, ids []int64) (map[int64][]string, error) {
@@ -158,8 +172,13 @@ type ctxKey struct{}
 // registry holds a request's loader sets: one for the live graph and one per
 // view (db.WithView) and as-of date the request reads at, each also with
 // retracted facts, so cached results never cross views.
+// With a read model, the live graph's sets are those the model shares
+// between the requests of the data version the request reads; a
+// revision's view has sets of the request's own.
 type registry struct {
 	store *db.Store
+	gen   *generation // the read model's, or nil
+	stats Stats
 	live  *Loaders
 	mu    sync.Mutex
 	asOf  map[viewKey]*Loaders
@@ -178,6 +197,33 @@ func With(ctx context.Context, s *db.Store) context.Context {
 	return context.WithValue(ctx, ctxKey{}, &registry{store: s, live: New(s)})
 }
 
+// WithModel returns a context carrying loaders over s that m shares with
+// the other requests reading the same data version, when ctx reads one
+// version of it (db.Store.ReadVersion) and m has not moved on to a later
+// one; fresh loaders otherwise, as With. A nil m is With.
+func WithModel(ctx context.Context, s *db.Store, m *ReadModel) context.Context {
+	if m == nil {
+		return With(ctx, s)
+	}
+	r := &registry{store: s}
+	if v, ok := s.ReadVersion(ctx); ok {
+		r.gen = m.generation(s, v)
+	}
+	r.live = r.loaders(noAsOf)
+	return context.WithValue(ctx, ctxKey{}, r)
+}
+
+// noAsOf is the view key of the live graph.
+const noAsOf = ""
+
+// loaders returns a set of loaders for the view key.
+func (r *registry) loaders(key string) *Loaders {
+	if r.gen != nil {
+		return r.gen.view(key)
+	}
+	return New(r.store)
+}
+
 // Stats counts a request's batches by how they were fetched.
 type Stats struct {
 	// Prefetched batches were fetched by LoadAll, for all the keys of a
@@ -187,21 +233,24 @@ type Stats struct {
 	OnDemand atomic.Int64
 }
 
+// statsOf returns the batch counts of the request ctx belongs to, or own
+// for a loader used outside one.
+func statsOf(ctx context.Context, own *Stats) *Stats {
+	if r, ok := ctx.Value(ctxKey{}).(*registry); ok {
+		return &r.stats
+	}
+	return own
+}
+
 // Batches returns how many batches the request ctx belongs to has fetched,
-// by how they were fetched (see Stats).
+// by how they were fetched (see Stats). Keys a read model already held
+// are not fetched, and count for nothing.
 func Batches(ctx context.Context) (prefetched, onDemand int64) {
 	r, ok := ctx.Value(ctxKey{}).(*registry)
 	if !ok {
 		return 0, 0
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	prefetched, onDemand = r.live.stats.Prefetched.Load(), r.live.stats.OnDemand.Load()
-	for _, l := range r.asOf {
-		prefetched += l.stats.Prefetched.Load()
-		onDemand += l.stats.OnDemand.Load()
-	}
-	return prefetched, onDemand
+	return r.stats.Prefetched.Load(), r.stats.OnDemand.Load()
 }
 
 // For returns the loaders of the request ctx belongs to, for the view ctx
@@ -224,11 +273,15 @@ func For(ctx context.Context) *Loaders {
 		if r.asOf == nil {
 			r.asOf = map[viewKey]*Loaders{}
 		}
-		s := r.store
 		if key.view != nil {
-			s = key.view
+			l = New(key.view)
+		} else {
+			name := key.asOf
+			if key.retracted {
+				name += " retracted"
+			}
+			l = r.loaders(name)
 		}
-		l = New(s)
 		r.asOf[key] = l
 	}
 	return l

@@ -389,6 +389,8 @@ type SeedSourceInput struct {
 	PublishedOn *string `json:"publishedOn,omitempty"`
 	// How many non-empty lines the article has; every `cite` must be between 1 and this.
 	Paragraphs *int `json:"paragraphs,omitempty"`
+	// The article's paragraphs, its non-empty lines in order, exactly `paragraphs` of them; then `Citation.text` returns the paragraph a fact cites. Optional.
+	Text []string `json:"text,omitempty"`
 }
 
 // What a person said, as one paragraph reports it.
