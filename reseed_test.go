@@ -144,6 +144,10 @@ func TestRun_ReseedKeepsRevisions(t *testing.T) {
 	if n, err := s.LatestRevisionID(t.Context()); err != nil || n != 0 {
 		t.Errorf("after -reseed-drop-revisions the latest revision is %d (%v), want none", n, err)
 	}
+	// What the revisions changed goes with them: no history is left.
+	if h, err := s.FindNodeHistories(t.Context(), []db.SlugRef{{Type: "Company", Slug: "reseed-co-0"}, {Type: "Source", Slug: "reseed-0"}}); err != nil || len(h) != 0 {
+		t.Errorf("after -reseed-drop-revisions the histories are %v (%v), want none", h, err)
+	}
 	if _, err := s.FindCompanyByName(t.Context(), "Reseed Company 0"); db.ErrorCode(err) != db.ENOTFOUND {
 		t.Errorf("a changeset's company after reseeding: %v, want not found", err)
 	}

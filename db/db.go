@@ -39,6 +39,7 @@ type Store struct {
 	written    atomic.Pointer[writtenGraph] // the rows the last changeset left (Revise)
 	prepared   preparedStatements           // statements kept on the write connection
 	increments atomic.Int64                 // changesets written as a difference (Revise)
+	closeView  func()                       // closes a view's connections (View)
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -98,6 +99,10 @@ func dsn(path string, extra ...string) string {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
+	if s.closeView != nil {
+		s.closeView()
+		return nil
+	}
 	var errs []error
 	if r := s.reader.Load(); r != nil {
 		errs = append(errs, r.close())
@@ -246,8 +251,12 @@ func (s *Store) count(ctx context.Context) {
 	}
 }
 
-// query runs a read, in ctx's snapshot if it has one (WithSnapshot).
+// query runs a read, in ctx's snapshot if it has one (WithSnapshot), or
+// in ctx's view (WithView).
 func (s *Store) query(ctx context.Context, query string, args ...any) (*readRows, error) {
+	if v := s.redirect(ctx); v != nil {
+		return v.query(ctx, query, args...)
+	}
 	s.count(ctx)
 	if sn := s.snapshotOf(ctx); sn != nil {
 		return sn.query(ctx, query, args...)
@@ -268,6 +277,9 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*readRows
 
 // queryRow runs a read of one row, in ctx's snapshot if it has one.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) rowScanner {
+	if v := s.redirect(ctx); v != nil {
+		return v.queryRow(ctx, query, args...)
+	}
 	s.count(ctx)
 	if sn := s.snapshotOf(ctx); sn != nil {
 		return snapshotRow{sn: sn, ctx: ctx, query: query, args: args}

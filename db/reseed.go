@@ -53,6 +53,9 @@ func (s *Store) Reseed(ctx context.Context, d *Dataset, dropRevisions bool) erro
 	if n > 0 && !dropRevisions {
 		return &RevisionsHeldError{Path: s.path, Count: n}
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM revision_changes`); err != nil {
+		return fmt.Errorf("reseed: drop revisions: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM revisions`); err != nil {
 		return fmt.Errorf("reseed: drop revisions: %w", err)
 	}

@@ -29,6 +29,9 @@ type Revision struct {
 	// Touched are the objects the revision added or changed, its source
 	// first.
 	Touched []SlugRef
+	// Changes says what it changed in each object it touched; recorded
+	// when it is stored, not read back with it (see FindNodeHistories).
+	Changes []NodeChange
 }
 
 // RevisionKind says what a revision did: apply a changeset or retract a
@@ -206,6 +209,9 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 		r.ID, string(r.Kind), r.Author, r.CreatedAt.Format(time.RFC3339Nano), r.Message, r.SourceSlug, r.Added, r.Changed,
 		r.IdempotencyKey, req.Body, string(touched)); err != nil {
 		return nil, false, fmt.Errorf("revise: record revision: %w", err)
+	}
+	if err := insertChanges(ctx, tx, r.ID, changesOf(r, req.Body)); err != nil {
+		return nil, false, fmt.Errorf("revise: record changes: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("revise: commit: %w", err)

@@ -423,6 +423,9 @@ func (r snapshotRow) Scan(dest ...any) error {
 // sharing what is computed from them: the snapshot's data version, or,
 // when that is not known, the snapshot itself, which nothing else reads.
 func (s *Store) readVersion(ctx context.Context) string {
+	if v := s.redirect(ctx); v != nil {
+		return fmt.Sprintf("w%p.", v) + v.readVersion(ctx) // a view's versions are its own
+	}
 	sn := s.snapshotOf(ctx)
 	if sn == nil {
 		return fmt.Sprintf("v%d", s.DataVersion())

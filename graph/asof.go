@@ -25,7 +25,7 @@ func FieldMiddleware(ctx context.Context, next graphql.Resolver) (any, error) {
 	if res, err, stop := b.halt(ctx); stop {
 		return res, err
 	}
-	ctx = scopeAsOf(ctx, fc)
+	ctx = scopeRevision(scopeAsOf(ctx, fc), fc)
 	res, err := next(ctx)
 	if err != nil {
 		return res, err

@@ -14,6 +14,7 @@ import (
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph/exec"
 	"github.com/investgraph/investgraph/graph/loader"
+	"github.com/investgraph/investgraph/seed"
 )
 
 // Resolver is the root resolver and the place dependencies are injected.
@@ -25,6 +26,16 @@ type Resolver struct {
 	// SubscriberBuffer is how many revisions a subscriber may have
 	// waiting before it is disconnected; DefaultSubscriberBuffer when 0.
 	SubscriberBuffer int
+
+	views revisionViews // the graphs of recent revisions (Query.atRevision)
+}
+
+// seedFiles returns the seed files the store was loaded from.
+func (r *Resolver) seedFiles() fs.FS {
+	if r.Seed == nil {
+		return seed.Files()
+	}
+	return r.Seed
 }
 
 // Option configures the resolvers of a schema.
@@ -49,7 +60,8 @@ func newResolver(store *db.Store, opts []Option) *Resolver {
 // request it executes needs WithLoaders on its context, and FieldMiddleware
 // around its fields.
 func NewExecutableSchema(store *db.Store, opts ...Option) graphql.ExecutableSchema {
-	return exec.NewExecutableSchema(exec.Config{Resolvers: newResolver(store, opts)})
+	r := newResolver(store, opts)
+	return &revisionSchema{ExecutableSchema: exec.NewExecutableSchema(exec.Config{Resolvers: r}), r: r}
 }
 
 // WithLoaders returns a context carrying a fresh set of per-request loaders

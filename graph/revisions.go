@@ -67,10 +67,7 @@ func (r *Resolver) applyChangeset(ctx context.Context, in model.ChangesetInput) 
 	if err != nil {
 		return nil, err
 	}
-	base := r.Seed
-	if base == nil {
-		base = seed.Files()
-	}
+	base := r.seedFiles()
 	c := seed.Changeset{Message: in.Message, Author: tok.Name}
 	switch {
 	case in.Yaml != nil && in.Changeset != nil:

@@ -7,10 +7,12 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph/exec"
+	"github.com/investgraph/investgraph/graph/loader"
 	"github.com/investgraph/investgraph/graph/model"
 )
 
@@ -27,6 +29,16 @@ func (r *mutationResolver) ApplyChangeset(ctx context.Context, input model.Chang
 // Retract is the resolver for the retract field.
 func (r *mutationResolver) Retract(ctx context.Context, input model.RetractInput) (*model.RetractPayload, error) {
 	return r.retract(ctx, input)
+}
+
+// Revision is the resolver for the revision field.
+func (r *nodeChangeResolver) Revision(ctx context.Context, obj *db.NodeChange) (*db.Revision, error) {
+	return loader.For(ctx).Revision.Load(ctx, obj.RevisionID)
+}
+
+// AtRevision is the resolver for the atRevision field.
+func (r *queryResolver) AtRevision(ctx context.Context, id string) (*model.Query, error) {
+	panic(fmt.Errorf("not implemented: AtRevision - atRevision"))
 }
 
 // Revisions is the resolver for the revisions field.
@@ -72,6 +84,11 @@ func (r *revisionResolver) Touched(ctx context.Context, obj *db.Revision) ([]mod
 	return r.touched(ctx, obj)
 }
 
+// History is the resolver for the history field.
+func (r *revisionResolver) History(ctx context.Context, obj *db.Revision) ([]*db.NodeChange, error) {
+	return []*db.NodeChange{}, nil
+}
+
 // Revisions is the resolver for the revisions field.
 func (r *subscriptionResolver) Revisions(ctx context.Context, after *string) (<-chan *db.Revision, error) {
 	return r.subscribeRevisions(ctx, after)
@@ -88,6 +105,9 @@ func (r *Resolver) Change() exec.ChangeResolver { return &changeResolver{r} }
 // Mutation returns exec.MutationResolver implementation.
 func (r *Resolver) Mutation() exec.MutationResolver { return &mutationResolver{r} }
 
+// NodeChange returns exec.NodeChangeResolver implementation.
+func (r *Resolver) NodeChange() exec.NodeChangeResolver { return &nodeChangeResolver{r} }
+
 // Retraction returns exec.RetractionResolver implementation.
 func (r *Resolver) Retraction() exec.RetractionResolver { return &retractionResolver{r} }
 
@@ -100,6 +120,7 @@ func (r *Resolver) Subscription() exec.SubscriptionResolver { return &subscripti
 type (
 	changeResolver       struct{ *Resolver }
 	mutationResolver     struct{ *Resolver }
+	nodeChangeResolver   struct{ *Resolver }
 	retractionResolver   struct{ *Resolver }
 	revisionResolver     struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }

@@ -37,6 +37,11 @@ func (r *agreementResolver) ID(ctx context.Context, obj *db.Agreement) (string, 
 	return GlobalID(typeAgreement, obj.Slug), nil
 }
 
+// History is the resolver for the history field.
+func (r *agreementResolver) History(ctx context.Context, obj *db.Agreement) ([]*db.NodeChange, error) {
+	return history(ctx, typeAgreement, obj.Slug)
+}
+
 // PartOf is the resolver for the partOf field.
 func (r *agreementResolver) PartOf(ctx context.Context, obj *db.Agreement) (*db.Agreement, error) {
 	if obj.PartOfID == nil {
@@ -155,6 +160,11 @@ func (r *companyResolver) ID(ctx context.Context, obj *db.Company) (string, erro
 	return GlobalID(typeCompany, obj.Slug), nil
 }
 
+// History is the resolver for the history field.
+func (r *companyResolver) History(ctx context.Context, obj *db.Company) ([]*db.NodeChange, error) {
+	return history(ctx, typeCompany, obj.Slug)
+}
+
 // Aliases is the resolver for the aliases field.
 func (r *companyResolver) Aliases(ctx context.Context, obj *db.Company) ([]string, error) {
 	return loader.For(ctx).CompanyAliases.Load(ctx, obj.ID)
@@ -238,6 +248,11 @@ func (r *companyResolver) Citations(ctx context.Context, obj *db.Company) ([]*db
 // ID is the resolver for the id field.
 func (r *eventResolver) ID(ctx context.Context, obj *db.Event) (string, error) {
 	return GlobalID(typeEvent, obj.Slug), nil
+}
+
+// History is the resolver for the history field.
+func (r *eventResolver) History(ctx context.Context, obj *db.Event) ([]*db.NodeChange, error) {
+	return history(ctx, typeEvent, obj.Slug)
 }
 
 // PartOf is the resolver for the partOf field.
@@ -335,6 +350,11 @@ func (r *measurementResolver) Retraction(ctx context.Context, obj *db.Measuremen
 // ID is the resolver for the id field.
 func (r *meetingResolver) ID(ctx context.Context, obj *db.Meeting) (string, error) {
 	return GlobalID(typeMeeting, obj.Slug), nil
+}
+
+// History is the resolver for the history field.
+func (r *meetingResolver) History(ctx context.Context, obj *db.Meeting) ([]*db.NodeChange, error) {
+	return history(ctx, typeMeeting, obj.Slug)
 }
 
 // Participants is the resolver for the participants field.
@@ -487,6 +507,11 @@ func (r *personResolver) ID(ctx context.Context, obj *db.Person) (string, error)
 	return GlobalID(typePerson, obj.Slug), nil
 }
 
+// History is the resolver for the history field.
+func (r *personResolver) History(ctx context.Context, obj *db.Person) ([]*db.NodeChange, error) {
+	return history(ctx, typePerson, obj.Slug)
+}
+
 // Aliases is the resolver for the aliases field.
 func (r *personResolver) Aliases(ctx context.Context, obj *db.Person) ([]string, error) {
 	return loader.For(ctx).PersonAliases.Load(ctx, obj.ID)
@@ -560,6 +585,11 @@ func (r *positionResolver) Retraction(ctx context.Context, obj *db.Position) (*d
 // ID is the resolver for the id field.
 func (r *projectResolver) ID(ctx context.Context, obj *db.Project) (string, error) {
 	return GlobalID(typeProject, obj.Slug), nil
+}
+
+// History is the resolver for the history field.
+func (r *projectResolver) History(ctx context.Context, obj *db.Project) ([]*db.NodeChange, error) {
+	return history(ctx, typeProject, obj.Slug)
 }
 
 // Aliases is the resolver for the aliases field.
@@ -1050,9 +1080,19 @@ func (r *sourceResolver) ID(ctx context.Context, obj *db.Source) (string, error)
 	return GlobalID(typeSource, obj.Slug), nil
 }
 
+// History is the resolver for the history field.
+func (r *sourceResolver) History(ctx context.Context, obj *db.Source) ([]*db.NodeChange, error) {
+	return history(ctx, typeSource, obj.Slug)
+}
+
 // ID is the resolver for the id field.
 func (r *statementResolver) ID(ctx context.Context, obj *db.Statement) (string, error) {
 	return GlobalID(typeStatement, obj.Slug), nil
+}
+
+// History is the resolver for the history field.
+func (r *statementResolver) History(ctx context.Context, obj *db.Statement) ([]*db.NodeChange, error) {
+	return history(ctx, typeStatement, obj.Slug)
 }
 
 // Speaker is the resolver for the speaker field.

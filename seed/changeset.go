@@ -95,9 +95,32 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 			if err := log.retract(after); err != nil {
 				return nil, err
 			}
-			return &db.Change{Dataset: after, Revision: difference(before, after)}, nil
+			rev := difference(before, after)
+			rev.Changes = nodeChanges(before, after)
+			rev.Touched = touchedBy(rev.Touched, rev.Changes)
+			return &db.Change{Dataset: after, Revision: rev}, nil
 		},
 	})
+}
+
+// DatasetAt builds the graph as it stood after the revision with the id
+// rev, over the seed files of base: the seed with the revisions up to rev
+// replayed in order (readLog, as Apply and Retract replay them), changesets
+// merged and retractions marked. Revision 0 is the seed alone.
+func DatasetAt(ctx context.Context, s *db.Store, base fs.FS, rev int64) (*db.Dataset, error) {
+	docs, err := readDocuments(base)
+	if err != nil {
+		return nil, err
+	}
+	prior, err := s.RevisionLog(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	log, err := readLog(docs, prior)
+	if err != nil {
+		return nil, err
+	}
+	return log.build()
 }
 
 // readDocuments reads the .yaml files of fsys in name order.

@@ -15,7 +15,7 @@ import (
 
 // apiTables are the tables that record what came through the API rather
 // than the graph: seed files do not carry them.
-var apiTables = []string{"revisions", "tokens"}
+var apiTables = []string{"revisions", "revision_changes", "tokens"}
 
 // openFile opens a new database file in a temporary directory.
 func openFile(t *testing.T) (*db.Store, string) {

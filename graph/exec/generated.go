@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	Milestone() MilestoneResolver
 	Mutation() MutationResolver
 	Neighborhood() NeighborhoodResolver
+	NodeChange() NodeChangeResolver
 	Path() PathResolver
 	Person() PersonResolver
 	Position() PositionResolver
@@ -75,6 +76,7 @@ type ComplexityRoot struct {
 		DocumentCountApproximation func(childComplexity int) int
 		Event                      func(childComplexity int) int
 		Evidence                   func(childComplexity int, basis []db.Basis) int
+		History                    func(childComplexity int) int
 		ID                         func(childComplexity int) int
 		Kind                       func(childComplexity int) int
 		Meeting                    func(childComplexity int) int
@@ -151,6 +153,7 @@ type ComplexityRoot struct {
 		Evidence                 func(childComplexity int, basis []db.Basis) int
 		Founded                  func(childComplexity int) int
 		Headquarters             func(childComplexity int) int
+		History                  func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Measurements             func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
@@ -193,6 +196,7 @@ type ComplexityRoot struct {
 		Description  func(childComplexity int) int
 		End          func(childComplexity int) int
 		Evidence     func(childComplexity int, basis []db.Basis) int
+		History      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
 		Location     func(childComplexity int) int
@@ -252,6 +256,7 @@ type ComplexityRoot struct {
 		Date           func(childComplexity int) int
 		Event          func(childComplexity int) int
 		Evidence       func(childComplexity int, basis []db.Basis) int
+		History        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Location       func(childComplexity int) int
 		Occasion       func(childComplexity int) int
@@ -327,6 +332,12 @@ type ComplexityRoot struct {
 		Relationships func(childComplexity int) int
 	}
 
+	NodeChange struct {
+		Added    func(childComplexity int) int
+		Changed  func(childComplexity int) int
+		Revision func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -346,6 +357,7 @@ type ComplexityRoot struct {
 		Citations   func(childComplexity int) int
 		Description func(childComplexity int) int
 		Evidence    func(childComplexity int, basis []db.Basis) int
+		History     func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Meetings    func(childComplexity int) int
 		Name        func(childComplexity int) int
@@ -386,6 +398,7 @@ type ComplexityRoot struct {
 		Citations       func(childComplexity int) int
 		Description     func(childComplexity int) int
 		Evidence        func(childComplexity int, basis []db.Basis) int
+		History         func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Measurements    func(childComplexity int, metric *db.Metric, basis []db.Basis, includeRetracted *bool) int
 		Meetings        func(childComplexity int) int
@@ -425,6 +438,7 @@ type ComplexityRoot struct {
 		Agreement    func(childComplexity int, id *string, slug *string) int
 		Agreements   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.AgreementFilter, orderBy *model.AgreementOrder) int
 		AsOf         func(childComplexity int, date db.PartialDate) int
+		AtRevision   func(childComplexity int, id string) int
 		Companies    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CompanyFilter, orderBy *model.CompanyOrder) int
 		Company      func(childComplexity int, id *string, slug *string, name *string) int
 		Event        func(childComplexity int, id *string, slug *string) int
@@ -477,6 +491,7 @@ type ComplexityRoot struct {
 		Author         func(childComplexity int) int
 		Changed        func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
+		History        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IdempotencyKey func(childComplexity int) int
 		Kind           func(childComplexity int) int
@@ -511,6 +526,7 @@ type ComplexityRoot struct {
 
 	Source struct {
 		Attribution func(childComplexity int) int
+		History     func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Paragraphs  func(childComplexity int) int
 		PublishedOn func(childComplexity int) int
@@ -535,6 +551,7 @@ type ComplexityRoot struct {
 		Citation      func(childComplexity int) int
 		Date          func(childComplexity int) int
 		Event         func(childComplexity int) int
+		History       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		InferenceNote func(childComplexity int) int
 		Meeting       func(childComplexity int) int
@@ -591,6 +608,7 @@ type AggregatesResolver interface {
 }
 type AgreementResolver interface {
 	ID(ctx context.Context, obj *db.Agreement) (string, error)
+	History(ctx context.Context, obj *db.Agreement) ([]*db.NodeChange, error)
 
 	PartOf(ctx context.Context, obj *db.Agreement) (*db.Agreement, error)
 	Parts(ctx context.Context, obj *db.Agreement) ([]*db.Agreement, error)
@@ -625,6 +643,7 @@ type CitationResolver interface {
 }
 type CompanyResolver interface {
 	ID(ctx context.Context, obj *db.Company) (string, error)
+	History(ctx context.Context, obj *db.Company) ([]*db.NodeChange, error)
 
 	Aliases(ctx context.Context, obj *db.Company) ([]string, error)
 
@@ -641,6 +660,7 @@ type CompanyResolver interface {
 }
 type EventResolver interface {
 	ID(ctx context.Context, obj *db.Event) (string, error)
+	History(ctx context.Context, obj *db.Event) ([]*db.NodeChange, error)
 
 	PartOf(ctx context.Context, obj *db.Event) (*db.Event, error)
 	Parts(ctx context.Context, obj *db.Event) ([]*db.Event, error)
@@ -665,6 +685,7 @@ type MeasurementResolver interface {
 }
 type MeetingResolver interface {
 	ID(ctx context.Context, obj *db.Meeting) (string, error)
+	History(ctx context.Context, obj *db.Meeting) ([]*db.NodeChange, error)
 
 	Participants(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Person, error)
 	Organizations(ctx context.Context, obj *db.Meeting, basis []db.Basis) ([]*db.Company, error)
@@ -699,6 +720,9 @@ type NeighborhoodResolver interface {
 	Nodes(ctx context.Context, obj *db.Subgraph) ([]model.Node, error)
 	Relationships(ctx context.Context, obj *db.Subgraph) ([]*model.Relationship, error)
 }
+type NodeChangeResolver interface {
+	Revision(ctx context.Context, obj *db.NodeChange) (*db.Revision, error)
+}
 type PathResolver interface {
 	Elements(ctx context.Context, obj *db.Path) ([]model.PathElement, error)
 	Nodes(ctx context.Context, obj *db.Path) ([]model.Node, error)
@@ -706,6 +730,7 @@ type PathResolver interface {
 }
 type PersonResolver interface {
 	ID(ctx context.Context, obj *db.Person) (string, error)
+	History(ctx context.Context, obj *db.Person) ([]*db.NodeChange, error)
 
 	Aliases(ctx context.Context, obj *db.Person) ([]string, error)
 
@@ -727,6 +752,7 @@ type PositionResolver interface {
 }
 type ProjectResolver interface {
 	ID(ctx context.Context, obj *db.Project) (string, error)
+	History(ctx context.Context, obj *db.Project) ([]*db.NodeChange, error)
 
 	Aliases(ctx context.Context, obj *db.Project) ([]string, error)
 
@@ -774,6 +800,7 @@ type QueryResolver interface {
 	Timeline(ctx context.Context, subject *string, from *db.PartialDate, to *db.PartialDate, kinds []db.TimelineKind, first *int, after *string, last *int, before *string) (*model.TimelineConnection, error)
 	Neighborhood(ctx context.Context, id string, depth *int, limit *int, basis []db.Basis) (*db.Subgraph, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, first *int, basis []db.Basis) ([]*db.Path, error)
+	AtRevision(ctx context.Context, id string) (*model.Query, error)
 	Revisions(ctx context.Context, first *int, after *string, author *string, source *string) (*model.RevisionConnection, error)
 }
 type RelationshipResolver interface {
@@ -794,15 +821,18 @@ type RevisionResolver interface {
 	Source(ctx context.Context, obj *db.Revision) (*db.Source, error)
 
 	Touched(ctx context.Context, obj *db.Revision) ([]model.Node, error)
+	History(ctx context.Context, obj *db.Revision) ([]*db.NodeChange, error)
 }
 type SearchEdgeResolver interface {
 	Node(ctx context.Context, obj *model.SearchEdge) (model.SearchResult, error)
 }
 type SourceResolver interface {
 	ID(ctx context.Context, obj *db.Source) (string, error)
+	History(ctx context.Context, obj *db.Source) ([]*db.NodeChange, error)
 }
 type StatementResolver interface {
 	ID(ctx context.Context, obj *db.Statement) (string, error)
+	History(ctx context.Context, obj *db.Statement) ([]*db.NodeChange, error)
 
 	Speaker(ctx context.Context, obj *db.Statement) (*db.Person, error)
 
@@ -904,6 +934,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Evidence(childComplexity, args["basis"].([]db.Basis)), true
+	case "Agreement.history":
+		if e.ComplexityRoot.Agreement.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.History(childComplexity), true
 	case "Agreement.id":
 		if e.ComplexityRoot.Agreement.ID == nil {
 			break
@@ -1249,6 +1285,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Company.Headquarters(childComplexity), true
+	case "Company.history":
+		if e.ComplexityRoot.Company.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.History(childComplexity), true
 	case "Company.id":
 		if e.ComplexityRoot.Company.ID == nil {
 			break
@@ -1453,6 +1495,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Evidence(childComplexity, args["basis"].([]db.Basis)), true
+	case "Event.history":
+		if e.ComplexityRoot.Event.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.History(childComplexity), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -1732,6 +1780,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Meeting.Evidence(childComplexity, args["basis"].([]db.Basis)), true
+	case "Meeting.history":
+		if e.ComplexityRoot.Meeting.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.History(childComplexity), true
 	case "Meeting.id":
 		if e.ComplexityRoot.Meeting.ID == nil {
 			break
@@ -2070,6 +2124,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Neighborhood.Relationships(childComplexity), true
 
+	case "NodeChange.added":
+		if e.ComplexityRoot.NodeChange.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeChange.Added(childComplexity), true
+	case "NodeChange.changed":
+		if e.ComplexityRoot.NodeChange.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeChange.Changed(childComplexity), true
+	case "NodeChange.revision":
+		if e.ComplexityRoot.NodeChange.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeChange.Revision(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2149,6 +2222,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Evidence(childComplexity, args["basis"].([]db.Basis)), true
+	case "Person.history":
+		if e.ComplexityRoot.Person.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.History(childComplexity), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -2346,6 +2425,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Evidence(childComplexity, args["basis"].([]db.Basis)), true
+	case "Project.history":
+		if e.ComplexityRoot.Project.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.History(childComplexity), true
 	case "Project.id":
 		if e.ComplexityRoot.Project.ID == nil {
 			break
@@ -2542,6 +2627,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AsOf(childComplexity, args["date"].(db.PartialDate)), true
+	case "Query.atRevision":
+		if e.ComplexityRoot.Query.AtRevision == nil {
+			break
+		}
+
+		args, err := ec.field_Query_atRevision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AtRevision(childComplexity, args["id"].(string)), true
 	case "Query.companies":
 		if e.ComplexityRoot.Query.Companies == nil {
 			break
@@ -2892,6 +2988,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Revision.CreatedAt(childComplexity), true
+	case "Revision.history":
+		if e.ComplexityRoot.Revision.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.History(childComplexity), true
 	case "Revision.id":
 		if e.ComplexityRoot.Revision.ID == nil {
 			break
@@ -3011,6 +3113,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Attribution(childComplexity), true
+	case "Source.history":
+		if e.ComplexityRoot.Source.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.History(childComplexity), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
@@ -3104,6 +3212,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statement.Event(childComplexity), true
+	case "Statement.history":
+		if e.ComplexityRoot.Statement.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.History(childComplexity), true
 	case "Statement.id":
 		if e.ComplexityRoot.Statement.ID == nil {
 			break
@@ -3416,6 +3530,8 @@ scalar PartialDate
 interface Node {
   "Opaque, global and stable across restarts and reseeds."
   id: ID!
+  "The revisions that touched the object, oldest first, each with what it added and changed in it; empty for an object only the built-in seed gives."
+  history: [NodeChange!]!
 }
 
 """
@@ -3841,6 +3957,8 @@ and Kazakh companies, their subsidiaries and joint ventures all appear here.
 type Company implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
+  "The revisions that touched it, oldest first, each with what it added and changed in it (see ` + "`" + `NodeChange` + "`" + `); empty when only the built-in seed gives it."
+  history: [NodeChange!]!
   "Stable, human-readable key, e.g. ` + "`" + `citic-group` + "`" + `."
   slug: String!
   "Canonical name."
@@ -3914,6 +4032,8 @@ type Company implements Node {
 type Person implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
+  "The revisions that touched it, oldest first, each with what it added and changed in it (see ` + "`" + `NodeChange` + "`" + `); empty when only the built-in seed gives it."
+  history: [NodeChange!]!
   "Stable, human-readable key, e.g. ` + "`" + `zhu-hexin` + "`" + `."
   slug: String!
   "Canonical name, spelt as the English-language sources spell it, e.g. ` + "`" + `Kassym-Jomart Tokayev` + "`" + `, ` + "`" + `Zhu Hexin` + "`" + `."
@@ -3983,6 +4103,8 @@ type Position {
 type Meeting implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
+  "The revisions that touched it, oldest first, each with what it added and changed in it (see ` + "`" + `NodeChange` + "`" + `); empty when only the built-in seed gives it."
+  history: [NodeChange!]!
   "Stable, human-readable key."
   slug: String!
   "When it took place, as precisely as the source says."
@@ -4117,6 +4239,8 @@ enum ProjectStatus {
 type Project implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
+  "The revisions that touched it, oldest first, each with what it added and changed in it (see ` + "`" + `NodeChange` + "`" + `); empty when only the built-in seed gives it."
+  history: [NodeChange!]!
   "Stable, human-readable key, e.g. ` + "`" + `caspi-bitum-expansion` + "`" + `."
   slug: String!
   "Canonical name, a descriptive one such as ` + "`" + `Caspi Bitum plant expansion` + "`" + `; ` + "`" + `aliases` + "`" + ` has the names sources use."
@@ -4435,6 +4559,8 @@ enum AgreementStatus {
 type Agreement implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
+  "The revisions that touched it, oldest first, each with what it added and changed in it (see ` + "`" + `NodeChange` + "`" + `); empty when only the built-in seed gives it."
+  history: [NodeChange!]!
   "Stable, human-readable key."
   slug: String!
   "A descriptive title in our own words."
@@ -4496,6 +4622,8 @@ type Agreement implements Node {
 type Statement implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
+  "The revisions that touched it, oldest first, each with what it added and changed in it (see ` + "`" + `NodeChange` + "`" + `); empty when only the built-in seed gives it."
+  history: [NodeChange!]!
   "Stable, human-readable key."
   slug: String!
   "Who said it."
@@ -4544,6 +4672,8 @@ enum EventKind {
 type Event implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
+  "The revisions that touched it, oldest first, each with what it added and changed in it (see ` + "`" + `NodeChange` + "`" + `); empty when only the built-in seed gives it."
+  history: [NodeChange!]!
   "Stable, human-readable key, e.g. ` + "`" + `2023-05-tokayev-state-visit-china` + "`" + `."
   slug: String!
   "A descriptive name in our own words."
@@ -4588,6 +4718,8 @@ type Event implements Node {
 type Source implements Node {
   "Global ID, opaque and stable; pass it to ` + "`" + `Query.node` + "`" + ` or to any ID argument."
   id: ID!
+  "The revisions that touched it, oldest first, each with what it added and changed in it (see ` + "`" + `NodeChange` + "`" + `); empty when only the built-in seed gives it."
+  history: [NodeChange!]!
   "A descriptive title in our own words."
   title: String!
   "The outlet that published it, where the article names it."
@@ -5334,6 +5466,25 @@ type Revision implements Node {
   idempotencyKey: String
   "The objects it added or changed, its source first."
   touched: [Node!]!
+  "Always empty: revisions are the history, no revision changes one."
+  history: [NodeChange!]!
+}
+
+"""
+What one revision changed in one object. Each entry is a field's name as
+this schema has it, and for a list field the item, e.g. ` + "`" + `description` + "`" + `,
+` + "`" + `aliases: Caspi Bitum LLP` + "`" + `, ` + "`" + `figures: CAPACITY 2025 TARGET 1.5 million t` + "`" + `,
+` + "`" + `citations: caspi-bitum-2025 ¶4` + "`" + `, ` + "`" + `participants: citic-group OPERATOR` + "`" + `.
+An object the revision brought is all ` + "`" + `added` + "`" + `. Revisions stored before
+these details were recorded list the object with both lists empty.
+"""
+type NodeChange {
+  "The revision."
+  revision: Revision!
+  "The fields it gave the object for the first time, and the items it added to its lists (figures, positions, aliases, citations, ...)."
+  added: [String!]!
+  "The fields whose values it changed, and the list items whose citations or basis it changed."
+  changed: [String!]!
 }
 
 "What a revision did."
@@ -5363,6 +5514,23 @@ type RevisionEdge {
 }
 
 extend type Query {
+  """
+  The same API as it stood after the revision ` + "`" + `id` + "`" + `: what this database knew
+  then, the built-in seed with the changesets up to that one, whatever came
+  later (the database's clock, where ` + "`" + `asOf` + "`" + ` is the sources' clock). It
+  composes with ` + "`" + `asOf` + "`" + ` either way round:
+  ` + "`" + `atRevision(id: $rev) { asOf(date: "2024") { ... } }` + "`" + ` is what the
+  database knew after that revision of what had been published by 2024.
+  ` + "`" + `revisions` + "`" + ` and ` + "`" + `history` + "`" + ` beneath it stop at that revision. The id of
+  revision 0, ` + "`" + `UmV2aXNpb246MA` + "`" + ` (` + "`" + `Revision:0` + "`" + `), is the built-in seed before
+  any revision. An id that names no revision is NOT_FOUND, one that is not
+  a revision's id BAD_USER_INPUT.
+  """
+  atRevision(
+    "The id of a revision (` + "`" + `Revision.id` + "`" + `), or ` + "`" + `UmV2aXNpb246MA` + "`" + ` for the seed alone."
+    id: ID!
+  ): Query!
+
   """
   The changesets applied through the API, oldest first, a page at a time.
   Revisions are the database's own history: ` + "`" + `asOf` + "`" + ` does not filter them.
@@ -5922,6 +6090,8 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Agreement_id(ctx, field)
+	case "history":
+		return ec.fieldContext_Agreement_history(ctx, field)
 	case "slug":
 		return ec.fieldContext_Agreement_slug(ctx, field)
 	case "title":
@@ -6068,6 +6238,8 @@ func (ec *executionContext) childFields_Company(ctx context.Context, field graph
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Company_id(ctx, field)
+	case "history":
+		return ec.fieldContext_Company_history(ctx, field)
 	case "slug":
 		return ec.fieldContext_Company_slug(ctx, field)
 	case "name":
@@ -6160,6 +6332,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Event_id(ctx, field)
+	case "history":
+		return ec.fieldContext_Event_history(ctx, field)
 	case "slug":
 		return ec.fieldContext_Event_slug(ctx, field)
 	case "name":
@@ -6278,6 +6452,8 @@ func (ec *executionContext) childFields_Meeting(ctx context.Context, field graph
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Meeting_id(ctx, field)
+	case "history":
+		return ec.fieldContext_Meeting_history(ctx, field)
 	case "slug":
 		return ec.fieldContext_Meeting_slug(ctx, field)
 	case "date":
@@ -6426,6 +6602,18 @@ func (ec *executionContext) childFields_Neighborhood(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Neighborhood", field.Name)
 }
 
+func (ec *executionContext) childFields_NodeChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_NodeChange_revision(ctx, field)
+	case "added":
+		return ec.fieldContext_NodeChange_added(ctx, field)
+	case "changed":
+		return ec.fieldContext_NodeChange_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeChange", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -6458,6 +6646,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Person_id(ctx, field)
+	case "history":
+		return ec.fieldContext_Person_history(ctx, field)
 	case "slug":
 		return ec.fieldContext_Person_slug(ctx, field)
 	case "name":
@@ -6532,6 +6722,8 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Project_id(ctx, field)
+	case "history":
+		return ec.fieldContext_Project_history(ctx, field)
 	case "slug":
 		return ec.fieldContext_Project_slug(ctx, field)
 	case "name":
@@ -6662,6 +6854,8 @@ func (ec *executionContext) childFields_Query(ctx context.Context, field graphql
 		return ec.fieldContext_Query_neighborhood(ctx, field)
 	case "paths":
 		return ec.fieldContext_Query_paths(ctx, field)
+	case "atRevision":
+		return ec.fieldContext_Query_atRevision(ctx, field)
 	case "revisions":
 		return ec.fieldContext_Query_revisions(ctx, field)
 	case "__schema":
@@ -6742,6 +6936,8 @@ func (ec *executionContext) childFields_Revision(ctx context.Context, field grap
 		return ec.fieldContext_Revision_idempotencyKey(ctx, field)
 	case "touched":
 		return ec.fieldContext_Revision_touched(ctx, field)
+	case "history":
+		return ec.fieldContext_Revision_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Revision", field.Name)
 }
@@ -6798,6 +6994,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Source_id(ctx, field)
+	case "history":
+		return ec.fieldContext_Source_history(ctx, field)
 	case "title":
 		return ec.fieldContext_Source_title(ctx, field)
 	case "publisher":
@@ -6838,6 +7036,8 @@ func (ec *executionContext) childFields_Statement(ctx context.Context, field gra
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Statement_id(ctx, field)
+	case "history":
+		return ec.fieldContext_Statement_history(ctx, field)
 	case "slug":
 		return ec.fieldContext_Statement_slug(ctx, field)
 	case "speaker":
@@ -7739,6 +7939,20 @@ func (ec *executionContext) field_Query_asOf_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_atRevision_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -8741,6 +8955,38 @@ func (ec *executionContext) _Agreement_id(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Agreement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Agreement", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Agreement_history(ctx context.Context, field graphql.CollectedField, obj *db.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Agreement().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Agreement_slug(ctx context.Context, field graphql.CollectedField, obj *db.Agreement) (ret graphql.Marshaler) {
@@ -10119,6 +10365,38 @@ func (ec *executionContext) fieldContext_Company_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Company", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _Company_history(ctx context.Context, field graphql.CollectedField, obj *db.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Company().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Company_slug(ctx context.Context, field graphql.CollectedField, obj *db.Company) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11076,6 +11354,38 @@ func (ec *executionContext) _Event_id(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Event_history(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_slug(ctx context.Context, field graphql.CollectedField, obj *db.Event) (ret graphql.Marshaler) {
@@ -12274,6 +12584,38 @@ func (ec *executionContext) _Meeting_id(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Meeting_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meeting", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_history(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Meeting().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Meeting_slug(ctx context.Context, field graphql.CollectedField, obj *db.Meeting) (ret graphql.Marshaler) {
@@ -13807,6 +14149,84 @@ func (ec *executionContext) fieldContext_Neighborhood_relationships(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _NodeChange_revision(ctx context.Context, field graphql.CollectedField, obj *db.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NodeChange().Revision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeChange_added(ctx context.Context, field graphql.CollectedField, obj *db.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NodeChange_changed(ctx context.Context, field graphql.CollectedField, obj *db.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14030,6 +14450,38 @@ func (ec *executionContext) _Person_id(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Person_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Person_history(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Person_slug(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
@@ -14749,6 +15201,38 @@ func (ec *executionContext) _Project_id(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Project_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Project_history(ctx context.Context, field graphql.CollectedField, obj *db.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Project().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Project_slug(ctx context.Context, field graphql.CollectedField, obj *db.Project) (ret graphql.Marshaler) {
@@ -16674,6 +17158,46 @@ func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_atRevision(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Query_atRevision(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := &model.Query{}
+	fc.Result = res
+	return ec.marshalNQuery2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐQuery(ctx, field.Selections, res)
+}
+func (ec *executionContext) fieldContext_Query_atRevision(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Query(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_atRevision_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_revisions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17432,6 +17956,38 @@ func (ec *executionContext) fieldContext_Revision_touched(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Revision_history(ctx context.Context, field graphql.CollectedField, obj *db.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Revision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RevisionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RevisionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17776,6 +18332,38 @@ func (ec *executionContext) fieldContext_Source_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Source", field, true, true, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _Source_history(ctx context.Context, field graphql.CollectedField, obj *db.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Source_title(ctx context.Context, field graphql.CollectedField, obj *db.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18054,6 +18642,38 @@ func (ec *executionContext) _Statement_id(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Statement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Statement_history(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Statement().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Statement_slug(ctx context.Context, field graphql.CollectedField, obj *db.Statement) (ret graphql.Marshaler) {
@@ -22640,6 +23260,44 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Agreement_history(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "slug":
 			out.Values[i] = ec._Agreement_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23842,6 +24500,44 @@ func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Company_history(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "slug":
 			out.Values[i] = ec._Company_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24545,6 +25241,44 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 					}
 				}()
 				res = ec._Event_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_history(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -25491,6 +26225,44 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Meeting_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_history(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -26741,6 +27513,87 @@ func (ec *executionContext) _Neighborhood(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var nodeChangeImplementors = []string{"NodeChange"}
+
+func (ec *executionContext) _NodeChange(ctx context.Context, sel ast.SelectionSet, obj *db.NodeChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeChange")
+		case "revision":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NodeChange_revision(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "added":
+			out.Values[i] = ec._NodeChange_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changed":
+			out.Values[i] = ec._NodeChange_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -26968,6 +27821,44 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 					}
 				}()
 				res = ec._Person_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Person_history(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -27687,6 +28578,44 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Project_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Project_history(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -29056,6 +29985,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "atRevision":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_atRevision(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "revisions":
 			field := field
 
@@ -29646,6 +30597,44 @@ func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Revision_history(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29942,6 +30931,44 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Source_history(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "title":
 			out.Values[i] = ec._Source_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30134,6 +31161,44 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 					}
 				}()
 				res = ec._Statement_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "history":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Statement_history(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -32141,6 +33206,32 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋinvestgraphᚋinvestg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNodeChange2ᚕᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.NodeChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 64, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeChange2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNodeChange2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐNodeChange(ctx context.Context, sel ast.SelectionSet, v *db.NodeChange) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._NodeChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2githubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {

@@ -72,6 +72,9 @@ type Loaders struct {
 	AttributeInferences        Loader[db.SubjectKey, []db.AttributeInference]
 	Retractions                Loader[db.FactRef, *db.Retraction]
 	RetractedParticipations    Loader[int64, []*db.MeetingParticipation]
+
+	History  Loader[db.SlugRef, []*db.NodeChange]
+	Revision Loader[int64, *db.Revision]
 }
 
 // New returns a fresh set of loaders over s. It allocates once: the loaders are values
@@ -138,6 +141,9 @@ func newLoaders(s *db.Store, g *generation) *Loaders {
 		AttributeInferences:        many(e, (*db.Store).FindAttributeInferences),
 		Retractions:                one(e, (*db.Store).FindRetractions),
 		RetractedParticipations:    many(e, (*db.Store).FindRetractedMeetingParticipations),
+
+		History:  many(e, (*db.Store).FindNodeHistories),
+		Revision: one(e, (*db.Store).FindRevisionsByIDs),
 	}
 	return l
 }
@@ -164,17 +170,26 @@ func projectAliases(s *db.Store, ctx context.Context, ids []int64) (map[int64][]
 type ctxKey struct{}
 
 // registry holds a request's loader sets: one for the live graph and one per
-// as-of date the request reads at, each also with retracted facts, so cached
-// results never cross views.
-// With a read model, the sets are those the model shares between the
-// requests of the data version the request reads.
+// view (db.WithView) and as-of date the request reads at, each also with
+// retracted facts, so cached results never cross views.
+// With a read model, the live graph's sets are those the model shares
+// between the requests of the data version the request reads; a
+// revision's view has sets of the request's own.
 type registry struct {
 	store *db.Store
 	gen   *generation // the read model's, or nil
 	stats Stats
 	live  *Loaders
 	mu    sync.Mutex
-	asOf  map[string]*Loaders
+	asOf  map[viewKey]*Loaders
+}
+
+// viewKey names a view of a request: a revision's graph (nil for the live
+// one) as of a date's end ("" for none), with or without retracted facts.
+type viewKey struct {
+	view      *db.Store
+	asOf      string
+	retracted bool
 }
 
 // With returns a context carrying fresh loaders over s.
@@ -238,31 +253,35 @@ func Batches(ctx context.Context) (prefetched, onDemand int64) {
 	return r.stats.Prefetched.Load(), r.stats.OnDemand.Load()
 }
 
-// For returns the loaders of the request ctx belongs to, for the as-of view
-// ctx reads at (see db.WithAsOf), with or without retracted facts (see
-// db.WithRetracted).
+// For returns the loaders of the request ctx belongs to, for the view ctx
+// reads (see db.WithView) as of its date (see db.WithAsOf), with or without
+// retracted facts (see db.WithRetracted).
 func For(ctx context.Context) *Loaders {
 	r := ctx.Value(ctxKey{}).(*registry)
-	d, ok := db.AsOf(ctx)
-	retracted := db.Retracted(ctx)
-	if !ok && !retracted {
+	var key viewKey
+	if d, ok := db.AsOf(ctx); ok {
+		key.asOf = d.End()
+	}
+	key.view, key.retracted = db.ViewOf(ctx), db.Retracted(ctx)
+	if key == (viewKey{}) {
 		return r.live
-	}
-	key := ""
-	if ok {
-		key = d.End()
-	}
-	if retracted {
-		key += " retracted"
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l, ok := r.asOf[key]
 	if !ok {
 		if r.asOf == nil {
-			r.asOf = map[string]*Loaders{}
+			r.asOf = map[viewKey]*Loaders{}
 		}
-		l = r.loaders(key)
+		if key.view != nil {
+			l = New(key.view)
+		} else {
+			name := key.asOf
+			if key.retracted {
+				name += " retracted"
+			}
+			l = r.loaders(name)
+		}
 		r.asOf[key] = l
 	}
 	return l
