@@ -32,10 +32,11 @@ type Store struct {
 	reader   atomic.Pointer[reader] // the read side over the file at path
 	reopenMu sync.Mutex             // held while the reader is replaced
 
-	statements atomic.Int64
-	version    atomic.Int64       // changes with the data (DataVersion)
-	summaries  singleflight.Group // money summaries being computed (MoneySummary)
-	revisions  revisionSignal     // closed on each revision (RevisionCommitted)
+	statements  atomic.Int64
+	edgeIndexes edgeIndexes        // the walks' relationships by data version (edgeIndexFor)
+	version     atomic.Int64       // changes with the data (DataVersion)
+	summaries   singleflight.Group // money summaries being computed (MoneySummary)
+	revisions   revisionSignal     // closed on each revision (RevisionCommitted)
 }
 
 // Open opens (creating if needed) the database at path and applies any

@@ -3,7 +3,6 @@ package db
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -209,10 +208,26 @@ func (s *Store) EdgesWith(ctx context.Context, frontier []NodeRef, bases []Basis
 	return s.edges(ctx, edgesQuery, frontier, 0, bases)
 }
 
-// edges runs query (edgesQuery; ?7 is limit) over
-// the frontier and returns the relationships of the bases it finds, each
-// once.
+// edges runs query (edgesQuery; ?7 is limit) over the frontier and
+// returns the relationships of the bases it finds, each once, in
+// edgeOrder. Within a snapshot of a known data version it looks them up
+// in the version's edge index instead (edgeIndexFor), which holds the
+// same rows.
 func (s *Store) edges(ctx context.Context, query string, frontier []NodeRef, limit int, bases []Basis) ([]*Relationship, error) {
+	if query == edgesQuery {
+		x, err := s.edgeIndexFor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if x != nil {
+			return relationshipsOf(x.touching(frontier), bases), nil
+		}
+	}
+	return s.edgesByStatement(ctx, query, frontier, limit, bases)
+}
+
+// edgesByStatement is edges reading the store.
+func (s *Store) edgesByStatement(ctx context.Context, query string, frontier []NodeRef, limit int, bases []Basis) ([]*Relationship, error) {
 	ids := map[string][]int64{}
 	for _, n := range frontier {
 		ids[n.Type] = append(ids[n.Type], n.ID)
@@ -223,28 +238,16 @@ func (s *Store) edges(ctx context.Context, query string, frontier []NodeRef, lim
 	if err != nil {
 		return nil, fmt.Errorf("edges: %w", err)
 	}
-	defer rows.Close()
-	seen := map[string]bool{}
-	var out []*Relationship
-	for rows.Next() {
-		var (
-			r     Relationship
-			basis string
-			note  sql.NullString
-		)
-		if err := rows.Scan(&r.Type, &r.Label, &r.From.Type, &r.From.ID, &r.To.Type, &r.To.ID, &basis, &note); err != nil {
-			return nil, fmt.Errorf("edges: %w", err)
-		}
-		r.Basis, r.InferenceNote = scanEvidence(basis, note)
-		if !KeepBasis(bases, r.Basis) {
-			continue
-		}
-		if k := r.key(); !seen[k] {
-			seen[k] = true
-			out = append(out, &r)
-		}
+	all, err := scanEdgeRows(rows, 0)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	ordered := make([]*edgeRow, len(all))
+	for i := range all {
+		ordered[i] = &all[i]
+	}
+	slices.SortFunc(ordered, edgeOrder)
+	return relationshipsOf(ordered, bases), nil
 }
 
 // Limits of graph traversal.
