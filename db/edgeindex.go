@@ -11,23 +11,21 @@ import (
 )
 
 // The graph's walks (Neighborhood, Paths) read one level of relationships
-// per step. Within a snapshot whose data version is known, every visible
-// relationship of the request's cutoff is read once per data version and
-// kept in memory, by the objects it touches (edgeIndex); each level is then
-// a lookup. The index holds exactly the rows edgesQuery would return, in
-// the same order (edgeOrder): it is read by the same arms, with the same
-// visibility conditions, without the frontier condition.
+// per step. Within a snapshot whose data version is known, the rows
+// edgesQuery returns for each object are kept, per data version and as-of
+// cutoff, the first time a walk reads them (edgeIndex): a level is then
+// read by a statement over the frontier's objects not yet kept, if any,
+// and the rest looked up. The rows edgesQuery returns for a frontier are
+// the union of those it returns for each of its objects, which edges puts
+// in one order (edgeOrder) either way.
 
-// DefaultEdgeIndexMax is how many relationships an edge index may hold by
-// default; a data version with more is walked by its statements.
-const DefaultEdgeIndexMax = 300_000
+// DefaultEdgeIndexMax is how many relationship rows an edge index may keep
+// by default; one that would pass it starts again empty.
+const DefaultEdgeIndexMax = 200_000
 
 // maxEdgeIndexCutoffs bounds how many cutoffs of one data version keep an
 // index at once.
 const maxEdgeIndexCutoffs = 8
-
-// allEdgesQuery returns every visible relationship; ?6 is the cutoff.
-var allEdgesQuery = unionOf(edgeArms, func(a edgeArm) string { return a.query + a.groupBy })
 
 // armIndex numbers the arms by the types of their rows, which tell them
 // apart: (type, from type, to type) is one arm's.
@@ -76,7 +74,7 @@ func edgeOrder(a, b *edgeRow) int {
 }
 
 // scanEdgeRows reads the rows of an edge statement.
-func scanEdgeRows(rows *readRows, max int) ([]edgeRow, error) {
+func scanEdgeRows(rows *readRows) ([]edgeRow, error) {
 	defer rows.Close()
 	var out []edgeRow
 	for rows.Next() {
@@ -96,9 +94,6 @@ func scanEdgeRows(rows *readRows, max int) ([]edgeRow, error) {
 		}
 		e.arm = arm
 		out = append(out, e)
-		if max > 0 && len(out) > max {
-			return nil, errEdgeIndexTooLarge
-		}
 	}
 	return out, rows.Err()
 }
@@ -121,44 +116,20 @@ func relationshipsOf(rows []*edgeRow, bases []Basis) []*Relationship {
 	return out
 }
 
-var errEdgeIndexTooLarge = fmt.Errorf("edge index: too many relationships")
-
-// edgeIndex is every visible relationship of one data version and cutoff,
-// in edgeOrder, and for each object the positions of the rows that
-// edgesQuery returns for a frontier holding it.
+// edgeIndex keeps, for the objects walks have read, the rows edgesQuery
+// returns for a frontier of that object alone, of one data version and
+// cutoff.
 type edgeIndex struct {
-	rows []edgeRow
-	at   map[NodeRef][]int32
+	mu   sync.Mutex
+	at   map[NodeRef][]*edgeRow
+	rows int
 }
 
-func newEdgeIndex(rows []edgeRow) *edgeIndex {
-	slices.SortFunc(rows, func(a, b edgeRow) int { return edgeOrder(&a, &b) })
-	x := &edgeIndex{rows: rows, at: map[NodeRef][]int32{}}
-	for i := range rows {
-		e := &rows[i]
-		x.at[e.r.From] = append(x.at[e.r.From], int32(i))
-		// An undirected arm gives each relationship in both directions
-		// and matches a frontier by its from end only.
-		if !edgeArms[e.arm].undirected && e.r.To != e.r.From {
-			x.at[e.r.To] = append(x.at[e.r.To], int32(i))
-		}
-	}
-	return x
-}
-
-// touching returns the rows edgesQuery returns for frontier, in edgeOrder.
-func (x *edgeIndex) touching(frontier []NodeRef) []*edgeRow {
-	var pos []int32
-	for _, n := range frontier {
-		pos = append(pos, x.at[n]...)
-	}
-	slices.Sort(pos)
-	pos = slices.Compact(pos)
-	out := make([]*edgeRow, len(pos))
-	for i, p := range pos {
-		out[i] = &x.rows[p]
-	}
-	return out
+// touches reports whether edgesQuery returns e for a frontier holding n:
+// an undirected arm gives each relationship in both directions and
+// matches by its from end only.
+func touches(e *edgeRow, n NodeRef) bool {
+	return e.r.From == n || !edgeArms[e.arm].undirected && e.r.To == n
 }
 
 // edgeIndexKey names an index: a data version and a cutoff.
@@ -167,25 +138,17 @@ type edgeIndexKey struct {
 	cutoff  string
 }
 
-// edgeIndexEntry is an index being built or built; ready is closed once
-// idx or err is set.
-type edgeIndexEntry struct {
-	ready chan struct{}
-	idx   *edgeIndex
-	err   error
-}
-
 // edgeIndexes keeps the indexes of the latest data version read.
 type edgeIndexes struct {
 	mu      sync.Mutex
 	max     int // 0: DefaultEdgeIndexMax; negative: no index
 	version int64
-	entries map[edgeIndexKey]*edgeIndexEntry
+	entries map[edgeIndexKey]*edgeIndex
 }
 
-// SetEdgeIndexMax sets how many relationships the walks' in-memory index
-// may hold (DefaultEdgeIndexMax when 0); a negative n turns it off, so
-// that every level is read by a statement.
+// SetEdgeIndexMax sets how many relationship rows the walks' in-memory
+// index may keep (DefaultEdgeIndexMax when 0); a negative n turns it off,
+// so that every level is read by a statement.
 func (s *Store) SetEdgeIndexMax(n int) {
 	s.edgeIndexes.mu.Lock()
 	defer s.edgeIndexes.mu.Unlock()
@@ -193,78 +156,115 @@ func (s *Store) SetEdgeIndexMax(n int) {
 	s.edgeIndexes.entries = nil
 }
 
-// edgeIndexFor returns the index of ctx's snapshot and cutoff, building it
-// in that snapshot if needed, or nil when there is none to use: no
-// snapshot, its data version unknown, the index off or too large.
-func (s *Store) edgeIndexFor(ctx context.Context) (*edgeIndex, error) {
+// edgeIndexFor returns the index of ctx's snapshot and cutoff and its
+// bound, or nil when there is none to use: no snapshot, its data version
+// unknown or older than the latest read, or the index off.
+func (s *Store) edgeIndexFor(ctx context.Context) (*edgeIndex, int) {
 	version, ok := s.ReadVersion(ctx)
 	if !ok {
-		return nil, nil
+		return nil, 0
 	}
 	c := &s.edgeIndexes
 	key := edgeIndexKey{version, cutoff(ctx)}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	max := c.max
 	if max == 0 {
 		max = DefaultEdgeIndexMax
 	}
-	if max < 0 {
-		c.mu.Unlock()
-		return nil, nil
+	if max < 0 || version < c.version {
+		return nil, 0
 	}
 	if c.entries == nil || version > c.version {
-		c.entries, c.version = map[edgeIndexKey]*edgeIndexEntry{}, version
+		c.entries, c.version = map[edgeIndexKey]*edgeIndex{}, version
 	}
-	e, ok := c.entries[key]
-	build := !ok && version == c.version
-	if build {
+	x, ok := c.entries[key]
+	if !ok {
 		if len(c.entries) >= maxEdgeIndexCutoffs {
 			for k := range c.entries {
 				delete(c.entries, k)
 				break
 			}
 		}
-		e = &edgeIndexEntry{ready: make(chan struct{})}
-		c.entries[key] = e
+		x = &edgeIndex{at: map[NodeRef][]*edgeRow{}}
+		c.entries[key] = x
 	}
-	c.mu.Unlock()
-	if e == nil {
-		return nil, nil // an older version than the one kept
+	return x, max
+}
+
+// indexedEdges is edges through x: it reads the rows of the frontier's
+// objects x does not keep by one statement, keeps them, and returns the
+// rows of the whole frontier in edgeOrder.
+func (s *Store) indexedEdges(ctx context.Context, x *edgeIndex, max int, frontier []NodeRef, bases []Basis) ([]*Relationship, error) {
+	x.mu.Lock()
+	var missing []NodeRef
+	seen := map[NodeRef]bool{}
+	for _, n := range frontier {
+		if _, ok := x.at[n]; !ok && !seen[n] {
+			seen[n] = true
+			missing = append(missing, n)
+		}
 	}
-	if build {
-		rows, err := s.query(ctx, allEdgesQuery, nil, nil, nil, nil, nil, key.cutoff)
-		if err == nil {
-			var all []edgeRow
-			all, err = scanEdgeRows(rows, max)
-			if err == nil {
-				e.idx = newEdgeIndex(all)
+	x.mu.Unlock()
+	var fetched map[NodeRef][]*edgeRow
+	if len(missing) > 0 {
+		rows, err := s.edgeRows(ctx, edgesQuery, missing)
+		if err != nil {
+			return nil, err
+		}
+		fetched = make(map[NodeRef][]*edgeRow, len(missing))
+		for _, n := range missing {
+			fetched[n] = []*edgeRow{}
+		}
+		for i := range rows {
+			e := &rows[i]
+			ends := []NodeRef{e.r.From, e.r.To}
+			if e.r.To == e.r.From {
+				ends = ends[:1]
+			}
+			for _, n := range ends {
+				if _, ok := fetched[n]; ok && touches(e, n) {
+					fetched[n] = append(fetched[n], e)
+				}
 			}
 		}
-		if err == errEdgeIndexTooLarge {
-			err = nil // walked by statements; the entry says so
+		x.mu.Lock()
+		if x.rows+len(rows) > max {
+			clear(x.at) // a new generation
+			x.rows = 0
 		}
-		if err != nil {
-			// Not kept: the next request tries again.
-			c.mu.Lock()
-			if c.entries[key] == e {
-				delete(c.entries, key)
+		for n, es := range fetched {
+			if _, ok := x.at[n]; !ok {
+				x.at[n] = es
+				x.rows += len(es)
 			}
-			c.mu.Unlock()
 		}
-		e.err = err
-		close(e.ready)
+		x.mu.Unlock()
+	}
+	var all []*edgeRow
+	var lost []NodeRef // kept, then dropped by another read's new generation
+	x.mu.Lock()
+	for _, n := range frontier {
+		es, ok := x.at[n]
+		if !ok {
+			if es, ok = fetched[n]; !ok {
+				lost = append(lost, n)
+			}
+		}
+		all = append(all, es...)
+	}
+	x.mu.Unlock()
+	if len(lost) > 0 {
+		rows, err := s.edgeRows(ctx, edgesQuery, lost)
 		if err != nil {
-			return nil, fmt.Errorf("edges: %w", err)
+			return nil, err
 		}
-		return e.idx, nil
+		for i := range rows {
+			all = append(all, &rows[i])
+		}
 	}
-	select {
-	case <-e.ready:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if e.err != nil {
-		return nil, nil // the builder's failure: read by statements
-	}
-	return e.idx, nil
+	slices.SortFunc(all, edgeOrder)
+	// A row touching two objects of the frontier is kept under each.
+	all = slices.CompactFunc(all, func(a, b *edgeRow) bool { return edgeOrder(a, b) == 0 })
+	return relationshipsOf(all, bases), nil
 }

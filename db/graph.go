@@ -210,44 +210,40 @@ func (s *Store) EdgesWith(ctx context.Context, frontier []NodeRef, bases []Basis
 
 // edges runs query (edgesQuery; ?7 is limit) over the frontier and
 // returns the relationships of the bases it finds, each once, in
-// edgeOrder. Within a snapshot of a known data version it looks them up
-// in the version's edge index instead (edgeIndexFor), which holds the
-// same rows.
+// edgeOrder. Within a snapshot of a known data version it reads them
+// through the version's edge index (edgeIndexFor), which keeps the same
+// rows.
 func (s *Store) edges(ctx context.Context, query string, frontier []NodeRef, limit int, bases []Basis) ([]*Relationship, error) {
 	if query == edgesQuery {
-		x, err := s.edgeIndexFor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if x != nil {
-			return relationshipsOf(x.touching(frontier), bases), nil
+		if x, max := s.edgeIndexFor(ctx); x != nil {
+			return s.indexedEdges(ctx, x, max, frontier, bases)
 		}
 	}
-	return s.edgesByStatement(ctx, query, frontier, limit, bases)
+	rows, err := s.edgeRows(ctx, query, frontier)
+	if err != nil {
+		return nil, err
+	}
+	ordered := make([]*edgeRow, len(rows))
+	for i := range rows {
+		ordered[i] = &rows[i]
+	}
+	slices.SortFunc(ordered, edgeOrder)
+	return relationshipsOf(ordered, bases), nil
 }
 
-// edgesByStatement is edges reading the store.
-func (s *Store) edgesByStatement(ctx context.Context, query string, frontier []NodeRef, limit int, bases []Basis) ([]*Relationship, error) {
+// edgeRows runs query (edgesQuery) over the frontier.
+func (s *Store) edgeRows(ctx context.Context, query string, frontier []NodeRef) ([]edgeRow, error) {
 	ids := map[string][]int64{}
 	for _, n := range frontier {
 		ids[n.Type] = append(ids[n.Type], n.ID)
 	}
 	args := []any{idList(ids["Company"]), idList(ids["Person"]), idList(ids["Project"]),
-		idList(ids["Meeting"]), idList(ids["Agreement"]), cutoff(ctx), limit, idList(ids["Statement"]), idList(ids["Event"])}
+		idList(ids["Meeting"]), idList(ids["Agreement"]), cutoff(ctx), 0, idList(ids["Statement"]), idList(ids["Event"])}
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("edges: %w", err)
 	}
-	all, err := scanEdgeRows(rows, 0)
-	if err != nil {
-		return nil, err
-	}
-	ordered := make([]*edgeRow, len(all))
-	for i := range all {
-		ordered[i] = &all[i]
-	}
-	slices.SortFunc(ordered, edgeOrder)
-	return relationshipsOf(ordered, bases), nil
+	return scanEdgeRows(rows)
 }
 
 // Limits of graph traversal.
