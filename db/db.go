@@ -32,14 +32,15 @@ type Store struct {
 	reader   atomic.Pointer[reader] // the read side over the file at path
 	reopenMu sync.Mutex             // held while the reader is replaced
 
-	statements atomic.Int64
-	version    atomic.Int64                 // changes with the data (DataVersion)
-	summaries  singleflight.Group           // money summaries being computed (MoneySummary)
-	revisions  revisionSignal               // closed on each revision (RevisionCommitted)
-	written    atomic.Pointer[writtenGraph] // the rows the last changeset left (Revise)
-	prepared   preparedStatements           // statements kept on the write connection
-	increments atomic.Int64                 // changesets written as a difference (Revise)
-	closeView  func()                       // closes a view's connections (View)
+	statements  atomic.Int64
+	version     atomic.Int64                 // changes with the data (DataVersion)
+	summaries   singleflight.Group           // money summaries being computed (MoneySummary)
+	revisions   revisionSignal               // closed on each revision (RevisionCommitted)
+	written     atomic.Pointer[writtenGraph] // the rows the last changeset left (Revise)
+	prepared    preparedStatements           // statements kept on the write connection
+	increments  atomic.Int64                 // changesets written as a difference (Revise)
+	closeView   func()                       // closes a view's connections (View)
+	edgeIndexes edgeIndexes                  // the walks' relationships by data version (edgeIndexFor)
 }
 
 // Open opens (creating if needed) the database at path and applies any

@@ -3,7 +3,6 @@ package db
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -209,42 +208,42 @@ func (s *Store) EdgesWith(ctx context.Context, frontier []NodeRef, bases []Basis
 	return s.edges(ctx, edgesQuery, frontier, 0, bases)
 }
 
-// edges runs query (edgesQuery; ?7 is limit) over
-// the frontier and returns the relationships of the bases it finds, each
-// once.
+// edges runs query (edgesQuery; ?7 is limit) over the frontier and
+// returns the relationships of the bases it finds, each once, in
+// edgeOrder. Within a snapshot of a known data version it reads them
+// through the version's edge index (edgeIndexFor), which keeps the same
+// rows.
 func (s *Store) edges(ctx context.Context, query string, frontier []NodeRef, limit int, bases []Basis) ([]*Relationship, error) {
+	if query == edgesQuery {
+		if x, max := s.edgeIndexFor(ctx); x != nil {
+			return s.indexedEdges(ctx, x, max, frontier, bases)
+		}
+	}
+	rows, err := s.edgeRows(ctx, query, frontier)
+	if err != nil {
+		return nil, err
+	}
+	ordered := make([]*edgeRow, len(rows))
+	for i := range rows {
+		ordered[i] = &rows[i]
+	}
+	slices.SortFunc(ordered, edgeOrder)
+	return relationshipsOf(ordered, bases), nil
+}
+
+// edgeRows runs query (edgesQuery) over the frontier.
+func (s *Store) edgeRows(ctx context.Context, query string, frontier []NodeRef) ([]edgeRow, error) {
 	ids := map[string][]int64{}
 	for _, n := range frontier {
 		ids[n.Type] = append(ids[n.Type], n.ID)
 	}
 	args := []any{idList(ids["Company"]), idList(ids["Person"]), idList(ids["Project"]),
-		idList(ids["Meeting"]), idList(ids["Agreement"]), cutoff(ctx), limit, idList(ids["Statement"]), idList(ids["Event"])}
+		idList(ids["Meeting"]), idList(ids["Agreement"]), cutoff(ctx), 0, idList(ids["Statement"]), idList(ids["Event"])}
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("edges: %w", err)
 	}
-	defer rows.Close()
-	seen := map[string]bool{}
-	var out []*Relationship
-	for rows.Next() {
-		var (
-			r     Relationship
-			basis string
-			note  sql.NullString
-		)
-		if err := rows.Scan(&r.Type, &r.Label, &r.From.Type, &r.From.ID, &r.To.Type, &r.To.ID, &basis, &note); err != nil {
-			return nil, fmt.Errorf("edges: %w", err)
-		}
-		r.Basis, r.InferenceNote = scanEvidence(basis, note)
-		if !KeepBasis(bases, r.Basis) {
-			continue
-		}
-		if k := r.key(); !seen[k] {
-			seen[k] = true
-			out = append(out, &r)
-		}
-	}
-	return out, rows.Err()
+	return scanEdgeRows(rows)
 }
 
 // Limits of graph traversal.
