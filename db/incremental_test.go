@@ -150,3 +150,28 @@ func equalDumps(t *testing.T, got, want map[string][]string) bool {
 	}
 	return equal
 }
+
+// TestRevise_ChangesetConnectionSettings checks the settings changesets are
+// written with: foreign keys off (Revise checks the dataset's references)
+// and synchronous=FULL, so an acknowledged changeset survives a power loss,
+// while the write connection keeps foreign keys on.
+func TestRevise_ChangesetConnectionSettings(t *testing.T) {
+	s, _ := newStore(t)
+	if err := seed.Load(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	g := changegen.New(1, "set")
+	if _, _, err := seed.Apply(t.Context(), s, seed.Files(), seed.Changeset{YAML: g.Next(20).YAML, Message: "generated", Author: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	fk, sync, writeFK, err := db.ChangesetPragmas(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fk != 0 || sync != 2 {
+		t.Errorf("changeset connection: foreign_keys %d, synchronous %d; want 0 and 2 (FULL)", fk, sync)
+	}
+	if writeFK != 1 {
+		t.Errorf("write connection: foreign_keys %d after a changeset, want 1", writeFK)
+	}
+}
