@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,7 +38,8 @@ type Store struct {
 	summaries   singleflight.Group           // money summaries being computed (MoneySummary)
 	revisions   revisionSignal               // closed on each revision (RevisionCommitted)
 	written     atomic.Pointer[writtenGraph] // the rows the last changeset left (Revise)
-	prepared    preparedStatements           // statements kept on the write connection
+	prepared    preparedStatements           // statements kept on the changeset connection
+	changes     *sql.DB                      // the changeset connection (see changesetConn), opened by the first Revise
 	increments  atomic.Int64                 // changesets written as a difference (Revise)
 	closeView   func()                       // closes a view's connections (View)
 	edgeIndexes edgeIndexes                  // the walks' relationships by data version (edgeIndexFor)
@@ -94,6 +96,11 @@ func dsn(path string, extra ...string) string {
 		"_pragma=journal_mode(wal)",
 		"_pragma=synchronous(normal)",
 	}
+	// A pragma in extra replaces the default of the same name.
+	for _, e := range extra {
+		name, _, _ := strings.Cut(e, "(")
+		params = slices.DeleteFunc(params, func(p string) bool { return strings.HasPrefix(p, name+"(") })
+	}
 	params = append(params, extra...)
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + strings.Join(params, "&")
 }
@@ -109,6 +116,9 @@ func (s *Store) Close() error {
 		errs = append(errs, r.close())
 	}
 	errs = append(errs, s.prepared.close(), s.write.Close())
+	if s.changes != nil {
+		errs = append(errs, s.changes.Close())
+	}
 	for _, err := range errs {
 		if err != nil {
 			return err

@@ -3,3 +3,23 @@ package db
 // IncrementalWrites returns how many changesets s wrote as a difference of
 // rows rather than by replacing the tables.
 func IncrementalWrites(s *Store) int64 { return s.increments.Load() }
+
+// ChangesetPragmas returns foreign_keys and synchronous of the changeset
+// connection, opening it as Revise does, and foreign_keys of the write
+// connection.
+func ChangesetPragmas(s *Store) (foreignKeys, synchronous, writeForeignKeys int, err error) {
+	reviseMu.Lock()
+	defer reviseMu.Unlock()
+	c, err := s.changesetConn()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if err := c.QueryRow(`PRAGMA foreign_keys`).Scan(&foreignKeys); err != nil {
+		return 0, 0, 0, err
+	}
+	if err := s.write.QueryRow(`PRAGMA foreign_keys`).Scan(&writeForeignKeys); err != nil {
+		return 0, 0, 0, err
+	}
+	err = c.QueryRow(`PRAGMA synchronous`).Scan(&synchronous)
+	return foreignKeys, synchronous, writeForeignKeys, err
+}

@@ -1,11 +1,14 @@
 package db_test
 
 import (
+	"database/sql"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"net/url"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/investgraph/investgraph/db"
@@ -17,8 +20,10 @@ import (
 // changesets, and after each compares every data table with a database
 // loaded from the build of the seed and the revision log: the changesets
 // written as a difference of rows leave exactly the rows the full rebuild
-// writes. Refused changesets and a second store writing the same file
-// (as another process would) come in between.
+// writes. Refused changesets, retractions of facts the graph holds
+// (figures, amounts, positions, participations, milestones, meeting
+// participants) and a second store writing the same file (as another
+// process would) come in between.
 func TestRevise_IncrementalEqualsFullBuild(t *testing.T) {
 	base := seedDocuments(t)
 	for _, n := range []uint64{1, 2, 3} {
@@ -29,13 +34,36 @@ func TestRevise_IncrementalEqualsFullBuild(t *testing.T) {
 			}
 			r := rand.New(rand.NewPCG(n, 7))
 			g := changegen.New(n, fmt.Sprintf("g%d", n))
-			var bodies []string
+			var log []db.LoggedRevision
+			record := func(rev *db.Revision, body string) {
+				log = append(log, db.LoggedRevision{ID: rev.ID, Kind: rev.Kind, Body: body})
+			}
 			apply := func(s *db.Store, c changegen.Changeset) {
 				t.Helper()
-				if _, _, err := seed.Apply(t.Context(), s, seed.Files(), seed.Changeset{YAML: c.YAML, Message: "generated", Author: "test"}); err != nil {
-					t.Fatalf("apply changeset %d: %v\n%s", len(bodies)+1, err, c.YAML)
+				rev, _, err := seed.Apply(t.Context(), s, seed.Files(), seed.Changeset{YAML: c.YAML, Message: "generated", Author: "test"})
+				if err != nil {
+					t.Fatalf("apply changeset %d: %v\n%s", len(log)+1, err, c.YAML)
 				}
-				bodies = append(bodies, c.YAML)
+				record(rev, c.YAML)
+			}
+			retracted := map[db.FactRef]bool{}
+			retractions := 0
+			retractSome := func(s *db.Store, n int) {
+				t.Helper()
+				facts := factRefs(t, path)
+				for range n {
+					f := facts[r.IntN(len(facts))]
+					if retracted[f] {
+						continue
+					}
+					retracted[f] = true
+					rev, _, err := seed.Retract(t.Context(), s, seed.Files(), seed.Retraction{Fact: f, Reason: "generated", Author: "test"})
+					if err != nil {
+						t.Fatalf("retract %v: %v", f, err)
+					}
+					record(rev, bodyOf(t, path, rev.ID))
+					retractions++
+				}
 			}
 			const steps = 10
 			for step := range steps {
@@ -46,21 +74,29 @@ func TestRevise_IncrementalEqualsFullBuild(t *testing.T) {
 					if _, _, err := seed.Apply(t.Context(), s, seed.Files(), seed.Changeset{YAML: bad, Message: "bad", Author: "test"}); err == nil {
 						t.Fatalf("a changeset citing paragraph 99 of 20 was applied")
 					}
+					retractSome(s, 1+r.IntN(3))
+				case 2:
+					retractSome(s, 1)
 				case 3:
-					// Another store on the same file commits a changeset: the
-					// first store's rows in memory are stale, and it must notice.
+					// Another store on the same file commits a changeset and a
+					// retraction: the first store's rows in memory are stale,
+					// and it must notice.
 					other, err := db.Open(t.Context(), path)
 					if err != nil {
 						t.Fatal(err)
 					}
 					apply(other, c)
+					retractSome(other, 1)
 					other.Close()
 					c = g.Next(5 + r.IntN(60))
 				}
 				apply(s, c)
-				if got, want := dataTables(dump(t, path)), dataTables(dump(t, fullBuild(t, base, bodies))); !equalDumps(t, got, want) {
-					t.Fatalf("after changeset %d the tables differ from the full build", len(bodies))
+				if got, want := dataTables(dump(t, path)), dataTables(dump(t, fullBuild(t, base, log))); !equalDumps(t, got, want) {
+					t.Fatalf("after revision %d the tables differ from the full build", len(log))
 				}
+			}
+			if retractions == 0 {
+				t.Fatal("no fact was retracted: the sequence tests no retraction")
 			}
 			if got := db.IncrementalWrites(s); got < steps/2 {
 				t.Errorf("%d of %d changesets were written as a difference, want most", got, steps)
@@ -88,15 +124,11 @@ func seedDocuments(t *testing.T) []seed.Document {
 	return docs
 }
 
-// fullBuild loads the build of the seed and the changesets into a new
+// fullBuild loads the build of the seed and the revision log into a new
 // database and returns its path.
-func fullBuild(t *testing.T, base []seed.Document, bodies []string) string {
+func fullBuild(t *testing.T, base []seed.Document, log []db.LoggedRevision) string {
 	t.Helper()
-	docs := slices.Clone(base)
-	for i, body := range bodies {
-		docs = append(docs, seed.Document{Name: fmt.Sprintf("changeset %d", i+1), Text: []byte(body)})
-	}
-	d, err := seed.Build(docs)
+	d, err := seed.BuildLog(base, log)
 	if err != nil {
 		t.Fatalf("build the revision log: %v", err)
 	}
@@ -149,4 +181,81 @@ func equalDumps(t *testing.T, got, want map[string][]string) bool {
 		}
 	}
 	return equal
+}
+
+// TestRevise_ChangesetConnectionSettings checks the settings changesets are
+// written with: foreign keys off (Revise checks the dataset's references)
+// and synchronous=FULL, so an acknowledged changeset survives a power loss,
+// while the write connection keeps foreign keys on.
+func TestRevise_ChangesetConnectionSettings(t *testing.T) {
+	s, _ := newStore(t)
+	if err := seed.Load(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	g := changegen.New(1, "set")
+	if _, _, err := seed.Apply(t.Context(), s, seed.Files(), seed.Changeset{YAML: g.Next(20).YAML, Message: "generated", Author: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	fk, sync, writeFK, err := db.ChangesetPragmas(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fk != 0 || sync != 2 {
+		t.Errorf("changeset connection: foreign_keys %d, synchronous %d; want 0 and 2 (FULL)", fk, sync)
+	}
+	if writeFK != 1 {
+		t.Errorf("write connection: foreign_keys %d after a changeset, want 1", writeFK)
+	}
+}
+
+// factRefs reads the facts of the database at path that a retraction can
+// name: every figure, amount, position, participation, milestone and
+// meeting participant, in table order.
+func factRefs(t *testing.T, path string) []db.FactRef {
+	t.Helper()
+	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var out []db.FactRef
+	for typ, q := range map[db.FactType]string{
+		db.FactMeasurement: `SELECT fact_key FROM measurements ORDER BY id`,
+		db.FactAmount:      `SELECT fact_key FROM amounts ORDER BY id`,
+		db.FactPosition:    `SELECT fact_key FROM positions ORDER BY id`,
+		db.FactParticipant: `SELECT fact_key FROM project_participants ORDER BY id`,
+		db.FactMilestone:   `SELECT fact_key FROM milestones ORDER BY id`,
+		db.FactMeetingParticipant: `SELECT m.slug || '|' || p.slug FROM meeting_participants l
+			JOIN meetings m ON m.id = l.meeting_id JOIN people p ON p.id = l.person_id ORDER BY m.id, p.id`,
+	} {
+		keys, err := column(conn, q)
+		if err != nil {
+			t.Fatalf("%s keys: %v", typ, err)
+		}
+		for _, k := range keys {
+			out = append(out, db.FactRef{Type: typ, Key: k})
+		}
+	}
+	slices.SortFunc(out, func(a, b db.FactRef) int {
+		return strings.Compare(string(a.Type)+"\x00"+a.Key, string(b.Type)+"\x00"+b.Key)
+	})
+	if len(out) == 0 {
+		t.Fatal("the graph holds no fact to retract")
+	}
+	return out
+}
+
+// bodyOf reads the body the revision id recorded.
+func bodyOf(t *testing.T, path string, id int64) string {
+	t.Helper()
+	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var body string
+	if err := conn.QueryRow(`SELECT body FROM revisions WHERE id = ?`, id).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	return body
 }

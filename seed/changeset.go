@@ -88,7 +88,7 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 				return nil, err
 			}
 			log.docs = append(log.docs, Document{Name: inputName, Text: []byte(c.YAML)})
-			after, err := Build(log.docs)
+			after, err := buildCopy(log.docs)
 			if err != nil {
 				return nil, inputErrors(err, field)
 			}

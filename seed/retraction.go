@@ -106,9 +106,21 @@ func readLog(base []Document, prior []db.LoggedRevision) (*revisionLog, error) {
 	return l, nil
 }
 
+// BuildLog is the graph a database holds after the revisions log, applied
+// over the seed documents base: Build of base and the log's changesets,
+// with the log's retractions. A database written revision by revision
+// equals a load of it.
+func BuildLog(base []Document, log []db.LoggedRevision) (*db.Dataset, error) {
+	l, err := readLog(base, log)
+	if err != nil {
+		return nil, err
+	}
+	return l.build()
+}
+
 // build merges the log's documents and retracts its facts.
 func (l *revisionLog) build() (*db.Dataset, error) {
-	d, err := Build(l.docs)
+	d, err := buildCopy(l.docs)
 	if err != nil {
 		return nil, db.Errorf(db.ECONFLICT, "the seed and the revisions already made no longer merge, so no revision can be made: %v", err)
 	}
