@@ -4,14 +4,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graphtest"
 	"github.com/investgraph/investgraph/seed"
 )
 
@@ -88,41 +87,11 @@ func wantCode(t *testing.T, err error, code string) {
 	}
 }
 
-// dump reads every row of every table of the database file at path through
-// a connection of its own, each table's rows as text in sorted order, so
-// that two dumps are equal exactly when the tables hold the same rows.
-// Virtual tables are read through their columns, not their shadow tables,
-// whose layout may differ for the same content.
+// dump reads every row of every table of the database file at path (see
+// graphtest.DumpTables), failing the test if it holds no companies table.
 func dump(t *testing.T, path string) map[string][]string {
 	t.Helper()
-	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=query_only(1)")
-	if err != nil {
-		t.Fatalf("open %s: %v", path, err)
-	}
-	defer conn.Close()
-	tables, err := column(conn, `SELECT name FROM pragma_table_list
-		WHERE schema = 'main' AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-	if err != nil {
-		t.Fatalf("list tables: %v", err)
-	}
-	out := make(map[string][]string, len(tables))
-	for _, table := range tables {
-		// By name: a table that gained columns in a later migration than the
-		// one a test rolls back has them in another order.
-		cols, err := column(conn, `SELECT name FROM pragma_table_info(?) ORDER BY name`, table)
-		if err != nil {
-			t.Fatalf("columns of %s: %v", table, err)
-		}
-		quoted := make([]string, len(cols))
-		for i, c := range cols {
-			quoted[i] = `quote("` + c + `")`
-		}
-		rows, err := column(conn, `SELECT `+strings.Join(quoted, ` || ',' || `)+` AS row FROM "`+table+`" ORDER BY row`)
-		if err != nil {
-			t.Fatalf("rows of %s: %v", table, err)
-		}
-		out[table] = rows
-	}
+	out := graphtest.DumpTables(t, path)
 	if _, ok := out["companies"]; !ok {
 		t.Fatalf("dump of %s found no companies table", path)
 	}
