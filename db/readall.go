@@ -142,6 +142,10 @@ func (s *Store) Dataset(ctx context.Context) (*Dataset, error) {
 		return e
 	})
 	read("source texts", func() error { return s.readTexts(ctx, d) })
+	read("retractions", func() (e error) {
+		d.Retractions, e = s.readRetractions(ctx)
+		return e
+	})
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
@@ -195,4 +199,41 @@ func cutTable(table string) (name, cols string, ok bool) {
 	name, rest, ok := strings.Cut(table, " (")
 	cols, _, _ = strings.Cut(rest, ")")
 	return name, cols, ok
+}
+
+// readRetractions reads every retraction, in key order, with its author
+// and time, and the link a retracted meeting participant was.
+func (s *Store) readRetractions(ctx context.Context) ([]Retraction, error) {
+	return queryAll(ctx, s, func(r rowScanner) (Retraction, error) {
+		var (
+			from, to          sql.NullInt64
+			basis, note, role sql.NullString
+		)
+		ret, err := scanRetraction(moreColumns{r, []any{&from, &to, &basis, &note, &role}})
+		if err != nil {
+			return Retraction{}, err
+		}
+		if from.Valid && to.Valid {
+			l := Link{Kind: MeetingParticipant, From: from.Int64, To: to.Int64}
+			l.Basis, l.InferenceNote = scanEvidence(basis.String, note)
+			if role.Valid {
+				mr := MeetingRole(role.String)
+				l.Role = &mr
+			}
+			ret.Link = &l
+		}
+		return *ret, nil
+	}, `SELECT `+retractionColumns+`, r.link_from, r.link_to, r.basis, r.inference_note, r.role
+		FROM `+retractionTables+` ORDER BY r.fact_type, r.fact_key`)
+}
+
+// moreColumns scans a row into the destinations given and then into
+// extra: a scanner of the first columns reads a row with more.
+type moreColumns struct {
+	rowScanner
+	extra []any
+}
+
+func (m moreColumns) Scan(dest ...any) error {
+	return m.rowScanner.Scan(append(dest, m.extra...)...)
 }

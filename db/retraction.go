@@ -54,6 +54,8 @@ type FactRef struct {
 // Retraction withdraws one fact: the revision that did it, why, and the
 // paragraph that shows the fact wrong, if one was given. Author and At are
 // those of the revision; the store fills them when it reads a retraction.
+// A retraction that came with the seed files has no revision (RevisionID
+// 0) and carries its own Author and At, which the store keeps.
 // A retracted link (a meeting's participant) is not written to its table
 // but kept as Link, with the retraction.
 type Retraction struct {
@@ -184,7 +186,7 @@ func visibleDay(ctx context.Context, col string) string {
 
 // insertRetractions writes d's retractions.
 func insertRetractions(w rowSink, d *Dataset) {
-	w.insert(`retractions (fact_type, fact_key, revision_id, reason, source_id, paragraph, link_from, link_to, basis, inference_note, role)`,
+	w.insert(`retractions (fact_type, fact_key, revision_id, reason, source_id, paragraph, link_from, link_to, basis, inference_note, role, author, retracted_at)`,
 		len(d.Retractions), func(a []any, i int) []any {
 			r := d.Retractions[i]
 			var src, par, from, to, basis, note, role any
@@ -197,7 +199,13 @@ func insertRetractions(w rowSink, d *Dataset) {
 					role = string(*l.Role)
 				}
 			}
-			return append(a, string(r.Fact.Type), r.Fact.Key, r.RevisionID, r.Reason, src, par, from, to, basis, note, role)
+			// A revision records its own author and time; only a
+			// retraction without one keeps them.
+			author, at := "", ""
+			if r.RevisionID == 0 {
+				author, at = r.Author, r.At.UTC().Format(time.RFC3339Nano)
+			}
+			return append(a, string(r.Fact.Type), r.Fact.Key, r.RevisionID, r.Reason, src, par, from, to, basis, note, role, author, at)
 		})
 }
 
@@ -216,7 +224,7 @@ func checkRetractions(ctx context.Context, tx *sql.Tx) error {
 		}
 		if len(missing) > 0 {
 			return &Error{Code: ENOTFOUND, Field: "input.fact", Message: fmt.Sprintf(
-				"no %s with the id given is in the graph: pass the id field of a fact this API returned", t)}
+				"no %s with the id given (key %s) is in the graph: pass the id field of a fact this API returned", t, Quote(missing[0]))}
 		}
 	}
 	return nil
@@ -229,9 +237,7 @@ func (s *Store) FindRetractions(ctx context.Context, facts []FactRef) (map[FactR
 	for i, f := range facts {
 		pairs[i] = [2]string{string(f.Type), f.Key}
 	}
-	list, err := queryAll(ctx, s, scanRetraction, `
-		SELECT r.fact_type, r.fact_key, r.revision_id, r.reason, r.source_id, r.paragraph, v.author, v.created_at
-		FROM retractions r JOIN revisions v ON v.id = r.revision_id
+	list, err := queryAll(ctx, s, scanRetraction, `SELECT `+retractionColumns+` FROM `+retractionTables+`
 		WHERE (r.fact_type, r.fact_key) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`, jsonString(pairs))
 	if err != nil {
 		return nil, fmt.Errorf("find retractions: %w", err)
@@ -242,6 +248,15 @@ func (s *Store) FindRetractions(ctx context.Context, facts []FactRef) (map[FactR
 	}
 	return out, nil
 }
+
+// retractionColumns are the columns scanRetraction reads, from
+// retractionTables: a retraction's author and time are its revision's, or
+// its own when it came with the seed files.
+const (
+	retractionColumns = `r.fact_type, r.fact_key, r.revision_id, r.reason, r.source_id, r.paragraph,
+		coalesce(v.author, r.author), coalesce(v.created_at, r.retracted_at)`
+	retractionTables = `retractions r LEFT JOIN revisions v ON v.id = r.revision_id`
+)
 
 func scanRetraction(r rowScanner) (*Retraction, error) {
 	var (

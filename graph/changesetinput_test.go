@@ -47,6 +47,9 @@ func TestSeedInputTypesCoverTheFormat(t *testing.T) {
 					continue
 				}
 				keys[key] = true
+				if typ == reflect.TypeFor[seed.File]() && key == "retractions" {
+					continue // a changeset cannot carry them: retract is the mutation for those
+				}
 				field := def.Fields.ForName(key)
 				if field == nil {
 					t.Errorf("%s has no field %s for the key %s of seed.%s", name, key, key, typ.Name())

@@ -48,6 +48,9 @@ func (r *queryResolver) Revisions(ctx context.Context, first *int, after *string
 
 // Revision is the resolver for the revision field.
 func (r *retractionResolver) Revision(ctx context.Context, obj *db.Retraction) (*db.Revision, error) {
+	if obj.RevisionID == 0 {
+		return nil, nil // it came with the seed files
+	}
 	return r.Store.FindRevisionByID(ctx, obj.RevisionID)
 }
 

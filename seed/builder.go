@@ -48,6 +48,10 @@ func (r *registry) get(slug string, w where) *entity {
 type builder struct {
 	errs []error
 
+	// retractions are the files' retractions, applied once the graph is
+	// built (retract).
+	retractions []fileRetraction
+
 	sources                                           []*db.Source
 	sourceSlugs                                       map[string]string // slug → file
 	companies, people, projects, meetings, agreements *registry
@@ -158,6 +162,9 @@ func (b *builder) addFile(name string, f *File) {
 	}
 	for i, st := range f.Statements {
 		b.addStatement(fc.at("statements[%d]", i), st)
+	}
+	for i, r := range f.Retractions {
+		b.retractions = append(b.retractions, fileRetraction{fc.at("retractions[%d] %s %s", i, r.Type, r.Key), r})
 	}
 }
 

@@ -72,6 +72,13 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 		return nil, false, &db.Error{Code: db.EINVALID, Field: "input.idempotencyKey",
 			Message: fmt.Sprintf("idempotencyKey has %d bytes, more than %d: use a UUID or a hash", len(c.IdempotencyKey), maxKeyLength)}
 	}
+	// A retraction through a changeset would be recorded as the file says,
+	// not as the token that sent it: retractions have a mutation of their
+	// own. A file that does not decode is reported by Build.
+	if f, err := decodeFile([]byte(c.YAML)); err == nil && len(f.Retractions) > 0 {
+		return nil, false, &db.Error{Code: db.EINVALID, Field: field + ".retractions",
+			Message: "a changeset cannot retract facts: send each retraction with the retract mutation, which records who made it"}
+	}
 	docs, err := readDocuments(base)
 	if err != nil {
 		return nil, false, err

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 
@@ -186,12 +187,25 @@ func newExporter(d *db.Dataset) (*exporter, error) {
 	for _, a := range d.AttributeInferences {
 		x.infer(db.SubjectKey{Subject: a.Subject, ID: a.SubjectID}, a.Attribute, a.Note)
 	}
-	for _, l := range d.Links {
+	// A retracted meeting participant is kept with its retraction, not
+	// among the links; its meeting lists it again, in the place a link
+	// read back from the store has, and the file's retraction withdraws it.
+	links, withdrawn := d.Links, map[[2]int64]bool{}
+	for _, r := range d.Retractions {
+		if r.Link != nil {
+			links = append(slices.Clip(links), *r.Link)
+			withdrawn[[2]int64{int64(r.Link.Kind), r.Link.From}] = true
+		}
+	}
+	for _, l := range links {
 		x.links[[2]int64{int64(l.Kind), l.From}] = append(x.links[[2]int64{int64(l.Kind), l.From}], l)
 		if l.Basis == db.Inferred && l.InferenceNote != nil {
 			from, list, to := linkNames(l)
 			x.infer(db.SubjectKey{Subject: from, ID: l.From}, list+"/"+x.slugs[to(l.To)], *l.InferenceNote)
 		}
+	}
+	for k := range withdrawn {
+		slices.SortStableFunc(x.links[k], func(a, b db.Link) int { return cmp.Compare(a.To, b.To) })
 	}
 	for _, t := range d.Topics {
 		x.topics[t.MeetingID] = append(x.topics[t.MeetingID], t.Topic)
@@ -477,7 +491,28 @@ func (x *exporter) file(i int) File {
 			f.Statements = append(f.Statements, x.statement(src, st))
 		}
 	}
+	f.Retractions = x.retractions(i)
 	return f
+}
+
+// retractions are the retractions file i lists: those citing its source,
+// and, in the first file, those that cite none. Where a retraction is
+// listed does not change what it withdraws: the files' retractions apply
+// once all of them are built.
+func (x *exporter) retractions(i int) []RetractionEntry {
+	var out []RetractionEntry
+	for _, r := range x.d.Retractions {
+		e := RetractionEntry{Type: string(r.Fact.Type), Key: r.Fact.Key, Reason: r.Reason, By: r.Author,
+			At: r.At.UTC().Format(time.RFC3339Nano)}
+		switch {
+		case r.Citation != nil && x.fileOf[r.Citation.SourceID] == i:
+			e.Cite = r.Citation.Paragraph
+		case r.Citation != nil || i != 0:
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func deref(s *string) string {

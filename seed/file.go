@@ -16,6 +16,10 @@ type File struct {
 	Agreements []AgreementEntry `yaml:"agreements,omitempty"`
 	Events     []EventEntry     `yaml:"events,omitempty"`
 	Statements []StatementEntry `yaml:"statements,omitempty"`
+	// Retractions withdraw facts, as the retract mutation does; the seed
+	// export writes the database's retractions here, so that loading the
+	// files again retracts the same facts. A changeset cannot carry them.
+	Retractions []RetractionEntry `yaml:"retractions,omitempty"`
 }
 
 // Evidence says whether a fact is stated in the paragraph it cites (the
@@ -228,4 +232,21 @@ type StatementEntry struct {
 	Summary  string   `yaml:"summary,omitempty"`
 	Cite     int      `yaml:"cite,omitempty"`
 	Evidence `yaml:",inline"`
+}
+
+// RetractionEntry withdraws one fact of the graph, which stays, marked as
+// retracted: the fact's kind and key (the two parts of its API id, which
+// `id` fields return; see db.FactRef), why, the paragraph of this file's
+// source that shows it wrong, if any, and who retracted it and when.
+type RetractionEntry struct {
+	// Type is the kind of fact: Position, ProjectParticipant, Measurement,
+	// Milestone, Amount, Statement or MeetingParticipation.
+	Type   string `yaml:"type,omitempty"`
+	Key    string `yaml:"key,omitempty"`
+	Reason string `yaml:"reason,omitempty"`
+	Cite   int    `yaml:"cite,omitempty"`
+	// By names who retracted it (a token's name, for a retraction made
+	// through the API); At is when, in RFC 3339.
+	By string `yaml:"by,omitempty"`
+	At string `yaml:"at,omitempty"`
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/investgraph/investgraph/db"
 )
@@ -54,11 +56,16 @@ func Retract(ctx context.Context, s *db.Store, base fs.FS, r Retraction) (rev *d
 			if err != nil {
 				return nil, err
 			}
-			for _, was := range log.retractions {
-				if was.body.Type == body.Type && was.body.Key == body.Key {
-					return nil, &db.Error{Code: db.EINVALID, Field: "input.fact", Message: fmt.Sprintf(
-						"the %s was retracted by revision %d already: a fact is retracted once", body.Type, was.id)}
+			for _, was := range d.Retractions {
+				if was.Fact != r.Fact {
+					continue
 				}
+				by := fmt.Sprintf("by revision %d", was.RevisionID)
+				if was.RevisionID == 0 {
+					by = "in the seed files"
+				}
+				return nil, &db.Error{Code: db.EINVALID, Field: "input.fact", Message: fmt.Sprintf(
+					"the %s was retracted %s already: a fact is retracted once", body.Type, by)}
 			}
 			ret, err := retraction(d, next, body, "input.citation")
 			if err != nil {
@@ -194,4 +201,59 @@ func withdrawParticipant(d *db.Dataset, key string) (db.Link, bool) {
 		}
 	}
 	return db.Link{}, false
+}
+
+// fileRetraction is a retraction of a seed file, where it was found.
+type fileRetraction struct {
+	fc    fileContext
+	entry RetractionEntry
+}
+
+// retract adds the files' retractions to d, the graph they build: each
+// names a kind of fact and a key, says why, and who retracted it and when.
+// That a fact with the key exists is checked when the graph is written
+// (the store knows the keys), except for a meeting's participant, which
+// is taken out of d's links here.
+func (b *builder) retract(d *db.Dataset) {
+	seen := map[db.FactRef]string{}
+	for _, fr := range b.retractions {
+		fc, e := fr.fc, fr.entry
+		ref := db.FactRef{Type: db.FactType(trimmed(e.Type)), Key: trimmed(e.Key)}
+		at, err := time.Parse(time.RFC3339Nano, trimmed(e.At))
+		switch {
+		case !slices.Contains(db.FactTypes, ref.Type):
+			b.fail(fc.errorf("type %q is not a kind of fact: use Position, ProjectParticipant, Measurement, Milestone, Amount, Statement or MeetingParticipation", e.Type))
+			continue
+		case ref.Key == "":
+			b.fail(fc.errorf("key is required: the fact's key, the second part of its API id"))
+			continue
+		case trimmed(e.Reason) == "":
+			b.fail(fc.errorf("reason is required: say in a line why the fact is wrong"))
+			continue
+		case trimmed(e.By) == "":
+			b.fail(fc.errorf("by is required: name who retracted the fact"))
+			continue
+		case err != nil:
+			b.fail(fc.errorf("at %q is not a time in RFC 3339, such as 2026-12-01T09:30:00Z", e.At))
+			continue
+		case seen[ref] != "":
+			b.fail(fc.errorf("the %s is retracted already, in %s: a fact is retracted once", ref.Type, seen[ref]))
+			continue
+		}
+		seen[ref] = fc.file + " " + fc.entry
+		r := db.Retraction{Fact: ref, Reason: trimmed(e.Reason), Author: trimmed(e.By), At: at.UTC()}
+		if e.Cite != 0 {
+			c := b.cite(fc, e.Cite)
+			r.Citation = &c
+		}
+		if ref.Type == db.FactMeetingParticipant {
+			link, ok := withdrawParticipant(d, ref.Key)
+			if !ok {
+				b.fail(fc.errorf("no meeting has participant %q: the key is the meeting's slug and the person's, as meeting-slug|person-slug", ref.Key))
+				continue
+			}
+			r.Link = &link
+		}
+		d.Retractions = append(d.Retractions, r)
+	}
 }

@@ -92,6 +92,11 @@ func Build(docs []Document) (*db.Dataset, error) {
 		b.addFile(doc.Name, f)
 	}
 	b.resolve()
+	var d *db.Dataset
+	if len(b.errs) == 0 {
+		d = b.dataset()
+		b.retract(d)
+	}
 	if len(b.errs) > 0 {
 		v := &ValidationError{}
 		for _, err := range b.errs {
@@ -103,7 +108,7 @@ func Build(docs []Document) (*db.Dataset, error) {
 		}
 		return nil, v
 	}
-	return b.dataset(), nil
+	return d, nil
 }
 
 // ValidationError lists every problem Build found.

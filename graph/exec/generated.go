@@ -5630,9 +5630,9 @@ type RetractPayload {
 
 "Who retracted a fact, when and why."
 type Retraction {
-  "The revision that retracted it."
-  revision: Revision!
-  "The name of the token that retracted it."
+  "The revision that retracted it; null for a retraction that came with the seed files (a ` + "`" + `retractions:` + "`" + ` entry, as the seed export writes the database's retractions), which no revision of this database made."
+  revision: Revision
+  "The name of the token that retracted it, or the ` + "`" + `by` + "`" + ` of its seed file entry."
   author: String!
   "When it was retracted, in UTC, as RFC 3339."
   at: String!
@@ -17588,10 +17588,10 @@ func (ec *executionContext) _Retraction_revision(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *db.Revision) graphql.Marshaler {
-			return ec.marshalNRevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
+			return ec.marshalORevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Retraction_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -30268,7 +30268,7 @@ func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSe
 					}
 				}()
 				res = ec._Retraction_revision(ctx, field, obj)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -34930,6 +34930,13 @@ func (ec *executionContext) unmarshalORetractionCitationInput2ᚖgithubᚗcomᚋ
 	}
 	res, err := ec.unmarshalInputRetractionCitationInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORevision2ᚖgithubᚗcomᚋinvestgraphᚋinvestgraphᚋdbᚐRevision(ctx context.Context, sel ast.SelectionSet, v *db.Revision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Revision(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSearchType2ᚕgithubᚗcomᚋinvestgraphᚋinvestgraphᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {
