@@ -21,10 +21,10 @@ import (
 // pass it starts again empty.
 const DefaultMemoMax = 100_000
 
-// maxMemoList bounds the rows of one search or timeline list the memo
+// defaultMemoList bounds the rows of one search or timeline list the memo
 // keeps: a longer one (a broad search, a hub's timeline at scale) is read
 // a page at a time by its statement, as without the memo.
-const maxMemoList = 2_000
+const defaultMemoList = 2_000
 
 // memoKey names what a memo entry holds: the kind of read, and its
 // arguments and cutoff as text.
@@ -44,6 +44,7 @@ type memoEntry struct {
 type memo struct {
 	mu      sync.Mutex
 	max     int // 0: DefaultMemoMax; negative: no memo
+	list    int // the longest list kept; 0: defaultMemoList
 	version int64
 	rows    int
 	entries map[memoKey]memoEntry
@@ -141,9 +142,10 @@ func memoized[T any](ctx context.Context, s *Store, k memoKey, read func() (T, i
 // memoizedList returns the whole list k names, from the memo when it holds
 // it, or by readAll when the memo may serve ctx and the list has not been
 // found too long to keep; ok is false when the caller is to read its page
-// by its own statements instead. readAll returns the list, or false when it
-// has more than maxMemoList rows, which the memo then remembers.
-func memoizedList[T any](ctx context.Context, s *Store, k memoKey, readAll func() ([]T, bool, error)) (list []T, ok bool, err error) {
+// by its own statements instead. readAll reads at most limit rows and
+// returns them, or false when the list has more, which the memo then
+// remembers.
+func memoizedList[T any](ctx context.Context, s *Store, k memoKey, readAll func(limit int) ([]T, bool, error)) (list []T, ok bool, err error) {
 	e, found, usable := s.recall(ctx, k)
 	switch {
 	case found && e.val != nil:
@@ -151,7 +153,7 @@ func memoizedList[T any](ctx context.Context, s *Store, k memoKey, readAll func(
 	case found || !usable:
 		return nil, false, nil
 	}
-	list, fits, err := readAll()
+	list, fits, err := readAll(s.memoList())
 	if err != nil {
 		return nil, false, err
 	}
@@ -161,6 +163,16 @@ func memoizedList[T any](ctx context.Context, s *Store, k memoKey, readAll func(
 	}
 	s.keep(ctx, k, memoEntry{val: list, rows: len(list)})
 	return list, true, nil
+}
+
+// memoList returns the most rows of one list the memo keeps.
+func (s *Store) memoList() int {
+	s.memo.mu.Lock()
+	defer s.memo.mu.Unlock()
+	if s.memo.list > 0 {
+		return s.memo.list
+	}
+	return defaultMemoList
 }
 
 // window returns the page of list that offset and limit select, as SQL's

@@ -116,9 +116,9 @@ func (s *Store) Search(ctx context.Context, query string, kinds []string, offset
 	}
 	args := []any{match, jsonString(kinds), cutoff(ctx)}
 	k := memoKey{kind: "search", args: match + "\x00" + args[1].(string) + "\x00" + args[2].(string)}
-	all, ok, err := memoizedList(ctx, s, k, func() ([]SearchHit, bool, error) {
-		hits, err := s.searchHits(ctx, args, maxMemoList+1, 0)
-		return hits, len(hits) <= maxMemoList, err
+	all, ok, err := memoizedList(ctx, s, k, func(limit int) ([]SearchHit, bool, error) {
+		hits, err := s.searchHits(ctx, args, limit+1, 0)
+		return hits, len(hits) <= limit, err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q: %w", query, err)

@@ -236,9 +236,9 @@ func (s *Store) Timeline(ctx context.Context, f TimelineFilter, offset, limit in
 		typ, id = f.Subject.Type, f.Subject.ID
 	}
 	k := memoKey{kind: "timeline", args: typ + "\x00" + strconv.FormatInt(id, 10) + "\x00" + cutoff(ctx)}
-	all, ok, err := memoizedList(ctx, s, k, func() ([]timelineRow, bool, error) {
-		rows, total, err := s.timelineRows(ctx, typ, id, jsonString(TimelineKinds), "0000-01-01", noCutoff, 0, maxMemoList)
-		return rows, total <= maxMemoList, err
+	all, ok, err := memoizedList(ctx, s, k, func(limit int) ([]timelineRow, bool, error) {
+		rows, total, err := s.timelineRows(ctx, typ, id, jsonString(TimelineKinds), "0000-01-01", noCutoff, 0, limit)
+		return rows, total <= limit, err
 	})
 	if err != nil {
 		return nil, 0, err
@@ -256,9 +256,9 @@ func (s *Store) Timeline(ctx context.Context, f TimelineFilter, offset, limit in
 		_, n, err := s.timelineRows(ctx, typ, id, jsonString(kinds), from, to, 0, 1)
 		return nil, n, err
 	}
-	events := make([]*TimelineEvent, len(rows))
+	var events []*TimelineEvent
 	for i := range rows {
-		events[i] = &rows[i].event
+		events = append(events, &rows[i].event)
 	}
 	return events, total, nil
 }
