@@ -152,7 +152,9 @@ func TestMemoMatchesStoreOverHTTP(t *testing.T) {
 		"oil", "CITIC", "bitu*", `"caspi bitum"`, "Beineu-Bozoi-Shymkent", "gas pipeline", "refinery", "KMG",
 		"petro*", "China", "Kazakhstan", "memo*", "zzyzx", "a(b", "NOT"}}
 	var ids struct {
-		Companies, People, Projects struct{ Edges []struct{ Node struct{ ID string } } }
+		Companies, People, Projects struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	store.MustQuery(t, `{ companies(first: 100) { edges { node { id } } } people(first: 100) { edges { node { id } } }
 		projects(first: 100) { edges { node { id } } } }`, nil, &ids)
@@ -193,7 +195,9 @@ func TestMemoMatchesStoreOverHTTP(t *testing.T) {
 		c := graphtest.Changeset{Message: fmt.Sprint("generated ", round), YAML: gen.Next(40).YAML}
 		var amounts struct {
 			Aggregates struct {
-				Money struct{ Groups []struct{ Amounts []struct{ ID string } } }
+				Money struct {
+					Groups []struct{ Amounts []struct{ ID string } }
+				}
 			}
 		}
 		store.MustQuery(t, `{ aggregates { money(groupBy: COMPANY) { groups { amounts { id } } } } }`, nil, &amounts)
