@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -237,5 +238,43 @@ func TestMemoQueriesParse(t *testing.T) {
 	}
 	if ok < 50 {
 		t.Errorf("%d of 100 generated queries answered without errors, want most", ok)
+	}
+}
+
+// TestMemoConcurrent sends generated searches, timelines and aggregates
+// from several goroutines at once, each in its own order, to a server
+// whose store keeps their answers per data version, and requires every
+// answer to be the one of a server without it. Run under -race it also
+// checks that nothing writes to the answers the requests share.
+func TestMemoConcurrent(t *testing.T) {
+	store := quietServer(t, httpapi.Options{})
+	srv := quietServer(t, httpapi.Options{ReadModel: httpapi.DefaultReadModel})
+	g := &memoQueries{rng: rand.New(rand.NewPCG(14, 5)), words: []string{"oil", "CITIC", "bitu*", "gas", "China", "petro*"},
+		subjects: []string{graph.GlobalID("Company", "citic-group"), graph.GlobalID("Company", "kazmunaygas"), graph.GlobalID("Person", "askhat-khassenov")}}
+	const n, workers = 120, 6
+	queries := make([]querygen.Query, n)
+	want := make([][]byte, n)
+	for i := range queries {
+		queries[i] = querygen.Query{Query: g.query(0)}
+		want[i] = sortedErrors(post(store.Handler, queries[i]).Body.Bytes())
+	}
+	errs := make(chan string, workers)
+	for w := range workers {
+		go func() {
+			for k := range n {
+				i := (k*(2*w+1) + w) % n
+				if got := sortedErrors(post(srv.Handler, queries[i]).Body.Bytes()); !bytes.Equal(got, want[i]) {
+					errs <- fmt.Sprintf("query %d differs from the store's answer:\n%s\n\nmemo:  %s\nstore: %s",
+						i, queries[i].Query, truncated(string(got)), truncated(string(want[i])))
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range workers {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
 	}
 }
