@@ -14,7 +14,7 @@ import (
 // version it knew before its first read uses the memo (sharedVersion), so
 // everything kept was read in a snapshot of that version; a commit moves
 // the version and starts an empty memo. Lists too long to keep
-// (maxMemoList) are read by their statements every time.
+// (defaultMemoList) are read by their statements every time.
 
 // DefaultMemoMax is how many rows (list elements, with one more for each
 // entry) the memo of a data version may keep by default; one that would
