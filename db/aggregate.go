@@ -47,16 +47,20 @@ func countStatement(restricted bool) string {
 
 var countAll, countReported = countStatement(false), countStatement(true)
 
-// Count counts the objects of each kind visible under ctx, in one statement.
+// Count counts the objects of each kind visible under ctx, in one
+// statement, or from the memo of ctx's data version (see memoized).
 func (s *Store) Count(ctx context.Context) (*Counts, error) {
-	query, args := countAll, []any(nil)
+	query, args, k := countAll, []any(nil), memoKey{kind: "count"}
 	if _, ok := AsOf(ctx); ok {
-		query, args = countReported, []any{cutoff(ctx)}
+		query, args, k.args = countReported, []any{cutoff(ctx)}, cutoff(ctx)
 	}
-	var c Counts
-	err := s.queryRow(ctx, query, args...).
-		Scan(&c.Companies, &c.People, &c.Projects, &c.Meetings, &c.Agreements, &c.Sources, &c.Measurements, &c.Amounts,
-			&c.Statements, &c.Events)
+	c, err := memoized(ctx, s, k, func() (Counts, int, error) {
+		var c Counts
+		err := s.queryRow(ctx, query, args...).
+			Scan(&c.Companies, &c.People, &c.Projects, &c.Meetings, &c.Agreements, &c.Sources, &c.Measurements, &c.Amounts,
+				&c.Statements, &c.Events)
+		return c, 1, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("count: %w", err)
 	}
@@ -184,6 +188,27 @@ func (s *Store) MoneySummaryWith(ctx context.Context, g MoneyGrouping, currency 
 	// of the data share a single computation, so its time and memory are
 	// spent once. A request that joins another's reports none of its
 	// statements.
+	//
+	// Within a snapshot that knew its data version, a summary is also kept
+	// for the version's later requests (see memoized); it is not changed
+	// once made, so they share it as they share one computation.
+	k := memoKey{kind: "money", args: fmt.Sprintf("%s %s %s %t %v", cutoff(ctx), g, currency, opts.UndatedByReportYear, opts.Bases)}
+	return memoized(ctx, s, k, func() (*MoneySummary, int, error) {
+		sum, err := s.sharedMoneySummary(ctx, g, currency, opts)
+		if err != nil {
+			return nil, 0, err
+		}
+		rows := len(sum.Excluded) + len(sum.Groups)
+		for _, grp := range sum.Groups {
+			rows += len(grp.Amounts)
+		}
+		return sum, rows, nil
+	})
+}
+
+// sharedMoneySummary computes a money summary, sharing the computation
+// with the concurrent requests for the same one of the same data.
+func (s *Store) sharedMoneySummary(ctx context.Context, g MoneyGrouping, currency string, opts MoneyOptions) (*MoneySummary, error) {
 	key := fmt.Sprintf("%s %s %s %s %t %v", s.readVersion(ctx), cutoff(ctx), g, currency, opts.UndatedByReportYear, opts.Bases)
 	for {
 		res := s.summaries.DoChan(key, func() (any, error) { return s.moneySummary(ctx, g, currency, opts) })

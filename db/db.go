@@ -43,6 +43,7 @@ type Store struct {
 	increments  atomic.Int64                 // changesets written as a difference (Revise)
 	closeView   func()                       // closes a view's connections (View)
 	edgeIndexes edgeIndexes                  // the walks' relationships by data version (edgeIndexFor)
+	memo        memo                         // search, timeline and aggregate results by data version (memoized)
 }
 
 // Open opens (creating if needed) the database at path and applies any

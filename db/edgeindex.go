@@ -157,10 +157,11 @@ func (s *Store) SetEdgeIndexMax(n int) {
 }
 
 // edgeIndexFor returns the index of ctx's snapshot and cutoff and its
-// bound, or nil when there is none to use: no snapshot, its data version
-// unknown or older than the latest read, or the index off.
+// bound, or nil when there is none to use: no snapshot that knew its data
+// version (sharedVersion), a view's reads, a version older than the latest
+// read, or the index off.
 func (s *Store) edgeIndexFor(ctx context.Context) (*edgeIndex, int) {
-	version, ok := s.ReadVersion(ctx)
+	version, ok := s.sharedVersion(ctx)
 	if !ok {
 		return nil, 0
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/seed"
+	"github.com/investgraph/investgraph/seed/changegen"
 )
 
 // graphRefs returns every object of the store that a walk may reach, with
@@ -189,4 +191,52 @@ func TestEdgeIndexMatchesStatements(t *testing.T) {
 	// on most reads, and still agrees.
 	s.SetEdgeIndexMax(10)
 	checkWalksAgree(t, s, refs, rng, 200, false)
+}
+
+// TestEdgeIndexLeavesViews reads walks under a view of the seed, before
+// any changeset, inside a snapshot of the store after changesets: the view's
+// walks must be its own, read by its statements, and the store's after
+// them its own, though the snapshot knows its data version.
+func TestEdgeIndexLeavesViews(t *testing.T) {
+	s, path := newStore(t)
+	if err := seed.Load(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	g := changegen.New(5, "walks")
+	for range 3 {
+		if _, _, err := seed.Apply(t.Context(), s, seed.Files(), seed.Changeset{YAML: g.Next(60).YAML, Message: "generated", Author: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := seed.DatasetAt(t.Context(), s, seed.Files(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.View(t.Context(), d, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	differ := 0
+	for _, center := range graphRefs(t, path) {
+		inView := walkAnswer(s.NeighborhoodWith(db.WithView(t.Context(), v), center, 2, 1000, nil))
+		live := walkAnswer(s.NeighborhoodWith(t.Context(), center, 2, 1000, nil))
+		if inView != live {
+			differ++
+		}
+		sctx, end := s.WithSnapshot(t.Context())
+		s.ReadVersion(sctx)
+		gotView := walkAnswer(s.NeighborhoodWith(db.WithView(sctx, v), center, 2, 1000, nil))
+		gotLive := walkAnswer(s.NeighborhoodWith(sctx, center, 2, 1000, nil))
+		end()
+		if gotView != inView {
+			t.Fatalf("neighborhood of %v in the view, within a snapshot of the store:\ngot  %s\nwant %s", center, gotView, inView)
+		}
+		if gotLive != live {
+			t.Fatalf("neighborhood of %v after reading it in the view:\ngot  %s\nwant %s", center, gotLive, live)
+		}
+	}
+	if differ == 0 {
+		t.Fatal("no neighborhood differs between the view and the store: the test shows nothing")
+	}
 }

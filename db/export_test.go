@@ -23,3 +23,11 @@ func ChangesetPragmas(s *Store) (foreignKeys, synchronous, writeForeignKeys int,
 	err = c.QueryRow(`PRAGMA synchronous`).Scan(&synchronous)
 	return foreignKeys, synchronous, writeForeignKeys, err
 }
+
+// SetMemoList sets the most rows of one search or timeline list the memo
+// keeps (its default when 0).
+func SetMemoList(s *Store, n int) {
+	s.memo.mu.Lock()
+	defer s.memo.mu.Unlock()
+	s.memo.list = n
+}

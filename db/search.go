@@ -103,7 +103,9 @@ func phrase(words []string, prefix bool) string {
 }
 
 // Search returns a page of the objects matching query, best first. kinds
-// narrows the kinds of object; offset and limit select the page.
+// narrows the kinds of object; offset and limit select the page. Within a
+// snapshot that knew its data version, the whole ranked list of a search is
+// kept per version (see memoized) and pages are taken from it.
 func (s *Store) Search(ctx context.Context, query string, kinds []string, offset, limit int) ([]SearchHit, int, error) {
 	match, err := ParseSearchQuery(query)
 	if err != nil {
@@ -112,26 +114,50 @@ func (s *Store) Search(ctx context.Context, query string, kinds []string, offset
 	if len(kinds) == 0 {
 		kinds = SearchKinds
 	}
-	// bm25 weights: name 10, body 1 (kind, subject_id, reported and until
-	// are unindexed). Lower bm25 is better, so the score is its negation.
-	// Of an entity's rows, the one visible at the cutoff is its text then.
-	const from = ` FROM search WHERE search MATCH ? AND kind IN (SELECT value FROM json_each(?))
-		AND reported <= ?3 AND (until IS NULL OR until > ?3)`
 	args := []any{match, jsonString(kinds), cutoff(ctx)}
-	hits, err := queryAll(ctx, s, func(r rowScanner) (SearchHit, error) {
-		var h SearchHit
-		return h, r.Scan(&h.Kind, &h.ID, &h.Score, &h.Snippet)
-	}, `SELECT kind, subject_id, -bm25(search, 0, 0, 0, 0, 10, 1),
-		snippet(search, -1, '<mark>', '</mark>', '…', 12)`+from+`
-		ORDER BY bm25(search, 0, 0, 0, 0, 10, 1), kind, subject_id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	k := memoKey{kind: "search", args: match + "\x00" + args[1].(string) + "\x00" + args[2].(string)}
+	all, ok, err := memoizedList(ctx, s, k, func(limit int) ([]SearchHit, bool, error) {
+		hits, err := s.searchHits(ctx, args, limit+1, 0)
+		return hits, len(hits) <= limit, err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("search %q: %w", query, err)
+	}
+	if ok {
+		page := window(all, offset, limit)
+		if len(page) == 0 {
+			return nil, len(all), nil
+		}
+		return slices.Clone(page), len(all), nil
+	}
+	hits, err := s.searchHits(ctx, args, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q: %w", query, err)
 	}
 	var total int
-	if err := s.queryRow(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
+	if err := s.queryRow(ctx, `SELECT count(*)`+searchFrom, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count search %q: %w", query, err)
 	}
 	return hits, total, nil
+}
+
+// searchFrom selects the search rows matching ?1 (an FTS5 query) of the
+// kinds in the JSON list ?2 visible at the cutoff ?3: of an entity's rows,
+// the one visible at the cutoff is its text then.
+const searchFrom = ` FROM search WHERE search MATCH ? AND kind IN (SELECT value FROM json_each(?))
+		AND reported <= ?3 AND (until IS NULL OR until > ?3)`
+
+// searchHits reads the page of limit hits from offset of the search args
+// (searchFrom's), best first. bm25 weights: name 10, body 1 (kind,
+// subject_id, reported and until are unindexed). Lower bm25 is better, so
+// the score is its negation.
+func (s *Store) searchHits(ctx context.Context, args []any, limit, offset int) ([]SearchHit, error) {
+	return queryAll(ctx, s, func(r rowScanner) (SearchHit, error) {
+		var h SearchHit
+		return h, r.Scan(&h.Kind, &h.ID, &h.Score, &h.Snippet)
+	}, `SELECT kind, subject_id, -bm25(search, 0, 0, 0, 0, 10, 1),
+		snippet(search, -1, '<mark>', '</mark>', '…', 12)`+searchFrom+`
+		ORDER BY bm25(search, 0, 0, 0, 0, 10, 1), kind, subject_id LIMIT ? OFFSET ?`, append(slices.Clip(args), limit, offset)...)
 }
 
 // OffsetCursor is the cursor of the item at offset in a ranked list.

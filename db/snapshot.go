@@ -362,6 +362,17 @@ func (sn *snapshot) dataVersion() (int64, bool) {
 	return sn.version, true
 }
 
+// knownVersion returns the data version the snapshot reads if it began
+// knowing it, without beginning it.
+func (sn *snapshot) knownVersion() (int64, bool) {
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
+	if sn.tx == nil || sn.version < 0 {
+		return 0, false
+	}
+	return sn.version, true
+}
+
 // end ends the read transaction, if it began. The transaction waits for
 // the rows still being read, outside sn.mu, so that the reads in progress
 // can finish.
@@ -441,7 +452,10 @@ func (s *Store) readVersion(ctx context.Context) string {
 // snapshot, which it begins now if no statement has begun it yet. It
 // returns false when the version cannot be known: ctx has no snapshot (its
 // reads may each see another version), a commit came in while the snapshot
-// began, or the snapshot began without looking.
+// began, or the snapshot began without looking. A snapshot that knows its
+// version also lets the store serve reads under ctx from what it keeps per
+// version (the walks' edge index, the memo of searches, timelines and
+// aggregates); one begun without looking reads by statements only.
 func (s *Store) ReadVersion(ctx context.Context) (int64, bool) {
 	sn := s.snapshotOf(ctx)
 	if sn == nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -170,6 +172,8 @@ const citingSubject = `s.id IN (SELECT source_id FROM citations WHERE subject = 
 // timelineQuery returns the statement listing the events about the subject
 // typ/id (every event when typ is ""), visible at cutoff, of the kinds,
 // dated between from and to, ordered, with their count, and its arguments.
+// The order is total over what a row shows, so that a page and the whole
+// list agree on it.
 func timelineQuery(typ string, id int64, cutoff, kinds, from, to string, offset, limit int) (string, []any) {
 	var (
 		arms []string
@@ -196,18 +200,28 @@ func timelineQuery(typ string, id int64, cutoff, kinds, from, to string, offset,
 	return `WITH found AS (
 	` + strings.Join(arms, "\n\tUNION ALL\n\t") + `
 )
-SELECT kind, date, title, subject_type, subject_id, source_id, paragraph, cite_subject, count(*) OVER ()
+SELECT kind, date, title, subject_type, subject_id, source_id, paragraph, cite_subject, date_start, date_end, count(*) OVER ()
 FROM found
 WHERE kind IN (SELECT value FROM json_each(?)) AND date_end >= ? AND date_start <= ?
-ORDER BY date_start, date_end, kind, subject_id, title
+ORDER BY date_start, date_end, kind, subject_id, title, date, subject_type, source_id, paragraph, cite_subject
 LIMIT ? OFFSET ?`, args
+}
+
+// timelineRow is an event as the timeline's statement returns it, with the
+// first and last day of its date.
+type timelineRow struct {
+	event      TimelineEvent
+	start, end string
 }
 
 // Timeline returns a page of the events f selects, in date order, and the
 // number of events in all. Each event's date is a period: events whose
 // period overlaps [From, To] are kept, and they sort by the period's first
 // day, then its last (the shorter of two periods starting the same day
-// first), then by kind, subject and title, whatever their kind.
+// first), then by kind, subject and title, whatever their kind. Within a
+// snapshot that knew its data version, the whole timeline of a subject is
+// kept per version (see memoized), and kinds, dates and the page are
+// taken from it.
 func (s *Store) Timeline(ctx context.Context, f TimelineFilter, offset, limit int) ([]*TimelineEvent, int, error) {
 	if err := checkRange(f.From, f.To); err != nil {
 		return nil, 0, err
@@ -221,24 +235,80 @@ func (s *Store) Timeline(ctx context.Context, f TimelineFilter, offset, limit in
 	if f.Subject != nil {
 		typ, id = f.Subject.Type, f.Subject.ID
 	}
-	query, args := timelineQuery(typ, id, cutoff(ctx), jsonString(kinds), from, to, offset, limit)
+	k := memoKey{kind: "timeline", args: typ + "\x00" + strconv.FormatInt(id, 10) + "\x00" + cutoff(ctx)}
+	all, ok, err := memoizedList(ctx, s, k, func(limit int) ([]timelineRow, bool, error) {
+		rows, total, err := s.timelineRows(ctx, typ, id, jsonString(TimelineKinds), "0000-01-01", noCutoff, 0, limit)
+		return rows, total <= limit, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if ok {
+		return timelinePage(all, kinds, from, to, offset, limit)
+	}
+	rows, total, err := s.timelineRows(ctx, typ, id, jsonString(kinds), from, to, offset, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(rows) == 0 && (offset > 0 || limit == 0) {
+		// Past the end, or for an empty page, the window count sees no
+		// rows: count from the start.
+		_, n, err := s.timelineRows(ctx, typ, id, jsonString(kinds), from, to, 0, 1)
+		return nil, n, err
+	}
+	var events []*TimelineEvent
+	for i := range rows {
+		events = append(events, &rows[i].event)
+	}
+	return events, total, nil
+}
+
+// timelinePage selects from a subject's whole timeline what the
+// timeline's statement would: the events of the kinds whose period
+// overlaps [from, to], and of them the page, with their count.
+func timelinePage(all []timelineRow, kinds []TimelineKind, from, to string, offset, limit int) ([]*TimelineEvent, int, error) {
+	var kept []*timelineRow
+	for i := range all {
+		r := &all[i]
+		if r.end >= from && r.start <= to && slices.Contains(kinds, r.event.Kind) {
+			kept = append(kept, r)
+		}
+	}
+	page := window(kept, offset, limit)
+	if len(page) == 0 {
+		return nil, len(kept), nil
+	}
+	events := make([]*TimelineEvent, len(page))
+	for i, r := range page {
+		e := r.event
+		events[i] = &e
+	}
+	return events, len(kept), nil
+}
+
+// timelineRows runs the timeline's statement (timelineQuery) and returns
+// its rows and the count of rows it selects before the page.
+func (s *Store) timelineRows(ctx context.Context, typ string, id int64, kinds, from, to string, offset, limit int) ([]timelineRow, int, error) {
+	query, args := timelineQuery(typ, id, cutoff(ctx), kinds, from, to, offset, limit)
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("timeline: %w", err)
 	}
 	defer rows.Close()
 	var (
-		events []*TimelineEvent
-		total  int
+		out   []timelineRow
+		total int
 	)
 	for rows.Next() {
 		var (
-			e                 TimelineEvent
+			row               timelineRow
 			date              string
 			source, paragraph sql.NullInt64
 			citeSubject       sql.NullString
 		)
-		if err := rows.Scan(&e.Kind, &date, &e.Title, &e.Subject.Type, &e.Subject.ID, &source, &paragraph, &citeSubject, &total); err != nil {
+		e := &row.event
+		if err := rows.Scan(&e.Kind, &date, &e.Title, &e.Subject.Type, &e.Subject.ID, &source, &paragraph, &citeSubject,
+			&row.start, &row.end, &total); err != nil {
 			return nil, 0, fmt.Errorf("timeline: %w", err)
 		}
 		if e.Date, err = ParsePartialDate(date); err != nil {
@@ -254,16 +324,10 @@ func (s *Store) Timeline(ctx context.Context, f TimelineFilter, offset, limit in
 			}
 			e.CitationsOf = &k
 		}
-		events = append(events, &e)
+		out = append(out, row)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("timeline: %w", err)
 	}
-	if len(events) == 0 && (offset > 0 || limit == 0) {
-		// Past the end, or for an empty page, the window count sees no
-		// rows: count from the start.
-		_, n, err := s.Timeline(ctx, f, 0, 1)
-		return nil, n, err
-	}
-	return events, total, nil
+	return out, total, nil
 }
