@@ -21,7 +21,7 @@ import (
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("investgraph export", flag.ContinueOnError)
 	format := fs.String("format", "", "ftm (FollowTheMoney JSON lines), csv (one row per project), graphml, or seed (seed YAML files, one per source, into -out)")
-	dbPath := fs.String("db", "investgraph.db", "SQLite database file, created and seeded if missing")
+	dbPath := fs.String("db", "investgraph.db", "SQLite database file, created and seeded if missing, or postgres:// URL")
 	asOf := fs.String("asof", "", "export the graph as the sources published up to this date reported, e.g. 2023-12-31, 2024-Q3 or 2024 (default: everything)")
 	out := fs.String("o", "", "write to this file instead of stdout")
 	outDir := fs.String("out", "", "with -format seed: the directory to write the seed files into, new or empty")
@@ -38,6 +38,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() > 0 {
 		return fmt.Errorf("export: unexpected arguments %q", fs.Args())
 	}
+	path, err := sqliteLocation("-db", *dbPath)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	*dbPath = path
 	if *format == "" {
 		return errors.New("export: -format is required: ftm, csv, graphml or seed")
 	}

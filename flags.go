@@ -55,7 +55,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	)
 	fs := flag.NewFlagSet("investgraph", flag.ContinueOnError)
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; :$PORT when PORT is set")
-	fs.StringVar(&c.dbPath, "db", "investgraph.db", "SQLite database file, created if missing")
+	fs.StringVar(&c.dbPath, "db", "investgraph.db", "database: an SQLite file, created if missing (a path or file:...), or a PostgreSQL URL postgres://USER:PASSWORD@HOST:PORT/DATABASE, migrated and seeded if empty")
 	fs.BoolVar(&c.reseed, "reseed", false, "replace the database's data with the built-in seed before serving")
 	fs.StringVar(&c.articlesDir, "articles", "", "directory of article texts, NNN_SLUG.txt or SLUG.txt for a source's slug; their paragraphs become Citation.text")
 	fs.BoolVar(&c.dropRevisions, "reseed-drop-revisions", false, "let -reseed drop the revisions made through the API, which it otherwise refuses to")
@@ -147,7 +147,8 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
 		fmt.Fprintf(stdout, "Usage: investgraph [serve] [flags]\n       investgraph export -format ftm|csv|graphml [flags]\n"+
-			"       investgraph token create|list|revoke ... (investgraph token -h)\n\n"+
+			"       investgraph token create|list|revoke ... (investgraph token -h)\n"+
+			"       investgraph migrate -from FILE -to postgres://... [-force] (investgraph migrate -h)\n\n"+
 			"Serves GraphiQL at /, the explorer at /explore, exports under /export/ and GraphQL at /graphql.\n"+
 			"investgraph export -h lists the export's flags.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -158,6 +159,11 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	path, err := sqliteLocation("-db", c.dbPath)
+	if err != nil {
+		return c, err
+	}
+	c.dbPath = path
 	if e := c.options.Executor; e != "fast" && e != "gqlgen" {
 		return c, fmt.Errorf("-executor %q: want fast or gqlgen", e)
 	}
@@ -333,7 +339,8 @@ func (c config) logAttrs(addr, metricsAddr string, fileLimit uint64) []any {
 		slog.String("graphiql", graphiql),
 		slog.Bool("introspection", !o.DisableIntrospection),
 		slog.Bool("require_token", o.RequireToken),
-		slog.String("db", c.dbPath),
+		slog.String("db", displayDB(c.dbPath)),
+		slog.String("engine", engineName(c.dbPath)),
 		slog.String("cors_origins", cors),
 		slog.Group("limits",
 			slog.Any("timeout", timeout),

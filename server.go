@@ -27,7 +27,7 @@ func main() {
 	}
 }
 
-// run runs a subcommand (investgraph token ... or investgraph export ...)
+// run runs a subcommand (investgraph token ..., export ... or migrate ...)
 // or serves: with no subcommand, or "serve", it serves until ctx ends or
 // SIGINT or SIGTERM arrives, then drains in-flight requests and closes the
 // database. It binds its addresses before it touches the database, so that
@@ -41,6 +41,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 			args = args[1:]
 		case "token":
 			return runToken(ctx, args[1:], stdout)
+		case "migrate":
+			if err := runMigrate(ctx, args[1:], stdout); !errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return nil
 		case "export":
 			if err := runExport(ctx, args[1:], stdout, stderr); !errors.Is(err, flag.ErrHelp) {
 				return err
@@ -92,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 			err = errors.Join(err, fmt.Errorf("close database: %w", cerr))
 			return
 		}
-		logger.Info("database closed", "db", cfg.dbPath)
+		logger.Info("database closed", "db", displayDB(cfg.dbPath))
 	}()
 	if cfg.articlesDir != "" {
 		n, err := attachArticles(ctx, store, cfg.articlesDir)

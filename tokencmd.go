@@ -13,9 +13,9 @@ import (
 )
 
 const tokenUsage = `Usage:
-  investgraph token create -name NAME -role reader|editor|admin [-db FILE]
-  investgraph token list [-db FILE]
-  investgraph token revoke [-db FILE] NAME
+  investgraph token create -name NAME -role reader|editor|admin [-db FILE|URL]
+  investgraph token list [-db FILE|URL]
+  investgraph token revoke [-db FILE|URL] NAME
 
 create prints the new token once: only its hash is stored, so copy it now.
 Send it as "Authorization: Bearer TOKEN". A revoked token's name stays
@@ -31,7 +31,7 @@ func runToken(ctx context.Context, args []string, stdout io.Writer) error {
 	verb, args := args[0], args[1:]
 	fs := flag.NewFlagSet("investgraph token "+verb, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	dbPath := fs.String("db", "investgraph.db", "SQLite database file")
+	dbPath := fs.String("db", "investgraph.db", "SQLite database file or postgres:// URL")
 	var name, role string
 	if verb == "create" {
 		fs.StringVar(&name, "name", "", "the token's name, recorded as the author of its revisions")
@@ -56,6 +56,11 @@ func runToken(ctx context.Context, args []string, stdout io.Writer) error {
 	default:
 		return fmt.Errorf("token %s: unknown subcommand; want create, list or revoke", verb)
 	}
+	path, err := sqliteLocation("-db", *dbPath)
+	if err != nil {
+		return fmt.Errorf("token %s: %w", verb, err)
+	}
+	*dbPath = path
 	var r db.Role
 	if verb == "create" {
 		if name == "" {
@@ -66,7 +71,7 @@ func runToken(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("token create: -role: %w", err)
 		}
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := openPlain(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

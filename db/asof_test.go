@@ -364,7 +364,7 @@ func TestAsOfProjectsReportedFilter(t *testing.T) {
 // first report and whose search index has one row per entity: the
 // migration gives them the days Replace writes.
 func TestOpen_UpgradeDerivesVisibility(t *testing.T) {
-	s, path := newStore(t)
+	s, path := newSQLiteStore(t)
 	if err := s.Replace(t.Context(), lateDataset()); err != nil {
 		t.Fatal(err)
 	}

@@ -109,7 +109,7 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 // ECONFLICT error naming the other writer, while another process writes the
 // same database. Replacing with the same dataset twice leaves the same rows.
 func (s *Store) Replace(ctx context.Context, d *Dataset) error {
-	lock, err := LockWriter(s.path)
+	lock, err := s.lockWriter()
 	if err != nil {
 		return err
 	}
@@ -150,8 +150,11 @@ func (s *Store) replace(ctx context.Context, d *Dataset) error {
 	}
 	defer tx.Rollback()
 	s.written.Store(nil)
-	if err := replaceIn(ctx, tx, d); err != nil {
+	if err := s.replaceIn(ctx, tx, d); err != nil {
 		return err
+	}
+	if err := s.published(ctx, tx, 0, true); err != nil {
+		return fmt.Errorf("replace: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("replace: commit: %w", err)
@@ -162,7 +165,7 @@ func (s *Store) replace(ctx context.Context, d *Dataset) error {
 
 // replaceIn swaps the graph's rows for d's in tx, whose caller has checked
 // d's references.
-func replaceIn(ctx context.Context, tx *sql.Tx, d *Dataset) error {
+func (s *Store) replaceIn(ctx context.Context, tx *sql.Tx, d *Dataset) error {
 	for _, table := range tablesByDependency {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 			return fmt.Errorf("replace: empty %s: %w", table, err)
@@ -171,7 +174,7 @@ func replaceIn(ctx context.Context, tx *sql.Tx, d *Dataset) error {
 	// Building an index once over sorted keys is several times faster than
 	// updating it row by row, so indexes are dropped and rebuilt around the
 	// inserts, inside the same transaction.
-	indexes, err := dropIndexes(ctx, tx)
+	indexes, err := dropIndexes(ctx, tx, s.pg != nil)
 	if err != nil {
 		return fmt.Errorf("replace: %w", err)
 	}
@@ -600,7 +603,13 @@ func linksOf(links []Link, kind LinkKind) []Link {
 
 // dropIndexes drops every index a migration created and returns the
 // statements that create them again.
-func dropIndexes(ctx context.Context, tx *sql.Tx) ([]string, error) {
+func dropIndexes(ctx context.Context, tx *sql.Tx, postgres bool) ([]string, error) {
+	if postgres {
+		// PostgreSQL's indexes stay as they are: dropping and building
+		// them again would need their definitions from pg_indexes, and
+		// no load has been measured to need it.
+		return nil, nil
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
 	if err != nil {
 		return nil, err

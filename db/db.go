@@ -1,11 +1,15 @@
-// Package db is the SQLite store behind investgraph: the domain types of the
-// investment graph and the queries that read and replace them.
+// Package db is the store behind investgraph: the domain types of the
+// investment graph and the queries that read and replace them, over SQLite
+// (a file, the default) or PostgreSQL (a postgres:// address; see
+// openPostgres and dialect.go).
 package db
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -20,12 +24,14 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
 
-// Store is the SQLite-backed store. Writes go through a single connection so
-// they never contend for SQLite's lock; reads use a pool of read-only
-// connections beside it, which WAL mode lets run during a write.
+// Store is the store. Writes go through a single connection so they never
+// contend for SQLite's lock; reads use a pool of read-only connections
+// beside it, which WAL mode lets run during a write. On PostgreSQL the same
+// two pools are opened on the server, and writers of every process take
+// turns through an advisory lock (see writeLockKey).
 type Store struct {
 	path  string
 	write *sql.DB
@@ -44,6 +50,7 @@ type Store struct {
 	closeView   func()                       // closes a view's connections (View)
 	edgeIndexes edgeIndexes                  // the walks' relationships by data version (edgeIndexFor)
 	memo        memo                         // search, timeline and aggregate results by data version (memoized)
+	pg          *postgres                    // set when the store is on PostgreSQL (see openPostgres)
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -52,7 +59,13 @@ type Store struct {
 // cannot be read and written, or it is not an SQLite database; a corrupt
 // file gets one with ErrCorrupt in its chain. It is refused at once
 // (ECONFLICT) while another process writes the database (see LockWriter).
+//
+// A path beginning postgres:// or postgresql:// is a PostgreSQL database
+// instead (see openPostgres), with the same methods and behaviour.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsPostgresDSN(path) {
+		return openPostgres(ctx, path)
+	}
 	if path == "" || path == ":memory:" {
 		return nil, Errorf(EINVALID, "database path %q: a file path is required", path)
 	}
@@ -112,6 +125,7 @@ func (s *Store) Close() error {
 		s.closeView()
 		return nil
 	}
+	s.stopListening()
 	var errs []error
 	if r := s.reader.Load(); r != nil {
 		errs = append(errs, r.close())
@@ -147,14 +161,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	) STRICT`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	dir := s.migrationDir()
+	names, err := fs.Glob(migrationFS, dir+"*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
 	versions := make([]int, len(names))
 	for i, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
+		base := strings.TrimPrefix(name, dir)
 		if versions[i], err = strconv.Atoi(strings.SplitN(base, "_", 2)[0]); err != nil {
 			return fmt.Errorf("migration %s: name must start with a number", base)
 		}
@@ -180,7 +195,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	// derives it, once its tables exist.
 	last := 0
 	for _, v := range versions {
-		if !applied[v] && migrationData[v] != nil {
+		if !applied[v] && migrationData[v] != nil && s.pg == nil {
 			last = v
 		}
 	}
@@ -190,7 +205,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			data = migrationData[last]
 		}
 		if err := s.applyMigration(ctx, versions[i], name, data); err != nil {
-			return fmt.Errorf("migration %s: %w", strings.TrimPrefix(name, "migrations/"), err)
+			return fmt.Errorf("migration %s: %w", strings.TrimPrefix(name, dir), err)
 		}
 	}
 	return nil
@@ -208,6 +223,14 @@ var migrationData = map[int][]string{
 	9: derivedStatements,
 }
 
+// migrationDir is the directory of the migrations of s's engine.
+func (s *Store) migrationDir() string {
+	if s.pg != nil {
+		return "migrations/postgres/"
+	}
+	return "migrations/"
+}
+
 func (s *Store) applyMigration(ctx context.Context, version int, name string, data []string) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -223,6 +246,9 @@ func (s *Store) applyMigration(ctx context.Context, version int, name string, da
 	body, err := migrationFS.ReadFile(name)
 	if err != nil {
 		return err
+	}
+	if s.pg != nil {
+		body = append([]byte(pgVerbatim), body...)
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
@@ -305,14 +331,21 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) rowScan
 
 // readRows are the rows of a read. Under a snapshot, their statement is
 // given back once they are read to the end or closed.
+// On PostgreSQL, a read under a snapshot is read whole (buf; see
+// queryBuffered).
 type readRows struct {
 	*sql.Rows
-	sn *snapshot
-	ss *snapshotStmt
+	sn  *snapshot
+	ss  *snapshotStmt
+	buf *bufferedRows
 }
 
 // Next prepares the next row, as sql.Rows.Next does.
 func (r *readRows) Next() bool {
+	if r.buf != nil {
+		r.buf.next++
+		return r.buf.next <= len(r.buf.rows)
+	}
 	if r.Rows.Next() {
 		return true
 	}
@@ -320,8 +353,28 @@ func (r *readRows) Next() bool {
 	return false
 }
 
+// Scan copies the columns of the current row into dest, as sql.Rows.Scan
+// does.
+func (r *readRows) Scan(dest ...any) error {
+	if r.buf != nil {
+		return r.buf.scan(dest)
+	}
+	return r.Rows.Scan(dest...)
+}
+
+// Err returns the error that ended the rows, if any.
+func (r *readRows) Err() error {
+	if r.buf != nil {
+		return nil
+	}
+	return r.Rows.Err()
+}
+
 // Close closes the rows.
 func (r *readRows) Close() error {
+	if r.buf != nil {
+		return nil
+	}
 	err := r.Rows.Close()
 	r.done()
 	return err
@@ -448,4 +501,20 @@ func byID[T any](vs []T, get func(T) int64) map[int64]T {
 		out[get(v)] = v
 	}
 	return out
+}
+
+// MigrationsDigest is a hash of every embedded migration of both engines,
+// which changes whenever one is added: a database built by them once can
+// be named by it and copied.
+func MigrationsDigest() string {
+	h := sha256.New()
+	fs.WalkDir(migrationFS, "migrations", func(name string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := migrationFS.ReadFile(name)
+			fmt.Fprintf(h, "%s %d\n", name, len(b))
+			h.Write(b)
+		}
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -83,20 +83,22 @@ var dealFactsStatements = []string{
 	SELECT 'party', 0, l.project_id, c.slug, c.name, coalesce(c.country, ''), min(l.first_reported)
 	FROM project_participants l JOIN companies c ON c.id = l.company_id
 	WHERE l.project_id IN (SELECT project_id FROM amounts WHERE project_id IS NOT NULL)
-	GROUP BY l.project_id, l.company_id`,
+	GROUP BY l.project_id, c.id`,
 }
 
 // searchStatements fill the full-text index. Each row: a kind, the
 // entity's id, the days from which and until which (NULL: for good) the row
 // is the entity's text, its name and a body of everything else worth
-// finding it by. An entity whose text depends on relations reported later
-// than itself has one row per day its text changes, so that a search as of
+// finding it by, its parts in the order of their keys (as SQLite reads
+// them, and PostgreSQL too when told). An entity whose text depends on
+// relations reported later than itself has one row per day its text
+// changes, so that a search as of
 // a date matches the text visible on that date, and only once.
 var searchStatements = []string{
 	`DELETE FROM search`,
 	`INSERT INTO search (kind, subject_id, reported, name, body)
 	SELECT 'COMPANY', x.id, x.first_reported, x.name,
-		concat_ws(' ', (SELECT group_concat(n.name, ' ') FROM names n WHERE n.subject = 'company' AND n.subject_id = x.id AND n.alias = 1),
+		concat_ws(' ', (SELECT group_concat(n.name, ' ' ORDER BY n.name) FROM names n WHERE n.subject = 'company' AND n.subject_id = x.id AND n.alias = 1),
 			x.description, x.headquarters, x.kind)
 	FROM companies x`,
 	// A person's text grows with the positions reported: one row per day it
@@ -106,12 +108,12 @@ var searchStatements = []string{
 		UNION SELECT p.person_id, p.first_reported FROM positions p),
 	w AS (SELECT id, day, lead(day) OVER (PARTITION BY id ORDER BY day) AS until FROM v)
 	SELECT 'PERSON', x.id, w.day, w.until, x.name,
-		concat_ws(' ', (SELECT group_concat(n.name, ' ') FROM names n WHERE n.subject = 'person' AND n.subject_id = x.id AND n.alias = 1),
-			x.description, (SELECT group_concat(p.title, ' ') FROM positions p WHERE p.person_id = x.id AND p.first_reported <= w.day))
+		concat_ws(' ', (SELECT group_concat(n.name, ' ' ORDER BY n.name) FROM names n WHERE n.subject = 'person' AND n.subject_id = x.id AND n.alias = 1),
+			x.description, (SELECT group_concat(p.title, ' ' ORDER BY p.reported_start, p.id) FROM positions p WHERE p.person_id = x.id AND p.first_reported <= w.day))
 	FROM w JOIN people x ON x.id = w.id`,
 	`INSERT INTO search (kind, subject_id, reported, name, body)
 	SELECT 'PROJECT', x.id, x.first_reported, x.name,
-		concat_ws(' ', (SELECT group_concat(n.name, ' ') FROM names n WHERE n.subject = 'project' AND n.subject_id = x.id AND n.alias = 1),
+		concat_ws(' ', (SELECT group_concat(n.name, ' ' ORDER BY n.name) FROM names n WHERE n.subject = 'project' AND n.subject_id = x.id AND n.alias = 1),
 			x.description, x.region, replace(x.sector, '_', ' '))
 	FROM projects x`,
 	// A meeting is named by its participants, each from the day both the
@@ -122,10 +124,10 @@ var searchStatements = []string{
 		FROM meeting_participants l JOIN meetings m ON m.id = l.meeting_id JOIN people p ON p.id = l.person_id),
 	w AS (SELECT id, day, lead(day) OVER (PARTITION BY id ORDER BY day) AS until FROM v)
 	SELECT 'MEETING', x.id, w.day, w.until,
-		(SELECT group_concat(p.name, ', ') FROM meeting_participants l JOIN people p ON p.id = l.person_id
+		(SELECT group_concat(p.name, ', ' ORDER BY l.person_id) FROM meeting_participants l JOIN people p ON p.id = l.person_id
 			WHERE l.meeting_id = x.id AND p.first_reported <= w.day),
 		concat_ws(' ', x.location, x.occasion, x.summary,
-			(SELECT group_concat(t.topic, ' ') FROM meeting_topics t WHERE t.meeting_id = x.id))
+			(SELECT group_concat(t.topic, ' ' ORDER BY t.position) FROM meeting_topics t WHERE t.meeting_id = x.id))
 	FROM w JOIN meetings x ON x.id = w.id`,
 	`INSERT INTO search (kind, subject_id, reported, name, body)
 	SELECT 'AGREEMENT', x.id, x.first_reported, x.title, concat_ws(' ', x.summary, replace(x.kind, '_', ' '))

@@ -2,10 +2,8 @@ package db_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -34,7 +32,7 @@ func graphRefs(t *testing.T, path string) []db.NodeRef {
 }
 
 func columnOf(path, query string) ([]int64, error) {
-	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=query_only(1)")
+	conn, err := db.OpenSQL(path)
 	if err != nil {
 		return nil, err
 	}

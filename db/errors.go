@@ -16,7 +16,14 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	// EFORBIDDEN: the token's role does not allow the operation.
 	EFORBIDDEN = "forbidden"
+	// EUNAVAILABLE: the database server cannot be reached or went away;
+	// the same request may succeed once it is back.
+	EUNAVAILABLE = "unavailable"
 )
+
+// UnavailableMessage is the message of an EUNAVAILABLE error that the
+// store did not write itself: a connection lost while serving.
+const UnavailableMessage = "the database is unavailable; try again shortly"
 
 // Error is an application error whose message is safe to show a client.
 type Error struct {
@@ -42,16 +49,21 @@ func ErrorCode(err error) string {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Code
+	} else if isUnavailable(err) {
+		return EUNAVAILABLE
 	}
 	return EINTERNAL
 }
 
 // ErrorMessage returns the client-safe message of err: the *Error's message,
-// or "internal error" for anything else.
+// a fixed one for a database server that went away (EUNAVAILABLE), or
+// "internal error" for anything else.
 func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message
+	} else if isUnavailable(err) {
+		return UnavailableMessage
 	}
 	return "internal error"
 }

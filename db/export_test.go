@@ -1,5 +1,7 @@
 package db
 
+import "database/sql"
+
 // IncrementalWrites returns how many changesets s wrote as a difference of
 // rows rather than by replacing the tables.
 func IncrementalWrites(s *Store) int64 { return s.increments.Load() }
@@ -31,3 +33,6 @@ func SetMemoList(s *Store, n int) {
 	defer s.memo.mu.Unlock()
 	s.memo.list = n
 }
+
+// OpenSQL opens the database at path with no store around it (openSQL).
+func OpenSQL(path string) (*sql.DB, error) { return openSQL(path) }

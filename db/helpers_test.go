@@ -10,13 +10,23 @@ import (
 	"testing"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/db/dbtest"
 	"github.com/investgraph/investgraph/graphtest"
 	"github.com/investgraph/investgraph/seed"
 )
 
-// newStore opens a store on a new database file in a temporary directory
-// and returns it with the file's path. The store is closed when the test ends.
+// newStore opens a store on a new database of the engine under test (see
+// dbtest) and returns it with the database's address: a file path on
+// SQLite, a DSN on PostgreSQL. The store is closed when the test ends.
 func newStore(t testing.TB) (*db.Store, string) {
+	t.Helper()
+	return dbtest.Open(t)
+}
+
+// newSQLiteStore opens a store on a new SQLite database file in a
+// temporary directory and returns it with the file's path, for the tests
+// of what only SQLite has: its file, locks and write-ahead log.
+func newSQLiteStore(t testing.TB) (*db.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "x.db")
 	s, err := db.Open(t.Context(), path)

@@ -102,14 +102,20 @@ type graphState struct {
 	dataVersion int64
 }
 
-// currentState reads the state of the database that tx sees.
-func currentState(ctx context.Context, tx *sql.Tx) (graphState, error) {
+// currentState reads the state of the database that tx sees. On
+// PostgreSQL the data generation stands for data_version: every commit
+// that changes the data moves it (see Store.published).
+func (s *Store) currentState(ctx context.Context, tx *sql.Tx) (graphState, error) {
 	var st graphState
 	err := tx.QueryRowContext(ctx, `SELECT id, created_at FROM revisions ORDER BY id DESC LIMIT 1`).Scan(&st.revision, &st.createdAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("latest revision: %w", err)
 	}
-	if err := tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&st.dataVersion); err != nil {
+	version := `PRAGMA data_version`
+	if s.pg != nil {
+		version = generationQuery
+	}
+	if err := tx.QueryRowContext(ctx, version).Scan(&st.dataVersion); err != nil {
 		return st, fmt.Errorf("data version: %w", err)
 	}
 	return st, nil
@@ -235,7 +241,7 @@ func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tabl
 		if len(c.gone) == 0 {
 			continue
 		}
-		key, err := primaryKey(ctx, tx, c.table)
+		key, err := primaryKey(ctx, tx, c.table, s.pg != nil)
 		if err != nil {
 			return err
 		}
@@ -397,8 +403,15 @@ func (p *preparedStatements) close() error {
 }
 
 // primaryKey returns the columns of table's primary key, in key order.
-func primaryKey(ctx context.Context, tx *sql.Tx, table string) ([]string, error) {
-	cols, err := txColumn(ctx, tx, `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, table)
+func primaryKey(ctx context.Context, tx *sql.Tx, table string, postgres bool) ([]string, error) {
+	query := `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`
+	if postgres {
+		query = `SELECT a.attname FROM pg_index i
+			JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+			WHERE i.indrelid = CAST(? AS regclass) AND i.indisprimary
+			ORDER BY array_position(i.indkey, a.attnum)`
+	}
+	cols, err := txColumn(ctx, tx, query, table)
 	if err != nil {
 		return nil, fmt.Errorf("primary key of %s: %w", table, err)
 	}

@@ -1,11 +1,9 @@
 package db_test
 
 import (
-	"database/sql"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -188,7 +186,7 @@ func equalDumps(t *testing.T, got, want map[string][]string) bool {
 // and synchronous=FULL, so an acknowledged changeset survives a power loss,
 // while the write connection keeps foreign keys on.
 func TestRevise_ChangesetConnectionSettings(t *testing.T) {
-	s, _ := newStore(t)
+	s, _ := newSQLiteStore(t)
 	if err := seed.Load(t.Context(), s); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +211,7 @@ func TestRevise_ChangesetConnectionSettings(t *testing.T) {
 // meeting participant, in table order.
 func factRefs(t *testing.T, path string) []db.FactRef {
 	t.Helper()
-	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=query_only(1)")
+	conn, err := db.OpenSQL(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +246,7 @@ func factRefs(t *testing.T, path string) []db.FactRef {
 // bodyOf reads the body the revision id recorded.
 func bodyOf(t *testing.T, path string, id int64) string {
 	t.Helper()
-	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=query_only(1)")
+	conn, err := db.OpenSQL(path)
 	if err != nil {
 		t.Fatal(err)
 	}

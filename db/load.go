@@ -43,6 +43,9 @@ var ErrOpenElsewhere = errors.New("the database is open in another process")
 // process, run one LoadNew per path at a time: the write lock keeps out
 // other processes only.
 func LoadNew(ctx context.Context, path string, d *Dataset) error {
+	if IsPostgresDSN(path) {
+		return Errorf(EINVALID, "database %s: a new file is built only for SQLite; load a PostgreSQL database with Open and Replace", RedactDSN(path))
+	}
 	if path == "" || path == ":memory:" {
 		return Errorf(EINVALID, "database path %q: a file path is required", path)
 	}

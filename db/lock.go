@@ -86,6 +86,20 @@ func LockWriter(path string) (*Lock, error) {
 	return &Lock{key: key}, nil
 }
 
+// lockWriter takes the store's write lock (LockWriter). On PostgreSQL
+// there is no file to lock: every write transaction takes an advisory
+// lock of the server instead (see writeLockKey), which keeps out the
+// writers of every process for as long as it lasts.
+func (s *Store) lockWriter() (*Lock, error) {
+	if s.pg != nil {
+		// A lock already released: its Release does nothing.
+		l := &Lock{}
+		l.once.Do(func() {})
+		return l, nil
+	}
+	return LockWriter(s.path)
+}
+
 // Release releases the lock; releasing it again does nothing.
 func (l *Lock) Release() {
 	l.once.Do(func() {

@@ -43,7 +43,7 @@ func TestLockWriter(t *testing.T) {
 	})
 
 	t.Run("OKSameProcess", func(t *testing.T) {
-		s, path := newStore(t)
+		s, path := newSQLiteStore(t)
 		lock, err := db.LockWriter(path)
 		if err != nil {
 			t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 
 func TestOpen(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		s, path := newStore(t)
+		s, path := newSQLiteStore(t)
 		if err := s.Ping(t.Context()); err != nil {
 			t.Fatalf("ping: %v", err)
 		}

@@ -198,7 +198,7 @@ func findPage[T any](ctx context.Context, s *Store, p PageArgs, q pageQuery, sca
 			return nil, Errorf(EINVALID, "the cursor belongs to ordering %q, not %q: restart without a cursor, or keep the ordering",
 				c.cursor.Order, q.order.String())
 		}
-		where = append(where, fmt.Sprintf(`(%s, %s) %s (?, ?)`, q.key, q.slug, c.cmp))
+		where = append(where, fmt.Sprintf(`(%s, %s) %s (?%s, ?)`, q.key, q.slug, c.cmp, keyCollation(q.key)))
 		args = append(append(args, q.keyArgs...), c.cursor.Key, c.cursor.Slug)
 	}
 	// A backward page reads the window from its end, then turns the rows
@@ -206,7 +206,7 @@ func findPage[T any](ctx context.Context, s *Store, p PageArgs, q pageQuery, sca
 	if p.Backward {
 		dir = back
 	}
-	query := `SELECT ` + q.key + `, ` + q.columns + ` FROM ` + q.table + sqlWhere(where) +
+	query := `SELECT ` + strings.TrimSuffix(q.key, nocase) + `, ` + q.columns + ` FROM ` + q.table + sqlWhere(where) +
 		` ORDER BY ` + q.key + dir + `, ` + q.slug + dir + ` LIMIT ?`
 	type keyed struct {
 		key  string
@@ -251,4 +251,19 @@ func sqlWhere(conds []string) string {
 		return ""
 	}
 	return ` WHERE ` + strings.Join(conds, ` AND `)
+}
+
+// nocase ends the keys of the orderings by name, which ignore ASCII case.
+const nocase = " COLLATE NOCASE"
+
+// keyCollation is the collation to compare a cursor's key in, for key:
+// that of a key by name, spelled out so that PostgreSQL, where the key is
+// lower(name) (see translatePostgres), lowers the cursor's key too. The
+// key is selected without it, so that a cursor holds the name as it is on
+// both engines.
+func keyCollation(key string) string {
+	if strings.HasSuffix(key, nocase) {
+		return nocase
+	}
+	return ""
 }

@@ -27,7 +27,7 @@ func (e *RevisionsHeldError) Unwrap() error { return &Error{Code: ECONFLICT, Mes
 // dropRevisions is set; then the revisions are deleted in the same
 // transaction as the graph is replaced.
 func (s *Store) Reseed(ctx context.Context, d *Dataset, dropRevisions bool) error {
-	lock, err := LockWriter(s.path)
+	lock, err := s.lockWriter()
 	if err != nil {
 		return err
 	}
@@ -60,8 +60,11 @@ func (s *Store) Reseed(ctx context.Context, d *Dataset, dropRevisions bool) erro
 		return fmt.Errorf("reseed: drop revisions: %w", err)
 	}
 	s.written.Store(nil)
-	if err := replaceIn(ctx, tx, d); err != nil {
+	if err := s.replaceIn(ctx, tx, d); err != nil {
 		return err
+	}
+	if err := s.published(ctx, tx, 0, true); err != nil {
+		return fmt.Errorf("reseed: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return writeError(s.path, fmt.Errorf("reseed: commit: %w", err))

@@ -112,6 +112,11 @@ func (s *Store) changesetConn() (*sql.DB, error) {
 	if s.changes != nil {
 		return s.changes, nil
 	}
+	if s.pg != nil {
+		// One write connection on PostgreSQL: the settings SQLite's
+		// changeset connection has are SQLite's.
+		return s.write, nil
+	}
 	c, err := sql.Open("sqlite", dsn(s.path, changesetSettings...))
 	if err != nil {
 		return nil, err
@@ -136,7 +141,7 @@ var reviseMu sync.Mutex
 // refused with ECONFLICT: the database was loaded from other files than
 // the changesets are applied over.
 func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, replayed bool, err error) {
-	lock, err := LockWriter(s.path)
+	lock, err := s.lockWriter()
 	if err != nil {
 		return nil, false, err
 	}
@@ -192,7 +197,7 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 	if err := checkReferences(change.Dataset); err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
 	}
-	state, err := currentState(ctx, tx)
+	state, err := s.currentState(ctx, tx)
 	if err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
 	}
@@ -210,7 +215,7 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 		}
 	}
 	if errors.Is(err, errWriteWhole) {
-		err = replaceIn(ctx, tx, change.Dataset)
+		err = s.replaceIn(ctx, tx, change.Dataset)
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("revise: %w", err)
@@ -242,10 +247,18 @@ func (s *Store) Revise(ctx context.Context, req ChangeRequest) (rev *Revision, r
 	if err := insertChanges(ctx, tx, r.ID, changesOf(r, req.Body)); err != nil {
 		return nil, false, fmt.Errorf("revise: record changes: %w", err)
 	}
+	if err := s.published(ctx, tx, r.ID, true); err != nil {
+		return nil, false, fmt.Errorf("revise: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("revise: commit: %w", err)
 	}
 	state.revision, state.createdAt = r.ID, r.CreatedAt.Format(time.RFC3339Nano)
+	if s.pg != nil {
+		// The commit moved the generation by one (published), which
+		// the next changeset then finds, unless another process commits.
+		state.dataVersion++
+	}
 	s.written.Store(&writtenGraph{at: state, rows: rows})
 	s.version.Add(1)
 	s.revisionCommitted()
@@ -360,7 +373,7 @@ func (s *Store) LatestRevisionID(ctx context.Context) (int64, error) {
 
 // CountRevisions counts the revisions f selects, ignoring After and Limit.
 func (s *Store) CountRevisions(ctx context.Context, f RevisionFilter) (int, error) {
-	conds, args := []string{`1`}, []any{}
+	conds, args := []string{`1 = 1`}, []any{}
 	if f.Author != nil {
 		conds, args = append(conds, `author = ?`), append(args, *f.Author)
 	}

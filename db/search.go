@@ -28,14 +28,34 @@ const maxSearchTerms = 16
 // phrase; hyphens and other punctuation separate words. Anything FTS5 would
 // read as an operator is rejected with a message saying what to change.
 func ParseSearchQuery(q string) (string, error) {
-	bad := func(format string, args ...any) (string, error) {
-		return "", Errorf(EINVALID, "search %s: "+format+`; use words, word* for a prefix and "quoted words" for a phrase`,
+	terms, err := parseSearchTerms(q)
+	if err != nil {
+		return "", err
+	}
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = phrase(t.words, t.prefix)
+	}
+	return strings.Join(out, " AND "), nil
+}
+
+// searchTerm is one term of a search: words that must match together, in
+// order, the last one as a prefix if prefix is set.
+type searchTerm struct {
+	words  []string
+	prefix bool
+}
+
+// parseSearchTerms reads a user's search as ParseSearchQuery describes.
+func parseSearchTerms(q string) ([]searchTerm, error) {
+	bad := func(format string, args ...any) ([]searchTerm, error) {
+		return nil, Errorf(EINVALID, "search %s: "+format+`; use words, word* for a prefix and "quoted words" for a phrase`,
 			append([]any{Quote(q)}, args...)...)
 	}
 	if strings.Count(q, `"`)%2 != 0 {
 		return bad("unbalanced quote")
 	}
-	var terms []string
+	var terms []searchTerm
 	for i, part := range strings.Split(q, `"`) {
 		if i%2 == 1 { // inside quotes: a phrase
 			words := searchWords(part)
@@ -45,7 +65,7 @@ func ParseSearchQuery(q string) (string, error) {
 				}
 				continue
 			}
-			terms = append(terms, phrase(words, false))
+			terms = append(terms, searchTerm{words: words})
 			continue
 		}
 		for _, tok := range strings.Fields(part) {
@@ -75,7 +95,7 @@ func ParseSearchQuery(q string) (string, error) {
 			}
 			// A hyphenated token is a phrase, so Beineu-Bozoi matches the
 			// words together in that order.
-			terms = append(terms, phrase(words, prefix))
+			terms = append(terms, searchTerm{words: words, prefix: prefix})
 		}
 	}
 	switch {
@@ -84,7 +104,7 @@ func ParseSearchQuery(q string) (string, error) {
 	case len(terms) > maxSearchTerms:
 		return bad("at most %d words", maxSearchTerms)
 	}
-	return strings.Join(terms, " AND "), nil
+	return terms, nil
 }
 
 // searchWords splits text into letters-and-digits words.
@@ -107,13 +127,21 @@ func phrase(words []string, prefix bool) string {
 // snapshot that knew its data version, the whole ranked list of a search is
 // kept per version (see memoized) and pages are taken from it.
 func (s *Store) Search(ctx context.Context, query string, kinds []string, offset, limit int) ([]SearchHit, int, error) {
-	match, err := ParseSearchQuery(query)
+	terms, err := parseSearchTerms(query)
 	if err != nil {
 		return nil, 0, err
 	}
 	if len(kinds) == 0 {
 		kinds = SearchKinds
 	}
+	if v := s.redirect(ctx); v != nil {
+		// A view is an SQLite store of its own, whichever engine s is.
+		return v.Search(ctx, query, kinds, offset, limit)
+	}
+	if s.pg != nil {
+		return s.searchPostgres(ctx, query, terms, kinds, offset, limit)
+	}
+	match, _ := ParseSearchQuery(query)
 	args := []any{match, jsonString(kinds), cutoff(ctx)}
 	k := memoKey{kind: "search", args: match + "\x00" + args[1].(string) + "\x00" + args[2].(string)}
 	all, ok, err := memoizedList(ctx, s, k, func(limit int) ([]SearchHit, bool, error) {

@@ -153,6 +153,9 @@ func (r *reader) close() error {
 // Each call looks at both, for a few microseconds: a change committed
 // before the call is always seen.
 func (s *Store) DataVersion() int64 {
+	if s.pg != nil {
+		return s.pgDataVersion()
+	}
 	r := s.reader.Load()
 	if r.replaced(s.path) {
 		s.reopen(r)
@@ -273,6 +276,9 @@ func (sn *snapshot) begin(wantVersion bool) error {
 		return sn.err
 	}
 	s := sn.store
+	if s.pg != nil {
+		return sn.beginPostgres(wantVersion)
+	}
 	var before int64
 	if wantVersion {
 		before = s.DataVersion()
@@ -401,6 +407,9 @@ func snapshotError(ctx context.Context, err error) error {
 
 // query runs a read in the snapshot.
 func (sn *snapshot) query(ctx context.Context, query string, args ...any) (*readRows, error) {
+	if sn.store.pg != nil {
+		return sn.queryBuffered(ctx, query, args...)
+	}
 	ss, err := sn.stmt(ctx, query)
 	if err != nil {
 		return nil, snapshotError(ctx, err)
@@ -422,6 +431,9 @@ type snapshotRow struct {
 }
 
 func (r snapshotRow) Scan(dest ...any) error {
+	if r.sn.store.pg != nil {
+		return r.sn.scanBuffered(r.ctx, r.query, r.args, dest)
+	}
 	ss, err := r.sn.stmt(r.ctx, r.query)
 	if err != nil {
 		return snapshotError(r.ctx, err)

@@ -167,7 +167,10 @@ func TestStore_DataVersion(t *testing.T) {
 	// opened for the reads that follow; a snapshot begun before goes on
 	// reading the old file.
 	t.Run("OKFileRenamedIntoPlace", func(t *testing.T) {
-		s, path := seededStore2(t)
+		s, path := newSQLiteStore(t)
+		if err := s.Replace(t.Context(), seedDataset(t)); err != nil {
+			t.Fatal(err)
+		}
 		checkpoint(t, path)
 		old, end := s.WithSnapshot(t.Context())
 		defer end()

@@ -119,7 +119,7 @@ func (s *Store) FindCitations(ctx context.Context, keys []SubjectKey) (map[Subje
 	rows, err := s.query(ctx, `
 		SELECT c.subject, c.subject_id, c.source_id, c.paragraph
 		FROM citations c
-		JOIN json_each(?) k ON c.subject = k.value ->> 0 AND c.subject_id = k.value ->> 1
+		JOIN json_each(?) k ON c.subject = k.value ->> 0 AND c.subject_id = CAST(k.value ->> 1 AS INTEGER)
 		JOIN sources s ON s.id = c.source_id AND s.published_start <= ?
 		ORDER BY c.subject, c.subject_id, s.published_start, s.slug, c.paragraph`, jsonString(pairs), cutoff(ctx))
 	if err != nil {

@@ -58,7 +58,7 @@ func replaceText(ctx context.Context, tx *sql.Tx, slug string, text []string) er
 // no source for (ENOTFOUND) or a text whose paragraph count differs from
 // its source's (EINVALID) changes nothing.
 func (s *Store) AttachTexts(ctx context.Context, texts map[string][]string) error {
-	lock, err := LockWriter(s.path)
+	lock, err := s.lockWriter()
 	if err != nil {
 		return err
 	}
@@ -83,6 +83,9 @@ func (s *Store) AttachTexts(ctx context.Context, texts map[string][]string) erro
 		if err := replaceText(ctx, tx, slug, texts[slug]); err != nil {
 			return err
 		}
+	}
+	if err := s.published(ctx, tx, 0, false); err != nil {
+		return fmt.Errorf("attach texts: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return writeError(s.path, fmt.Errorf("attach texts: commit: %w", err))

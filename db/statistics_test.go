@@ -164,7 +164,7 @@ func TestStore_Statistics(t *testing.T) {
 	t.Run("OKMigratesExistingData", func(t *testing.T) {
 		// A database made before migration 0004 gets the statistics of the
 		// data it holds.
-		s, path := newStore(t)
+		s, path := newSQLiteStore(t)
 		if err := s.Replace(t.Context(), hubDataset(30, 300)); err != nil {
 			t.Fatal(err)
 		}

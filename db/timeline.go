@@ -62,10 +62,10 @@ type timelineArm struct {
 // (`? = 'Company' AND ... OR ? = 'Person' AND ...`) would prevent.
 var timelineArms = []timelineArm{{
 	query: `SELECT 'MEETING' AS kind, x.date AS date, x.date_start AS date_start, x.date_end AS date_end,
-		'Meeting' || coalesce(' in ' || x.location, '') || ': ' || coalesce((SELECT group_concat(p.name, ', ')
+		'Meeting' || coalesce(' in ' || x.location, '') || ': ' || coalesce((SELECT group_concat(p.name, ', ' ORDER BY l.person_id)
 			FROM meeting_participants l JOIN people p ON p.id = l.person_id
 			WHERE l.meeting_id = x.id AND p.first_reported <= k.cutoff), '') AS title,
-		'Meeting' AS subject_type, x.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'meeting' AS cite_subject
+		'Meeting' AS subject_type, x.id AS subject_id, CAST(NULL AS INTEGER) AS source_id, CAST(NULL AS INTEGER) AS paragraph, 'meeting' AS cite_subject
 	FROM meetings x, (SELECT ? AS cutoff) k
 	WHERE x.first_reported <= k.cutoff`,
 	about: map[string]string{
@@ -78,7 +78,7 @@ var timelineArms = []timelineArm{{
 }, {
 	query: `SELECT 'SIGNING' AS kind, x.signed_on AS date, x.signed_start AS date_start, x.signed_end AS date_end,
 		'Signed: ' || x.title AS title,
-		'Agreement' AS subject_type, x.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'agreement' AS cite_subject
+		'Agreement' AS subject_type, x.id AS subject_id, CAST(NULL AS INTEGER) AS source_id, CAST(NULL AS INTEGER) AS paragraph, 'agreement' AS cite_subject
 	FROM agreements x
 	WHERE x.signed_on IS NOT NULL AND x.first_reported <= ?`,
 	about: map[string]string{
@@ -116,7 +116,7 @@ var timelineArms = []timelineArm{{
 }, {
 	query: `SELECT 'POSITION' AS kind, x.reported_on AS date, x.reported_start AS date_start, x.reported_end AS date_end,
 		p.name || ': ' || x.title || ', ' || c.name AS title,
-		'Person' AS subject_type, p.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'position:' || x.id AS cite_subject
+		'Person' AS subject_type, p.id AS subject_id, CAST(NULL AS INTEGER) AS source_id, CAST(NULL AS INTEGER) AS paragraph, 'position:' || x.id AS cite_subject
 	FROM positions x JOIN people p ON p.id = x.person_id JOIN companies c ON c.id = x.organization_id
 	WHERE x.first_reported <= ?`,
 	about: map[string]string{
@@ -143,7 +143,7 @@ var timelineArms = []timelineArm{{
 	// An event, on its start; undated events have none.
 	query: `SELECT 'EVENT' AS kind, x.start_on AS date, x.start_start AS date_start, x.start_end AS date_end,
 		x.name AS title,
-		'Event' AS subject_type, x.id AS subject_id, NULL AS source_id, NULL AS paragraph, 'event' AS cite_subject
+		'Event' AS subject_type, x.id AS subject_id, CAST(NULL AS INTEGER) AS source_id, CAST(NULL AS INTEGER) AS paragraph, 'event' AS cite_subject
 	FROM events x
 	WHERE x.start_on IS NOT NULL AND x.first_reported <= ?`,
 	about: map[string]string{

@@ -1,9 +1,7 @@
 package db_test
 
 import (
-	"database/sql"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -39,7 +37,7 @@ func TestTokens(t *testing.T) {
 		}
 	})
 	t.Run("OnlyTheHashIsStored", func(t *testing.T) {
-		conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
+		conn, err := db.OpenSQL(path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,13 +17,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/db/dbtest"
 	"github.com/investgraph/investgraph/httpapi"
 	"github.com/investgraph/investgraph/seed"
 )
@@ -63,7 +63,8 @@ func WithSeed(fsys fs.FS) Option { return func(s *settings) { s.seed = fsys } }
 func WithOptions(o httpapi.Options) Option { return func(s *settings) { s.options = o } }
 
 // New starts a gateway over a new database seeded from the built-in seed
-// (or WithSeed's). Everything is torn down when the test ends. Unless
+// (or WithSeed's): an SQLite file, or a PostgreSQL database when
+// INVESTGRAPH_TEST_POSTGRES names a server (see dbtest). Everything is torn down when the test ends. Unless
 // WithOptions gives a Logger, the gateway logs through t.Log, so its request
 // lines show only for failing tests or with -v.
 func New(t testing.TB, opts ...Option) *Server {
@@ -74,7 +75,8 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	ctx := context.Background()
 	if cfg.path == "" {
-		cfg.path = filepath.Join(t.TempDir(), "investgraph.db")
+		// A new database of the engine under test (see dbtest).
+		cfg.path = dbtest.NewDatabase(t)
 	}
 	store, err := db.Open(ctx, cfg.path)
 	if err != nil {

@@ -27,6 +27,8 @@ const (
 	CodeNotFound         = "NOT_FOUND"
 	CodeConflict         = "CONFLICT"
 	CodeInternal         = "INTERNAL"
+	// CodeUnavailable: the database cannot be reached; retry later.
+	CodeUnavailable = "UNAVAILABLE"
 
 	// Request errors: the request was rejected before anything ran.
 	CodeBadRequest             = "BAD_REQUEST"
@@ -66,6 +68,7 @@ var codes = map[string]string{
 
 	db.EUNAUTHORIZED: CodeUnauthenticated,
 	db.EFORBIDDEN:    CodeForbidden,
+	db.EUNAVAILABLE:  CodeUnavailable,
 }
 
 // httpStatuses gives the HTTP status of a response that carries no data,
@@ -84,6 +87,7 @@ var httpStatuses = map[string]int{
 	CodeTimeout:              http.StatusGatewayTimeout,
 	CodeCanceled:             499, // client closed request, as nginx logs it
 	CodeInternal:             http.StatusInternalServerError,
+	CodeUnavailable:          http.StatusServiceUnavailable,
 	CodeUnauthenticated:      http.StatusUnauthorized,
 	CodeForbidden:            http.StatusForbidden,
 
@@ -133,6 +137,13 @@ func errorPresenter(logger *slog.Logger, timeout string) graphql.ErrorPresenterF
 		case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
 			gqlErr.Message = "the request was canceled"
 			setCode(gqlErr, CodeCanceled)
+		case db.ErrorCode(err) == db.EUNAVAILABLE:
+			// A connection lost while serving: logged, and told as such,
+			// so that the client knows to try again.
+			logger.WarnContext(ctx, "database unavailable", "request_id", requestID(ctx),
+				"path", gqlErr.Path.String(), "err", err)
+			gqlErr.Message = db.UnavailableMessage
+			setCode(gqlErr, CodeUnavailable)
 		default:
 			logger.ErrorContext(ctx, "request failed", "request_id", requestID(ctx),
 				"path", gqlErr.Path.String(), "err", err)

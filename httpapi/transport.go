@@ -164,7 +164,8 @@ type wireResponse struct {
 
 // write sends resp with the status the specification asks for: 200 when
 // the operation ran (even with field errors), and otherwise the status of
-// its first error's code.
+// its first error's code. An operation that ran but could not reach the
+// database (UNAVAILABLE) gets 503, with Retry-After.
 func (t httpTransport) write(w http.ResponseWriter, info *requestInfo, media string, resp *graphql.Response, executed bool) {
 	out := wireResponse{Errors: resp.Errors, Extensions: resp.Extensions}
 	status := http.StatusOK
@@ -172,6 +173,12 @@ func (t httpTransport) write(w http.ResponseWriter, info *requestInfo, media str
 		out.Data = resp.Data
 		if len(out.Data) == 0 {
 			out.Data = json.RawMessage("null")
+		}
+		if hasCode(resp.Errors, CodeUnavailable) {
+			// The database could not be reached: whatever data came is
+			// incomplete, and a client, proxy or load balancer should
+			// retry, which 503 says however the body is read.
+			status = http.StatusServiceUnavailable
 		}
 	} else {
 		status = requestErrorStatus(resp.Errors, media)
@@ -193,11 +200,21 @@ func (t httpTransport) write(w http.ResponseWriter, info *requestInfo, media str
 	if status == http.StatusMethodNotAllowed && h.Get("Allow") == "" {
 		h.Set("Allow", "POST") // a mutation sent with GET
 	}
-	if status == http.StatusTooManyRequests {
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(max(info.retryAfter.Seconds(), 1)))))
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// hasCode reports whether one of errs has the code.
+func hasCode(errs gqlerror.List, code string) bool {
+	for _, e := range errs {
+		if errorCode(e) == code {
+			return true
+		}
+	}
+	return false
 }
 
 // requestErrorStatus is the status of a response without data.

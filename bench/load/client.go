@@ -16,9 +16,21 @@ import (
 // target is one query served by one server: the request to send and the
 // response it must get back.
 type target struct {
-	addr    string
-	request []byte   // a whole HTTP/1.1 request, sent as is
-	want    response // the response every request must get
+	addr string
+	// replicas, when set, are the addresses of servers that answer the
+	// same: the connections of a run go to them in turn (round-robin),
+	// as a load balancer would send them, and addr is not used.
+	replicas []string
+	request  []byte   // a whole HTTP/1.1 request, sent as is
+	want     response // the response every request must get
+}
+
+// connAddr is the address the i-th connection of a run dials.
+func (t *target) connAddr(i int) string {
+	if len(t.replicas) > 0 {
+		return t.replicas[i%len(t.replicas)]
+	}
+	return t.addr
 }
 
 // newRequest builds the raw HTTP/1.1 POST of a GraphQL body.
@@ -257,9 +269,9 @@ func (l load) drive(t *target, d time.Duration) result {
 		start    = time.Now()
 		deadline = start.Add(d)
 	)
-	for range l.conns {
+	for i := range l.conns {
 		wg.Go(func() {
-			c, err := dial(t.addr)
+			c, err := dial(t.connAddr(i))
 			if err != nil {
 				rec.add(tally{}, err)
 				return
@@ -298,9 +310,9 @@ func (l load) openLoop(t *target, perSecond float64) result {
 		total    = skip + min(int64(l.duration/interval), int64(l.max))
 		start    = time.Now()
 	)
-	for range l.conns {
+	for i := range l.conns {
 		wg.Go(func() {
-			c, err := dial(t.addr)
+			c, err := dial(t.connAddr(i))
 			if err != nil {
 				rec.add(tally{}, err)
 				return

@@ -48,6 +48,7 @@ func TestParseFlags(t *testing.T) {
 		{"ErrUnknownExecutor", []string{"-executor", "jit"}, `-executor "jit"`},
 		{"ErrBothWithoutRounds", []string{"-executor", "both"}, "-rounds"},
 		{"ErrPostGraphileWithoutRounds", []string{"-postgraphile"}, "-rounds"},
+		{"ErrPostgresWithoutRounds", []string{"-postgres"}, "-rounds"},
 		{"ErrNegativeRounds", []string{"-rounds", "-1"}, "-rounds"},
 		{"ErrNegativePrime", []string{"-rounds", "2", "-prime", "-1s"}, "-prime"},
 		{"ErrRoundsWithRespCache", []string{"-rounds", "2", "-respcache"}, "-respcache"},

@@ -11,12 +11,15 @@
 // With -rounds N it measures side by side instead (rounds.go): the bare
 // server, the gateway on each -executor and, with -postgraphile,
 // PostGraphile over a PostgreSQL cluster of its own holding the same data
-// (postgraphile.go), in N alternating rounds, and reports medians, CPU and
-// allocations per request of the servers alone, and the ratios.
+// (postgraphile.go) and, with -postgres, the gateway on a PostgreSQL store
+// with one and two replicas (postgres.go), in N alternating rounds, and
+// reports medians, CPU and allocations per request of the servers alone,
+// and the ratios.
 //
 //	go run ./bench/load                      # seed data, default settings
 //	go run ./bench/load -db synth-1m.db -d 5s
 //	go run ./bench/load -queries q1,q2 -executor both -postgraphile -rounds 5 -d 5s -c 32
+//	go run ./bench/load -queries q1,q2 -postgres -postgraphile -rounds 5 -d 5s -c 32
 //
 // With -writes N it measures reads under writes instead (writes.go): the
 // -write-query (q1) at a fixed rate, idle and while N changesets a second
@@ -84,6 +87,9 @@ type config struct {
 	rounds       int
 	prime        time.Duration
 	postgraphile bool
+	// postgres measures the gateway on a PostgreSQL store too, with one
+	// and two replicas (postgres.go).
+	postgres bool
 	// writes, with perSecond > 0, measures reads under changesets instead
 	// (writes.go).
 	writes writeLoad
@@ -124,6 +130,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.writes.query, "write-query", "q1", "with -writes: the query whose p99 is compared")
 	fs.Float64Var(&c.writes.rate, "write-rate", 100, "with -writes: requests a second of the query, open loop")
 	fs.IntVar(&c.writes.rounds, "write-rounds", 3, "with -writes: idle and writing phases of -d each, alternating")
+	fs.BoolVar(&c.postgres, "postgres", false, "also measure the gateway on a PostgreSQL store: a PostgreSQL 15 cluster of its own holding a copy of the data, with one gateway replica and with two, connections sent to them in turn (needs -rounds and PostgreSQL 15; PostGraphile then runs over the same cluster)")
 	fs.BoolVar(&c.postgraphile, "postgraphile", false, "also measure PostGraphile 4.14.1 over a PostgreSQL 15 cluster of its own holding the same data, on q1 and q2 (needs -rounds, PostgreSQL 15 and Node 20 with npm)")
 
 	if err := fs.Parse(args); err != nil {
@@ -139,8 +146,8 @@ func parseFlags(args []string) (config, error) {
 	if c.executors, ok = executorNames[*executor]; !ok {
 		return c, fmt.Errorf("-executor %q: want gqlgen, fast, both, models or all", *executor)
 	}
-	if c.rounds == 0 && (len(c.executors) > 1 || c.postgraphile) {
-		return c, errors.New("-executor both and -postgraphile measure side by side: give -rounds, e.g. -rounds 5")
+	if c.rounds == 0 && (len(c.executors) > 1 || c.postgraphile || c.postgres) {
+		return c, errors.New("-executor both, -postgraphile and -postgres measure side by side: give -rounds, e.g. -rounds 5")
 	}
 	if c.writes.perSecond < 0 || (c.writes.perSecond > 0 && (c.rounds > 0 || c.writes.items < 1 || c.writes.rate <= 0 || c.writes.rounds < 1)) {
 		return c, errors.New("-writes: a positive rate, without -rounds, with positive -write-items, -write-rate and -write-rounds")

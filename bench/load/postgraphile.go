@@ -75,15 +75,20 @@ type postgraphile struct {
 	queries map[string]string // the texts, names filled in
 	about   string            // versions, for the report
 	cluster *pgtemp.Cluster
-	cmd     *exec.Cmd
-	exited  chan struct{}
-	log     *bytes.Buffer
+	// ownCluster is set when the cluster was started for PostGraphile
+	// alone, and is stopped with it.
+	ownCluster bool
+	cmd        *exec.Cmd
+	exited     chan struct{}
+	log        *bytes.Buffer
 }
 
-// startPostGraphile starts PostgreSQL, loads the export of store into it
-// and starts PostGraphile on a loopback port. On error, what was started is
-// stopped again.
-func startPostGraphile(ctx context.Context, store *db.Store, progress io.Writer) (pg *postgraphile, err error) {
+// startPostGraphile starts PostgreSQL, or uses cluster when it is not nil
+// (the one the gateway's PostgreSQL store is in, -postgres), loads the
+// export of store into a database of its own and starts PostGraphile on a
+// loopback port. On error, what was started is stopped again. stop stops
+// a cluster it started, not one it was given.
+func startPostGraphile(ctx context.Context, store *db.Store, cluster *pgtemp.Cluster, progress io.Writer) (pg *postgraphile, err error) {
 	bin, err := installPostGraphile(ctx, progress)
 	if err != nil {
 		return nil, err
@@ -103,12 +108,14 @@ func startPostGraphile(ctx context.Context, store *db.Store, progress io.Writer)
 		return nil, fmt.Errorf("export: another company is named %q too, so PostGraphile cannot look it up by name", company.Name)
 	}
 
-	fmt.Fprintln(progress, "load: starting PostgreSQL")
-	cluster, err := pgtemp.Start(ctx, pgtemp.Options{})
-	if err != nil {
-		return nil, err
+	ownCluster := cluster == nil
+	if ownCluster {
+		fmt.Fprintln(progress, "load: starting PostgreSQL")
+		if cluster, err = pgtemp.Start(ctx, pgtemp.Options{}); err != nil {
+			return nil, err
+		}
 	}
-	pg = &postgraphile{cluster: cluster, log: &bytes.Buffer{}}
+	pg = &postgraphile{cluster: cluster, ownCluster: ownCluster, log: &bytes.Buffer{}}
 	defer func() {
 		if err != nil {
 			pg.stop()
@@ -200,8 +207,10 @@ func (pg *postgraphile) stop() error {
 			errs = append(errs, errors.New("PostGraphile did not stop on SIGTERM; killed"))
 		}
 	}
-	if err := pg.cluster.Stop(); err != nil {
-		errs = append(errs, fmt.Errorf("stop PostgreSQL: %w", err))
+	if pg.ownCluster {
+		if err := pg.cluster.Stop(); err != nil {
+			errs = append(errs, fmt.Errorf("stop PostgreSQL: %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }

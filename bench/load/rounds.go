@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/investgraph/investgraph/bench"
+	"github.com/investgraph/investgraph/bench/pgtemp"
 )
 
 // A rounds run measures every query on every system (the bare server, the
@@ -127,6 +128,14 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 		t := qc.cells[0].target
 		t.addr, t.request = bareAddr, newRequest(bareAddr, graphqlBody(qc.query.Text))
 	}
+	var pgr *pgReplicas
+	if cfg.postgres {
+		if pgr, err = startPGReplicas(ctx, path, 2, childConfig{Executors: cfg.executors[:1], GCPercent: cfg.gcPercent, ReadModel: cfg.readModel}, os.Stderr); err != nil {
+			return fmt.Errorf("PostgreSQL store: %w", err)
+		}
+		defer pgr.stop()
+		failures = append(failures, addPGCells(table, pgr, cfg.executors[0])...)
+	}
 	// Systems are shared by the queries' cells; give each gateway cell the
 	// same system so that the report's rows line up.
 	unify(table)
@@ -137,7 +146,11 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 	}
 	var notes []string
 	if cfg.postgraphile {
-		pg, err := startPostGraphile(ctx, store, os.Stderr)
+		var cluster *pgtemp.Cluster
+		if pgr != nil {
+			cluster = pgr.cluster // over the same PostgreSQL
+		}
+		pg, err := startPostGraphile(ctx, store, cluster, os.Stderr)
 		if err != nil {
 			return fmt.Errorf("PostGraphile: %w", err)
 		}
@@ -160,6 +173,9 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 	fmt.Fprintln(out, "servers: the gateway and the bare server in a child process of their own; CPU/req is that process's CPU time (getrusage) per request, allocs/req its heap allocations (runtime/metrics), the load generator excluded")
 	if cfg.postgraphile {
 		fmt.Fprintln(out, "PostGraphile: CPU/req is the CPU time of its processes (Node, two workers) and of its PostgreSQL cluster's, from /proc, per request; allocations are not counted (n/a)")
+	}
+	if pgr != nil {
+		fmt.Fprintln(out, pgr.about+"; CPU/req of the PostgreSQL rows is the gateway processes' and the cluster's")
 	}
 	for _, n := range notes {
 		fmt.Fprintln(out, n)
@@ -208,6 +224,43 @@ func runRounds(ctx context.Context, cfg config, queries []bench.Query, gc string
 		return fmt.Errorf("%d problem(s):\n  %s", len(failures), strings.Join(failures, "\n  "))
 	}
 	return nil
+}
+
+// addPGCells adds the PostgreSQL gateway's cells, one replica and two, to
+// each query's, after checking that both replicas answer as the SQLite
+// gateway does; a query on which they do not is reported and measured on
+// SQLite alone.
+func addPGCells(table []*queryCells, r *pgReplicas, executor string) (failures []string) {
+	one := &system{name: "gateway (" + executor + ", PostgreSQL, 1 replica)", usage: r.usage(1)}
+	two := &system{name: "gateway (" + executor + ", PostgreSQL, 2 replicas)", usage: r.usage(2)}
+	for _, qc := range table {
+		body := graphqlBody(qc.query.Text)
+		want := qc.cells[1].target.want // the SQLite gateway's
+		ok := true
+		for i := range r.children {
+			raw, _, err := capture(r.addr(i, executor), body)
+			var got response
+			if err == nil {
+				got, err = splitResponse(raw)
+			}
+			if err == nil && (!bytes.Equal(got.prefix, want.prefix) || !bytes.Equal(got.suffix, want.suffix)) {
+				err = fmt.Errorf("answers differently from the SQLite gateway:\n    %s\n    %s", truncate(raw), truncate(qc.gatewayBody))
+			}
+			if err != nil {
+				failures = append(failures, fmt.Sprintf("%s on PostgreSQL replica %d, not measured: %v", qc.query.Name, i+1, err))
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		a, b := r.addr(0, executor), r.addr(1, executor)
+		qc.cells = append(qc.cells,
+			&cell{sys: one, target: &target{addr: a, request: newRequest(a, body), want: want}},
+			&cell{sys: two, target: &target{replicas: []string{a, b}, request: newRequest(a, body), want: want}})
+	}
+	return failures
 }
 
 // unify makes the cells of one system name share one *system.

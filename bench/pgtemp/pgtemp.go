@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -48,6 +49,10 @@ type Options struct {
 	Settings map[string]string
 	// Log receives the output of initdb and pg_ctl; discarded when nil.
 	Log io.Writer
+	// Password, when set, is the superuser's password, and connections
+	// over TCP must give it (scram-sha-256); the Unix socket stays
+	// trusted. DSN includes it.
+	Password string
 }
 
 // Cluster is a running PostgreSQL cluster.
@@ -56,12 +61,14 @@ type Cluster struct {
 	Port int
 	// Dir holds the data directory (data), the socket (sock) and the
 	// server log (server.log).
-	Dir  string
-	bin  string
-	cred *syscall.Credential // nil when not root
-	log  io.Writer
-	once sync.Once
-	err  error
+	Dir      string
+	bin      string
+	cred     *syscall.Credential // nil when not root
+	log      io.Writer
+	password string
+	options  string // the server settings, as pg_ctl -o takes them
+	once     sync.Once
+	err      error
 }
 
 // BinDir returns the directory of the server programs of the major version.
@@ -114,7 +121,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c = &Cluster{Dir: dir, bin: bin, log: opts.Log}
+	c = &Cluster{Dir: dir, bin: bin, log: opts.Log, password: opts.Password}
 	defer func() {
 		if err != nil {
 			c.Stop()
@@ -129,7 +136,20 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 			return c, err
 		}
 	}
-	if err = c.run(ctx, "initdb", "-D", c.dataDir(), "-U", User, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"); err != nil {
+	initdb := []string{"-D", c.dataDir(), "-U", User, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"}
+	if opts.Password != "" {
+		pwfile := filepath.Join(dir, "pwfile")
+		if err = os.WriteFile(pwfile, []byte(opts.Password+"\n"), 0o600); err == nil && c.cred != nil {
+			err = os.Chown(pwfile, int(c.cred.Uid), int(c.cred.Gid))
+		}
+		if err != nil {
+			return c, err
+		}
+		initdb = append(initdb, "--auth-host=scram-sha-256", "--pwfile="+pwfile)
+	}
+	err = c.run(ctx, "initdb", initdb...)
+	os.Remove(filepath.Join(dir, "pwfile"))
+	if err != nil {
 		return c, err
 	}
 	if err = os.Mkdir(c.sockDir(), 0o700); err == nil && c.cred != nil {
@@ -156,18 +176,42 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	for k, v := range settings {
 		o = append(o, fmt.Sprintf("-c %s=%s", k, v))
 	}
-	// pg_ctl detaches the server from our process group, so an interrupt
-	// of this program reaches the server only through Stop.
-	if err = c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-l", c.logFile(), "-w", "-t", "60", "-o", strings.Join(o, " "), "start"); err != nil {
-		return c, fmt.Errorf("%w; server log:\n%s", err, c.logTail())
+	c.options = strings.Join(o, " ")
+	return c, c.start(ctx)
+}
+
+// start starts the server on the data directory with the cluster's
+// settings. pg_ctl detaches the server from our process group, so an
+// interrupt of this program reaches the server only through Stop.
+func (c *Cluster) start(ctx context.Context) error {
+	if err := c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-l", c.logFile(), "-w", "-t", "60", "-o", c.options, "start"); err != nil {
+		return fmt.Errorf("%w; server log:\n%s", err, c.logTail())
 	}
-	return c, nil
+	return nil
+}
+
+// Halt shuts the server down (fast: open sessions are ended) and keeps
+// its data directory, for Restart: a test of what clients do while the
+// database is gone.
+func (c *Cluster) Halt(ctx context.Context) error {
+	return c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-m", "fast", "-w", "-t", "50", "stop")
+}
+
+// Restart starts the server again after Halt, on the same data
+// directory, port and settings.
+func (c *Cluster) Restart(ctx context.Context) error {
+	return c.start(ctx)
 }
 
 // DSN is the connection string of a database of the cluster, as its
-// superuser over TCP on loopback.
+// superuser over TCP on loopback, with the password when the cluster has
+// one.
 func (c *Cluster) DSN(database string) string {
-	return fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", User, c.Port, database)
+	user := User
+	if c.password != "" {
+		user = url.UserPassword(User, c.password).String()
+	}
+	return fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", user, c.Port, database)
 }
 
 // PID is the server's (postmaster's) process id, 0 when unknown.
@@ -188,6 +232,7 @@ func (c *Cluster) Psql(ctx context.Context, database string, script io.Reader) e
 		"-h", "127.0.0.1", "-p", strconv.Itoa(c.Port), "-U", User, "-d", database, "-f", "-")
 	var stderr bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = script, c.log, &stderr
+	cmd.Env = c.psqlEnv()
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("psql: %w: %s", err, strings.TrimSpace(stderr.String()))
 	}
@@ -201,6 +246,7 @@ func (c *Cluster) Query(ctx context.Context, database, sql string) (string, erro
 		"-h", "127.0.0.1", "-p", strconv.Itoa(c.Port), "-U", User, "-d", database, "-c", sql)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Env = c.psqlEnv()
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("psql: %w: %s", err, strings.TrimSpace(stderr.String()))
 	}
@@ -228,6 +274,15 @@ func (c *Cluster) Stop() error {
 		}
 	})
 	return c.err
+}
+
+// psqlEnv is psql's environment: ours, with the password when the
+// cluster has one.
+func (c *Cluster) psqlEnv() []string {
+	if c.password == "" {
+		return nil // the process's own
+	}
+	return append(os.Environ(), "PGPASSWORD="+c.password)
 }
 
 func (c *Cluster) dataDir() string { return filepath.Join(c.Dir, "data") }

@@ -61,3 +61,31 @@ func TestStartStop(t *testing.T) {
 		t.Errorf("second Stop = %v, want nil", err)
 	}
 }
+
+func TestPasswordHaltRestart(t *testing.T) {
+	ctx := context.Background()
+	c, err := pgtemp.Start(ctx, pgtemp.Options{Password: "s3cret word"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	if !strings.Contains(c.DSN("postgres"), ":s3cret%20word@") {
+		t.Errorf("DSN %q lacks the password", c.DSN("postgres"))
+	}
+	if err := c.Psql(ctx, "postgres", strings.NewReader("CREATE TABLE t (id int);\nINSERT INTO t VALUES (7);\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Halt(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(c.Port)); err == nil {
+		conn.Close()
+		t.Fatal("the server still listens after Halt")
+	}
+	if err := c.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Query(ctx, "postgres", "SELECT id FROM t"); err != nil || got != "7" {
+		t.Errorf("after Restart: %q, %v; want the row written before Halt, 7", got, err)
+	}
+}
