@@ -122,10 +122,10 @@ func currentState(ctx context.Context, tx *sql.Tx) (graphState, error) {
 // changeset touches are derived again alone (searchTouched).
 var derivedAfterRows = slices.Concat(dealFactsStatements, statisticsStatements)
 
-// keysAfterRows are the statements that derive the facts' keys and mark
-// the retracted ones, run over the whole graph before anything computed
+// keysAfterRows are the statements that derive the keys of the facts a
+// changeset wrote and mark the retracted ones, before anything computed
 // from them, as derivedStatements orders them.
-var keysAfterRows = slices.Concat(factKeyStatements, retractionStatements)
+var keysAfterRows = slices.Concat(factKeyIncrements, retractionStatements)
 
 // errWriteWhole is what writeDifference returns, before writing anything,
 // for a changeset that changes the retractions: their marks reach the

@@ -83,20 +83,23 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 			if err != nil {
 				return nil, err
 			}
-			before, err := log.build()
+			beforeKey := keyOf(log.docs)
+			before, err := log.buildKeyed(beforeKey)
 			if err != nil {
 				return nil, err
 			}
 			log.docs = append(log.docs, Document{Name: inputName, Text: []byte(c.YAML)})
-			after, err := buildCopy(log.docs)
+			afterKey := keyOf(log.docs)
+			after, err := buildCopy(afterKey, log.docs)
 			if err != nil {
 				return nil, inputErrors(err, field)
 			}
 			if err := log.retract(after); err != nil {
 				return nil, err
 			}
-			rev := difference(before, after)
-			rev.Changes = nodeChanges(before, after)
+			b, a := viewOf(log.viewKey(beforeKey), before), viewOf(log.viewKey(afterKey), after)
+			rev := differenceOf(before, after, b.prints, a.prints)
+			rev.Changes = nodeChangesOf(b.facts, a.facts)
 			rev.Touched = touchedBy(rev.Touched, rev.Changes)
 			return &db.Change{Dataset: after, Revision: rev}, nil
 		},
@@ -170,13 +173,18 @@ func inputErrors(err error, field string) error {
 // whose fields, names or citations differ as changed. Ids stay those of
 // before, as a changeset's document is merged after the others.
 func difference(before, after *db.Dataset) db.Revision {
+	return differenceOf(before, after, fingerprints(before), fingerprints(after))
+}
+
+// differenceOf is difference with the fingerprints b of before and a of
+// after.
+func differenceOf(before, after *db.Dataset, b, a datasetPrints) db.Revision {
 	var r db.Revision
 	if n := len(after.Sources); n > len(before.Sources) {
 		r.SourceSlug = after.Sources[n-1].Slug
 		r.Touched = append(r.Touched, db.SlugRef{Type: "Source", Slug: r.SourceSlug})
 		r.Added++
 	}
-	b, a := fingerprints(before), fingerprints(after)
 	for _, ref := range a.order {
 		old, ok := b.prints[ref]
 		switch {

@@ -20,7 +20,11 @@ import (
 // dataset's order, sources first; those with nothing added or changed are
 // left out.
 func nodeChanges(before, after *db.Dataset) []db.NodeChange {
-	b, a := describe(before), describe(after)
+	return nodeChangesOf(describe(before), describe(after))
+}
+
+// nodeChangesOf is nodeChanges of the graphs b and a describe.
+func nodeChangesOf(b, a *described) []db.NodeChange {
 	var out []db.NodeChange
 	for _, ref := range a.order {
 		old, now := b.nodes[ref], a.nodes[ref]

@@ -48,22 +48,13 @@ func decodeFile(text []byte) (*File, error) {
 	return f, nil
 }
 
-// lastBuilt is the dataset of the last successful buildShared, with a hash
-// of the texts it was built from.
-var lastBuilt struct {
-	mu  sync.Mutex
-	key [sha256.Size]byte
-	d   *db.Dataset
-}
+// buildKey identifies the documents a dataset is built from: a hash of
+// their texts, in order. Names do not enter it: they only name problems,
+// and a build with problems is not remembered.
+type buildKey [sha256.Size]byte
 
-// buildShared is Build, except that the documents of the last successful
-// call, text for text, give the dataset that call made without building it
-// again: the graph before a changeset is the graph after the one before it,
-// which was a quarter of a changeset's CPU. The dataset is shared, so it is
-// never changed: a caller changes the copy buildCopy gives. Names do not
-// enter the key: they only name problems, and a build with problems is not
-// remembered.
-func buildShared(docs []Document) (*db.Dataset, error) {
+// keyOf returns the buildKey of docs.
+func keyOf(docs []Document) buildKey {
 	h := sha256.New()
 	for _, doc := range docs {
 		var n [8]byte
@@ -71,8 +62,26 @@ func buildShared(docs []Document) (*db.Dataset, error) {
 		h.Write(n[:])
 		h.Write(doc.Text)
 	}
-	var key [sha256.Size]byte
+	var key buildKey
 	h.Sum(key[:0])
+	return key
+}
+
+// lastBuilt is the dataset of the last successful buildShared, with the
+// key of the texts it was built from.
+var lastBuilt struct {
+	mu  sync.Mutex
+	key buildKey
+	d   *db.Dataset
+}
+
+// buildShared is Build, except that the documents of the last successful
+// call, text for text (key is keyOf(docs)), give the dataset that call
+// made without building it again: the graph before a changeset is the
+// graph after the one before it, which was a quarter of a changeset's CPU.
+// The dataset is shared, so it is never changed: a caller changes the copy
+// buildCopy gives.
+func buildShared(key buildKey, docs []Document) (*db.Dataset, error) {
 	lastBuilt.mu.Lock()
 	if lastBuilt.d != nil && lastBuilt.key == key {
 		d := lastBuilt.d
@@ -95,8 +104,8 @@ func buildShared(docs []Document) (*db.Dataset, error) {
 // slice without the link they withdraw (withdrawParticipant), so a copy
 // of the struct whose slices have no room to append in place leaves the
 // shared dataset as it was.
-func buildCopy(docs []Document) (*db.Dataset, error) {
-	shared, err := buildShared(docs)
+func buildCopy(key buildKey, docs []Document) (*db.Dataset, error) {
+	shared, err := buildShared(key, docs)
 	if err != nil {
 		return nil, err
 	}
