@@ -116,11 +116,12 @@ func currentState(ctx context.Context, tx *sql.Tx) (graphState, error) {
 }
 
 // derivedAfterRows are what a changeset derives again over the whole
-// graph once its rows are written: the deal facts and the statistics. The
-// visibility updates are not among them, as insertAll's rows already
-// satisfy them, nor the search index, whose rows of the objects a
-// changeset touches are derived again alone (searchTouched).
-var derivedAfterRows = slices.Concat(dealFactsStatements, statisticsStatements)
+// graph once its rows are written: the deal facts and the aggregates'
+// sizes. The visibility updates are not among them, as insertAll's rows
+// already satisfy them, nor the search index, whose rows of the objects a
+// changeset touches are derived again alone (searchTouched), nor the
+// lists' sizes, counted from the rows in memory (writeListSizes).
+var derivedAfterRows = slices.Concat(dealFactsStatements, []string{`DELETE FROM aggregate_sizes`}, aggregateSizeStatements)
 
 // keysAfterRows are the statements that derive the keys of the facts a
 // changeset wrote and mark the retracted ones, before anything computed
@@ -272,6 +273,9 @@ func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tabl
 		return fmt.Errorf("write difference: %w", w.err)
 	}
 	if err := touch(ctx, tx, changes2touched(changes)); err != nil {
+		return fmt.Errorf("write difference: %w", err)
+	}
+	if err := writeListSizes(ctx, tx, now); err != nil {
 		return fmt.Errorf("write difference: %w", err)
 	}
 	for _, q := range slices.Concat(keysAfterRows, touchedThrough, searchTouched, derivedAfterRows) {
