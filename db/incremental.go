@@ -121,7 +121,45 @@ func currentState(ctx context.Context, tx *sql.Tx) (graphState, error) {
 // already satisfy them, nor the search index, whose rows of the objects a
 // changeset touches are derived again alone (searchTouched), nor the
 // lists' sizes, counted from the rows in memory (writeListSizes).
-var derivedAfterRows = slices.Concat(dealFactsStatements, []string{`DELETE FROM aggregate_sizes`}, aggregateSizeStatements)
+var derivedAfterRows = slices.Concat(dealFactsTouched, []string{`DELETE FROM aggregate_sizes`}, aggregateSizeStatements)
+
+// The kinds of temp.touched that name deals whose facts a changeset
+// derives again (dealFactsTouched): agreements and projects, as deal_facts'
+// agreement column tells them apart.
+const (
+	dealAgreement = "DEAL_AGREEMENT"
+	dealProject   = "DEAL_PROJECT"
+)
+
+// dealFactsTouched are dealFactsStatements for the deals in temp.touched:
+// their facts are deleted and derived again, each statement restricted to
+// them by the deal id it selects.
+var dealFactsTouched = func() []string {
+	out := []string{`DELETE FROM deal_facts WHERE fact IN ('year', 'party', 'sector', 'project') AND (
+		agreement = 1 AND deal_id IN (SELECT id FROM temp.touched WHERE kind = '` + dealAgreement + `')
+		OR agreement = 0 AND deal_id IN (SELECT id FROM temp.touched WHERE kind = '` + dealProject + `'))`}
+	for _, q := range dealFactsStatements {
+		m := dealSelected.FindStringSubmatch(q)
+		if m == nil {
+			continue // the DELETE of every fact
+		}
+		kind := dealProject
+		if m[1] == "1" {
+			kind = dealAgreement
+		}
+		restrict := ` AND ` + m[2] + ` IN (SELECT id FROM temp.touched WHERE kind = '` + kind + `')`
+		if at := strings.Index(q, "GROUP BY"); at >= 0 {
+			out = append(out, q[:at]+strings.TrimLeft(restrict, " ")+"\n\t"+q[at:])
+		} else {
+			out = append(out, q+restrict)
+		}
+	}
+	return out
+}()
+
+// dealSelected finds the agreement flag and the deal id a statement of
+// dealFactsStatements selects.
+var dealSelected = regexp.MustCompile(`(?m)^\s*SELECT '[a-z]+', ([01]), ([a-z]+\.[a-z_]+),`)
 
 // keysAfterRows are the statements that derive the keys of the facts a
 // changeset wrote and mark the retracted ones, before anything computed
@@ -172,6 +210,17 @@ var touchedBy = map[string][][2]string{
 	"positions":            {{"PERSON", "person_id"}},
 	"meeting_participants": {{"MEETING", "meeting_id"}},
 	"meeting_topics":       {{"MEETING", "meeting_id"}},
+	// The deals whose facts a changed row touches (dealFactsTouched); those
+	// of a changed company's or project's deals are added by dealsThrough.
+	"agreement_parties":  {{dealAgreement, "agreement_id"}},
+	"agreement_projects": {{dealAgreement, "agreement_id"}},
+	"amounts":            {{dealAgreement, "agreement_id"}, {dealProject, "project_id"}},
+}
+
+func init() {
+	touchedBy["agreements"] = append(touchedBy["agreements"], [2]string{dealAgreement, "id"})
+	touchedBy["projects"] = append(touchedBy["projects"], [2]string{dealProject, "id"})
+	touchedBy["project_participants"] = append(touchedBy["project_participants"], [2]string{dealProject, "project_id"})
 }
 
 // touchedThrough adds the objects whose text shows a touched person: the
@@ -184,8 +233,21 @@ var touchedThrough = []string{
 		WHERE x.speaker_id IN (SELECT id FROM temp.touched WHERE kind = 'PERSON')`,
 }
 
+// dealsThrough adds the deals whose facts show a touched company (its
+// slug, name, country and day, as a party) or a touched project deal (its
+// sector and day, and whether it has amounts, to the agreements that
+// cover it), in that order.
+var dealsThrough = []string{
+	`INSERT OR IGNORE INTO temp.touched (kind, id) SELECT '` + dealAgreement + `', l.agreement_id FROM agreement_parties l
+		WHERE l.company_id IN (SELECT id FROM temp.touched WHERE kind = 'COMPANY')`,
+	`INSERT OR IGNORE INTO temp.touched (kind, id) SELECT '` + dealProject + `', l.project_id FROM project_participants l
+		WHERE l.company_id IN (SELECT id FROM temp.touched WHERE kind = 'COMPANY')`,
+	`INSERT OR IGNORE INTO temp.touched (kind, id) SELECT '` + dealAgreement + `', l.agreement_id FROM agreement_projects l
+		WHERE l.project_id IN (SELECT id FROM temp.touched WHERE kind = '` + dealProject + `')`,
+}
+
 // preparedForChangesets are the statements every changeset runs.
-var preparedForChangesets = slices.Concat(keysAfterRows, derivedAfterRows, searchTouched, touchedThrough)
+var preparedForChangesets = slices.Concat(keysAfterRows, derivedAfterRows, searchTouched, touchedThrough, dealsThrough)
 
 // writeDifference turns the tables holding the rows was into the tables
 // holding the rows now, both as datasetRows gives them: it deletes the rows
@@ -278,7 +340,7 @@ func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tabl
 	if err := writeListSizes(ctx, tx, now); err != nil {
 		return fmt.Errorf("write difference: %w", err)
 	}
-	for _, q := range slices.Concat(keysAfterRows, touchedThrough, searchTouched, derivedAfterRows) {
+	for _, q := range slices.Concat(keysAfterRows, touchedThrough, dealsThrough, searchTouched, derivedAfterRows) {
 		st := s.prepared.get(q)
 		if st == nil {
 			return fmt.Errorf("write difference: derived data: statement not prepared")
@@ -312,7 +374,9 @@ func changes2touched(changes []changedTable) []touchedRow {
 			col := slices.Index(c.columns, by[1])
 			for _, rows := range [][][]any{c.gone, c.added} {
 				for _, row := range rows {
-					out = append(out, touchedRow{by[0], row[col]})
+					if id, set := idValue(row[col]); set {
+						out = append(out, touchedRow{by[0], id})
+					}
 				}
 			}
 		}
