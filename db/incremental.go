@@ -25,12 +25,11 @@ type rowCollector struct{ tables []tableRows }
 
 func (c *rowCollector) insert(into string, n int, row func(a []any, i int) []any) {
 	t := tableRows{into: into, rows: make([][]any, n), keys: make([]string, n)}
-	var b strings.Builder
+	var key []byte
 	for i := range n {
 		t.rows[i] = row(nil, i)
-		b.Reset()
-		writeRowKey(&b, t.rows[i])
-		t.keys[i] = b.String()
+		key = appendRowKey(key[:0], t.rows[i])
+		t.keys[i] = string(key)
 	}
 	c.tables = append(c.tables, t)
 }
@@ -42,49 +41,49 @@ func datasetRows(d *Dataset) []tableRows {
 	return c.tables
 }
 
-// writeRowKey writes the values of a row so that two rows have the same
-// text exactly when they hold the same values, NULL apart from "".
-func writeRowKey(b *strings.Builder, row []any) {
+// appendRowKey appends the values of a row to b so that two rows have the
+// same text exactly when they hold the same values, NULL apart from "".
+func appendRowKey(b []byte, row []any) []byte {
 	for _, v := range row {
 		switch v := v.(type) {
 		case nil:
-			b.WriteString("\x00N")
+			b = append(b, "\x00N"...)
 		case string:
-			b.WriteString("s")
-			b.WriteString(v)
+			b = append(append(b, 's'), v...)
 		case *string:
 			if v == nil {
-				b.WriteString("\x00N")
+				b = append(b, "\x00N"...)
 			} else {
-				b.WriteString("s")
-				b.WriteString(*v)
+				b = append(append(b, 's'), *v...)
 			}
 		case int64:
-			b.WriteString("i")
-			b.WriteString(strconv.FormatInt(v, 10))
+			b = strconv.AppendInt(append(b, 'i'), v, 10)
 		case *int64:
 			if v == nil {
-				b.WriteString("\x00N")
+				b = append(b, "\x00N"...)
 			} else {
-				b.WriteString("i")
-				b.WriteString(strconv.FormatInt(*v, 10))
+				b = strconv.AppendInt(append(b, 'i'), *v, 10)
 			}
 		case int:
-			b.WriteString("i")
-			b.WriteString(strconv.Itoa(v))
+			b = strconv.AppendInt(append(b, 'i'), int64(v), 10)
+		case float64:
+			b = strconv.AppendFloat(append(b, 'f'), v, 'g', -1, 64)
+		case bool:
+			b = strconv.AppendBool(append(b, 'b'), v)
 		default:
 			rv := reflect.ValueOf(v)
 			for rv.Kind() == reflect.Pointer && !rv.IsNil() {
 				rv = rv.Elem()
 			}
 			if rv.Kind() == reflect.Pointer {
-				b.WriteString("\x00N")
+				b = append(b, "\x00N"...)
 			} else {
-				fmt.Fprintf(b, "%d:%v", rv.Kind(), rv.Interface())
+				b = fmt.Appendf(b, "%d:%v", rv.Kind(), rv.Interface())
 			}
 		}
-		b.WriteString("\x1f")
+		b = append(b, '\x1f')
 	}
+	return b
 }
 
 // writtenGraph is what the last changeset this store committed left in the
