@@ -169,16 +169,15 @@ type children struct {
 	subject       string
 }
 
-// Which children of a table count: every row, or those naming a parent.
-const (
-	all     = false
-	notNull = true
-)
+// childrenIn are all the rows of table, each naming its parent in column.
+func childrenIn(table, column string) children {
+	return children{table: table, column: column}
+}
 
-// childrenIn are the rows of table whose column names a parent, all of
-// them or those where it is set.
-func childrenIn(table, column string, which bool) children {
-	return children{table: table, column: column, notNull: which}
+// childrenSetIn are the rows of table whose column is set, naming their
+// parent.
+func childrenSetIn(table, column string) children {
+	return children{table: table, column: column, notNull: true}
 }
 
 // citationsOf are the citations of one kind of subject.
@@ -202,36 +201,36 @@ func (c children) counts() string {
 // listRelations covers every list field that reads the store. A list field
 // added to the schema without a relation here is priced at a fixed size.
 var listRelations = []listRelation{
-	{"Company.subsidiaries", "company", "companies", childrenIn("companies", "parent_id", notNull)},
-	{"Company.positions", "company", "companies", childrenIn("positions", "organization_id", all)},
-	{"Company.projects", "company", "companies", childrenIn("project_participants", "company_id", all)},
-	{"Company.agreements", "company", "companies", childrenIn("agreement_parties", "company_id", all)},
-	{"Company.meetings", "company", "companies", childrenIn("meeting_organizations", "company_id", all)},
-	{"Company.measurements", "company", "companies", childrenIn("measurements", "company_id", notNull)},
+	{"Company.subsidiaries", "company", "companies", childrenSetIn("companies", "parent_id")},
+	{"Company.positions", "company", "companies", childrenIn("positions", "organization_id")},
+	{"Company.projects", "company", "companies", childrenIn("project_participants", "company_id")},
+	{"Company.agreements", "company", "companies", childrenIn("agreement_parties", "company_id")},
+	{"Company.meetings", "company", "companies", childrenIn("meeting_organizations", "company_id")},
+	{"Company.measurements", "company", "companies", childrenSetIn("measurements", "company_id")},
 	{"Company.citations", "company", "companies", citationsOf("company")},
-	{"Person.positions", "person", "people", childrenIn("positions", "person_id", all)},
-	{"Person.meetings", "person", "people", childrenIn("meeting_participants", "person_id", all)},
+	{"Person.positions", "person", "people", childrenIn("positions", "person_id")},
+	{"Person.meetings", "person", "people", childrenIn("meeting_participants", "person_id")},
 	{"Person.citations", "person", "people", citationsOf("person")},
 	{"Position.citations", "", "positions", citationsOf("position")},
-	{"Meeting.participants", "meeting", "meetings", childrenIn("meeting_participants", "meeting_id", all)},
-	{"Meeting.organizations", "meeting", "meetings", childrenIn("meeting_organizations", "meeting_id", all)},
-	{"Meeting.projects", "meeting", "meetings", childrenIn("meeting_projects", "meeting_id", all)},
-	{"Meeting.agreements", "meeting", "meetings", childrenIn("agreements", "meeting_id", notNull)},
+	{"Meeting.participants", "meeting", "meetings", childrenIn("meeting_participants", "meeting_id")},
+	{"Meeting.organizations", "meeting", "meetings", childrenIn("meeting_organizations", "meeting_id")},
+	{"Meeting.projects", "meeting", "meetings", childrenIn("meeting_projects", "meeting_id")},
+	{"Meeting.agreements", "meeting", "meetings", childrenSetIn("agreements", "meeting_id")},
 	{"Meeting.citations", "meeting", "meetings", citationsOf("meeting")},
-	{"Project.participants", "project", "projects", childrenIn("project_participants", "project_id", all)},
+	{"Project.participants", "project", "projects", childrenIn("project_participants", "project_id")},
 	// capacityHistory is the capacity metrics of measurements: no longer.
-	{"Project.capacityHistory", "project", "projects", childrenIn("measurements", "project_id", notNull)},
-	{"Project.measurements", "project", "projects", childrenIn("measurements", "project_id", notNull)},
-	{"Project.milestones", "project", "projects", childrenIn("milestones", "project_id", all)},
-	{"Project.amounts", "project", "projects", childrenIn("amounts", "project_id", notNull)},
-	{"Project.agreements", "project", "projects", childrenIn("agreement_projects", "project_id", all)},
-	{"Project.meetings", "project", "projects", childrenIn("meeting_projects", "project_id", all)},
+	{"Project.capacityHistory", "project", "projects", childrenSetIn("measurements", "project_id")},
+	{"Project.measurements", "project", "projects", childrenSetIn("measurements", "project_id")},
+	{"Project.milestones", "project", "projects", childrenIn("milestones", "project_id")},
+	{"Project.amounts", "project", "projects", childrenSetIn("amounts", "project_id")},
+	{"Project.agreements", "project", "projects", childrenIn("agreement_projects", "project_id")},
+	{"Project.meetings", "project", "projects", childrenIn("meeting_projects", "project_id")},
 	{"Project.citations", "project", "projects", citationsOf("project")},
 	{"ProjectParticipant.citations", "", "project_participants", citationsOf("participant")},
-	{"Agreement.parties", "agreement", "agreements", childrenIn("agreement_parties", "agreement_id", all)},
-	{"Agreement.signatories", "agreement", "agreements", childrenIn("agreement_signatories", "agreement_id", all)},
-	{"Agreement.amounts", "agreement", "agreements", childrenIn("amounts", "agreement_id", notNull)},
-	{"Agreement.projects", "agreement", "agreements", childrenIn("agreement_projects", "agreement_id", all)},
+	{"Agreement.parties", "agreement", "agreements", childrenIn("agreement_parties", "agreement_id")},
+	{"Agreement.signatories", "agreement", "agreements", childrenIn("agreement_signatories", "agreement_id")},
+	{"Agreement.amounts", "agreement", "agreements", childrenSetIn("amounts", "agreement_id")},
+	{"Agreement.projects", "agreement", "agreements", childrenIn("agreement_projects", "agreement_id")},
 	{"Agreement.citations", "agreement", "agreements", citationsOf("agreement")},
 }
 
