@@ -114,9 +114,9 @@ func currentState(ctx context.Context, tx *sql.Tx) (graphState, error) {
 	return st, nil
 }
 
-// derivedAfterRows are what a changeset derives again over the whole
-// graph once its rows are written: the deal facts and the aggregates'
-// sizes. The visibility updates are not among them, as insertAll's rows
+// derivedAfterRows are what a changeset derives again once its rows are
+// written: the deal facts of the deals it touched (dealFactsTouched) and
+// the aggregates' sizes over the whole graph. The visibility updates are not among them, as insertAll's rows
 // already satisfy them, nor the search index, whose rows of the objects a
 // changeset touches are derived again alone (searchTouched), nor the
 // lists' sizes, counted from the rows in memory (writeListSizes).
@@ -195,31 +195,27 @@ var searchTouched = func() []string {
 
 var searchKind = regexp.MustCompile(`(?m)^\s*SELECT '([A-Z]+)', x\.id`)
 
-// touchedBy says which objects' search rows a changed row of a table
-// touches: kind, and the column holding the object's id; names by subject.
+// touchedBy says which objects' search rows, and which deals' facts, a
+// changed row of a table touches: kind, and the column holding the
+// object's id; names by subject.
 var touchedBy = map[string][][2]string{
 	"companies":            {{"COMPANY", "id"}},
 	"people":               {{"PERSON", "id"}},
-	"projects":             {{"PROJECT", "id"}},
+	"projects":             {{"PROJECT", "id"}, {dealProject, "id"}},
 	"meetings":             {{"MEETING", "id"}},
-	"agreements":           {{"AGREEMENT", "id"}},
+	"agreements":           {{"AGREEMENT", "id"}, {dealAgreement, "id"}},
 	"sources":              {{"SOURCE", "id"}},
 	"statements":           {{"STATEMENT", "id"}},
 	"events":               {{"EVENT", "id"}},
 	"positions":            {{"PERSON", "person_id"}},
 	"meeting_participants": {{"MEETING", "meeting_id"}},
 	"meeting_topics":       {{"MEETING", "meeting_id"}},
-	// The deals whose facts a changed row touches (dealFactsTouched); those
-	// of a changed company's or project's deals are added by dealsThrough.
-	"agreement_parties":  {{dealAgreement, "agreement_id"}},
-	"agreement_projects": {{dealAgreement, "agreement_id"}},
-	"amounts":            {{dealAgreement, "agreement_id"}, {dealProject, "project_id"}},
-}
-
-func init() {
-	touchedBy["agreements"] = append(touchedBy["agreements"], [2]string{dealAgreement, "id"})
-	touchedBy["projects"] = append(touchedBy["projects"], [2]string{dealProject, "id"})
-	touchedBy["project_participants"] = append(touchedBy["project_participants"], [2]string{dealProject, "project_id"})
+	// Rows of deals alone (dealFactsTouched); the deals of a changed
+	// company or project deal are added by dealsThrough.
+	"agreement_parties":    {{dealAgreement, "agreement_id"}},
+	"agreement_projects":   {{dealAgreement, "agreement_id"}},
+	"amounts":              {{dealAgreement, "agreement_id"}, {dealProject, "project_id"}},
+	"project_participants": {{dealProject, "project_id"}},
 }
 
 // touchedThrough adds the objects whose text shows a touched person: the
