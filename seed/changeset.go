@@ -83,14 +83,12 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 			if err != nil {
 				return nil, err
 			}
-			beforeKey := keyOf(log.docs)
-			before, err := log.buildKeyed(beforeKey)
+			before, err := log.build()
 			if err != nil {
 				return nil, err
 			}
 			log.docs = append(log.docs, Document{Name: inputName, Text: []byte(c.YAML)})
-			afterKey := keyOf(log.docs)
-			after, err := buildCopy(afterKey, log.docs)
+			after, err := buildCopy(log.docs)
 			if err != nil {
 				return nil, inputErrors(err, field)
 			}

@@ -48,13 +48,22 @@ func decodeFile(text []byte) (*File, error) {
 	return f, nil
 }
 
-// buildKey identifies the documents a dataset is built from: a hash of
-// their texts, in order. Names do not enter it: they only name problems,
-// and a build with problems is not remembered.
-type buildKey [sha256.Size]byte
+// lastBuilt is the dataset of the last successful buildShared, with a hash
+// of the texts it was built from.
+var lastBuilt struct {
+	mu  sync.Mutex
+	key [sha256.Size]byte
+	d   *db.Dataset
+}
 
-// keyOf returns the buildKey of docs.
-func keyOf(docs []Document) buildKey {
+// buildShared is Build, except that the documents of the last successful
+// call, text for text, give the dataset that call made without building it
+// again: the graph before a changeset is the graph after the one before it,
+// which was a quarter of a changeset's CPU. The dataset is shared, so it is
+// never changed: a caller changes the copy buildCopy gives. Names do not
+// enter the key: they only name problems, and a build with problems is not
+// remembered.
+func buildShared(docs []Document) (*db.Dataset, error) {
 	h := sha256.New()
 	for _, doc := range docs {
 		var n [8]byte
@@ -62,26 +71,8 @@ func keyOf(docs []Document) buildKey {
 		h.Write(n[:])
 		h.Write(doc.Text)
 	}
-	var key buildKey
+	var key [sha256.Size]byte
 	h.Sum(key[:0])
-	return key
-}
-
-// lastBuilt is the dataset of the last successful buildShared, with the
-// key of the texts it was built from.
-var lastBuilt struct {
-	mu  sync.Mutex
-	key buildKey
-	d   *db.Dataset
-}
-
-// buildShared is Build, except that the documents of the last successful
-// call, text for text (key is keyOf(docs)), give the dataset that call
-// made without building it again: the graph before a changeset is the
-// graph after the one before it, which was a quarter of a changeset's CPU.
-// The dataset is shared, so it is never changed: a caller changes the copy
-// buildCopy gives.
-func buildShared(key buildKey, docs []Document) (*db.Dataset, error) {
 	lastBuilt.mu.Lock()
 	if lastBuilt.d != nil && lastBuilt.key == key {
 		d := lastBuilt.d
@@ -104,8 +95,8 @@ func buildShared(key buildKey, docs []Document) (*db.Dataset, error) {
 // slice without the link they withdraw (withdrawParticipant), so a copy
 // of the struct whose slices have no room to append in place leaves the
 // shared dataset as it was.
-func buildCopy(key buildKey, docs []Document) (*db.Dataset, error) {
-	shared, err := buildShared(key, docs)
+func buildCopy(docs []Document) (*db.Dataset, error) {
+	shared, err := buildShared(docs)
 	if err != nil {
 		return nil, err
 	}

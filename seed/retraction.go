@@ -120,12 +120,7 @@ func BuildLog(base []Document, log []db.LoggedRevision) (*db.Dataset, error) {
 
 // build merges the log's documents and retracts its facts.
 func (l *revisionLog) build() (*db.Dataset, error) {
-	return l.buildKeyed(keyOf(l.docs))
-}
-
-// buildKeyed is build, given the key of the log's documents.
-func (l *revisionLog) buildKeyed(key buildKey) (*db.Dataset, error) {
-	d, err := buildCopy(key, l.docs)
+	d, err := buildCopy(l.docs)
 	if err != nil {
 		return nil, db.Errorf(db.ECONFLICT, "the seed and the revisions already made no longer merge, so no revision can be made: %v", err)
 	}
