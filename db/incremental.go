@@ -25,12 +25,11 @@ type rowCollector struct{ tables []tableRows }
 
 func (c *rowCollector) insert(into string, n int, row func(a []any, i int) []any) {
 	t := tableRows{into: into, rows: make([][]any, n), keys: make([]string, n)}
-	var b strings.Builder
+	var key []byte
 	for i := range n {
 		t.rows[i] = row(nil, i)
-		b.Reset()
-		writeRowKey(&b, t.rows[i])
-		t.keys[i] = b.String()
+		key = appendRowKey(key[:0], t.rows[i])
+		t.keys[i] = string(key)
 	}
 	c.tables = append(c.tables, t)
 }
@@ -42,49 +41,49 @@ func datasetRows(d *Dataset) []tableRows {
 	return c.tables
 }
 
-// writeRowKey writes the values of a row so that two rows have the same
-// text exactly when they hold the same values, NULL apart from "".
-func writeRowKey(b *strings.Builder, row []any) {
+// appendRowKey appends the values of a row to b so that two rows have the
+// same text exactly when they hold the same values, NULL apart from "".
+func appendRowKey(b []byte, row []any) []byte {
 	for _, v := range row {
 		switch v := v.(type) {
 		case nil:
-			b.WriteString("\x00N")
+			b = append(b, "\x00N"...)
 		case string:
-			b.WriteString("s")
-			b.WriteString(v)
+			b = append(append(b, 's'), v...)
 		case *string:
 			if v == nil {
-				b.WriteString("\x00N")
+				b = append(b, "\x00N"...)
 			} else {
-				b.WriteString("s")
-				b.WriteString(*v)
+				b = append(append(b, 's'), *v...)
 			}
 		case int64:
-			b.WriteString("i")
-			b.WriteString(strconv.FormatInt(v, 10))
+			b = strconv.AppendInt(append(b, 'i'), v, 10)
 		case *int64:
 			if v == nil {
-				b.WriteString("\x00N")
+				b = append(b, "\x00N"...)
 			} else {
-				b.WriteString("i")
-				b.WriteString(strconv.FormatInt(*v, 10))
+				b = strconv.AppendInt(append(b, 'i'), *v, 10)
 			}
 		case int:
-			b.WriteString("i")
-			b.WriteString(strconv.Itoa(v))
+			b = strconv.AppendInt(append(b, 'i'), int64(v), 10)
+		case float64:
+			b = strconv.AppendFloat(append(b, 'f'), v, 'g', -1, 64)
+		case bool:
+			b = strconv.AppendBool(append(b, 'b'), v)
 		default:
 			rv := reflect.ValueOf(v)
 			for rv.Kind() == reflect.Pointer && !rv.IsNil() {
 				rv = rv.Elem()
 			}
 			if rv.Kind() == reflect.Pointer {
-				b.WriteString("\x00N")
+				b = append(b, "\x00N"...)
 			} else {
-				fmt.Fprintf(b, "%d:%v", rv.Kind(), rv.Interface())
+				b = fmt.Appendf(b, "%d:%v", rv.Kind(), rv.Interface())
 			}
 		}
-		b.WriteString("\x1f")
+		b = append(b, '\x1f')
 	}
+	return b
 }
 
 // writtenGraph is what the last changeset this store committed left in the
@@ -121,17 +120,56 @@ func (s *Store) currentState(ctx context.Context, tx *sql.Tx) (graphState, error
 	return st, nil
 }
 
-// derivedAfterRows are what a changeset derives again over the whole
-// graph once its rows are written: the deal facts and the statistics. The
-// visibility updates are not among them, as insertAll's rows already
-// satisfy them, nor the search index, whose rows of the objects a
-// changeset touches are derived again alone (searchTouched).
-var derivedAfterRows = slices.Concat(dealFactsStatements, statisticsStatements)
+// derivedAfterRows are what a changeset derives again once its rows are
+// written: the deal facts of the deals it touched (dealFactsTouched) and
+// the aggregates' sizes over the whole graph. The visibility updates are not among them, as insertAll's rows
+// already satisfy them, nor the search index, whose rows of the objects a
+// changeset touches are derived again alone (searchTouched), nor the
+// lists' sizes, counted from the rows in memory (writeListSizes).
+var derivedAfterRows = slices.Concat(dealFactsTouched, []string{`DELETE FROM aggregate_sizes`}, aggregateSizeStatements)
 
-// keysAfterRows are the statements that derive the facts' keys and mark
-// the retracted ones, run over the whole graph before anything computed
+// The kinds of temp.touched that name deals whose facts a changeset
+// derives again (dealFactsTouched): agreements and projects, as deal_facts'
+// agreement column tells them apart.
+const (
+	dealAgreement = "DEAL_AGREEMENT"
+	dealProject   = "DEAL_PROJECT"
+)
+
+// dealFactsTouched are dealFactsStatements for the deals in temp.touched:
+// their facts are deleted and derived again, each statement restricted to
+// them by the deal id it selects.
+var dealFactsTouched = func() []string {
+	out := []string{`DELETE FROM deal_facts WHERE fact IN ('year', 'party', 'sector', 'project') AND (
+		agreement = 1 AND deal_id IN (SELECT id FROM temp.touched WHERE kind = '` + dealAgreement + `')
+		OR agreement = 0 AND deal_id IN (SELECT id FROM temp.touched WHERE kind = '` + dealProject + `'))`}
+	for _, q := range dealFactsStatements {
+		m := dealSelected.FindStringSubmatch(q)
+		if m == nil {
+			continue // the DELETE of every fact
+		}
+		kind := dealProject
+		if m[1] == "1" {
+			kind = dealAgreement
+		}
+		restrict := ` AND ` + m[2] + ` IN (SELECT id FROM temp.touched WHERE kind = '` + kind + `')`
+		if at := strings.Index(q, "GROUP BY"); at >= 0 {
+			out = append(out, q[:at]+strings.TrimLeft(restrict, " ")+"\n\t"+q[at:])
+		} else {
+			out = append(out, q+restrict)
+		}
+	}
+	return out
+}()
+
+// dealSelected finds the agreement flag and the deal id a statement of
+// dealFactsStatements selects.
+var dealSelected = regexp.MustCompile(`(?m)^\s*SELECT '[a-z]+', ([01]), ([a-z]+\.[a-z_]+),`)
+
+// keysAfterRows are the statements that derive the keys of the facts a
+// changeset wrote and mark the retracted ones, before anything computed
 // from them, as derivedStatements orders them.
-var keysAfterRows = slices.Concat(factKeyStatements, retractionStatements)
+var keysAfterRows = slices.Concat(factKeyIncrements, retractionStatements)
 
 // errWriteWhole is what writeDifference returns, before writing anything,
 // for a changeset that changes the retractions: their marks reach the
@@ -163,20 +201,27 @@ var searchTouched = func() []string {
 
 var searchKind = regexp.MustCompile(`(?m)^\s*SELECT '([A-Z]+)', x\.id`)
 
-// touchedBy says which objects' search rows a changed row of a table
-// touches: kind, and the column holding the object's id; names by subject.
+// touchedBy says which objects' search rows, and which deals' facts, a
+// changed row of a table touches: kind, and the column holding the
+// object's id; names by subject.
 var touchedBy = map[string][][2]string{
 	"companies":            {{"COMPANY", "id"}},
 	"people":               {{"PERSON", "id"}},
-	"projects":             {{"PROJECT", "id"}},
+	"projects":             {{"PROJECT", "id"}, {dealProject, "id"}},
 	"meetings":             {{"MEETING", "id"}},
-	"agreements":           {{"AGREEMENT", "id"}},
+	"agreements":           {{"AGREEMENT", "id"}, {dealAgreement, "id"}},
 	"sources":              {{"SOURCE", "id"}},
 	"statements":           {{"STATEMENT", "id"}},
 	"events":               {{"EVENT", "id"}},
 	"positions":            {{"PERSON", "person_id"}},
 	"meeting_participants": {{"MEETING", "meeting_id"}},
 	"meeting_topics":       {{"MEETING", "meeting_id"}},
+	// Rows of deals alone (dealFactsTouched); the deals of a changed
+	// company or project deal are added by dealsThrough.
+	"agreement_parties":    {{dealAgreement, "agreement_id"}},
+	"agreement_projects":   {{dealAgreement, "agreement_id"}},
+	"amounts":              {{dealAgreement, "agreement_id"}, {dealProject, "project_id"}},
+	"project_participants": {{dealProject, "project_id"}},
 }
 
 // touchedThrough adds the objects whose text shows a touched person: the
@@ -189,8 +234,21 @@ var touchedThrough = []string{
 		WHERE x.speaker_id IN (SELECT id FROM temp.touched WHERE kind = 'PERSON')`,
 }
 
+// dealsThrough adds the deals whose facts show a touched company (its
+// slug, name, country and day, as a party) or a touched project deal (its
+// sector and day, and whether it has amounts, to the agreements that
+// cover it), in that order.
+var dealsThrough = []string{
+	`INSERT OR IGNORE INTO temp.touched (kind, id) SELECT '` + dealAgreement + `', l.agreement_id FROM agreement_parties l
+		WHERE l.company_id IN (SELECT id FROM temp.touched WHERE kind = 'COMPANY')`,
+	`INSERT OR IGNORE INTO temp.touched (kind, id) SELECT '` + dealProject + `', l.project_id FROM project_participants l
+		WHERE l.company_id IN (SELECT id FROM temp.touched WHERE kind = 'COMPANY')`,
+	`INSERT OR IGNORE INTO temp.touched (kind, id) SELECT '` + dealAgreement + `', l.agreement_id FROM agreement_projects l
+		WHERE l.project_id IN (SELECT id FROM temp.touched WHERE kind = '` + dealProject + `')`,
+}
+
 // preparedForChangesets are the statements every changeset runs.
-var preparedForChangesets = slices.Concat(keysAfterRows, derivedAfterRows, searchTouched, touchedThrough)
+var preparedForChangesets = slices.Concat(keysAfterRows, derivedAfterRows, searchTouched, touchedThrough, dealsThrough)
 
 // writeDifference turns the tables holding the rows was into the tables
 // holding the rows now, both as datasetRows gives them: it deletes the rows
@@ -280,7 +338,10 @@ func (s *Store) writeDifference(ctx context.Context, tx *sql.Tx, was, now []tabl
 	if err := touch(ctx, tx, changes2touched(changes)); err != nil {
 		return fmt.Errorf("write difference: %w", err)
 	}
-	for _, q := range slices.Concat(keysAfterRows, touchedThrough, searchTouched, derivedAfterRows) {
+	if err := writeListSizes(ctx, tx, now); err != nil {
+		return fmt.Errorf("write difference: %w", err)
+	}
+	for _, q := range slices.Concat(keysAfterRows, touchedThrough, dealsThrough, searchTouched, derivedAfterRows) {
 		st := s.prepared.get(q)
 		if st == nil {
 			return fmt.Errorf("write difference: derived data: statement not prepared")
@@ -314,7 +375,9 @@ func changes2touched(changes []changedTable) []touchedRow {
 			col := slices.Index(c.columns, by[1])
 			for _, rows := range [][][]any{c.gone, c.added} {
 				for _, row := range rows {
-					out = append(out, touchedRow{by[0], row[col]})
+					if id, set := idValue(row[col]); set {
+						out = append(out, touchedRow{by[0], id})
+					}
 				}
 			}
 		}

@@ -20,8 +20,10 @@ import (
 // written as a difference of rows leave exactly the rows the full rebuild
 // writes. Refused changesets, retractions of facts the graph holds
 // (figures, amounts, positions, participations, milestones, meeting
-// participants) and a second store writing the same file (as another
-// process would) come in between.
+// participants), a seed project reported earlier than the seed reports it
+// (which changes the deal facts of the seed agreement covering it) and a
+// second store writing the same file (as another process would) come in
+// between.
 func TestRevise_IncrementalEqualsFullBuild(t *testing.T) {
 	base := seedDocuments(t)
 	for _, n := range []uint64{1, 2, 3} {
@@ -92,6 +94,15 @@ func TestRevise_IncrementalEqualsFullBuild(t *testing.T) {
 				if got, want := dataTables(dump(t, path)), dataTables(dump(t, fullBuild(t, base, log))); !equalDumps(t, got, want) {
 					t.Fatalf("after revision %d the tables differ from the full build", len(log))
 				}
+				if step == 4 {
+					// A seed project, covered by a seed agreement with amounts,
+					// reported earlier than the seed reports it: the
+					// agreement's deal facts change with the project's day.
+					apply(s, changegen.Changeset{YAML: earlyReport})
+					if got, want := dataTables(dump(t, path)), dataTables(dump(t, fullBuild(t, base, log))); !equalDumps(t, got, want) {
+						t.Fatalf("after revision %d (an earlier report of a seed project) the tables differ from the full build", len(log))
+					}
+				}
 			}
 			if retractions == 0 {
 				t.Fatal("no fact was retracted: the sequence tests no retraction")
@@ -102,6 +113,19 @@ func TestRevise_IncrementalEqualsFullBuild(t *testing.T) {
 		})
 	}
 }
+
+// earlyReport cites the seed's caspi-bitum-expansion, which the seed's
+// citic-five-documents-2023 covers, in a source published before the
+// seed's, so that the project is reported from an earlier day.
+const earlyReport = `source:
+  slug: "early-report"
+  title: "An early report"
+  publishedOn: "2014-01-01"
+  paragraphs: 2
+projects:
+  - slug: caspi-bitum-expansion
+    cite: [1]
+`
 
 // seedDocuments reads the built-in seed files as seed.Apply does.
 func seedDocuments(t *testing.T) []seed.Document {

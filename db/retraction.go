@@ -112,33 +112,72 @@ const retractedMark = "~"
 // paragraph; an amount by what it is for, currency, label and paragraph.
 // Two facts alike in all of that are told apart by their order, #2 for
 // the second. A statement's key is its slug.
-var factKeyStatements = []string{
-	`UPDATE positions SET fact_key = (SELECT p.slug FROM people p WHERE p.id = positions.person_id) || '|' ||
-		(SELECT c.slug FROM companies c WHERE c.id = positions.organization_id) || '|' || title || '|' || reported_on`,
-	`UPDATE project_participants SET fact_key = (SELECT p.slug FROM projects p WHERE p.id = project_participants.project_id) || '|' ||
-		(SELECT c.slug FROM companies c WHERE c.id = project_participants.company_id) || '|' || role`,
-	`UPDATE measurements SET fact_key = k.key FROM (
+var factKeyStatements = factKeys(false)
+
+// factKeyIncrements are factKeyStatements for the facts a changeset wrote
+// (writeDifference), whose keys are empty: the keys of positions and
+// participants are derived for those alone, and those of figures,
+// milestones and amounts for every fact of the same owner, which holds
+// the facts a new one may be counted after (#2; as a key names the fact's
+// source, which one document brings, those are facts of the same
+// changeset, but the owner's are a superset that does not rest on it).
+// Ids do not change from one build to the next, so no other key changes.
+var factKeyIncrements = factKeys(true)
+
+// factKeys returns factKeyStatements, or with written set
+// factKeyIncrements.
+func factKeys(written bool) []string {
+	own, new := func(string) string { return "" }, ""
+	if written {
+		new = ` WHERE fact_key = ''`
+		// Only the rows of owners with a fact without a key: the owner is
+		// the first of the columns that is set, as in the key.
+		own = func(owners string) string {
+			first, second, two := strings.Cut(owners, " ")
+			where := `
+				WHERE x.` + first + ` IN (SELECT ` + first + ` FROM {table} WHERE fact_key = '')`
+			if two {
+				where += `
+					OR x.` + first + ` IS NULL AND x.` + second + ` IN (SELECT ` + second + ` FROM {table} WHERE fact_key = '' AND ` + first + ` IS NULL)`
+			}
+			return where
+		}
+	}
+	changed := func(table string) string {
+		if !written {
+			return ""
+		}
+		return ` AND ` + table + `.fact_key <> k.key`
+	}
+	return []string{
+		`UPDATE positions SET fact_key = (SELECT p.slug FROM people p WHERE p.id = positions.person_id) || '|' ||
+		(SELECT c.slug FROM companies c WHERE c.id = positions.organization_id) || '|' || title || '|' || reported_on` + new,
+		`UPDATE project_participants SET fact_key = (SELECT p.slug FROM projects p WHERE p.id = project_participants.project_id) || '|' ||
+		(SELECT c.slug FROM companies c WHERE c.id = project_participants.company_id) || '|' || role` + new,
+		`UPDATE measurements SET fact_key = k.key FROM (
 		SELECT id, base || CASE WHEN n > 1 THEN '#' || n ELSE '' END AS key
 		FROM (SELECT id, base, row_number() OVER (PARTITION BY base ORDER BY id) AS n
 			FROM (SELECT x.id, coalesce('company/' || c.slug, 'project/' || p.slug) || '|' || x.metric || '|' || coalesce(x.label, '') || '|' ||
 				x.as_of || '|' || x.status || '|' || s.slug || '|' || x.paragraph AS base
 				FROM measurements x LEFT JOIN companies c ON c.id = x.company_id LEFT JOIN projects p ON p.id = x.project_id
-				JOIN sources s ON s.id = x.source_id))) k
-	WHERE k.id = measurements.id`,
-	`UPDATE milestones SET fact_key = k.key FROM (
+				JOIN sources s ON s.id = x.source_id` + strings.ReplaceAll(own("company_id project_id"), "{table}", "measurements") + `))) k
+	WHERE k.id = measurements.id` + changed("measurements"),
+		`UPDATE milestones SET fact_key = k.key FROM (
 		SELECT id, base || CASE WHEN n > 1 THEN '#' || n ELSE '' END AS key
 		FROM (SELECT id, base, row_number() OVER (PARTITION BY base ORDER BY id) AS n
 			FROM (SELECT x.id, p.slug || '|' || x.name || '|' || s.slug || '|' || x.paragraph AS base
-				FROM milestones x JOIN projects p ON p.id = x.project_id JOIN sources s ON s.id = x.source_id))) k
-	WHERE k.id = milestones.id`,
-	`UPDATE amounts SET fact_key = k.key FROM (
+				FROM milestones x JOIN projects p ON p.id = x.project_id JOIN sources s ON s.id = x.source_id` +
+			strings.ReplaceAll(own("project_id"), "{table}", "milestones") + `))) k
+	WHERE k.id = milestones.id` + changed("milestones"),
+		`UPDATE amounts SET fact_key = k.key FROM (
 		SELECT id, base || CASE WHEN n > 1 THEN '#' || n ELSE '' END AS key
 		FROM (SELECT id, base, row_number() OVER (PARTITION BY base ORDER BY id) AS n
 			FROM (SELECT x.id, coalesce('project/' || p.slug, 'agreement/' || a.slug) || '|' || x.currency || '|' || coalesce(x.label, '') || '|' ||
 				s.slug || '|' || x.paragraph AS base
 				FROM amounts x LEFT JOIN projects p ON p.id = x.project_id LEFT JOIN agreements a ON a.id = x.agreement_id
-				JOIN sources s ON s.id = x.source_id))) k
-	WHERE k.id = amounts.id`,
+				JOIN sources s ON s.id = x.source_id` + strings.ReplaceAll(own("project_id agreement_id"), "{table}", "amounts") + `))) k
+	WHERE k.id = amounts.id` + changed("amounts"),
+	}
 }
 
 // retractionStatements mark the visibility day of each retracted fact,

@@ -150,48 +150,88 @@ var hubsQuery = func() string {
 	return strings.Join(parts, "\nUNION ALL\n")
 }()
 
-// listRelation is the relation behind a list field: the parent's table, and
-// a statement giving each parent with children its id (parent) and their
-// number (n). subject names the parent's kind for list_hubs, or is "" for
+// listRelation is the relation behind a list field: the parent's table,
+// and the children, rows of a table that name their parent in a column
+// (counts gives each parent with children its id, parent, and their
+// number, n). subject names the parent's kind for list_hubs, or is "" for
 // parents no query can name (positions, participants).
 type listRelation struct {
-	list, subject, parents, counts string
+	list, subject, parents string
+	children               children
+}
+
+// children are the rows of table whose column names a parent: all of
+// them, those where it is set (notNull), or the citations of one kind of
+// subject (subject).
+type children struct {
+	table, column string
+	notNull       bool
+	subject       string
+}
+
+// childrenIn are all the rows of table, each naming its parent in column.
+func childrenIn(table, column string) children {
+	return children{table: table, column: column}
+}
+
+// childrenSetIn are the rows of table whose column is set, naming their
+// parent.
+func childrenSetIn(table, column string) children {
+	return children{table: table, column: column, notNull: true}
+}
+
+// citationsOf are the citations of one kind of subject.
+func citationsOf(subject string) children {
+	return children{table: "citations", column: "subject_id", subject: subject}
+}
+
+// counts is the statement giving each parent with children its id
+// (parent) and their number (n).
+func (c children) counts() string {
+	where := ""
+	switch {
+	case c.subject != "":
+		where = ` WHERE subject = '` + c.subject + `'`
+	case c.notNull:
+		where = ` WHERE ` + c.column + ` IS NOT NULL`
+	}
+	return `SELECT ` + c.column + ` AS parent, count(*) AS n FROM ` + c.table + where + ` GROUP BY ` + c.column
 }
 
 // listRelations covers every list field that reads the store. A list field
 // added to the schema without a relation here is priced at a fixed size.
 var listRelations = []listRelation{
-	{"Company.subsidiaries", "company", "companies", `SELECT parent_id AS parent, count(*) AS n FROM companies WHERE parent_id IS NOT NULL GROUP BY parent_id`},
-	{"Company.positions", "company", "companies", `SELECT organization_id AS parent, count(*) AS n FROM positions GROUP BY organization_id`},
-	{"Company.projects", "company", "companies", `SELECT company_id AS parent, count(*) AS n FROM project_participants GROUP BY company_id`},
-	{"Company.agreements", "company", "companies", `SELECT company_id AS parent, count(*) AS n FROM agreement_parties GROUP BY company_id`},
-	{"Company.meetings", "company", "companies", `SELECT company_id AS parent, count(*) AS n FROM meeting_organizations GROUP BY company_id`},
-	{"Company.measurements", "company", "companies", `SELECT company_id AS parent, count(*) AS n FROM measurements WHERE company_id IS NOT NULL GROUP BY company_id`},
-	{"Company.citations", "company", "companies", citationCounts("company")},
-	{"Person.positions", "person", "people", `SELECT person_id AS parent, count(*) AS n FROM positions GROUP BY person_id`},
-	{"Person.meetings", "person", "people", `SELECT person_id AS parent, count(*) AS n FROM meeting_participants GROUP BY person_id`},
-	{"Person.citations", "person", "people", citationCounts("person")},
-	{"Position.citations", "", "positions", citationCounts("position")},
-	{"Meeting.participants", "meeting", "meetings", `SELECT meeting_id AS parent, count(*) AS n FROM meeting_participants GROUP BY meeting_id`},
-	{"Meeting.organizations", "meeting", "meetings", `SELECT meeting_id AS parent, count(*) AS n FROM meeting_organizations GROUP BY meeting_id`},
-	{"Meeting.projects", "meeting", "meetings", `SELECT meeting_id AS parent, count(*) AS n FROM meeting_projects GROUP BY meeting_id`},
-	{"Meeting.agreements", "meeting", "meetings", `SELECT meeting_id AS parent, count(*) AS n FROM agreements WHERE meeting_id IS NOT NULL GROUP BY meeting_id`},
-	{"Meeting.citations", "meeting", "meetings", citationCounts("meeting")},
-	{"Project.participants", "project", "projects", `SELECT project_id AS parent, count(*) AS n FROM project_participants GROUP BY project_id`},
+	{"Company.subsidiaries", "company", "companies", childrenSetIn("companies", "parent_id")},
+	{"Company.positions", "company", "companies", childrenIn("positions", "organization_id")},
+	{"Company.projects", "company", "companies", childrenIn("project_participants", "company_id")},
+	{"Company.agreements", "company", "companies", childrenIn("agreement_parties", "company_id")},
+	{"Company.meetings", "company", "companies", childrenIn("meeting_organizations", "company_id")},
+	{"Company.measurements", "company", "companies", childrenSetIn("measurements", "company_id")},
+	{"Company.citations", "company", "companies", citationsOf("company")},
+	{"Person.positions", "person", "people", childrenIn("positions", "person_id")},
+	{"Person.meetings", "person", "people", childrenIn("meeting_participants", "person_id")},
+	{"Person.citations", "person", "people", citationsOf("person")},
+	{"Position.citations", "", "positions", citationsOf("position")},
+	{"Meeting.participants", "meeting", "meetings", childrenIn("meeting_participants", "meeting_id")},
+	{"Meeting.organizations", "meeting", "meetings", childrenIn("meeting_organizations", "meeting_id")},
+	{"Meeting.projects", "meeting", "meetings", childrenIn("meeting_projects", "meeting_id")},
+	{"Meeting.agreements", "meeting", "meetings", childrenSetIn("agreements", "meeting_id")},
+	{"Meeting.citations", "meeting", "meetings", citationsOf("meeting")},
+	{"Project.participants", "project", "projects", childrenIn("project_participants", "project_id")},
 	// capacityHistory is the capacity metrics of measurements: no longer.
-	{"Project.capacityHistory", "project", "projects", projectMeasurementCounts},
-	{"Project.measurements", "project", "projects", projectMeasurementCounts},
-	{"Project.milestones", "project", "projects", `SELECT project_id AS parent, count(*) AS n FROM milestones GROUP BY project_id`},
-	{"Project.amounts", "project", "projects", `SELECT project_id AS parent, count(*) AS n FROM amounts WHERE project_id IS NOT NULL GROUP BY project_id`},
-	{"Project.agreements", "project", "projects", `SELECT project_id AS parent, count(*) AS n FROM agreement_projects GROUP BY project_id`},
-	{"Project.meetings", "project", "projects", `SELECT project_id AS parent, count(*) AS n FROM meeting_projects GROUP BY project_id`},
-	{"Project.citations", "project", "projects", citationCounts("project")},
-	{"ProjectParticipant.citations", "", "project_participants", citationCounts("participant")},
-	{"Agreement.parties", "agreement", "agreements", `SELECT agreement_id AS parent, count(*) AS n FROM agreement_parties GROUP BY agreement_id`},
-	{"Agreement.signatories", "agreement", "agreements", `SELECT agreement_id AS parent, count(*) AS n FROM agreement_signatories GROUP BY agreement_id`},
-	{"Agreement.amounts", "agreement", "agreements", `SELECT agreement_id AS parent, count(*) AS n FROM amounts WHERE agreement_id IS NOT NULL GROUP BY agreement_id`},
-	{"Agreement.projects", "agreement", "agreements", `SELECT agreement_id AS parent, count(*) AS n FROM agreement_projects GROUP BY agreement_id`},
-	{"Agreement.citations", "agreement", "agreements", citationCounts("agreement")},
+	{"Project.capacityHistory", "project", "projects", childrenSetIn("measurements", "project_id")},
+	{"Project.measurements", "project", "projects", childrenSetIn("measurements", "project_id")},
+	{"Project.milestones", "project", "projects", childrenIn("milestones", "project_id")},
+	{"Project.amounts", "project", "projects", childrenSetIn("amounts", "project_id")},
+	{"Project.agreements", "project", "projects", childrenIn("agreement_projects", "project_id")},
+	{"Project.meetings", "project", "projects", childrenIn("meeting_projects", "project_id")},
+	{"Project.citations", "project", "projects", citationsOf("project")},
+	{"ProjectParticipant.citations", "", "project_participants", citationsOf("participant")},
+	{"Agreement.parties", "agreement", "agreements", childrenIn("agreement_parties", "agreement_id")},
+	{"Agreement.signatories", "agreement", "agreements", childrenIn("agreement_signatories", "agreement_id")},
+	{"Agreement.amounts", "agreement", "agreements", childrenSetIn("amounts", "agreement_id")},
+	{"Agreement.projects", "agreement", "agreements", childrenIn("agreement_projects", "agreement_id")},
+	{"Agreement.citations", "agreement", "agreements", citationsOf("agreement")},
 }
 
 // unionLists are lists whose parents are those of several others: an event
@@ -201,12 +241,6 @@ var listRelations = []listRelation{
 var unionLists = map[string][]string{
 	"TimelineEvent.citations": {"Company.citations", "Person.citations", "Position.citations", "Meeting.citations",
 		"Project.citations", "ProjectParticipant.citations", "Agreement.citations"},
-}
-
-const projectMeasurementCounts = `SELECT project_id AS parent, count(*) AS n FROM measurements WHERE project_id IS NOT NULL GROUP BY project_id`
-
-func citationCounts(subject string) string {
-	return `SELECT subject_id AS parent, count(*) AS n FROM citations WHERE subject = '` + subject + `' GROUP BY subject_id`
 }
 
 // statisticsStatements fill list_sizes, list_hubs and aggregate_sizes (see
@@ -225,13 +259,13 @@ func listSizeStatements(relations []listRelation) []string {
 	var out []string
 	for _, r := range relations {
 		out = append(out, `INSERT INTO list_sizes (list, parents, children, max_children, p99_children)
-	WITH d(n) AS (SELECT n FROM (`+r.counts+`)),
+	WITH d(n) AS (SELECT n FROM (`+r.children.counts()+`)),
 		p(n) AS (SELECT count(*) FROM `+r.parents+`)
 	SELECT '`+r.list+`', (SELECT n FROM p), (SELECT coalesce(sum(n), 0) FROM d), (SELECT coalesce(max(n), 0) FROM d),
 		coalesce((SELECT n FROM d ORDER BY n DESC LIMIT 1 OFFSET (SELECT n / 100 FROM p)), 0)`)
 		if r.subject != "" {
 			out = append(out, `INSERT INTO list_hubs (list, subject, subject_id, children)
-	SELECT '`+r.list+`', '`+r.subject+`', parent, n FROM (`+r.counts+`)
+	SELECT '`+r.list+`', '`+r.subject+`', parent, n FROM (`+r.children.counts()+`)
 	WHERE n > (SELECT p99_children FROM list_sizes WHERE list = '`+r.list+`')`)
 		}
 	}

@@ -102,8 +102,9 @@ func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.R
 			if err := log.retract(after); err != nil {
 				return nil, err
 			}
-			rev := difference(before, after)
-			rev.Changes = nodeChanges(before, after)
+			r := reachOf(before, after)
+			rev := differenceOf(before, after, fingerprints(before, r), fingerprints(after, r))
+			rev.Changes = nodeChangesOf(describe(before, r), describe(after, r))
 			rev.Touched = touchedBy(rev.Touched, rev.Changes)
 			return &db.Change{Dataset: after, Revision: rev}, nil
 		},
@@ -177,13 +178,18 @@ func inputErrors(err error, field string) error {
 // whose fields, names or citations differ as changed. Ids stay those of
 // before, as a changeset's document is merged after the others.
 func difference(before, after *db.Dataset) db.Revision {
+	return differenceOf(before, after, fingerprints(before, nil), fingerprints(after, nil))
+}
+
+// differenceOf is difference with the fingerprints b of before and a of
+// after.
+func differenceOf(before, after *db.Dataset, b, a datasetPrints) db.Revision {
 	var r db.Revision
 	if n := len(after.Sources); n > len(before.Sources) {
 		r.SourceSlug = after.Sources[n-1].Slug
 		r.Touched = append(r.Touched, db.SlugRef{Type: "Source", Slug: r.SourceSlug})
 		r.Added++
 	}
-	b, a := fingerprints(before), fingerprints(after)
 	for _, ref := range a.order {
 		old, ok := b.prints[ref]
 		switch {
@@ -211,24 +217,49 @@ func factCount(d *db.Dataset) int {
 }
 
 // datasetPrints holds a fingerprint of every object of a dataset, by slug,
-// and of the citation lists of its positions and participants, by id.
+// and of the citation lists of its positions and participants, by id, or
+// of those reach holds (see reachOf) and the facts they own.
 type datasetPrints struct {
 	order  []db.SlugRef
 	prints map[db.SlugRef]string
 	facts  map[db.SubjectKey]string
 }
 
-func fingerprints(d *db.Dataset) datasetPrints {
+func fingerprints(d *db.Dataset, r reach) datasetPrints {
+	// A fact (position, participant) is held with its owners.
+	facts := reach{}
+	if r != nil {
+		for _, x := range d.Positions {
+			if r.hasAny(objectRef{db.SubjectPerson, &x.PersonID}, objectRef{db.SubjectCompany, &x.OrganizationID}) {
+				facts.add(db.SubjectPosition, &x.ID)
+			}
+		}
+		for _, x := range d.Participants {
+			if r.hasAny(objectRef{db.SubjectProject, &x.ProjectID}, objectRef{db.SubjectCompany, &x.CompanyID}) {
+				facts.add(db.SubjectParticipant, &x.ID)
+			}
+		}
+	}
+	held := func(k db.SubjectKey) bool {
+		return r == nil || r[k] || facts[k]
+	}
 	lists := map[db.SubjectKey][]string{}
 	for _, n := range d.Names {
 		k := db.SubjectKey{Subject: n.Subject, ID: n.SubjectID}
-		lists[k] = append(lists[k], fmt.Sprintf("name %s %v", n.Name, n.Alias))
+		if held(k) {
+			lists[k] = append(lists[k], fmt.Sprintf("name %s %v", n.Name, n.Alias))
+		}
 	}
 	for _, c := range d.Citations {
-		lists[c.SubjectKey] = append(lists[c.SubjectKey], fmt.Sprintf("cite %d %d", c.SourceID, c.Paragraph))
+		if held(c.SubjectKey) {
+			lists[c.SubjectKey] = append(lists[c.SubjectKey], fmt.Sprintf("cite %d %d", c.SourceID, c.Paragraph))
+		}
 	}
 	p := datasetPrints{prints: map[db.SlugRef]string{}, facts: map[db.SubjectKey]string{}}
 	add := func(typ string, subject db.Subject, id int64, slug string, row any) {
+		if !r.has(subject, id) {
+			return
+		}
 		b, _ := json.Marshal(row)
 		ref := db.SlugRef{Type: typ, Slug: slug}
 		p.order = append(p.order, ref)
@@ -250,12 +281,14 @@ func fingerprints(d *db.Dataset) datasetPrints {
 		add("Agreement", db.SubjectAgreement, x.ID, x.Slug, x)
 	}
 	for _, x := range d.Positions {
-		k := db.SubjectKey{Subject: db.SubjectPosition, ID: x.ID}
-		p.facts[k] = strings.Join(lists[k], ";")
+		if k := (db.SubjectKey{Subject: db.SubjectPosition, ID: x.ID}); held(k) {
+			p.facts[k] = strings.Join(lists[k], ";")
+		}
 	}
 	for _, x := range d.Participants {
-		k := db.SubjectKey{Subject: db.SubjectParticipant, ID: x.ID}
-		p.facts[k] = strings.Join(lists[k], ";")
+		if k := (db.SubjectKey{Subject: db.SubjectParticipant, ID: x.ID}); held(k) {
+			p.facts[k] = strings.Join(lists[k], ";")
+		}
 	}
 	return p
 }

@@ -20,7 +20,11 @@ import (
 // dataset's order, sources first; those with nothing added or changed are
 // left out.
 func nodeChanges(before, after *db.Dataset) []db.NodeChange {
-	b, a := describe(before), describe(after)
+	return nodeChangesOf(describe(before, nil), describe(after, nil))
+}
+
+// nodeChangesOf is nodeChanges of the graphs b and a describe.
+func nodeChangesOf(b, a *described) []db.NodeChange {
 	var out []db.NodeChange
 	for _, ref := range a.order {
 		old, now := b.nodes[ref], a.nodes[ref]
@@ -96,16 +100,24 @@ func (n *nodeFacts) item(name, print string) {
 	n.items[name] += print
 }
 
-// described is every object of a dataset with its facts.
+// described is every object of a dataset with its facts, or those of the
+// objects of reach (see reachOf), with the slugs of every object.
 type described struct {
 	order []db.SlugRef
 	nodes map[db.SlugRef]*nodeFacts
 	refs  map[db.SubjectKey]db.SlugRef // row id → object
 	src   map[int64]string             // source id → slug
+	reach reach
 }
 
 func (d *described) add(typ string, subject db.Subject, id int64, slug string, row any) {
 	ref := db.SlugRef{Type: typ, Slug: slug}
+	if subject != "" {
+		d.refs[db.SubjectKey{Subject: subject, ID: id}] = ref
+		if !d.reach.has(subject, id) {
+			return
+		}
+	}
 	n := &nodeFacts{items: map[string]string{}}
 	v := reflect.ValueOf(row).Elem()
 	for i := range v.NumField() {
@@ -117,9 +129,6 @@ func (d *described) add(typ string, subject db.Subject, id int64, slug string, r
 	}
 	d.order = append(d.order, ref)
 	d.nodes[ref] = n
-	if subject != "" {
-		d.refs[db.SubjectKey{Subject: subject, ID: id}] = ref
-	}
 }
 
 // on adds an item to the object with the row id of subject, if there is one.
@@ -127,7 +136,7 @@ func (d *described) on(subject db.Subject, id *int64, item, print string) {
 	if id == nil {
 		return
 	}
-	if ref, ok := d.refs[db.SubjectKey{Subject: subject, ID: *id}]; ok {
+	if ref, ok := d.refs[db.SubjectKey{Subject: subject, ID: *id}]; ok && d.nodes[ref] != nil {
 		d.nodes[ref].item(item, print)
 	}
 }
@@ -140,8 +149,9 @@ func (d *described) cite(c db.Citation) string {
 	return d.src[c.SourceID] + " ¶" + strconv.Itoa(c.Paragraph)
 }
 
-func describe(ds *db.Dataset) *described {
-	d := &described{nodes: map[db.SlugRef]*nodeFacts{}, refs: map[db.SubjectKey]db.SlugRef{}, src: map[int64]string{}}
+// describe describes the objects of ds that r holds (nil: every object).
+func describe(ds *db.Dataset, r reach) *described {
+	d := &described{nodes: map[db.SlugRef]*nodeFacts{}, refs: map[db.SubjectKey]db.SlugRef{}, src: map[int64]string{}, reach: r}
 	for _, x := range ds.Sources {
 		d.add("Source", "", x.ID, x.Slug, x)
 		d.src[x.ID] = x.Slug
@@ -175,26 +185,38 @@ func describe(ds *db.Dataset) *described {
 		case db.SubjectPosition, db.SubjectParticipant:
 			factCites[c.SubjectKey] = append(factCites[c.SubjectKey], d.cite(c.Citation))
 		default:
-			d.on(c.Subject, &c.ID, "citations: "+d.cite(c.Citation), "")
+			if r.has(c.Subject, c.ID) {
+				d.on(c.Subject, &c.ID, "citations: "+d.cite(c.Citation), "")
+			}
 		}
 	}
 	for _, n := range ds.Names {
-		if n.Alias {
+		if n.Alias && r.has(n.Subject, n.SubjectID) {
 			d.on(n.Subject, &n.SubjectID, "aliases: "+n.Name, "")
 		}
 	}
 	for _, p := range ds.Positions {
+		if !r.hasAny(objectRef{db.SubjectPerson, &p.PersonID}, objectRef{db.SubjectCompany, &p.OrganizationID}) {
+			continue
+		}
 		print := evidencePrint(p.Basis, p.InferenceNote) + strings.Join(factCites[db.SubjectKey{Subject: db.SubjectPosition, ID: p.ID}], ";")
 		when := " (" + p.ReportedOn.String() + ")"
 		d.on(db.SubjectPerson, &p.PersonID, "positions: "+p.Title+" at "+d.slug(db.SubjectCompany, p.OrganizationID)+when, print)
 		d.on(db.SubjectCompany, &p.OrganizationID, "positions: "+d.slug(db.SubjectPerson, p.PersonID)+" as "+p.Title+when, print)
 	}
 	for _, p := range ds.Participants {
+		if !r.hasAny(objectRef{db.SubjectProject, &p.ProjectID}, objectRef{db.SubjectCompany, &p.CompanyID}) {
+			continue
+		}
 		print := evidencePrint(p.Basis, p.InferenceNote) + strings.Join(factCites[db.SubjectKey{Subject: db.SubjectParticipant, ID: p.ID}], ";")
 		d.on(db.SubjectProject, &p.ProjectID, "participants: "+d.slug(db.SubjectCompany, p.CompanyID)+" "+string(p.Role), print)
 		d.on(db.SubjectCompany, &p.CompanyID, "projects: "+d.slug(db.SubjectProject, p.ProjectID)+" "+string(p.Role), print)
 	}
 	for _, m := range ds.Measurements {
+		if !r.hasAny(objectRef{db.SubjectProject, m.ProjectID}, objectRef{db.SubjectCompany, m.CompanyID},
+			objectRef{db.SubjectCompany, m.CounterpartyID}) {
+			continue
+		}
 		item := "figures: " + string(m.Metric) + " " + m.AsOf.String() + " " + string(m.Status) + " " + formatValue(m.Value) + " " + m.Unit
 		print := d.cite(m.Citation) + evidencePrint(m.Basis, m.InferenceNote)
 		d.on(db.SubjectProject, m.ProjectID, item, print)
@@ -202,6 +224,9 @@ func describe(ds *db.Dataset) *described {
 		d.on(db.SubjectCompany, m.CounterpartyID, item, print)
 	}
 	for _, m := range ds.Milestones {
+		if !r.has(db.SubjectProject, m.ProjectID) {
+			continue
+		}
 		date := ""
 		if m.Date != nil {
 			date = " " + m.Date.String()
@@ -209,6 +234,9 @@ func describe(ds *db.Dataset) *described {
 		d.on(db.SubjectProject, &m.ProjectID, "milestones: "+m.Name+date, d.cite(m.Citation)+string(m.Status)+evidencePrint(m.Basis, m.InferenceNote))
 	}
 	for _, a := range ds.Amounts {
+		if !r.hasAny(objectRef{db.SubjectProject, a.ProjectID}, objectRef{db.SubjectAgreement, a.AgreementID}) {
+			continue
+		}
 		item := "amounts: " + formatValue(a.Amount) + " " + a.Currency + " " + string(a.Approximation)
 		print := d.cite(a.Citation) + evidencePrint(a.Basis, a.InferenceNote)
 		d.on(db.SubjectProject, a.ProjectID, item, print)
@@ -216,19 +244,28 @@ func describe(ds *db.Dataset) *described {
 	}
 	for _, l := range ds.Links {
 		from, to, fromField, toField := linkSides(l.Kind)
+		if !r.has(from, l.From) && !r.has(to, l.To) {
+			continue
+		}
 		print := evidencePrint(l.Basis, l.InferenceNote)
 		d.on(from, &l.From, fromField+": "+d.slug(to, l.To), print)
 		d.on(to, &l.To, toField+": "+d.slug(from, l.From), print)
 	}
 	for _, t := range ds.Topics {
+		if !r.has(db.SubjectMeeting, t.MeetingID) {
+			continue
+		}
 		d.on(db.SubjectMeeting, &t.MeetingID, "topics: "+t.Topic, "")
 	}
 	for _, s := range ds.StatementSubjects {
-		if k, ok := statementSubjectOf(s.Subject.Type); ok {
+		if k, ok := statementSubjectOf(s.Subject.Type); ok && r.has(db.SubjectStatement, s.StatementID) {
 			d.on(db.SubjectStatement, &s.StatementID, "about: "+d.slug(k, s.Subject.ID), "")
 		}
 	}
 	for _, a := range ds.AttributeInferences {
+		if !r.has(a.Subject, a.SubjectID) {
+			continue
+		}
 		d.on(a.Subject, &a.SubjectID, "inferred: "+a.Attribute, a.Note)
 	}
 	return d
