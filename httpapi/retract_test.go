@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/graphtest"
 	"github.com/investgraph/investgraph/httpapi"
-	"github.com/investgraph/investgraph/seed"
 )
 
 // amountsQuery lists every project's and agreement's amounts with their
@@ -245,20 +243,7 @@ func testRetract(t *testing.T, executor string) {
 		// The seed export carries the retraction into the files: a gateway
 		// loaded from them hides the amount too, and says who retracted it,
 		// when and why, with no revision behind it.
-		d, err := srv.Store.Dataset(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs, err := seed.Export(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := t.TempDir()
-		for _, doc := range docs {
-			if err := os.WriteFile(filepath.Join(dir, doc.Name), doc.Text, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		dir, _ := graphtest.ExportSeed(t, srv.Store)
 		reloaded := graphtest.New(t, graphtest.WithSeed(os.DirFS(dir)),
 			graphtest.WithOptions(httpapi.Options{RateLimit: httpapi.RateLimit{}, Executor: executor, Logger: slog.New(slog.DiscardHandler)}))
 		var after, all amountsAnswer

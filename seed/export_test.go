@@ -32,21 +32,7 @@ func openFile(t *testing.T) (*db.Store, string) {
 // exportDir writes the graph s holds as seed files into a new directory.
 func exportDir(t *testing.T, s *db.Store) (string, []seed.Document) {
 	t.Helper()
-	d, err := s.Dataset(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := seed.Export(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, doc := range docs {
-		if err := os.WriteFile(filepath.Join(dir, doc.Name), doc.Text, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir, docs
+	return graphtest.ExportSeed(t, s)
 }
 
 // reseeded loads the seed files of dir into a new database file.

@@ -32,20 +32,7 @@ func loadDataset(t *testing.T, d *db.Dataset) (*db.Store, string) {
 // new database.
 func exportAndLoad(t *testing.T, s *db.Store) (*db.Store, string, []seed.Document) {
 	t.Helper()
-	d, err := s.Dataset(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := seed.Export(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, doc := range docs {
-		if err := os.WriteFile(filepath.Join(dir, doc.Name), doc.Text, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, docs := graphtest.ExportSeed(t, s)
 	built, err := seed.Parse(os.DirFS(dir))
 	if err != nil {
 		t.Fatalf("the exported files do not load: %v", err)
