@@ -142,7 +142,7 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   await step(`start the gateway on ${base}`, async () => {
-    server = spawn(bin, ['-addr', `127.0.0.1:${port}`, '-db', path.join(tmp, 'test.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(bin, ['-addr', `127.0.0.1:${port}`, '-db', process.env.INVESTGRAPH_TEST_POSTGRES || path.join(tmp, 'test.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout.on('data', (d) => (serverLog += d));
     server.stderr.on('data', (d) => (serverLog += d));
     await waitHealthy(base);
