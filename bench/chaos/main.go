@@ -12,13 +12,16 @@
 //	go run ./bench/chaos -kills 16 -entities 5000  # what .ci/chaos runs
 //	go run ./bench/chaos -scenarios synth-new      # one scenario
 //	go run ./bench/chaos -bin DIR                  # binaries built elsewhere
+//	go run ./bench/chaos -kills 0 -writer-db postgres://...  # changesets alone, on PostgreSQL
 //
 // The scenarios: synth-new (synth creating a file), synth-replace (synth
 // over a seeded file), reseed (the server with -reseed over a synthetic
 // graph), server-first (the server seeding a file on its first start),
 // synth-beside and reseed-beside (the same, while another server serves
 // the file, which must answer with what the file holds after the kill) and
-// server-serving (a server killed while it answers queries).
+// server-serving (a server killed while it answers queries). Then the
+// changesets scenario (see runWriter) kills a server under a stream of
+// changesets, on an SQLite file or, with -writer-db, on PostgreSQL.
 package main
 
 import (
@@ -108,7 +111,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	h := &harness{cfg: c, work: work, rng: rand.New(rand.NewPCG(c.seed, 0)), out: out}
-	fmt.Fprintf(out, "chaos: seed %d, %d entities, %d kills, binaries in %s\n", c.seed, c.entities, c.kills, c.bin)
+	if c.kills > 0 {
+		fmt.Fprintf(out, "chaos: seed %d, %d entities, %d kills, binaries in %s\n", c.seed, c.entities, c.kills, c.bin)
+	} else {
+		fmt.Fprintf(out, "chaos: seed %d, binaries in %s\n", c.seed, c.bin)
+	}
 	where, engine := c.writerDB, "PostgreSQL "+db.RedactDSN(c.writerDB)
 	if where == "" {
 		where, engine = filepath.Join(work, "writer.db"), "an SQLite file"
