@@ -36,11 +36,11 @@ type writerResult struct {
 	failures                         []string
 }
 
-// runWriter is the changesets scenario on the database dsn names (an
+// runWriter is the changesets scenario on the database at path (an
 // SQLite file, or a postgres:// DSN): a server on it receives
 // a stream of changesets, one after the other, and is killed with SIGKILL
 // after a random delay, kills times (or until deadline). After each kill
-// the file must open and pass the integrity check; every acknowledged
+// a file must open and pass the integrity check; every acknowledged
 // revision must be there under its id and idempotency key; and every
 // changeset sent, acknowledged or not, must be wholly there (its revision,
 // source, companies, people and projects) or wholly absent. The next
@@ -203,7 +203,7 @@ func (w *writer) agrees(ctx context.Context, path string) error {
 		return fmt.Errorf("count revisions in the database: %w", err)
 	}
 	if out.Data.Revisions.TotalCount != n {
-		return fmt.Errorf("the server reports %d revisions, the file holds %d", out.Data.Revisions.TotalCount, n)
+		return fmt.Errorf("the server reports %d revisions, the database holds %d", out.Data.Revisions.TotalCount, n)
 	}
 	return nil
 }
