@@ -12,13 +12,16 @@
 //	go run ./bench/chaos -kills 16 -entities 5000  # what .ci/chaos runs
 //	go run ./bench/chaos -scenarios synth-new      # one scenario
 //	go run ./bench/chaos -bin DIR                  # binaries built elsewhere
+//	go run ./bench/chaos -kills 0 -writer-db postgres://...  # changesets alone, on PostgreSQL
 //
 // The scenarios: synth-new (synth creating a file), synth-replace (synth
 // over a seeded file), reseed (the server with -reseed over a synthetic
 // graph), server-first (the server seeding a file on its first start),
 // synth-beside and reseed-beside (the same, while another server serves
 // the file, which must answer with what the file holds after the kill) and
-// server-serving (a server killed while it answers queries).
+// server-serving (a server killed while it answers queries). Then the
+// changesets scenario (see runWriter) kills a server under a stream of
+// changesets, on an SQLite file or, with -writer-db, on PostgreSQL.
 package main
 
 import (
@@ -64,6 +67,9 @@ type config struct {
 	// writerKills and writerLimit bound the changesets scenario.
 	writerKills int
 	writerLimit time.Duration
+	// writerDB is the database of the changesets scenario: a postgres://
+	// DSN, or empty for an SQLite file in the work directory.
+	writerDB string
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -76,12 +82,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&c.only, "scenarios", "", "comma-separated scenarios to run (default: all)")
 	fs.IntVar(&c.writerKills, "writer-kills", 24, "kills of the server under a stream of changesets (the changesets scenario), after the others")
 	fs.DurationVar(&c.writerLimit, "writer-time", time.Minute, "stop starting changeset kills after this long")
+	fs.StringVar(&c.writerDB, "writer-db", "", "database of the changesets scenario: a postgres:// DSN (default: an SQLite file)")
 	fs.Uint64Var(&c.seed, "seed", uint64(time.Now().UnixNano()), "random seed of the kill delays")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if c.kills <= 0 || c.entities <= 0 || fs.NArg() > 0 {
-		return errors.New("usage: chaos [-kills N] [-entities N] [-time D] [-bin DIR] [-seed S]")
+	if c.kills < 0 || c.writerKills < 0 || c.kills+c.writerKills == 0 || c.entities <= 0 || fs.NArg() > 0 {
+		return errors.New("usage: chaos [-kills N] [-entities N] [-time D] [-bin DIR] [-seed S] [-writer-kills N] [-writer-time D] [-writer-db DSN]")
+	}
+	if c.writerDB != "" && !db.IsPostgresDSN(c.writerDB) {
+		return fmt.Errorf("-writer-db %q: want a postgres:// DSN", c.writerDB)
 	}
 	deadline := time.Now().Add(c.limit)
 	work, err := os.MkdirTemp("", "investgraph-chaos-")
@@ -101,12 +111,28 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	h := &harness{cfg: c, work: work, rng: rand.New(rand.NewPCG(c.seed, 0)), out: out}
-	fmt.Fprintf(out, "chaos: seed %d, %d entities, %d kills, binaries in %s\n", c.seed, c.entities, c.kills, c.bin)
-	if err := h.prepare(ctx); err != nil {
-		return err
+	if c.kills > 0 {
+		fmt.Fprintf(out, "chaos: seed %d, %d entities, %d kills, binaries in %s\n", c.seed, c.entities, c.kills, c.bin)
+	} else {
+		fmt.Fprintf(out, "chaos: seed %d, binaries in %s\n", c.seed, c.bin)
 	}
-
-	scenarios, changesets := h.scenarios(), c.writerKills > 0
+	where, engine := c.writerDB, "PostgreSQL "+db.RedactDSN(c.writerDB)
+	if where == "" {
+		where, engine = filepath.Join(work, "writer.db"), "an SQLite file"
+	}
+	if c.writerKills > 0 {
+		fmt.Fprintf(out, "chaos: the changesets scenario runs on %s\n", engine)
+	}
+	// -kills 0 runs the changesets scenario alone, without the files the
+	// others start from.
+	var scenarios []*scenario
+	if c.kills > 0 {
+		if err := h.prepare(ctx); err != nil {
+			return err
+		}
+		scenarios = h.scenarios()
+	}
+	changesets := c.writerKills > 0
 	if c.only != "" {
 		var chosen []*scenario
 		changesets = false
@@ -114,6 +140,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			if strings.TrimSpace(name) == "changesets" {
 				changesets = c.writerKills > 0
 				continue
+			}
+			if c.kills == 0 {
+				return fmt.Errorf("-scenarios %s: -kills 0 runs the changesets scenario alone", name)
 			}
 			i := slices.IndexFunc(scenarios, func(sc *scenario) bool { return sc.name == strings.TrimSpace(name) })
 			if i < 0 {
@@ -136,7 +165,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	failed := 0
-	fmt.Fprintf(out, "\n%-16s %6s %6s %6s %8s %8s %s\n", "scenario", "kills", "old", "new", "corrupt", "neither", "run without kill")
+	if len(scenarios) > 0 {
+		fmt.Fprintf(out, "\n%-16s %6s %6s %6s %8s %8s %s\n", "scenario", "kills", "old", "new", "corrupt", "neither", "run without kill")
+	}
 	for _, sc := range scenarios {
 		r := sc.result
 		fmt.Fprintf(out, "%-16s %6d %6d %6d %8d %8d %v, writes %.1f MB\n", sc.name, r.kills, r.old, r.new, r.corrupt, r.neither,
@@ -147,7 +178,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	if changesets {
-		w, err := h.runWriter(ctx, c.writerKills, time.Now().Add(c.writerLimit))
+		w, err := h.runWriter(ctx, where, c.writerKills, time.Now().Add(c.writerLimit))
 		if err != nil {
 			return fmt.Errorf("changesets: %w", err)
 		}

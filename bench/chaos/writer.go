@@ -11,14 +11,15 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/investgraph/investgraph/db"
 	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/seed/changegen"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver the checks read PostgreSQL with
 )
 
 // sent is a changeset the writer sent, with its idempotency key, and the
@@ -35,19 +36,19 @@ type writerResult struct {
 	failures                         []string
 }
 
-// runWriter is the changesets scenario: a server on a seeded file receives
+// runWriter is the changesets scenario on the database at path (an
+// SQLite file, or a postgres:// DSN): a server on it receives
 // a stream of changesets, one after the other, and is killed with SIGKILL
 // after a random delay, kills times (or until deadline). After each kill
-// the file must open and pass the integrity check; every acknowledged
+// a file must open and pass the integrity check; every acknowledged
 // revision must be there under its id and idempotency key; and every
 // changeset sent, acknowledged or not, must be wholly there (its revision,
 // source, companies, people and projects) or wholly absent. The next
 // server then resends the changeset that was in flight under its key,
 // which must either apply it or return the revision it had made, and must
 // report as many revisions as the file holds.
-func (h *harness) runWriter(ctx context.Context, kills int, deadline time.Time) (writerResult, error) {
+func (h *harness) runWriter(ctx context.Context, path string, kills int, deadline time.Time) (writerResult, error) {
 	var res writerResult
-	path := filepath.Join(h.work, "writer.db")
 	token, err := exec.CommandContext(ctx, h.binary("investgraph"), "token", "create", "-name", "chaos", "-role", "editor", "-db", path).Output()
 	if err != nil {
 		return res, fmt.Errorf("token create: %w", err)
@@ -183,8 +184,8 @@ func (w *writer) post(body []byte, out any) error {
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-// agrees checks that the server reports as many revisions as the file
-// holds.
+// agrees checks that the server reports as many revisions as the
+// database at path holds.
 func (w *writer) agrees(ctx context.Context, path string) error {
 	var out struct {
 		Data struct{ Revisions struct{ TotalCount int } }
@@ -192,17 +193,17 @@ func (w *writer) agrees(ctx context.Context, path string) error {
 	if err := w.post([]byte(`{"query":"{ revisions(first: 1) { totalCount } }"}`), &out); err != nil {
 		return fmt.Errorf("count revisions: %w", err)
 	}
-	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
+	conn, err := openCheck(path)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	var n int
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM revisions`).Scan(&n); err != nil {
-		return err
+		return fmt.Errorf("count revisions in the database: %w", err)
 	}
 	if out.Data.Revisions.TotalCount != n {
-		return fmt.Errorf("the server reports %d revisions, the file holds %d", out.Data.Revisions.TotalCount, n)
+		return fmt.Errorf("the server reports %d revisions, the database holds %d", out.Data.Revisions.TotalCount, n)
 	}
 	return nil
 }
@@ -216,15 +217,39 @@ func revisionNumber(id string) (int64, error) {
 	return strconv.ParseInt(key, 10, 64)
 }
 
-// checkChangesets checks the file at path after a kill: it opens and
-// passes the integrity check (inspect), every acknowledged changeset's
+// openCheck opens the database at path for the checks: an SQLite file
+// read-only, or a postgres:// DSN through pgx's database/sql driver. The
+// checks' queries take no parameters and are plain SQL both engines run.
+func openCheck(path string) (*sql.DB, error) {
+	if db.IsPostgresDSN(path) {
+		conn, err := sql.Open("pgx", path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", db.RedactDSN(path), err)
+		}
+		return conn, nil
+	}
+	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return conn, nil
+}
+
+// checkChangesets checks the database at path (a file or a postgres://
+// DSN) after a kill: a file opens and passes the integrity check
+// (inspect), every acknowledged changeset's
 // revision is there with its id and key, no key is there twice, and each
 // changeset sent is there in whole or not at all.
 func checkChangesets(ctx context.Context, path string, all []*sent) error {
-	if _, err := inspect(ctx, path); err != nil {
-		return err
+	// PostgreSQL has no integrity check to run: its own write-ahead log is
+	// what keeps a commit whole across a killed client (and server), so
+	// what is left to check is what the store committed.
+	if !db.IsPostgresDSN(path) {
+		if _, err := inspect(ctx, path); err != nil {
+			return err
+		}
 	}
-	conn, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
+	conn, err := openCheck(path)
 	if err != nil {
 		return err
 	}
@@ -232,7 +257,7 @@ func checkChangesets(ctx context.Context, path string, all []*sent) error {
 	byKey := map[string]int64{}
 	rows, err := conn.QueryContext(ctx, `SELECT id, idempotency_key FROM revisions WHERE idempotency_key IS NOT NULL`)
 	if err != nil {
-		return err
+		return fmt.Errorf("read revisions: %w", err)
 	}
 	for rows.Next() {
 		var id int64
@@ -260,7 +285,7 @@ func checkChangesets(ctx context.Context, path string, all []*sent) error {
 	for _, s := range all {
 		id, there := byKey[s.key]
 		if s.ack != 0 && (!there || id != s.ack) {
-			problems = append(problems, fmt.Sprintf("changeset %s was acknowledged as revision %d, the file has %d", s.key, s.ack, id))
+			problems = append(problems, fmt.Sprintf("changeset %s was acknowledged as revision %d, the database has %d", s.key, s.ack, id))
 		}
 		parts := map[string][]string{"sources": {s.cs.Source}, "companies": s.cs.Companies, "people": s.cs.People, "projects": s.cs.Projects}
 		for table, want := range parts {
@@ -278,6 +303,7 @@ func checkChangesets(ctx context.Context, path string, all []*sent) error {
 	return nil
 }
 
+// stringColumn returns the one text column query reads.
 func stringColumn(ctx context.Context, conn *sql.DB, query string) ([]string, error) {
 	rows, err := conn.QueryContext(ctx, query)
 	if err != nil {

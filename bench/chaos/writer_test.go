@@ -2,20 +2,21 @@ package main
 
 import (
 	"database/sql"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/db/dbtest"
 	"github.com/investgraph/investgraph/seed"
 	"github.com/investgraph/investgraph/seed/changegen"
 )
 
-// TestCheckChangesets checks the writer's check on files it can judge: a
-// file holding what was acknowledged passes; an acknowledgement the file
-// lacks, and a changeset of which a company is missing, fail.
+// TestCheckChangesets checks the writer's check on databases it can judge
+// (an SQLite file, or PostgreSQL when dbtest.EnvPostgres is set): one
+// holding what was acknowledged passes; an acknowledgement it lacks, and a
+// changeset of which a company is missing, fail.
 func TestCheckChangesets(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "w.db")
+	path := dbtest.NewDatabase(t)
 	s, err := db.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -41,10 +42,16 @@ func TestCheckChangesets(t *testing.T) {
 		t.Errorf("an acknowledged revision the file lacks: got %v, want an error", err)
 	}
 	conn, err := sql.Open("sqlite", "file:"+path)
+	remove := `DELETE FROM companies WHERE slug = ?`
+	if db.IsPostgresDSN(path) {
+		conn, err = sql.Open("pgx", path)
+		// Renamed rather than deleted: rows elsewhere refer to it.
+		remove = `UPDATE companies SET slug = slug || '-gone' WHERE slug = $1`
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(`DELETE FROM companies WHERE slug = ?`, applied.cs.Companies[0]); err != nil {
+	if _, err := conn.Exec(remove, applied.cs.Companies[0]); err != nil {
 		t.Fatal(err)
 	}
 	conn.Close()
