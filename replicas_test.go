@@ -55,7 +55,6 @@ func TestReplicas(t *testing.T) {
 	secret := writer.NewToken(t, "replica-editor", db.RoleEditor)
 	editor := writer.As(secret)
 	rev, _ := editor.ApplyChangeset(t, replicaChangeset)
-	committed := time.Now()
 
 	done := make(chan graphtest.ChangeEvent, 1)
 	go func() {
@@ -68,12 +67,9 @@ func TestReplicas(t *testing.T) {
 		if ev.Changes.Revision.ID != rev.ID || ev.Changes.Revision.Author != "replica-editor" {
 			t.Errorf("the other replica's subscriber got %+v, want revision %s by replica-editor", ev.Changes.Revision, rev.ID)
 		}
-		// The notification wakes the subscriber at once; without it the
-		// subscription would find the revision only at its next poll,
-		// up to a second later.
-		if d := time.Since(committed); d > 500*time.Millisecond {
-			t.Errorf("the other replica's subscriber got the revision %v after the commit, want it at once", d)
-		}
+		// That the notification, not a poll, wakes the subscriber is
+		// TestRevisionCommittedByAnotherStore's (db): a test timed here
+		// would fail on a busy machine.
 	case <-time.After(10 * time.Second):
 		t.Fatal("the other replica's subscriber got nothing within 10s")
 	}
