@@ -133,23 +133,15 @@ func CopyToPostgres(ctx context.Context, path, dsn string, force bool) ([]TableC
 // copyTables lists the tables to copy, parents before the tables whose
 // foreign keys refer to them.
 func copyTables(ctx context.Context, src *sql.Tx, dst pgx.Tx) ([]copyTable, error) {
-	rows, err := src.QueryContext(ctx, `SELECT name FROM pragma_table_list
+	srcTables, err := txColumn(ctx, src, `SELECT name FROM pragma_table_list
 		WHERE schema = 'main' AND type IN ('table', 'virtual')
 		AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`)
 	if err != nil {
 		return nil, fmt.Errorf("list the source's tables: %w", err)
 	}
-	srcTables, err := scanStrings(rows)
-	if err != nil {
-		return nil, fmt.Errorf("list the source's tables: %w", err)
-	}
 	var tables []copyTable
 	for _, name := range srcTables {
-		rows, err := src.QueryContext(ctx, `SELECT name FROM pragma_table_info(?)`, name)
-		if err != nil {
-			return nil, fmt.Errorf("columns of %s: %w", name, err)
-		}
-		srcCols, err := scanStrings(rows)
+		srcCols, err := txColumn(ctx, src, `SELECT name FROM pragma_table_info(?)`, name)
 		if err != nil {
 			return nil, fmt.Errorf("columns of %s: %w", name, err)
 		}
@@ -408,18 +400,4 @@ func verifyCounts(ctx context.Context, src *sql.Tx, dst pgx.Tx, counts []TableCo
 		return fmt.Errorf("the row counts differ, so nothing was copied: %s", strings.Join(diffs, "; "))
 	}
 	return nil
-}
-
-// scanStrings reads a one-column result of text and closes it.
-func scanStrings(rows *sql.Rows) ([]string, error) {
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
