@@ -18,9 +18,11 @@ import (
 	"time"
 
 	"github.com/investgraph/investgraph/httpapi"
+	"github.com/investgraph/investgraph/writer"
 )
 
 func main() {
+	writer.RunIfChild()
 	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "investgraph:", err)
 		os.Exit(1)
@@ -105,6 +107,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 			return err
 		}
 		logger.Info("attached article texts", "dir", cfg.articlesDir, "articles", n)
+	}
+	if cfg.writeProcess {
+		w, err := writer.New(writer.Config{DB: cfg.dbPath, Nice: cfg.writeNice, Stderr: stderr, Committed: store.NotifyRevision})
+		if err != nil {
+			return err
+		}
+		if err := w.Start(ctx); err != nil {
+			return scrub(err, dsnPassword(cfg.dbPath))
+		}
+		defer w.Close()
+		opts.Writer = w
 	}
 	gw, err := httpapi.New(store, opts)
 	if err != nil {

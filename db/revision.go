@@ -450,3 +450,8 @@ func (s *Store) revisionCommitted() {
 		s.revisions.ch = nil
 	}
 }
+
+// NotifyRevision wakes this process's subscribers as a commit of its own
+// does (RevisionCommitted): a process that had another one commit for it,
+// a writer process, knows of the revision before any poll would see it.
+func (s *Store) NotifyRevision() { s.revisionCommitted() }

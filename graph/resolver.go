@@ -26,6 +26,9 @@ type Resolver struct {
 	// SubscriberBuffer is how many revisions a subscriber may have
 	// waiting before it is disconnected; DefaultSubscriberBuffer when 0.
 	SubscriberBuffer int
+	// Writer applies changesets and retractions; over Store and Seed in
+	// this process when nil.
+	Writer Writer
 
 	views revisionViews // the graphs of recent revisions (Query.atRevision)
 }
@@ -38,12 +41,56 @@ func (r *Resolver) seedFiles() fs.FS {
 	return r.Seed
 }
 
+// Writer applies changesets and retractions to the store, as seed.Apply
+// and seed.Retract do: in this process, or in a process of its own
+// (package writer), so that a commit's work does not slow the reads. The
+// token's role has been checked; the author is in the request.
+type Writer interface {
+	Apply(ctx context.Context, c seed.Changeset) (rev *db.Revision, replayed bool, err error)
+	Retract(ctx context.Context, r seed.Retraction) (rev *db.Revision, replayed bool, err error)
+}
+
+// LocalWriter applies changesets and retractions in this process, over the
+// store and the seed files it was loaded from.
+type LocalWriter struct {
+	Store *db.Store
+	Seed  fs.FS // the built-in seed when nil
+}
+
+func (w LocalWriter) seed() fs.FS {
+	if w.Seed == nil {
+		return seed.Files()
+	}
+	return w.Seed
+}
+
+// Apply applies a changeset (seed.Apply).
+func (w LocalWriter) Apply(ctx context.Context, c seed.Changeset) (*db.Revision, bool, error) {
+	return seed.Apply(ctx, w.Store, w.seed(), c)
+}
+
+// Retract retracts a fact (seed.Retract).
+func (w LocalWriter) Retract(ctx context.Context, r seed.Retraction) (*db.Revision, bool, error) {
+	return seed.Retract(ctx, w.Store, w.seed(), r)
+}
+
+// writer returns the resolver's writer.
+func (r *Resolver) writer() Writer {
+	if r.Writer == nil {
+		return LocalWriter{Store: r.Store, Seed: r.Seed}
+	}
+	return r.Writer
+}
+
 // Option configures the resolvers of a schema.
 type Option func(*Resolver)
 
 // WithSeedFiles says which seed files the store was loaded from, for
 // changesets to be applied over (the built-in seed by default).
 func WithSeedFiles(fsys fs.FS) Option { return func(r *Resolver) { r.Seed = fsys } }
+
+// WithWriter sets Resolver.Writer.
+func WithWriter(w Writer) Option { return func(r *Resolver) { r.Writer = w } }
 
 // WithSubscriberBuffer sets Resolver.SubscriberBuffer.
 func WithSubscriberBuffer(n int) Option { return func(r *Resolver) { r.SubscriberBuffer = n } }

@@ -64,11 +64,7 @@ func (r *Resolver) retract(ctx context.Context, in model.RetractInput) (*model.R
 		}
 		ret.Source, ret.Paragraph = slug, c.Paragraph
 	}
-	base := r.Seed
-	if base == nil {
-		base = seed.Files()
-	}
-	rev, replayed, err := seed.Retract(ctx, r.Store, base, ret)
+	rev, replayed, err := r.writer().Retract(ctx, ret)
 	if err != nil {
 		return nil, err
 	}

@@ -67,7 +67,6 @@ func (r *Resolver) applyChangeset(ctx context.Context, in model.ChangesetInput) 
 	if err != nil {
 		return nil, err
 	}
-	base := r.seedFiles()
 	c := seed.Changeset{Message: in.Message, Author: tok.Name}
 	switch {
 	case in.Yaml != nil && in.Changeset != nil:
@@ -83,7 +82,7 @@ func (r *Resolver) applyChangeset(ctx context.Context, in model.ChangesetInput) 
 	if in.IdempotencyKey != nil {
 		c.IdempotencyKey = *in.IdempotencyKey
 	}
-	rev, replayed, err := seed.Apply(ctx, r.Store, base, c)
+	rev, replayed, err := r.writer().Apply(ctx, c)
 	if err != nil {
 		if in.Changeset != nil {
 			err = elementFields(err, in.Changeset)

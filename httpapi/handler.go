@@ -104,6 +104,9 @@ type Options struct {
 	// have waiting before it is disconnected with SUBSCRIBER_TOO_SLOW;
 	// graph.DefaultSubscriberBuffer when 0.
 	SubscriberBuffer int
+	// Writer applies changesets and retractions: in this process over
+	// the store when nil, or in a writer process (package writer).
+	Writer graph.Writer
 }
 
 // DefaultAPQCacheSize is the default number of Automatic Persisted Queries
@@ -154,6 +157,9 @@ func New(store *db.Store, opts Options) (*Gateway, error) {
 	}
 	if opts.SubscriberBuffer > 0 {
 		gopts = append(gopts, graph.WithSubscriberBuffer(opts.SubscriberBuffer))
+	}
+	if opts.Writer != nil {
+		gopts = append(gopts, graph.WithWriter(opts.Writer))
 	}
 	switch opts.Executor {
 	case graph.ExecutorGqlgen:

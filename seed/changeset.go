@@ -24,6 +24,29 @@ type Changeset struct {
 	Message        string
 	IdempotencyKey string
 	Author         string
+	// Structured says that YAML was written from the structured form
+	// (Written), so that its problems are reported under input.changeset.
+	Structured bool
+}
+
+// Written returns the changeset with its File written as YAML text
+// (MarshalFile) and Structured set, which is the form Apply loads and the
+// form that crosses to a writer process: the text alone is sent, and its
+// problems are still reported where the structured input had them.
+func (c Changeset) Written() (Changeset, error) {
+	if c.File == nil {
+		return c, nil
+	}
+	if c.YAML != "" {
+		return c, &db.Error{Code: db.EINVALID, Field: fileField,
+			Message: "changeset and yaml are two forms of one seed file: give one of them, not both"}
+	}
+	text, err := MarshalFile(c.File)
+	if err != nil {
+		return c, err
+	}
+	c.YAML, c.File, c.Structured = text, nil, true
+	return c, nil
 }
 
 // inputName is the document name a changeset's problems are found under.
@@ -50,15 +73,11 @@ const maxKeyLength = 200
 // replayed reports a resubmission of an idempotency key's changeset, which
 // returns the revision it made.
 func Apply(ctx context.Context, s *db.Store, base fs.FS, c Changeset) (rev *db.Revision, replayed bool, err error) {
+	if c, err = c.Written(); err != nil {
+		return nil, false, err
+	}
 	field := yamlField
-	if c.File != nil {
-		if c.YAML != "" {
-			return nil, false, &db.Error{Code: db.EINVALID, Field: fileField,
-				Message: "changeset and yaml are two forms of one seed file: give one of them, not both"}
-		}
-		if c.YAML, err = MarshalFile(c.File); err != nil {
-			return nil, false, err
-		}
+	if c.Structured {
 		field = fileField
 	}
 	switch {

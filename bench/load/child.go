@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/httpapi"
+	"github.com/investgraph/investgraph/writer"
 )
 
 // In alternating rounds the gateway and the bare baseline run in a child
@@ -33,6 +35,10 @@ type childConfig struct {
 	Executors []string `json:"executors"`
 	GCPercent int      `json:"gcPercent"`
 	ReadModel int64    `json:"readModel"`
+	// WriteProcess has the gateways apply changesets in a writer process
+	// at WriteNice (package writer), as the server does.
+	WriteProcess bool `json:"writeProcess"`
+	WriteNice    int  `json:"writeNice"`
 }
 
 // childHello is the child's first line on standard output: the address of
@@ -77,9 +83,21 @@ func runChild(ctx context.Context, config string, stdin io.Reader, stdout io.Wri
 		return err
 	}
 	defer store.Close()
+	var w graph.Writer
+	if cfg.WriteProcess {
+		p, err := writer.New(writer.Config{DB: cfg.DB, Nice: cfg.WriteNice, Committed: store.NotifyRevision})
+		if err != nil {
+			return err
+		}
+		if err := p.Start(ctx); err != nil {
+			return err
+		}
+		defer p.Close()
+		w = p
+	}
 	hello := childHello{Gateways: map[string]string{}}
 	for _, e := range cfg.Executors {
-		addr, stop, err := serve(gateway(store, false, e, cfg.ReadModel))
+		addr, stop, err := serve(gateway(store, false, e, cfg.ReadModel, w))
 		if err != nil {
 			return err
 		}

@@ -47,6 +47,7 @@ import (
 	"github.com/investgraph/investgraph/bench"
 	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/httpapi"
+	"github.com/investgraph/investgraph/writer"
 )
 
 func main() {
@@ -54,6 +55,7 @@ func main() {
 	// cluster a run started are stopped on the way out.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	writer.RunIfChild() // the writer process of a gateway under -writes
 	if config := os.Getenv(childEnv); config != "" {
 		if err := runChild(ctx, config, os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "load (servers):", err)
@@ -130,6 +132,8 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.writes.query, "write-query", "q1", "with -writes: the query whose p99 is compared")
 	fs.Float64Var(&c.writes.rate, "write-rate", 100, "with -writes: requests a second of the query, open loop")
 	fs.IntVar(&c.writes.rounds, "write-rounds", 3, "with -writes: idle and writing phases of -d each, alternating")
+	fs.BoolVar(&c.writes.process, "write-process", true, "with -writes: the gateway applies changesets in a writer process, as the server's -write-process (false: in its own)")
+	fs.IntVar(&c.writes.nice, "write-nice", writer.DefaultNice, "with -writes: the writer process's niceness, as the server's -write-nice")
 	fs.BoolVar(&c.postgres, "postgres", false, "also measure the gateway on a PostgreSQL store: a PostgreSQL 15 cluster of its own holding a copy of the data, with one gateway replica and with two, connections sent to them in turn (needs -rounds and PostgreSQL 15; PostGraphile then runs over the same cluster)")
 	fs.BoolVar(&c.postgraphile, "postgraphile", false, "also measure PostGraphile 4.14.1 over a PostgreSQL 15 cluster of its own holding the same data, on q1 and q2 (needs -rounds, PostgreSQL 15 and Node 20 with npm)")
 
@@ -152,8 +156,8 @@ func parseFlags(args []string) (config, error) {
 	if c.writes.perSecond < 0 || (c.writes.perSecond > 0 && (c.rounds > 0 || c.writes.items < 1 || c.writes.rate <= 0 || c.writes.rounds < 1)) {
 		return c, errors.New("-writes: a positive rate, without -rounds, with positive -write-items, -write-rate and -write-rounds")
 	}
-	if c.rounds > 0 && (c.respCache || c.cpuProfile != "") {
-		return c, errors.New("-respcache and -cpuprofile are for single runs, not with -rounds")
+	if (c.rounds > 0 || c.writes.perSecond > 0) && (c.respCache || c.cpuProfile != "") {
+		return c, errors.New("-respcache and -cpuprofile are for single runs, not with -rounds or -writes (their gateways run in a process of their own)")
 	}
 	return c, nil
 }
@@ -200,7 +204,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	gwAddr, stopGateway, err := serve(gateway(store, cfg.respCache, cfg.executors[0], cfg.readModel))
+	gwAddr, stopGateway, err := serve(gateway(store, cfg.respCache, cfg.executors[0], cfg.readModel, nil))
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/investgraph/investgraph/db"
+	"github.com/investgraph/investgraph/graph"
 	"github.com/investgraph/investgraph/httpapi"
 	"github.com/investgraph/investgraph/httpapi/respcache"
 	"github.com/investgraph/investgraph/seed"
@@ -65,13 +66,14 @@ func serve(h http.Handler) (addr string, stop func(), err error) {
 // gateway serves the GraphQL handler over store with the executor, logging
 // internal errors to stderr, behind the response cache when cached. The
 // read model keeps readModel values, unless the executor's name ends in
-// sqlSuffix: then it is off, and every read goes to the store.
-func gateway(store *db.Store, cached bool, executor string, readModel int64) http.Handler {
+// sqlSuffix: then it is off, and every read goes to the store. Changesets
+// go to w, or are applied in this process when w is nil.
+func gateway(store *db.Store, cached bool, executor string, readModel int64, w graph.Writer) http.Handler {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if e, ok := strings.CutSuffix(executor, sqlSuffix); ok {
 		executor, readModel = e, 0
 	}
-	h := httpapi.NewHandler(store, httpapi.Options{Logger: logger, Executor: executor, ReadModel: readModel})
+	h := httpapi.NewHandler(store, httpapi.Options{Logger: logger, Executor: executor, ReadModel: readModel, Writer: w})
 	if cached {
 		h = respcache.New(store.DataVersion, respcache.DefaultSize).Middleware(h)
 	}

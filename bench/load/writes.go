@@ -10,7 +10,7 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"runtime/pprof"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -28,6 +28,8 @@ type writeLoad struct {
 	query     string  // the query whose p99 is compared
 	rate      float64 // its requests a second, idle and under writes
 	rounds    int     // idle and writing phases, alternating
+	process   bool    // changesets applied in a writer process
+	nice      int     // its niceness
 }
 
 // phase is one measured phase of the write-load run.
@@ -64,11 +66,20 @@ func runWrites(ctx context.Context, cfg config, queries []bench.Query, gc string
 	if err != nil {
 		return err
 	}
-	addr, stop, err := serve(gateway(store, cfg.respCache, cfg.executors[0], cfg.readModel))
+	// The gateway runs in a process of its own, as in the rounds, so that
+	// the load generator's and the subscriber's own work and garbage do
+	// not fall on the reads measured, nor theirs on the load generator.
+	path := cfg.db
+	if path == "" {
+		path = filepath.Join(dir, "seed.db")
+	}
+	ch, err := startChild(childConfig{DB: path, Executors: cfg.executors[:1], GCPercent: cfg.gcPercent, ReadModel: cfg.readModel,
+		WriteProcess: w.process, WriteNice: w.nice})
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer ch.stop()
+	addr := ch.Gateways[cfg.executors[0]]
 	i := slices.IndexFunc(queries, func(q bench.Query) bool { return q.Name == w.query })
 	if i < 0 {
 		return fmt.Errorf("-write-query %q: no such query", w.query)
@@ -91,22 +102,15 @@ func runWrites(ctx context.Context, cfg config, queries []bench.Query, gc string
 		return fmt.Errorf("subscribe: %w", err)
 	}
 
-	if cfg.cpuProfile != "" {
-		f, err := os.Create(cfg.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
 	fmt.Fprintf(out, "machine: %s, %s\n", cpuModel(), gc)
 	fmt.Fprintf(out, "data: %s; executor %s; %s at %.0f requests/s open loop, %d connections, %v a phase after %v warm-up\n",
 		dbName(cfg.db), cfg.executors[0], w.query, w.rate, cfg.conns, cfg.duration, cfg.warmup)
-	fmt.Fprintf(out, "writing phases: %.0f changesets/s of about %d entries each (applyChangeset over HTTP); a subscriber on revisions over SSE\n\n",
-		w.perSecond, w.items)
+	where := "in the gateway's process"
+	if w.process {
+		where = fmt.Sprintf("in a writer process at niceness %d", w.nice)
+	}
+	fmt.Fprintf(out, "writing phases: %.0f changesets/s of about %d entries each (applyChangeset over HTTP), applied %s; a subscriber on revisions over SSE\n\n",
+		w.perSecond, w.items, where)
 	fmt.Fprintln(out, "| phase | query req/s | p50 | p99 | changesets | commit p50 | commit p99 | to subscriber p50 | p99 |")
 	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/investgraph/investgraph/seed/changegen"
+)
+
+// TestWriteProcess serves with the default -write-process and applies a
+// changeset over HTTP: it is committed by a writer process, a child of the
+// server at niceness -write-nice, and a read sent after the answer sees it.
+// With -write-process=false the server has no such child.
+func TestWriteProcess(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		children int
+	}{
+		{"Default", nil, 1},
+		{"Nice19", []string{"-write-nice", "19"}, 1},
+		{"Off", []string{"-write-process=false"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "w.db")
+			tok, err := token(t, path, "create", "-name", "curator", "-role", "editor")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok = strings.TrimSpace(tok)
+			ctx, cancel := context.WithCancel(t.Context())
+			addrc, errc := make(chan string, 1), make(chan error, 1)
+			go func() {
+				errc <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-db", path}, tc.args...), io.Discard, io.Discard,
+					func(addr string) { addrc <- addr })
+			}()
+			var addr string
+			select {
+			case addr = <-addrc:
+			case err := <-errc:
+				t.Fatalf("run: %v", err)
+			case <-time.After(30 * time.Second):
+				t.Fatal("server did not start")
+			}
+			writers := writerChildren(t)
+			if len(writers) != tc.children {
+				t.Fatalf("%d writer processes, want %d", len(writers), tc.children)
+			}
+			want := "10"
+			if len(tc.args) == 2 {
+				want = tc.args[1]
+			}
+			for _, nice := range writers {
+				if nice != want {
+					t.Errorf("writer niceness %s, want %s", nice, want)
+				}
+			}
+
+			cs := changegen.New(5, "wpt").Next(12)
+			body, _ := json.Marshal(map[string]any{
+				"query":     `mutation($in: ChangesetInput!) { applyChangeset(input: $in) { revision { id author } } }`,
+				"variables": map[string]any{"in": map[string]any{"yaml": cs.YAML, "message": "add a report"}},
+			})
+			got := post(t, addr, tok, body)
+			if !strings.Contains(got, `"author":"curator"`) {
+				t.Fatalf("applyChangeset answered %s", got)
+			}
+			read, _ := json.Marshal(map[string]any{"query": `{ company(slug: "` + cs.Companies[0] + `") { slug } }`})
+			if got := post(t, addr, "", read); !strings.Contains(got, cs.Companies[0]) {
+				t.Errorf("a read after the commit answered %s, want %s", got, cs.Companies[0])
+			}
+			bad, _ := json.Marshal(map[string]any{
+				"query":     `mutation($in: ChangesetInput!) { applyChangeset(input: $in) { revision { id } } }`,
+				"variables": map[string]any{"in": map[string]any{"yaml": strings.Replace(cs.YAML, "cite: [", "cite: [99", 1), "message": "bad"}},
+			})
+			if got := post(t, addr, tok, bad); !strings.Contains(got, `"code":"BAD_USER_INPUT"`) || !strings.Contains(got, `"field":"input.yaml.`) {
+				t.Errorf("a bad changeset answered %s, want BAD_USER_INPUT at its field", got)
+			}
+			cancel()
+			if err := <-errc; err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			if n := len(writerChildren(t)); n != 0 {
+				t.Errorf("%d writer processes left after the server stopped", n)
+			}
+		})
+	}
+}
+
+// post sends a GraphQL request and returns the response body.
+func post(t *testing.T, addr, token string, body []byte) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// writerChildren returns the niceness of each running child of this
+// process that is a writer process, from /proc (Linux).
+func writerChildren(t *testing.T) []string {
+	t.Helper()
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Skip("no /proc: cannot list child processes")
+	}
+	var out []string
+	for _, task := range tasks {
+		kids, _ := os.ReadFile("/proc/self/task/" + task.Name() + "/children")
+		for _, pid := range strings.Fields(string(kids)) {
+			env, _ := os.ReadFile("/proc/" + pid + "/environ")
+			if !bytes.Contains(env, []byte("INVESTGRAPH_WRITER=")) {
+				continue
+			}
+			stat, err := os.ReadFile("/proc/" + pid + "/stat")
+			if err != nil {
+				continue
+			}
+			// The fields after the command's closing parenthesis: state is
+			// field 3, niceness field 19.
+			f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+			if len(f) > 16 && f[0] != "Z" {
+				if _, err := strconv.Atoi(f[16]); err == nil {
+					out = append(out, f[16])
+				}
+			}
+		}
+	}
+	return out
+}
