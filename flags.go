@@ -34,7 +34,7 @@ type config struct {
 	conns           httpapi.ConnLimits
 	idleTimeout     time.Duration
 	writeProcess    bool
-	writeNice       int
+	writePriority   string
 }
 
 // parseFlags reads the command line. Limits given as 0 are turned off. -h
@@ -61,8 +61,8 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.StringVar(&c.dbPath, "db", "investgraph.db", "database: an SQLite file, created if missing (a path or file:...), or a PostgreSQL URL postgres://USER:PASSWORD@HOST:PORT/DATABASE, migrated and seeded if empty")
 	fs.BoolVar(&c.reseed, "reseed", false, "replace the database's data with the built-in seed before serving")
 	fs.StringVar(&c.articlesDir, "articles", "", "directory of article texts, NNN_SLUG.txt or SLUG.txt for a source's slug; their paragraphs become Citation.text")
-	fs.BoolVar(&c.writeProcess, "write-process", true, "apply changesets and retractions in a writer process of their own, at -write-nice, so that commits do not slow the reads (false: in the serving process)")
-	fs.IntVar(&c.writeNice, "write-nice", writer.DefaultNice, "the writer process's niceness, 0 (the server's priority) to 19 (the lowest); with reads busying every core it gets about 10% of a core at 10, 1.5% at 19")
+	fs.BoolVar(&c.writeProcess, "write-process", true, "apply changesets and retractions in a writer process of their own, at -write-priority, so that commits do not slow the reads (false: in the serving process)")
+	fs.StringVar(&c.writePriority, "write-priority", writer.DefaultPriority, "the writer process's CPU priority: a niceness from 0 (the server's) to 19 (the lowest), or idle (only cores nothing else wants: the reads' tail latency is lowest, but reads that keep every core busy starve the commits)")
 	fs.BoolVar(&c.dropRevisions, "reseed-drop-revisions", false, "let -reseed drop the revisions made through the API, which it otherwise refuses to")
 
 	fs.DurationVar(&c.options.Limits.Timeout, "timeout", d.Timeout, "per-request deadline; its SQL is canceled when it expires (0: none)")

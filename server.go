@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		logger.Info("attached article texts", "dir", cfg.articlesDir, "articles", n)
 	}
 	if cfg.writeProcess {
-		w, err := writer.New(writer.Config{DB: cfg.dbPath, Nice: cfg.writeNice, Stderr: stderr, Committed: store.NotifyRevision})
+		w, err := writer.New(writer.Config{DB: cfg.dbPath, Priority: cfg.writePriority, Stderr: stderr, Committed: store.NotifyRevision})
 		if err != nil {
 			return err
 		}

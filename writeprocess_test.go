@@ -18,7 +18,8 @@ import (
 
 // TestWriteProcess serves with the default -write-process and applies a
 // changeset over HTTP: it is committed by a writer process, a child of the
-// server at niceness -write-nice, and a read sent after the answer sees it.
+// server at the niceness and policy -write-priority gives, and a read sent
+// after the answer sees it.
 // With -write-process=false the server has no such child.
 func TestWriteProcess(t *testing.T) {
 	for _, tc := range []struct {
@@ -27,7 +28,8 @@ func TestWriteProcess(t *testing.T) {
 		children int
 	}{
 		{"Default", nil, 1},
-		{"Nice19", []string{"-write-nice", "19"}, 1},
+		{"Nice19", []string{"-write-priority", "19"}, 1},
+		{"Idle", []string{"-write-priority", "idle"}, 1},
 		{"Off", []string{"-write-process=false"}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,13 +57,16 @@ func TestWriteProcess(t *testing.T) {
 			if len(writers) != tc.children {
 				t.Fatalf("%d writer processes, want %d", len(writers), tc.children)
 			}
-			want := "10"
-			if len(tc.args) == 2 {
-				want = tc.args[1]
+			want := "10 0" // niceness and policy: SCHED_OTHER
+			switch {
+			case tc.name == "Idle":
+				want = "19 5" // SCHED_IDLE
+			case len(tc.args) == 2:
+				want = tc.args[1] + " 0"
 			}
-			for _, nice := range writers {
-				if nice != want {
-					t.Errorf("writer niceness %s, want %s", nice, want)
+			for _, got := range writers {
+				if got != want {
+					t.Errorf("writer niceness and policy %s, want %s", got, want)
 				}
 			}
 
@@ -113,8 +118,9 @@ func post(t *testing.T, addr, token string, body []byte) string {
 	return string(b)
 }
 
-// writerChildren returns the niceness of each running child of this
-// process that is a writer process, from /proc (Linux).
+// writerChildren returns the niceness and scheduling policy, as "N P", of
+// each running child of this process that is a writer process, from /proc
+// (Linux).
 func writerChildren(t *testing.T) []string {
 	t.Helper()
 	tasks, err := os.ReadDir("/proc/self/task")
@@ -134,11 +140,11 @@ func writerChildren(t *testing.T) []string {
 				continue
 			}
 			// The fields after the command's closing parenthesis: state is
-			// field 3, niceness field 19.
+			// field 3, niceness field 19, policy field 41.
 			f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-			if len(f) > 16 && f[0] != "Z" {
+			if len(f) > 38 && f[0] != "Z" {
 				if _, err := strconv.Atoi(f[16]); err == nil {
-					out = append(out, f[16])
+					out = append(out, f[16]+" "+f[38])
 				}
 			}
 		}

@@ -10,4 +10,4 @@ func procAttr() *syscall.SysProcAttr { return nil }
 
 // lowerPriority does nothing outside Linux: the writer runs at the
 // server's priority.
-func lowerPriority(nice int) error { return nil }
+func lowerPriority(priority) error { return nil }

@@ -4,7 +4,7 @@
 // graph after it, tens of milliseconds of CPU and many allocations; in the
 // serving process that work, and the garbage collection it brings, would
 // take the cores from the reads for as long as it lasts. In a process of
-// its own, niced, the kernel gives the reads the cores first, and the
+// its own, at a lower priority, the kernel gives the reads the cores first, and the
 // reads' garbage collector never sees the commit's garbage.
 //
 // The serving process keeps everything else: it authenticates the request
@@ -30,6 +30,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"sync"
 	"time"
 
@@ -41,18 +42,43 @@ import (
 // childEnv, set to a childConfig, makes the program a writer (RunIfChild).
 const childEnv = "INVESTGRAPH_WRITER"
 
-// DefaultNice is the writer's default niceness: under reads that keep
-// every core busy it still gets about a tenth of a core's time (a weight of
-// 110 against 1024), so commits slow down but do not stop; on cores with
-// time to spare it runs as fast as it would at 0.
-const DefaultNice = 10
+// DefaultPriority is the writer's default priority, niceness 10: under
+// reads that keep every core busy it still gets about a tenth of a core's
+// time (a weight of 110 against 1024), so commits slow down but do not
+// stop; on cores with time to spare it runs as fast as it would at 0.
+const DefaultPriority = "10"
+
+// Idle is the priority that runs the writer only on cores nothing else
+// wants (Linux's SCHED_IDLE): a read that wakes up takes the core from it
+// at once, but under reads that keep every core busy a commit gets about
+// 0.3% of a core and may run out of its deadline.
+const Idle = "idle"
+
+// priority is a parsed Priority.
+type priority struct {
+	idle bool
+	nice int
+}
+
+// parsePriority reads "idle" or a niceness from 0 to 19.
+func parsePriority(s string) (priority, error) {
+	if s == Idle {
+		return priority{idle: true, nice: 19}, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 19 {
+		return priority{}, fmt.Errorf("writer priority %q: use a niceness from 0 (as the server) to 19 (the lowest), or idle (only cores nothing else wants)", s)
+	}
+	return priority{nice: n}, nil
+}
 
 // Config says how to start the writer.
 type Config struct {
 	// DB is the database, as -db gives it.
 	DB string
-	// Nice is the writer's niceness, 0 to 19 (DefaultNice, say).
-	Nice int
+	// Priority is the writer's CPU priority: a niceness from "0" to
+	// "19", or Idle; DefaultPriority when "".
+	Priority string
 	// Executable is the program to start as the writer; os.Executable()
 	// when "". It must call RunIfChild first thing in main (or TestMain).
 	Executable string
@@ -65,8 +91,8 @@ type Config struct {
 
 // childConfig is what the serving process tells the writer.
 type childConfig struct {
-	DB   string `json:"db"`
-	Nice int    `json:"nice"`
+	DB       string `json:"db"`
+	Priority string `json:"priority"`
 }
 
 // request is one changeset or retraction to apply. Timeout is what was
@@ -171,8 +197,11 @@ type child struct {
 
 // New returns a Process that starts its writer as cfg says.
 func New(cfg Config) (*Process, error) {
-	if cfg.Nice < 0 || cfg.Nice > 19 {
-		return nil, fmt.Errorf("writer niceness %d: use 0 (as the server) to 19 (the lowest priority)", cfg.Nice)
+	if cfg.Priority == "" {
+		cfg.Priority = DefaultPriority
+	}
+	if _, err := parsePriority(cfg.Priority); err != nil {
+		return nil, err
 	}
 	if cfg.Executable == "" {
 		exe, err := os.Executable()
@@ -308,7 +337,7 @@ func (p *Process) running() (*child, error) {
 const startTimeout = 30 * time.Second
 
 func (p *Process) start() (*child, error) {
-	cfg, err := json.Marshal(childConfig{DB: p.cfg.DB, Nice: p.cfg.Nice})
+	cfg, err := json.Marshal(childConfig{DB: p.cfg.DB, Priority: p.cfg.Priority})
 	if err != nil {
 		return nil, err
 	}
@@ -435,7 +464,11 @@ func runChild(config string, stdin io.Reader, stdout io.Writer) error {
 		say(hello{Error: "config: " + err.Error()})
 		return err
 	}
-	if err := lowerPriority(cfg.Nice); err != nil {
+	prio, err := parsePriority(cfg.Priority)
+	if err == nil {
+		err = lowerPriority(prio)
+	}
+	if err != nil {
 		say(hello{Error: err.Error()})
 		return err
 	}

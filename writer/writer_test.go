@@ -93,7 +93,7 @@ func TestProcessMatchesLocal(t *testing.T) {
 	pathB, storeB := seeded(t, "process.db")
 	local := graph.LocalWriter{Store: storeA}
 	committed := 0
-	p := newProcess(t, Config{DB: pathB, Nice: DefaultNice, Committed: func() { committed++ }})
+	p := newProcess(t, Config{DB: pathB, Priority: Idle, Committed: func() { committed++ }})
 	ctx := context.Background()
 
 	r := rand.New(rand.NewPCG(7, 11))
@@ -280,8 +280,10 @@ func TestStartFails(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "the writer process could not start") {
 		t.Fatalf("Start over a directory: %v", err)
 	}
-	if _, err := New(Config{DB: dir, Nice: 20}); err == nil {
-		t.Error("niceness 20 accepted")
+	for _, bad := range []string{"20", "-1", "low"} {
+		if _, err := New(Config{DB: dir, Priority: bad}); err == nil || !strings.Contains(err.Error(), "writer priority") {
+			t.Errorf("priority %q: %v, want it refused", bad, err)
+		}
 	}
 }
 

@@ -36,9 +36,9 @@ type childConfig struct {
 	GCPercent int      `json:"gcPercent"`
 	ReadModel int64    `json:"readModel"`
 	// WriteProcess has the gateways apply changesets in a writer process
-	// at WriteNice (package writer), as the server does.
-	WriteProcess bool `json:"writeProcess"`
-	WriteNice    int  `json:"writeNice"`
+	// at WritePriority (package writer), as the server does.
+	WriteProcess  bool   `json:"writeProcess"`
+	WritePriority string `json:"writePriority"`
 }
 
 // childHello is the child's first line on standard output: the address of
@@ -85,7 +85,7 @@ func runChild(ctx context.Context, config string, stdin io.Reader, stdout io.Wri
 	defer store.Close()
 	var w graph.Writer
 	if cfg.WriteProcess {
-		p, err := writer.New(writer.Config{DB: cfg.DB, Nice: cfg.WriteNice, Committed: store.NotifyRevision})
+		p, err := writer.New(writer.Config{DB: cfg.DB, Priority: cfg.WritePriority, Committed: store.NotifyRevision})
 		if err != nil {
 			return err
 		}

@@ -133,7 +133,7 @@ func parseFlags(args []string) (config, error) {
 	fs.Float64Var(&c.writes.rate, "write-rate", 100, "with -writes: requests a second of the query, open loop")
 	fs.IntVar(&c.writes.rounds, "write-rounds", 3, "with -writes: idle and writing phases of -d each, alternating")
 	fs.BoolVar(&c.writes.process, "write-process", true, "with -writes: the gateway applies changesets in a writer process, as the server's -write-process (false: in its own)")
-	fs.IntVar(&c.writes.nice, "write-nice", writer.DefaultNice, "with -writes: the writer process's niceness, as the server's -write-nice")
+	fs.StringVar(&c.writes.priority, "write-priority", writer.DefaultPriority, "with -writes: the writer process's priority, as the server's -write-priority")
 	fs.BoolVar(&c.postgres, "postgres", false, "also measure the gateway on a PostgreSQL store: a PostgreSQL 15 cluster of its own holding a copy of the data, with one gateway replica and with two, connections sent to them in turn (needs -rounds and PostgreSQL 15; PostGraphile then runs over the same cluster)")
 	fs.BoolVar(&c.postgraphile, "postgraphile", false, "also measure PostGraphile 4.14.1 over a PostgreSQL 15 cluster of its own holding the same data, on q1 and q2 (needs -rounds, PostgreSQL 15 and Node 20 with npm)")
 

@@ -29,7 +29,7 @@ type writeLoad struct {
 	rate      float64 // its requests a second, idle and under writes
 	rounds    int     // idle and writing phases, alternating
 	process   bool    // changesets applied in a writer process
-	nice      int     // its niceness
+	priority  string  // its priority
 }
 
 // phase is one measured phase of the write-load run.
@@ -74,7 +74,7 @@ func runWrites(ctx context.Context, cfg config, queries []bench.Query, gc string
 		path = filepath.Join(dir, "seed.db")
 	}
 	ch, err := startChild(childConfig{DB: path, Executors: cfg.executors[:1], GCPercent: cfg.gcPercent, ReadModel: cfg.readModel,
-		WriteProcess: w.process, WriteNice: w.nice})
+		WriteProcess: w.process, WritePriority: w.priority})
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func runWrites(ctx context.Context, cfg config, queries []bench.Query, gc string
 		dbName(cfg.db), cfg.executors[0], w.query, w.rate, cfg.conns, cfg.duration, cfg.warmup)
 	where := "in the gateway's process"
 	if w.process {
-		where = fmt.Sprintf("in a writer process at niceness %d", w.nice)
+		where = fmt.Sprintf("in a writer process at priority %s", w.priority)
 	}
 	fmt.Fprintf(out, "writing phases: %.0f changesets/s of about %d entries each (applyChangeset over HTTP), applied %s; a subscriber on revisions over SSE\n\n",
 		w.perSecond, w.items, where)
