@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/investgraph/investgraph/writer"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 // TestMain lets the test binary be the servers' process of a rounds run,
 // which starts its own executable again with childEnv set.
 func TestMain(m *testing.M) {
+	writer.RunIfChild() // the writer process of a -writes gateway
 	if config := os.Getenv(childEnv); config != "" {
 		if err := runChild(context.Background(), config, os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "load (servers):", err)
@@ -77,5 +80,25 @@ func TestRounds(t *testing.T) {
 				t.Errorf("%s: the baseline's share is %s, want 100.0%%", q, row[3])
 			}
 		}
+	}
+}
+
+// TestWrites runs the write-load measurement briefly: the gateway in its
+// child process with a writer process, changesets committed and every one
+// delivered to the subscriber, and the report's verdict lines.
+func TestWrites(t *testing.T) {
+	var out strings.Builder
+	err := run(t.Context(), []string{"-writes", "5", "-d", "1s", "-warmup", "50ms", "-write-rounds", "1", "-write-rate", "20"}, &out)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"applied in a writer process at priority 10", "| writing | ", "q1 p99, median of phases: idle ",
+		"commit to subscriber, all writing phases: "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "writing phases: 0 revisions") {
+		t.Errorf("no revision reached the subscriber:\n%s", out.String())
 	}
 }
