@@ -192,7 +192,6 @@ type child struct {
 	in      io.WriteCloser
 	replies chan reply
 	exited  chan struct{} // closed once it has exited
-	waitErr error         // why, once exited is closed
 }
 
 // New returns a Process that starts its writer as cfg says.
@@ -383,7 +382,7 @@ func (p *Process) start() (*child, error) {
 			}
 		}
 		io.Copy(io.Discard, r)
-		c.waitErr = cmd.Wait()
+		cmd.Wait()
 		close(c.exited)
 	}()
 	select {
