@@ -291,6 +291,14 @@ func responseLimit(n int64) any {
 // logAttrs are the effective configuration for the start-up log line, with
 // the addresses the API and metrics listen on: "off" for what is turned
 // off, and GraphiQL's URL only when it is served.
+// writerDescription says where changesets commit, for the serving line.
+func (c config) writerDescription() string {
+	if !c.writeProcess {
+		return "in process"
+	}
+	return "process at priority " + c.writePriority
+}
+
 func (c config) logAttrs(addr, metricsAddr string, fileLimit uint64) []any {
 	o := c.options
 	base := "http://" + displayAddr(addr)
@@ -346,6 +354,7 @@ func (c config) logAttrs(addr, metricsAddr string, fileLimit uint64) []any {
 		slog.Bool("require_token", o.RequireToken),
 		slog.String("db", displayDB(c.dbPath)),
 		slog.String("engine", engineName(c.dbPath)),
+		slog.String("writer", c.writerDescription()),
 		slog.String("cors_origins", cors),
 		slog.Group("limits",
 			slog.Any("timeout", timeout),

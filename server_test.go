@@ -322,11 +322,11 @@ func TestRun_ConfigLog(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "investgraph.db")
 		line, addr := startAndStop(t, "-db", path, "-graphiql=false", "-max-depth", "0", "-timeout", "3s", "-max-body", "512KiB",
 			"-max-response", "0", "-cors-origins", "https://dash.example.org,https://*.example.com", "-rate-limit", "0", "-response-cache", "50",
-			"-metrics-addr", "127.0.0.1:0", "-apq-cache", "10")
+			"-metrics-addr", "127.0.0.1:0", "-apq-cache", "10", "-write-process=false")
 		want := map[string]any{
 			"addr": addr, "graphql": "http://" + addr + "/graphql", "graphiql": "off", "introspection": true, "db": path,
 			"cors_origins": "https://dash.example.org,https://*.example.com", "apq_cache": float64(10), "response_cache": float64(50),
-			"persisted_operations": "none", "allow_list": false, "require_token": false,
+			"persisted_operations": "none", "allow_list": false, "require_token": false, "writer": "in process",
 		}
 		for key, v := range want {
 			if line[key] != v {
@@ -359,6 +359,9 @@ func TestRun_ConfigLog(t *testing.T) {
 		}
 		if got, want := line["metrics"], "http://"+addr+"/metrics"; got != want {
 			t.Errorf("metrics = %v, want %v", got, want)
+		}
+		if line["writer"] != "process at priority 10" {
+			t.Errorf("writer = %v, want the default writer process", line["writer"])
 		}
 		if line["cors_origins"] != "none" || line["apq_cache"] != float64(1000) || line["apq_cache_bytes"] != "16 MiB" || line["response_cache"] != "off" {
 			t.Errorf("line = %v", line)
