@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/investgraph/investgraph/seed/changegen"
 )
@@ -39,20 +37,13 @@ func TestWriteProcess(t *testing.T) {
 				t.Fatal(err)
 			}
 			tok = strings.TrimSpace(tok)
-			ctx, cancel := context.WithCancel(t.Context())
-			addrc, errc := make(chan string, 1), make(chan error, 1)
-			go func() {
-				errc <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-db", path}, tc.args...), io.Discard, io.Discard,
-					func(addr string) { addrc <- addr })
-			}()
-			var addr string
-			select {
-			case addr = <-addrc:
-			case err := <-errc:
-				t.Fatalf("run: %v", err)
-			case <-time.After(30 * time.Second):
-				t.Fatal("server did not start")
-			}
+			// Registered first, so it runs after serve has stopped the server.
+			t.Cleanup(func() {
+				if n := len(writerChildren(t)); n != 0 {
+					t.Errorf("%d writer processes left after the server stopped", n)
+				}
+			})
+			base, _ := serve(t, append([]string{"-db", path}, tc.args...)...)
 			writers := writerChildren(t)
 			if len(writers) != tc.children {
 				t.Fatalf("%d writer processes, want %d", len(writers), tc.children)
@@ -75,36 +66,30 @@ func TestWriteProcess(t *testing.T) {
 				"query":     `mutation($in: ChangesetInput!) { applyChangeset(input: $in) { revision { id author } } }`,
 				"variables": map[string]any{"in": map[string]any{"yaml": cs.YAML, "message": "add a report"}},
 			})
-			got := post(t, addr, tok, body)
+			got := post(t, base, tok, body)
 			if !strings.Contains(got, `"author":"curator"`) {
 				t.Fatalf("applyChangeset answered %s", got)
 			}
 			read, _ := json.Marshal(map[string]any{"query": `{ company(slug: "` + cs.Companies[0] + `") { slug } }`})
-			if got := post(t, addr, "", read); !strings.Contains(got, cs.Companies[0]) {
+			if got := post(t, base, "", read); !strings.Contains(got, cs.Companies[0]) {
 				t.Errorf("a read after the commit answered %s, want %s", got, cs.Companies[0])
 			}
 			bad, _ := json.Marshal(map[string]any{
 				"query":     `mutation($in: ChangesetInput!) { applyChangeset(input: $in) { revision { id } } }`,
 				"variables": map[string]any{"in": map[string]any{"yaml": strings.Replace(cs.YAML, "cite: [", "cite: [99", 1), "message": "bad"}},
 			})
-			if got := post(t, addr, tok, bad); !strings.Contains(got, `"code":"BAD_USER_INPUT"`) || !strings.Contains(got, `"field":"input.yaml.`) {
+			if got := post(t, base, tok, bad); !strings.Contains(got, `"code":"BAD_USER_INPUT"`) || !strings.Contains(got, `"field":"input.yaml.`) {
 				t.Errorf("a bad changeset answered %s, want BAD_USER_INPUT at its field", got)
-			}
-			cancel()
-			if err := <-errc; err != nil {
-				t.Fatalf("run: %v", err)
-			}
-			if n := len(writerChildren(t)); n != 0 {
-				t.Errorf("%d writer processes left after the server stopped", n)
 			}
 		})
 	}
 }
 
-// post sends a GraphQL request and returns the response body.
-func post(t *testing.T, addr, token string, body []byte) string {
+// post sends a GraphQL request to the server at base and returns the
+// response body.
+func post(t *testing.T, base, token string, body []byte) string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
